@@ -1,0 +1,31 @@
+# Production image for the portal: gunicorn for the web, the same image runs the Celery worker and beat
+# (see docker-compose.yml and docs/deployment.md).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+
+# Dependencies first, from pyproject.toml alone, so code changes do not reinstall them.
+# (pyproject.toml declares no packages: `pip install .` installs the runtime dependencies only.)
+COPY pyproject.toml ./
+RUN pip install . && rm -rf build ./*.egg-info
+
+COPY . .
+
+# Run as an unprivileged user. /data is the uploads volume (MEDIA_ROOT and the beat schedule); a new
+# named volume mounted there takes this directory's owner.
+RUN useradd --system --uid 10001 --user-group --home-dir /app --no-create-home app \
+    && mkdir -p /data/media /app/staticfiles \
+    && chown -R app:app /data /app/staticfiles
+
+ENV DEBUG=False \
+    MEDIA_ROOT=/data/media \
+    STATIC_ROOT=/app/staticfiles
+
+USER app
+EXPOSE 8000
+CMD ["gunicorn", "jxjy_portal.wsgi", "-w", "3", "-b", "0.0.0.0:8000", "--access-logfile", "-"]

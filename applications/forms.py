@@ -1,0 +1,244 @@
+"""Input parsing for batches and applications, with Chinese messages at the field."""
+
+from django import forms
+from django.forms import formset_factory
+
+from jxjy_portal.forms import DateInput, StyledFormMixin
+from jxjy_portal.uploads import ACCEPT_ATTR
+from jxjy_portal.users.models import Department, Region
+
+from .models import APPLICANT_CONDITIONS, Application, ApplicationPerson, Batch, Condition, RecommenderKind
+from .services import APPLICANT_FIELDS
+from .workflow import State
+
+
+class BatchForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = Batch
+        fields = ["name", "year", "opens_on", "closes_on", "notes"]
+        widgets = {
+            "opens_on": DateInput(),
+            "closes_on": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens_on") and data.get("closes_on") and data["closes_on"] < data["opens_on"]:
+            self.add_error("closes_on", "截止日期不能早于开始日期。")
+        return data
+
+
+class ApplicationForm(StyledFormMixin, forms.ModelForm):
+    """Every fact the applicant declares; all optional while drafting, checked on submit (Art. 7)."""
+
+    class Meta:
+        model = Application
+        fields = APPLICANT_FIELDS
+        widgets = {
+            "recommender_kind": forms.RadioSelect,
+            "introduction": forms.Textarea(attrs={"rows": 4}),
+            "qualification": forms.Textarea(attrs={"rows": 3}),
+            "teaching_equipment": forms.Textarea(attrs={"rows": 3}),
+            "practical_training": forms.Textarea(attrs={"rows": 3}),
+            "faculty_description": forms.Textarea(attrs={"rows": 3}),
+            "experience_description": forms.Textarea(attrs={"rows": 3}),
+            "credit_statement": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "teaching_capacity": "第七条第二项：应能承担100人以上培训任务。",
+            "training_fields": "如：卫生健康、工程技术、教育、农业等，多个领域用顿号分隔。",
+            "credit_declaration": "本机构社会信用良好，无违法、失信、重大经济纠纷等不良记录，无乱办班、乱收费、乱发证等不良记录（第七条第六项）。",
+            "platform_can_connect": "第七条第七项：开展网络培训的，平台应当具备接入福建省继续教育公共服务平台的条件。",
+            "is_city_base": "第八条第二项：优先从市级基地或省级行业主管部门设立的行业性基地中遴选。",
+        }
+        error_messages = {
+            name: {"invalid": "请输入有效的数值。", "min_value": "不能为负数。"}
+            for name in (
+                "teaching_capacity",
+                "faculty_total",
+                "trained_year_1",
+                "trained_year_2",
+                "trained_year_3",
+            )
+        }
+
+    def __init__(self, *args, institution=None, batch=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+        kind = self.fields["recommender_kind"]
+        region_name = institution.region.hr_unit_name if institution else "所在设区市人社部门"
+        kind.choices = [
+            (RecommenderKind.REGION, f"本市人社部门推荐（{region_name}）"),
+            (RecommenderKind.DEPARTMENT, "省级行业主管部门（主管单位）人事部门推荐"),
+        ]
+        self.fields["recommender_department"].queryset = Department.objects.filter(active=True)
+        self.fields["recommender_department"].empty_label = "— 请选择 —"
+        if batch is not None:
+            for n, year in enumerate(batch.experience_years, 1):
+                self.fields[f"trained_year_{n}"].label = f"{year}年培训专业技术人员人数"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("recommender_kind") == RecommenderKind.DEPARTMENT and not data.get("recommender_department"):
+            self.add_error("recommender_department", "选择由省级行业主管部门推荐时，请选择具体部门。")
+        for name in (
+            "teaching_capacity",
+            "faculty_total",
+            "trained_year_1",
+            "trained_year_2",
+            "trained_year_3",
+        ):
+            value = data.get(name)
+            if value is not None and value < 0:
+                self.add_error(name, "不能为负数。")
+        return data
+
+
+class PersonForm(StyledFormMixin, forms.ModelForm):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = ApplicationPerson
+        fields = ["kind", "name", "degree", "title", "full_time", "specialty"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = self.fields["kind"].choices[1:]
+        self.fields["degree"].choices = [("", "— 学历 —"), *self.fields["degree"].choices[1:]]
+
+
+class BasePersonFormSet(forms.BaseFormSet):
+    def rows(self) -> list[dict]:
+        """The filled-in, not deleted rows as plain dicts."""
+        out = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("name"):
+                continue
+            out.append({k: data.get(k) for k in ("id", "kind", "name", "degree", "title", "full_time", "specialty")})
+        return out
+
+
+PersonFormSet = formset_factory(
+    PersonForm, formset=BasePersonFormSet, extra=3, can_delete=True, max_num=200, validate_max=True
+)
+
+
+def person_initial(app: Application) -> list[dict]:
+    return [
+        {
+            "id": p.pk,
+            "kind": p.kind,
+            "name": p.name,
+            "degree": p.degree,
+            "title": p.title,
+            "full_time": p.full_time,
+            "specialty": p.specialty,
+        }
+        for p in app.people.all()
+    ]
+
+
+class UploadForm(StyledFormMixin, forms.Form):
+    condition = forms.ChoiceField(label="佐证事项", choices=[(c.value, c.label) for c in APPLICANT_CONDITIONS])
+    file = forms.FileField(
+        label="文件",
+        help_text="PDF、JPG、PNG、DOCX、XLSX，单个文件不超过20 MB；按文件内容识别类型。",
+        error_messages={"required": "请选择要上传的文件。"},
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTR}),
+    )
+    replaces = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, site_visit=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if site_visit:
+            self.fields["condition"].choices = [(Condition.SITE_VISIT.value, Condition.SITE_VISIT.label)]
+
+
+class ActionForm(StyledFormMixin, forms.Form):
+    comment = forms.CharField(label="意见", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    expected_state = forms.ChoiceField(choices=State.choices, widget=forms.HiddenInput)
+
+
+class ScheduleVisitForm(ActionForm):
+    scheduled_on = forms.DateField(
+        label="考察日期",
+        widget=DateInput(),
+        error_messages={"required": "请填写考察日期。", "invalid": "日期格式不正确。"},
+    )
+    team = forms.CharField(
+        label="考察组成员",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写考察组成员。"},
+    )
+
+    field_order = ["scheduled_on", "team", "comment"]
+
+
+class VisitFindingsForm(StyledFormMixin, forms.Form):
+    findings = forms.CharField(
+        label="考察情况",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "请填写考察情况。"},
+    )
+
+
+class ApproveForm(ActionForm):
+    recognised_on = forms.DateField(
+        label="认定日期",
+        widget=DateInput(),
+        error_messages={"required": "请填写认定日期。", "invalid": "日期格式不正确。"},
+    )
+    field_order = ["recognised_on", "comment"]
+
+
+class RejectForm(ActionForm):
+    fraud_finding = forms.BooleanField(
+        label="经核实存在弄虚作假、伪造申报材料的情形（第二十四条：不再受理其认定申请）", required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].label = "不予认定的理由"
+        self.fields["comment"].required = True
+        self.fields["comment"].error_messages["required"] = "请填写不予认定的理由。"
+
+
+class QueueFilterForm(StyledFormMixin, forms.Form):
+    q = forms.CharField(label="机构名称或信用代码", required=False, max_length=100)
+    batch = forms.ModelChoiceField(label="批次", queryset=Batch.objects.all(), required=False, empty_label="全部批次")
+    state = forms.ChoiceField(label="状态", required=False)
+    region = forms.ModelChoiceField(
+        label="设区市推荐", queryset=Region.objects.all(), required=False, empty_label="全部设区市"
+    )
+    department = forms.ModelChoiceField(
+        label="行业主管部门推荐", queryset=Department.objects.all(), required=False, empty_label="全部部门"
+    )
+    priority = forms.BooleanField(label="仅看优先遴选对象", required=False)
+
+    def __init__(self, *args, states=None, with_units=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [
+            ("", "待办（默认）"),
+            *[(s.value, s.label) for s in (states or State)],
+        ]
+        if not with_units:
+            del self.fields["region"]
+            del self.fields["department"]
+
+    def filters(self):
+        from .selectors import QueueFilters
+
+        if not self.is_valid():
+            return QueueFilters()
+        d = self.cleaned_data
+        return QueueFilters(
+            batch=d["batch"].pk if d.get("batch") else None,
+            state=d.get("state") or None,
+            region=d["region"].pk if d.get("region") else None,
+            department=d["department"].pk if d.get("department") else None,
+            priority=bool(d.get("priority")),
+            q=(d.get("q") or "").strip(),
+        )

@@ -1,0 +1,353 @@
+"""Batches, applications with the facts Art. 7 asks for, their documents, site visits and bars (Art. 7, 8, 24)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from jxjy_portal import uploads
+from jxjy_portal.users.models import Department, Institution, Region
+
+from .workflow import APPLICANT_LABELS, EDITABLE, State
+
+MIN_TEACHING_CAPACITY = 100  # Art. 7(2)
+MIN_BACHELOR_MANAGERS = 5  # Art. 7(3)
+MIN_TRAINED_PER_YEAR = 1000  # Art. 7(5)
+EXPERIENCE_YEARS = 3  # figures asked for: the three years before the batch's year
+
+
+class Batch(models.Model):
+    """A call for applications (申报批次, Art. 8: 分批进行申报和评定)."""
+
+    name = models.CharField("批次名称", max_length=100)
+    year = models.PositiveSmallIntegerField("年度")
+    opens_on = models.DateField("开始日期")
+    closes_on = models.DateField("截止日期")
+    notes = models.TextField("申报须知", blank=True)
+    closed_at = models.DateTimeField("提前截止时间", null=True, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "-opens_on"]
+        verbose_name = verbose_name_plural = "申报批次"
+        constraints = [
+            models.CheckConstraint(name="batch_dates_ordered", condition=Q(closes_on__gte=models.F("opens_on"))),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def is_open(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.closed_at is None and self.opens_on <= today <= self.closes_on
+
+    def status_label(self, today=None) -> str:
+        today = today or timezone.localdate()
+        if self.is_open(today):
+            return "申报中"
+        if self.closed_at is None and today < self.opens_on:
+            return "未开始"
+        return "已截止"
+
+    @property
+    def experience_years(self) -> list[int]:
+        return [self.year - i for i in range(1, EXPERIENCE_YEARS + 1)]
+
+
+class RecommenderKind(models.TextChoices):
+    REGION = "region", "设区市人社部门"
+    DEPARTMENT = "department", "省级行业主管部门"
+
+
+class Application(models.Model):
+    """An institution's application to be recognised as a provincial base (Art. 7, 8)."""
+
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="applications", verbose_name="申报批次")
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="applications", verbose_name="申报机构"
+    )
+    state = models.CharField("状态", max_length=20, choices=State.choices, default=State.DRAFT, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name="填报人")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    submitted_at = models.DateTimeField("首次提交时间", null=True, blank=True)
+    last_submitted_at = models.DateTimeField("最近提交时间", null=True, blank=True)
+    decided_at = models.DateTimeField("办结时间", null=True, blank=True)
+
+    # Routing (Art. 8(3)): the HR bureau of the institution's city, or the provincial industry department.
+    recommender_kind = models.CharField("推荐渠道", max_length=20, choices=RecommenderKind.choices, blank=True)
+    recommender_region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="推荐单位（设区市）",
+    )
+    recommender_department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="推荐单位（省级行业主管部门）",
+    )
+
+    # Field and type; priority facts (Art. 8(2)).
+    training_fields = models.CharField("培训领域", max_length=300, blank=True)
+    introduction = models.TextField("机构基本情况", blank=True)
+    is_city_base = models.BooleanField("已是市级继续教育基地", default=False)
+    city_base_reference = models.CharField("市级基地认定文号", max_length=100, blank=True)
+    is_industry_base = models.BooleanField("已是省级行业性继续教育基地", default=False)
+    industry_base_reference = models.CharField("行业性基地认定文号", max_length=100, blank=True)
+
+    # Art. 7(1)
+    is_independent_legal_person = models.BooleanField("独立法人机构", default=False)
+    qualification = models.TextField("培训或继续教育相关资质", blank=True)
+    # Art. 7(2)
+    office_address = models.CharField("固定办公场地地址", max_length=200, blank=True)
+    teaching_capacity = models.PositiveIntegerField("教学场所可容纳培训人数", null=True, blank=True)
+    teaching_equipment = models.TextField("教学设施设备", blank=True)
+    needs_practical_training = models.BooleanField("属专业性强、需要实训的领域", default=False)
+    practical_training = models.TextField("实训场所或实训合作单位", blank=True)
+    # Art. 7(3)
+    faculty_total = models.PositiveIntegerField("专（兼）职师资人数", null=True, blank=True)
+    faculty_description = models.TextField("师资队伍情况", blank=True)
+    # Art. 7(5)
+    trained_year_1 = models.PositiveIntegerField("上一年度培训人数", null=True, blank=True)
+    trained_year_2 = models.PositiveIntegerField("前二年度培训人数", null=True, blank=True)
+    trained_year_3 = models.PositiveIntegerField("前三年度培训人数", null=True, blank=True)
+    experience_description = models.TextField("培养培训经验", blank=True)
+    # Art. 7(6)
+    credit_declaration = models.BooleanField("信用承诺", default=False)
+    credit_statement = models.TextField("信用情况说明", blank=True)
+    # Art. 7(7)
+    trains_online = models.BooleanField("开展网络培训", default=False)
+    platform_name = models.CharField("远程教育平台名称", max_length=100, blank=True)
+    platform_url = models.URLField("平台网址", blank=True)
+    platform_can_connect = models.BooleanField("平台具备接入省继续教育公共服务平台的条件", default=False)
+
+    contact_person = models.CharField("联系人", max_length=50, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    contact_email = models.EmailField("联系邮箱", blank=True)
+
+    # The decision (Art. 8(4), 24).
+    fraud_finding = models.BooleanField("认定弄虚作假、伪造申报材料", default=False)
+    decision_reason = models.TextField("认定意见", blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = verbose_name_plural = "基地申报"
+        constraints = [
+            models.CheckConstraint(
+                name="application_one_recommender",
+                condition=Q(recommender_region__isnull=True) | Q(recommender_department__isnull=True),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "recommender_region"], name="app_state_region_idx"),
+            models.Index(fields=["state", "recommender_department"], name="app_state_dept_idx"),
+            models.Index(fields=["institution", "state"], name="app_institution_state_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.institution.name}（{self.batch.name}）"
+
+    @property
+    def is_priority(self) -> bool:
+        return self.is_city_base or self.is_industry_base
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in EDITABLE
+
+    @property
+    def applicant_state_label(self) -> str:
+        return APPLICANT_LABELS.get(self.state, self.get_state_display())
+
+    @property
+    def recommender(self):
+        return self.recommender_region or self.recommender_department
+
+    @property
+    def recommender_name(self) -> str:
+        if self.recommender_region_id:
+            return self.recommender_region.hr_unit_name
+        if self.recommender_department_id:
+            return self.recommender_department.name
+        return "（未选择）"
+
+
+PRIORITY_Q = Q(is_city_base=True) | Q(is_industry_base=True)
+
+
+class Degree(models.TextChoices):
+    DOCTOR = "doctor", "博士研究生"
+    MASTER = "master", "硕士研究生"
+    BACHELOR = "bachelor", "大学本科"
+    COLLEGE = "college", "大专"
+    OTHER = "other", "其他"
+
+
+BACHELOR_OR_ABOVE = (Degree.DOCTOR, Degree.MASTER, Degree.BACHELOR)
+
+
+class PersonKind(models.TextChoices):
+    MANAGER = "manager", "专职管理人员"
+    FACULTY = "faculty", "骨干师资"
+
+
+class ApplicationPerson(models.Model):
+    """A full-time manager or key faculty member listed in an application (Art. 7(3))."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="people")
+    kind = models.CharField("类别", max_length=10, choices=PersonKind.choices)
+    name = models.CharField("姓名", max_length=50)
+    degree = models.CharField("学历", max_length=10, choices=Degree.choices)
+    title = models.CharField("职务/职称", max_length=50, blank=True)
+    full_time = models.BooleanField("专职", default=True)
+    specialty = models.CharField("专业领域", max_length=100, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind", "id"]
+        verbose_name = verbose_name_plural = "管理人员与师资"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def has_bachelor(self) -> bool:
+        return self.degree in BACHELOR_OR_ABOVE
+
+
+class Condition(models.TextChoices):
+    """What a supporting document evidences; each names its article."""
+
+    LEGAL = "legal", "法人登记证书及培训资质证明（第七条第一项）"
+    VENUE = "venue", "办公场地及教学场所、设施证明（第七条第二项）"
+    PRACTICAL = "practical", "实训场所或实训合作协议（第七条第二项）"
+    STAFF = "staff", "管理人员学历及师资证明（第七条第三项）"
+    RULE_TEACHING = "rule_teaching", "教学组织管理制度（第七条第四项）"
+    RULE_ASSESSMENT = "rule_assessment", "学员考核管理制度（第七条第四项）"
+    RULE_REGISTRATION = "rule_registration", "培训登记管理制度（第七条第四项）"
+    RULE_EVALUATION = "rule_evaluation", "培训效果评估制度（第七条第四项）"
+    RULE_LOGISTICS = "rule_logistics", "后勤保障制度（第七条第四项）"
+    RULE_FINANCE = "rule_finance", "财务管理制度（第七条第四项）"
+    EXPERIENCE = "experience", "近三年培训情况证明（第七条第五项）"
+    CREDIT = "credit", "信用情况证明（第七条第六项）"
+    PLATFORM = "platform", "远程教育平台情况说明（第七条第七项）"
+    PRIORITY = "priority", "市级或行业性基地认定文件（第八条第二项）"
+    OTHER = "other", "其他佐证材料"
+    SITE_VISIT = "site_visit", "实地考察材料（省人社厅）"
+
+
+RULE_CONDITIONS = [
+    Condition.RULE_TEACHING,
+    Condition.RULE_ASSESSMENT,
+    Condition.RULE_REGISTRATION,
+    Condition.RULE_EVALUATION,
+    Condition.RULE_LOGISTICS,
+    Condition.RULE_FINANCE,
+]
+APPLICANT_CONDITIONS = [c for c in Condition if c != Condition.SITE_VISIT]
+
+
+class ApplicationDocument(models.Model):
+    """A supporting document (佐证材料); a replaced file stays, marked replaced, in the history."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="documents")
+    condition = models.CharField("佐证事项", max_length=20, choices=Condition.choices)
+    file = models.FileField("文件", storage=uploads.private_storage, upload_to=uploads.upload_path, max_length=200)
+    kind = models.CharField("文件类型", max_length=10)
+    content_type = models.CharField("MIME类型", max_length=100)
+    original_name = models.CharField("文件名", max_length=150)
+    size = models.PositiveBigIntegerField("大小")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name="上传人")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    replaced_at = models.DateTimeField("被替换时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["condition", "uploaded_at", "id"]
+        verbose_name = verbose_name_plural = "佐证材料"
+        indexes = [models.Index(fields=["application", "condition"], name="document_condition_idx")]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def is_current(self) -> bool:
+        return self.replaced_at is None
+
+    @property
+    def human_size(self) -> str:
+        return uploads.human_size(self.size)
+
+
+class SiteVisit(models.Model):
+    """The province's on-site check of an applicant (Art. 8(4): 实地考察和核实)."""
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="site_visit")
+    scheduled_on = models.DateField("考察日期")
+    team = models.TextField("考察组成员")
+    findings = models.TextField("考察情况", blank=True)
+    recorded_at = models.DateTimeField("记录时间", null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "实地考察"
+
+    def __str__(self):
+        return f"{self.application}：{self.scheduled_on}"
+
+
+class BarKind(models.TextChoices):
+    FRAUD = "fraud", "申报弄虚作假"
+    REVOCATION = "revocation", "基地资格被撤销"
+    CANCELLATION = "cancellation", "基地资格被取消"
+
+
+class BarQuerySet(models.QuerySet):
+    def in_force(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(Q(last_day__isnull=True) | Q(last_day__gte=on), starts_on__lte=on)
+
+
+class Bar(models.Model):
+    """The province will not accept the institution's applications (Art. 24): for ever, or until last_day."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="bars", verbose_name="施教机构")
+    kind = models.CharField("原因类别", max_length=20, choices=BarKind.choices)
+    starts_on = models.DateField("起始日期")
+    last_day = models.DateField("最后一日", null=True, blank=True, help_text="为空表示永久不再受理")
+    reason = models.TextField("事由")
+    article = models.CharField("依据", max_length=50, default="第二十四条")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, null=True, blank=True, related_name="bars")
+    base = models.ForeignKey("bases.Base", on_delete=models.PROTECT, null=True, blank=True, related_name="bars")
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = BarQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        verbose_name = verbose_name_plural = "不予受理记录"
+
+    def __str__(self):
+        return f"{self.institution}：{self.get_kind_display()}"
+
+    @property
+    def is_permanent(self) -> bool:
+        return self.last_day is None
+
+    @property
+    def until_text(self) -> str:
+        return "永久不再受理" if self.last_day is None else f"{self.last_day:%Y年%-m月%-d日}前不再受理（含当日）"

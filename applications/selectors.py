@@ -1,0 +1,190 @@
+"""Reads that pages and jobs need, shaped for them (one query per list, no lazy relations)."""
+
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from bases.models import Base
+from jxjy_portal import access
+from jxjy_portal.users.models import Role
+
+from .models import PRIORITY_Q, Application, ApplicationDocument, Bar, Batch
+from .workflow import IN_PROGRESS, State
+
+LIST_FIELDS = (
+    "id",
+    "state",
+    "created_at",
+    "updated_at",
+    "submitted_at",
+    "last_submitted_at",
+    "is_city_base",
+    "is_industry_base",
+    "training_fields",
+    "recommender_kind",
+    "batch__id",
+    "batch__name",
+    "batch__year",
+    "institution__id",
+    "institution__name",
+    "institution__type",
+    "institution__region__name",
+    "recommender_region__id",
+    "recommender_region__hr_unit_name",
+    "recommender_department__id",
+    "recommender_department__name",
+)
+
+
+def open_batches(today=None) -> QuerySet[Batch]:
+    today = today or timezone.localdate()
+    return Batch.objects.filter(closed_at=None, opens_on__lte=today, closes_on__gte=today).order_by("closes_on")
+
+
+def batches_overview() -> QuerySet[Batch]:
+    return Batch.objects.annotate(
+        n_applications=Count("applications", filter=~Q(applications__state=State.DRAFT)),
+        n_recommended=Count(
+            "applications",
+            filter=Q(
+                applications__state__in=[
+                    State.RECOMMENDED,
+                    State.UNDER_REVIEW,
+                    State.SITE_VISIT,
+                    State.APPROVED,
+                    State.REJECTED,
+                ]
+            ),
+        ),
+        n_approved=Count("applications", filter=Q(applications__state=State.APPROVED)),
+    ).order_by("-year", "-opens_on")
+
+
+def _list_queryset(user) -> QuerySet[Application]:
+    return (
+        access.visible(user, Application.objects.all())
+        .select_related("batch", "institution__region", "recommender_region", "recommender_department")
+        .only(*LIST_FIELDS)
+    )
+
+
+def institution_applications(user) -> QuerySet[Application]:
+    return _list_queryset(user).order_by("-created_at")
+
+
+@dataclass
+class QueueFilters:
+    batch: int | None = None
+    state: str | None = None
+    region: int | None = None
+    department: int | None = None
+    priority: bool = False
+    q: str = ""
+
+    def apply(self, qs):
+        if self.batch:
+            qs = qs.filter(batch_id=self.batch)
+        if self.state:
+            qs = qs.filter(state=self.state)
+        if self.region:
+            qs = qs.filter(recommender_region_id=self.region)
+        if self.department:
+            qs = qs.filter(recommender_department_id=self.department)
+        if self.priority:
+            qs = qs.filter(PRIORITY_Q)
+        if self.q:
+            qs = qs.filter(Q(institution__name__icontains=self.q) | Q(institution__credit_code__iexact=self.q))
+        return qs
+
+
+RECOMMENDER_DEFAULT_STATES = [State.SUBMITTED]
+PROVINCE_DEFAULT_STATES = [State.RECOMMENDED, State.UNDER_REVIEW, State.SITE_VISIT]
+
+
+def _priority_first(qs):
+    # Applicants that already run a city or industry base come first (Art. 8(2): 优先遴选).
+    rank = Case(When(PRIORITY_Q, then=Value(1)), default=Value(0), output_field=IntegerField())
+    return qs.annotate(priority_rank=rank).order_by("-priority_rank", "last_submitted_at", "id")
+
+
+def recommender_queue(user, filters: QueueFilters) -> QuerySet[Application]:
+    """Applications routed to the recommender's own unit; waiting ones by default, priority first."""
+    qs = _list_queryset(user)
+    if not filters.state:
+        qs = qs.filter(state__in=RECOMMENDER_DEFAULT_STATES)
+    return _priority_first(filters.apply(qs))
+
+
+def province_queue(user, filters: QueueFilters) -> QuerySet[Application]:
+    """Applications across units that the province works on; recommended and later by default."""
+    qs = _list_queryset(user).exclude(state=State.DRAFT)
+    if not filters.state:
+        qs = qs.filter(state__in=PROVINCE_DEFAULT_STATES)
+    return _priority_first(filters.apply(qs))
+
+
+def application_detail(user, pk) -> Application:
+    return access.get_visible_or_404(
+        user,
+        Application.objects.select_related(
+            "batch", "institution__region", "recommender_region", "recommender_department", "created_by"
+        ),
+        pk=pk,
+    )
+
+
+def documents_of(app: Application, *, include_replaced: bool = True) -> list[ApplicationDocument]:
+    qs = app.documents.select_related("uploaded_by").order_by("condition", "uploaded_at", "id")
+    if not include_replaced:
+        qs = qs.filter(replaced_at=None)
+    return list(qs)
+
+
+def visible_document(user, application_pk, document_pk) -> ApplicationDocument:
+    return access.get_visible_or_404(
+        user,
+        ApplicationDocument.objects.select_related("application"),
+        pk=document_pk,
+        application_id=application_pk,
+    )
+
+
+def bars_in_force(today=None) -> QuerySet[Bar]:
+    return (
+        Bar.objects.in_force(today)
+        .select_related("institution__region", "application__batch", "base")
+        .order_by("-starts_on", "-id")
+    )
+
+
+def home_summary(user) -> dict:
+    """What waits for the user on their home page."""
+    if user.role == Role.INSTITUTION:
+        apps = list(institution_applications(user)[:10])
+        return {
+            "applications": apps,
+            "open_batches": list(open_batches()),
+            "bases": list(Base.objects.filter(institution_id=user.institution_id).order_by("-recognised_on")),
+            "bars": list(Bar.objects.filter(institution_id=user.institution_id).in_force()),
+            "has_in_progress": any(a.state in IN_PROGRESS for a in apps),
+        }
+    if user.role == Role.RECOMMENDER:
+        counts = dict(access.visible(user, Application.objects.all()).values_list("state").annotate(n=Count("id")))
+        return {
+            "waiting": counts.get(State.SUBMITTED, 0),
+            "counts": counts,
+            "recent": list(recommender_queue(user, QueueFilters())[:10]),
+        }
+    if user.role == Role.PROVINCE:
+        counts = dict(Application.objects.values_list("state").annotate(n=Count("id")))
+        return {
+            "counts": counts,
+            "to_review": counts.get(State.RECOMMENDED, 0),
+            "under_review": counts.get(State.UNDER_REVIEW, 0),
+            "site_visits": counts.get(State.SITE_VISIT, 0),
+            "open_batches": list(open_batches()),
+            "bases_active": Base.objects.active().count(),
+            "recent": list(province_queue(user, QueueFilters())[:10]),
+        }
+    return {}

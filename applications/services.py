@@ -1,0 +1,539 @@
+"""Every write on batches and applications: one function per user action, each in a transaction."""
+
+from datetime import date
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from bases.models import Base, RegisterSequence
+from jxjy_portal import access, timeline, uploads
+from jxjy_portal.notify import notify
+from jxjy_portal.users import selectors as people
+from jxjy_portal.users.models import Role, User
+from jxjy_portal.workflow import RuleViolation, perform
+
+from . import rules
+from .models import (
+    Application,
+    ApplicationDocument,
+    ApplicationPerson,
+    Bar,
+    BarKind,
+    Batch,
+    Condition,
+    RecommenderKind,
+    SiteVisit,
+)
+from .workflow import EDITABLE, WORKFLOW, State
+
+APPLICANT_FIELDS = [
+    "training_fields",
+    "introduction",
+    "is_city_base",
+    "city_base_reference",
+    "is_industry_base",
+    "industry_base_reference",
+    "is_independent_legal_person",
+    "qualification",
+    "office_address",
+    "teaching_capacity",
+    "teaching_equipment",
+    "needs_practical_training",
+    "practical_training",
+    "faculty_total",
+    "faculty_description",
+    "trained_year_1",
+    "trained_year_2",
+    "trained_year_3",
+    "experience_description",
+    "credit_declaration",
+    "credit_statement",
+    "trains_online",
+    "platform_name",
+    "platform_url",
+    "platform_can_connect",
+    "contact_person",
+    "contact_phone",
+    "contact_email",
+    "recommender_kind",
+    "recommender_department",
+]
+PERSON_FIELDS = ["kind", "name", "degree", "title", "full_time", "specialty"]
+
+
+def _require(actor: User, *roles):
+    if not access.has_role(actor, *roles):
+        raise RuleViolation("您的角色无权执行此操作。")
+
+
+def _link(app: Application) -> str:
+    return reverse("applications:detail", args=[app.pk])
+
+
+# -- batches (Art. 8: 分批进行申报和评定) ---------------------------------------------------------------
+
+
+@transaction.atomic
+def save_batch(*, actor: User, batch: Batch | None = None, **fields) -> Batch:
+    """Create or edit a batch (province)."""
+    _require(actor, Role.PROVINCE)
+    batch = batch or Batch()
+    for name, value in fields.items():
+        setattr(batch, name, value)
+    batch.full_clean()
+    batch.save()
+    return batch
+
+
+@transaction.atomic
+def close_batch(*, actor: User, batch: Batch) -> Batch:
+    """Stop accepting applications in a batch now (province)."""
+    _require(actor, Role.PROVINCE)
+    batch.closed_at = timezone.now()
+    batch.save(update_fields=["closed_at"])
+    return batch
+
+
+@transaction.atomic
+def reopen_batch(*, actor: User, batch: Batch) -> Batch:
+    _require(actor, Role.PROVINCE)
+    if batch.closes_on < timezone.localdate():
+        raise RuleViolation("截止日期已过，请先修改截止日期再重新开放。", field="closes_on")
+    batch.closed_at = None
+    batch.save(update_fields=["closed_at"])
+    return batch
+
+
+# -- the applicant's draft ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_application(*, actor: User, batch: Batch) -> Application:
+    """Open a draft in an open batch for the actor's institution (Art. 8(1), 8(3))."""
+    _require(actor, Role.INSTITUTION)
+    if not batch.is_open():
+        raise RuleViolation(f"“{batch.name}”当前不在申报时间内，不能填报。", article="第八条")
+    institution = actor.institution
+    problems = rules.eligibility_problems(institution)
+    if problems:
+        raise RuleViolation(problems[0].message, article=problems[0].article)
+    app = Application.objects.create(
+        batch=batch,
+        institution=institution,
+        created_by=actor,
+        office_address=institution.address,
+        contact_person=institution.contact_person,
+        contact_phone=institution.phone,
+        contact_email=institution.email,
+        recommender_kind=RecommenderKind.REGION,
+        recommender_region=institution.region,
+    )
+    timeline.record(app, actor=actor, action="create", label="创建申报草稿", to_state=State.DRAFT)
+    return app
+
+
+def _editable_for(actor: User, application_id) -> Application:
+    app = access.get_visible_or_404(actor, Application.objects.select_for_update(), pk=application_id)
+    if actor.role != Role.INSTITUTION:
+        raise RuleViolation("只有申报机构可以修改申报内容。")
+    if app.state not in EDITABLE:
+        raise RuleViolation(f"申报当前状态为「{app.get_state_display()}」，不能修改。")
+    return app
+
+
+@transaction.atomic
+def save_draft(*, actor: User, application_id, data: dict, people_rows: list[dict] | None = None) -> Application:
+    """Save what the institution typed, whatever its completeness: the draft is its own (SPEC 2.2)."""
+    app = _editable_for(actor, application_id)
+    for name in APPLICANT_FIELDS:
+        if name in data:
+            setattr(app, name, data[name])
+    # Routing: the HR bureau of the institution's own city, or a provincial industry department.
+    if app.recommender_kind == RecommenderKind.DEPARTMENT:
+        app.recommender_region = None
+    else:
+        app.recommender_kind = RecommenderKind.REGION
+        app.recommender_region = app.institution.region
+        app.recommender_department = None
+    app.save()
+    if people_rows is not None:
+        _replace_people(app, people_rows)
+    return app
+
+
+def _replace_people(app: Application, rows: list[dict]) -> None:
+    existing = {p.pk: p for p in app.people.all()}
+    keep = set()
+    for row in rows:
+        pk = row.get("id")
+        person = existing.get(pk) if pk else None
+        if person is None:
+            person = ApplicationPerson(application=app)
+        changed = person.pk is None
+        for name in PERSON_FIELDS:
+            if getattr(person, name) != row[name]:
+                setattr(person, name, row[name])
+                changed = True
+        if changed:
+            person.save()
+        keep.add(person.pk)
+    for pk, person in existing.items():
+        if pk not in keep:
+            person.delete()
+
+
+@transaction.atomic
+def upload_document(*, actor: User, application_id, condition: str, file, replaces_id=None) -> ApplicationDocument:
+    """Attach a checked supporting document; replacing one keeps the old file in the history."""
+    if condition == Condition.SITE_VISIT:
+        app = access.get_visible_or_404(actor, Application.objects.select_for_update(), pk=application_id)
+        if actor.role != Role.PROVINCE or app.state != State.SITE_VISIT:
+            raise RuleViolation("实地考察材料只能由省人社厅在实地考察阶段上传。")
+    else:
+        app = _editable_for(actor, application_id)
+    checked = uploads.check(file)
+    old = None
+    if replaces_id:
+        old = app.documents.filter(pk=replaces_id, replaced_at=None).first()
+        if old is None:
+            raise RuleViolation("要替换的材料不存在或已被替换。")
+        condition = old.condition
+    doc = ApplicationDocument(
+        application=app,
+        condition=condition,
+        kind=checked.kind,
+        content_type=checked.content_type,
+        original_name=checked.original_name,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=actor,
+    )
+    doc.file.save(checked.original_name, checked.file, save=False)
+    doc.save()
+    label = Condition(condition).label
+    if old is not None:
+        old.replaced_at = timezone.now()
+        old.save(update_fields=["replaced_at"])
+        timeline.record(
+            app,
+            actor=actor,
+            action="replace_document",
+            label=f"替换材料：{label}",
+            comment=f"{old.original_name} → {doc.original_name}",
+        )
+    else:
+        timeline.record(
+            app, actor=actor, action="upload_document", label=f"上传材料：{label}", comment=doc.original_name
+        )
+    return doc
+
+
+@transaction.atomic
+def remove_document(*, actor: User, application_id, document_id) -> ApplicationDocument:
+    """Take a document out of the current set; the file stays in the history."""
+    app = _editable_for(actor, application_id)
+    doc = app.documents.filter(pk=document_id, replaced_at=None).first()
+    if doc is None:
+        raise RuleViolation("该材料不存在或已被撤下。")
+    doc.replaced_at = timezone.now()
+    doc.save(update_fields=["replaced_at"])
+    timeline.record(
+        app,
+        actor=actor,
+        action="remove_document",
+        label=f"撤下材料：{Condition(doc.condition).label}",
+        comment=doc.original_name,
+    )
+    return doc
+
+
+# -- the workflow ------------------------------------------------------------------------------------
+
+
+def _notify_recommender(app: Application, title: str, body: str):
+    notify(
+        people.recommender_staff(region_id=app.recommender_region_id, department_id=app.recommender_department_id),
+        title=title,
+        body=body,
+        url=_link(app),
+    )
+
+
+def _notify_province(app: Application, title: str, body: str):
+    notify(people.province_staff(), title=title, body=body, url=_link(app))
+
+
+def _notify_institution(app: Application, title: str, body: str):
+    notify(people.institution_staff(app.institution_id), title=title, body=body, url=_link(app))
+
+
+def _with_comment(text: str, comment: str) -> str:
+    return f"{text}\n意见：{comment}" if comment else text
+
+
+@transaction.atomic
+def submit(*, actor: User, application_id, expected_state: str | None = None) -> Application:
+    """Run the Art. 7 pre-check and the Art. 24 bars, then send the application to its recommender (Art. 8(3))."""
+
+    def check(app, t):
+        if not app.batch.is_open():
+            raise RuleViolation(f"“{app.batch.name}”已不在申报时间内，不能提交。", article="第八条")
+        blocked = rules.eligibility_problems(app.institution, excluding_application_id=app.pk)
+        if blocked:
+            raise RuleViolation(blocked[0].message, article=blocked[0].article)
+        unmet = rules.unmet_conditions(app)
+        if unmet:
+            raise PrecheckFailed(unmet)
+
+    app, t = perform(
+        workflow=WORKFLOW,
+        queryset=Application.objects.select_related("batch", "institution"),
+        pk=application_id,
+        action="submit",
+        actor=actor,
+        expected_state=expected_state,
+        check=check,
+    )
+    now = timezone.now()
+    app.submitted_at = app.submitted_at or now
+    app.last_submitted_at = now
+    app.save(update_fields=["submitted_at", "last_submitted_at", "updated_at"])
+    _notify_recommender(
+        app,
+        f"待推荐：{app.institution.name}的基地申报",
+        f"{app.institution.name}提交了{app.batch.name}的省级继续教育基地申报，请审核推荐。",
+    )
+    _notify_institution(app, "申报已提交", f"您的申报已提交至{app.recommender_name}审核推荐。")
+    return app
+
+
+class PrecheckFailed(RuleViolation):
+    """Submission refused: the conditions of Art. 7 not yet met, each named with its article."""
+
+    def __init__(self, problems):
+        super().__init__("申报尚未满足以下条件，不能提交：" + "；".join(str(p) for p in problems), article="第七条")
+        self.problems = problems
+
+
+# What each plain transition tells whom: (recipients, title, body).
+_NOTICES = {
+    "withdraw": (_notify_recommender, "申报已撤回：{name}", "{name}撤回了基地申报。"),
+    "recommend": (_notify_province, "待审核：{name}的基地申报", "{unit}推荐了{name}的基地申报，请审核。"),
+    "return_recommender": (
+        _notify_institution,
+        "申报被退回修改",
+        "{unit}退回了您的申报，请按意见修改后重新提交。",
+    ),
+    "not_recommend": (_notify_institution, "申报不予推荐", "{unit}决定不予推荐您的申报。"),
+    "start_review": (_notify_institution, "申报进入省级审核", "省人社厅已受理您的申报，正在审核材料。"),
+    "return_province": (
+        _notify_institution,
+        "申报被省人社厅退回修改",
+        "省人社厅退回了您的申报，请按意见修改后重新提交。",
+    ),
+}
+
+
+@transaction.atomic
+def transition(
+    *, actor: User, application_id, action: str, comment: str = "", expected_state: str | None = None
+) -> Application:
+    """Any transition that needs nothing but an optional comment (withdraw, recommend, return, ...)."""
+    if action not in _NOTICES:
+        raise RuleViolation("该操作需要填写专门的表单。")
+    app, t = perform(
+        workflow=WORKFLOW,
+        queryset=Application.objects.select_related(
+            "batch", "institution", "recommender_region", "recommender_department"
+        ),
+        pk=application_id,
+        action=action,
+        actor=actor,
+        comment=comment,
+        expected_state=expected_state,
+    )
+    if t.target in (State.NOT_RECOMMENDED, State.WITHDRAWN):
+        app.decided_at = timezone.now()
+        app.decision_reason = comment
+        app.save(update_fields=["decided_at", "decision_reason", "updated_at"])
+    send, title, body = _NOTICES[action]
+    fmt = {"name": app.institution.name, "unit": app.recommender_name}
+    send(app, title.format(**fmt), _with_comment(body.format(**fmt), comment))
+    if action == "withdraw" and app.submitted_at:
+        _notify_province(app, title.format(**fmt), body.format(**fmt))
+    return app
+
+
+@transaction.atomic
+def schedule_visit(
+    *,
+    actor: User,
+    application_id,
+    scheduled_on: date,
+    team: str,
+    comment: str = "",
+    expected_state: str | None = None,
+) -> SiteVisit:
+    """Schedule the on-site check of Art. 8(4)."""
+    app, t = perform(
+        workflow=WORKFLOW,
+        queryset=Application.objects.select_related("institution"),
+        pk=application_id,
+        action="schedule_visit",
+        actor=actor,
+        comment=comment or f"考察日期：{scheduled_on:%Y年%-m月%-d日}；考察组：{team}",
+        expected_state=expected_state,
+    )
+    visit, _ = SiteVisit.objects.update_or_create(
+        application=app, defaults={"scheduled_on": scheduled_on, "team": team}
+    )
+    _notify_institution(
+        app, "省人社厅将实地考察", f"省人社厅定于{scheduled_on:%Y年%-m月%-d日}实地考察，考察组：{team}。"
+    )
+    return visit
+
+
+@transaction.atomic
+def record_visit(
+    *, actor: User, application_id, findings: str, scheduled_on: date | None = None, team: str | None = None
+) -> SiteVisit:
+    """Record what the site visit found (province)."""
+    _require(actor, Role.PROVINCE)
+    app = access.get_visible_or_404(actor, Application.objects.select_for_update(), pk=application_id)
+    if app.state != State.SITE_VISIT:
+        raise RuleViolation("只有处于实地考察阶段的申报才能记录考察情况。")
+    if not findings.strip():
+        raise RuleViolation("请填写考察情况。", field="findings")
+    visit = SiteVisit.objects.select_for_update().get(application=app)
+    visit.findings = findings.strip()
+    if scheduled_on:
+        visit.scheduled_on = scheduled_on
+    if team:
+        visit.team = team
+    visit.recorded_at = timezone.now()
+    visit.recorded_by = actor
+    visit.save()
+    timeline.record(
+        app,
+        actor=actor,
+        action="record_visit",
+        label="记录实地考察情况",
+        comment=visit.findings,
+        article="第八条第四项",
+    )
+    return visit
+
+
+@transaction.atomic
+def approve(
+    *,
+    actor: User,
+    application_id,
+    comment: str = "",
+    recognised_on: date | None = None,
+    expected_state: str | None = None,
+) -> Base:
+    """Recognise the applicant (Art. 8(4)) and create its base with the next register number (Art. 9)."""
+
+    def check(app, t):
+        visit = SiteVisit.objects.filter(application=app).first()
+        if visit is None or not visit.recorded_at:
+            raise RuleViolation("请先记录实地考察情况，再作出认定。", article="第八条第四项")
+
+    app, t = perform(
+        workflow=WORKFLOW,
+        queryset=Application.objects.select_related("batch", "institution"),
+        pk=application_id,
+        action="approve",
+        actor=actor,
+        comment=comment,
+        expected_state=expected_state,
+        check=check,
+    )
+    app.decided_at = timezone.now()
+    app.decision_reason = comment
+    app.save(update_fields=["decided_at", "decision_reason", "updated_at"])
+    base = create_base(application=app, recognised_on=recognised_on or timezone.localdate())
+    timeline.record(
+        app,
+        actor=actor,
+        action="recognise",
+        label=f"认定为省级继续教育基地，编号{base.register_number}",
+        article="第九条",
+    )
+    _notify_institution(
+        app,
+        "已认定为省级继续教育基地",
+        f"您的机构已被认定为省级专业技术人员继续教育基地，编号{base.register_number}。",
+    )
+    return base
+
+
+def create_base(*, application: Application, recognised_on: date) -> Base:
+    """The base of a recognised application, numbered 闽继教基地〔年〕序号号 (unique, sequential per year)."""
+    year = recognised_on.year
+    RegisterSequence.objects.get_or_create(year=year)
+    seq = RegisterSequence.objects.select_for_update().get(year=year)
+    seq.last += 1
+    seq.save(update_fields=["last"])
+    number = seq.last
+    inst = application.institution
+    return Base.objects.create(
+        institution=inst,
+        application=application,
+        batch=application.batch,
+        register_number=Base.format_number(year, number),
+        year=year,
+        sequence=number,
+        recognised_on=recognised_on,
+        name=inst.name,
+        region=inst.region,
+        institution_type=inst.type,
+        fields=application.training_fields,
+        address=application.office_address or inst.address,
+        contact_person=application.contact_person or inst.contact_person,
+        phone=application.contact_phone or inst.phone,
+        email=application.contact_email or inst.email,
+        website=inst.website,
+    )
+
+
+@transaction.atomic
+def reject(
+    *,
+    actor: User,
+    application_id,
+    reason: str,
+    fraud_finding: bool = False,
+    expected_state: str | None = None,
+) -> Application:
+    """Refuse recognition (Art. 8(4)); a fraud finding bars the institution for ever (Art. 24)."""
+    article = "第八条第四项、第二十四条" if fraud_finding else "第八条第四项"
+    app, t = perform(
+        workflow=WORKFLOW,
+        queryset=Application.objects.select_related("institution"),
+        pk=application_id,
+        action="reject",
+        actor=actor,
+        comment=reason,
+        expected_state=expected_state,
+        article=article,
+    )
+    app.decided_at = timezone.now()
+    app.decision_reason = reason.strip()
+    app.fraud_finding = fraud_finding
+    app.save(update_fields=["decided_at", "decision_reason", "fraud_finding", "updated_at"])
+    if fraud_finding:
+        Bar.objects.create(
+            institution=app.institution,
+            kind=BarKind.FRAUD,
+            starts_on=timezone.localdate(),
+            last_day=None,
+            reason=reason.strip(),
+            article="第二十四条",
+            application=app,
+        )
+        timeline.record(app, actor=actor, action="bar", label="认定弄虚作假，不再受理其认定申请", article="第二十四条")
+    _notify_institution(app, "申报不予认定", _with_comment("省人社厅决定不予认定您的申报。", reason))
+    return app

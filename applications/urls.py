@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views
+
+app_name = "applications"
+urlpatterns = [
+    path("batches/", views.batches, name="batches"),
+    path("batches/new/", views.batch_edit, name="batch_new"),
+    path("batches/<int:pk>/edit/", views.batch_edit, name="batch_edit"),
+    path("batches/<int:pk>/toggle/", views.batch_toggle, name="batch_toggle"),
+    path("batches/<int:batch_pk>/apply/", views.start, name="start"),
+    path("mine/", views.mine, name="mine"),
+    path("queue/recommender/", views.recommender_queue, name="recommender_queue"),
+    path("queue/province/", views.province_queue, name="province_queue"),
+    path("bars/", views.bars, name="bars"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/documents/", views.upload, name="upload"),
+    path("<int:pk>/documents/<int:doc_pk>/", views.download, name="download"),
+    path("<int:pk>/act/<slug:action>/", views.act, name="act"),
+    path("<int:pk>/visit/schedule/", views.schedule_visit, name="schedule_visit"),
+    path("<int:pk>/visit/record/", views.record_visit, name="record_visit"),
+    path("<int:pk>/approve/", views.approve, name="approve"),
+    path("<int:pk>/reject/", views.reject, name="reject"),
+]

@@ -1,0 +1,480 @@
+"""Pages of the application workflow: thin, each authorises, parses, calls one service and renders."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from jxjy_portal import access, timeline, uploads
+from jxjy_portal.access import role_required
+from jxjy_portal.users.models import Role
+from jxjy_portal.workflow import RuleViolation
+
+from . import rules, selectors, services
+from .forms import (
+    ActionForm,
+    ApplicationForm,
+    ApproveForm,
+    BatchForm,
+    PersonFormSet,
+    QueueFilterForm,
+    RejectForm,
+    ScheduleVisitForm,
+    UploadForm,
+    VisitFindingsForm,
+    person_initial,
+)
+from .models import APPLICANT_CONDITIONS, Batch, Condition, SiteVisit
+from .workflow import DEDICATED_FORMS, WORKFLOW, State
+
+PAGE_SIZE = 20
+
+
+# -- batches (province) ---------------------------------------------------------------------------
+
+
+@role_required(Role.PROVINCE)
+def batches(request):
+    page = Paginator(selectors.batches_overview(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "applications/batches.html", {"page_obj": page, "today": timezone.localdate()})
+
+
+@role_required(Role.PROVINCE)
+def batch_edit(request, pk=None):
+    batch = access.get_visible_or_404(request.user, Batch, pk=pk) if pk else None
+    form = BatchForm(request.POST or None, instance=batch)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_batch(actor=request.user, batch=batch, **form.cleaned_data)
+        except (RuleViolation, ValidationError) as error:
+            form.add_error(None, str(getattr(error, "message", error)))
+        else:
+            messages.success(request, f"已保存批次“{saved.name}”。")
+            return redirect("applications:batches")
+    return render(request, "applications/batch_form.html", {"form": form, "batch": batch})
+
+
+@role_required(Role.PROVINCE)
+@require_POST
+def batch_toggle(request, pk):
+    batch = access.get_visible_or_404(request.user, Batch, pk=pk)
+    try:
+        if batch.closed_at:
+            services.reopen_batch(actor=request.user, batch=batch)
+            messages.success(request, f"“{batch.name}”已重新开放申报。")
+        else:
+            services.close_batch(actor=request.user, batch=batch)
+            messages.success(request, f"“{batch.name}”已截止申报。")
+    except RuleViolation as error:
+        messages.error(request, str(error))
+    return redirect("applications:batches")
+
+
+# -- the institution's side -------------------------------------------------------------------------
+
+
+@role_required(Role.INSTITUTION)
+def mine(request):
+    apps = selectors.institution_applications(request.user)
+    return render(
+        request,
+        "applications/mine.html",
+        {
+            "applications": apps,
+            "open_batches": selectors.open_batches(),
+            "eligibility": rules.eligibility_problems(request.user.institution),
+        },
+    )
+
+
+@role_required(Role.INSTITUTION)
+@require_POST
+def start(request, batch_pk):
+    batch = access.get_visible_or_404(request.user, Batch, pk=batch_pk)
+    try:
+        app = services.start_application(actor=request.user, batch=batch)
+    except RuleViolation as error:
+        messages.error(request, str(error))
+        return redirect("applications:mine")
+    messages.success(request, "已创建申报草稿，可随时保存，下次继续填写。")
+    return redirect("applications:edit", pk=app.pk)
+
+
+@role_required(Role.INSTITUTION)
+def edit(request, pk):
+    """The application form: one page, saved as a draft at any time; submit runs the Art. 7 pre-check.
+
+    Files chosen on the page are stored first, whatever else is wrong, so nothing uploaded is lost; a
+    bad file is refused with its reason next to its row, and the typed text is kept either way.
+    """
+    app = selectors.application_detail(request.user, pk)
+    if not app.is_editable:
+        messages.info(request, f"申报当前状态为「{app.get_state_display()}」，不能修改。")
+        return redirect("applications:detail", pk=app.pk)
+    problems, file_errors = [], {}
+    if request.method != "POST":
+        form = ApplicationForm(instance=app, institution=app.institution, batch=app.batch)
+        people = PersonFormSet(initial=person_initial(app), prefix="people")
+        return render(request, "applications/edit.html", _edit_context(app, form, people, problems, file_errors))
+
+    file_errors = _store_files(request, app)
+    form = ApplicationForm(request.POST, instance=app, institution=app.institution, batch=app.batch)
+    people = PersonFormSet(request.POST, prefix="people")
+    if not (form.is_valid() & people.is_valid()):
+        messages.error(request, "有内容填写不正确，请按提示修改（已填写的内容均已保留，尚未保存）。")
+        return render(request, "applications/edit.html", _edit_context(app, form, people, problems, file_errors))
+    data = {name: form.cleaned_data.get(name) for name in form.fields}
+    try:
+        app = services.save_draft(actor=request.user, application_id=app.pk, data=data, people_rows=people.rows())
+        if request.POST.get("remove"):
+            services.remove_document(actor=request.user, application_id=app.pk, document_id=request.POST["remove"])
+    except RuleViolation as error:
+        messages.error(request, str(error))
+        return redirect("applications:detail", pk=app.pk)
+    if file_errors:
+        messages.warning(request, "草稿已保存，但有文件未能上传，请查看材料清单中的提示。")
+    elif "submit" not in request.POST:
+        messages.success(request, "草稿已保存。")
+        return redirect(
+            reverse("applications:edit", args=[app.pk])
+            + ("#documents" if request.FILES or request.POST.get("remove") else "")
+        )
+    if "submit" in request.POST and not file_errors:
+        try:
+            services.submit(
+                actor=request.user,
+                application_id=app.pk,
+                expected_state=request.POST.get("expected_state") or None,
+            )
+        except services.PrecheckFailed as failed:
+            problems = failed.problems
+            messages.error(request, "草稿已保存，但申报尚未满足条件，不能提交。请按下列提示补充：")
+        except RuleViolation as error:
+            messages.error(request, f"草稿已保存，但不能提交：{error}")
+        else:
+            messages.success(request, f"申报已提交至{app.recommender_name}。")
+            return redirect("applications:detail", pk=app.pk)
+    app = selectors.application_detail(request.user, app.pk)
+    form = ApplicationForm(instance=app, institution=app.institution, batch=app.batch)
+    people = PersonFormSet(initial=person_initial(app), prefix="people")
+    return render(request, "applications/edit.html", _edit_context(app, form, people, problems, file_errors))
+
+
+def _store_files(request, app) -> dict[str, str]:
+    """Store every file chosen on the edit page; returns the refusals by input name."""
+    errors = {}
+    for name, file in request.FILES.items():
+        condition, replaces = None, None
+        if name.startswith("doc_"):
+            condition = name.removeprefix("doc_")
+            if condition not in {c.value for c in APPLICANT_CONDITIONS}:
+                continue
+        elif name.startswith("replace_") and name.removeprefix("replace_").isdigit():
+            replaces = int(name.removeprefix("replace_"))
+            condition = Condition.OTHER
+        else:
+            continue
+        try:
+            services.upload_document(
+                actor=request.user,
+                application_id=app.pk,
+                condition=condition,
+                file=file,
+                replaces_id=replaces,
+            )
+        except ValidationError as error:
+            errors[name] = " ".join(error.messages)
+        except RuleViolation as error:
+            errors[name] = str(error)
+    return errors
+
+
+def _edit_context(app, form, people, problems, file_errors):
+    documents = selectors.documents_of(app, include_replaced=False)
+    by_condition = {}
+    for doc in documents:
+        by_condition.setdefault(doc.condition, []).append(doc)
+    problem_fields = {p.field for p in problems if p.field}
+    for field in problem_fields & set(form.fields):
+        form.fields[field].widget.attrs["class"] = form.fields[field].widget.attrs.get("class", "") + " is-invalid"
+    return {
+        "app": app,
+        "form": form,
+        "people": people,
+        "problems": problems,
+        "problem_fields": problem_fields,
+        "file_errors": file_errors,
+        "accept": uploads.ACCEPT_ATTR,
+        "max_upload": uploads.human_size(settings.UPLOAD_MAX_BYTES),
+        "conditions": [
+            (
+                c,
+                c.label,
+                by_condition.get(c.value, []),
+                file_errors.get(f"doc_{c.value}"),
+                f"doc_{c.value}" in problem_fields,
+            )
+            for c in APPLICANT_CONDITIONS
+        ],
+        "eligibility": rules.eligibility_problems(app.institution, excluding_application_id=app.pk),
+    }
+
+
+@role_required(Role.PROVINCE)
+@require_POST
+def upload(request, pk):
+    """The province attaches site-visit material (Art. 8(4)); applicants upload on their edit page."""
+    app = selectors.application_detail(request.user, pk)
+    form = UploadForm(request.POST, request.FILES, site_visit=True)
+    if form.is_valid():
+        try:
+            doc = services.upload_document(
+                actor=request.user,
+                application_id=app.pk,
+                condition=form.cleaned_data["condition"],
+                file=form.cleaned_data["file"],
+                replaces_id=form.cleaned_data.get("replaces"),
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        except RuleViolation as error:
+            messages.error(request, str(error))
+            return redirect("applications:detail", pk=app.pk)
+        else:
+            messages.success(request, f"已上传“{doc.original_name}”。")
+            return redirect(reverse("applications:detail", args=[app.pk]) + "#visit")
+    messages.error(request, "文件未上传：" + "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect(reverse("applications:detail", args=[app.pk]) + "#visit")
+
+
+@login_required
+def download(request, pk, doc_pk):
+    doc = selectors.visible_document(request.user, pk, doc_pk)
+    return uploads.serve(doc.file, filename=doc.original_name, content_type=doc.content_type)
+
+
+# -- every role: the application page -------------------------------------------------------------------
+
+
+@login_required
+def detail(request, pk):
+    app = selectors.application_detail(request.user, pk)
+    return render(request, "applications/detail.html", _detail_context(request, app))
+
+
+def _detail_context(request, app, **bound_forms):
+    user = request.user
+    documents = selectors.documents_of(app)
+    visit = SiteVisit.objects.filter(application=app).first()
+    actions = WORKFLOW.available(app.state, user.role)
+    expected = {"expected_state": app.state}
+    plain = [t for t in actions if t.action not in DEDICATED_FORMS]
+    context = {
+        "app": app,
+        "people": list(app.people.all()),
+        "documents": [d for d in documents if d.is_current],
+        "replaced_documents": [d for d in documents if not d.is_current],
+        "visit": visit,
+        "timeline": timeline.events_for(app, state_labels=dict(State.choices)),
+        "plain_actions": [
+            (t, bound_forms.get(t.action) or ActionForm(initial=expected, prefix=t.action)) for t in plain
+        ],
+        "can": {t.action for t in actions},
+        "problems": rules.unmet_conditions(app) if app.is_editable and user.role == Role.INSTITUTION else [],
+        "bars": list(app.bars.all()),
+    }
+    if user.role == Role.PROVINCE:
+        today = timezone.localdate()
+        context.update(
+            schedule_form=bound_forms.get("schedule_visit")
+            or ScheduleVisitForm(
+                initial={
+                    **expected,
+                    "scheduled_on": visit.scheduled_on if visit else None,
+                    "team": visit.team if visit else "",
+                },
+                prefix="schedule_visit",
+            ),
+            findings_form=bound_forms.get("findings")
+            or VisitFindingsForm(initial={"findings": visit.findings if visit else ""}, prefix="findings"),
+            approve_form=bound_forms.get("approve")
+            or ApproveForm(initial={**expected, "recognised_on": today}, prefix="approve"),
+            reject_form=bound_forms.get("reject") or RejectForm(initial=expected, prefix="reject"),
+            upload_form=UploadForm(site_visit=True),
+        )
+    return context
+
+
+@login_required
+@require_POST
+def act(request, pk, action):
+    """A plain transition: withdraw, recommend, return, not recommend, start review."""
+    app = selectors.application_detail(request.user, pk)
+    if action in DEDICATED_FORMS or action not in WORKFLOW.by_action:
+        raise Http404("页面不存在。")
+    form = ActionForm(request.POST, prefix=action)
+    if form.is_valid():
+        try:
+            services.transition(
+                actor=request.user,
+                application_id=app.pk,
+                action=action,
+                comment=form.cleaned_data["comment"],
+                expected_state=form.cleaned_data["expected_state"],
+            )
+        except RuleViolation as error:
+            if error.field:
+                form.add_error(error.field, error.message)
+            else:
+                messages.error(request, str(error))
+                return redirect("applications:detail", pk=app.pk)
+        else:
+            messages.success(request, f"已{WORKFLOW.get(action).label}。")
+            return _after_action(request, app)
+    return _rerender(request, app, **{action: form})
+
+
+def _after_action(request, app):
+    if request.user.role == Role.RECOMMENDER:
+        return redirect("applications:recommender_queue")
+    return redirect("applications:detail", pk=app.pk)
+
+
+def _rerender(request, app, **bound):
+    messages.error(request, "操作未完成，请按提示修改（已填写的内容已保留）。")
+    app = selectors.application_detail(request.user, app.pk)
+    return render(request, "applications/detail.html", _detail_context(request, app, **bound), status=400)
+
+
+@role_required(Role.PROVINCE)
+@require_POST
+def schedule_visit(request, pk):
+    app = selectors.application_detail(request.user, pk)
+    form = ScheduleVisitForm(request.POST, prefix="schedule_visit")
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.schedule_visit(
+                actor=request.user,
+                application_id=app.pk,
+                scheduled_on=d["scheduled_on"],
+                team=d["team"],
+                comment=d["comment"],
+                expected_state=d["expected_state"],
+            )
+        except RuleViolation as error:
+            messages.error(request, str(error))
+            return redirect("applications:detail", pk=app.pk)
+        messages.success(request, "已安排实地考察，并通知申报机构。")
+        return redirect("applications:detail", pk=app.pk)
+    return _rerender(request, app, schedule_visit=form)
+
+
+@role_required(Role.PROVINCE)
+@require_POST
+def record_visit(request, pk):
+    app = selectors.application_detail(request.user, pk)
+    form = VisitFindingsForm(request.POST, prefix="findings")
+    if form.is_valid():
+        try:
+            services.record_visit(actor=request.user, application_id=app.pk, findings=form.cleaned_data["findings"])
+        except RuleViolation as error:
+            messages.error(request, str(error))
+            return redirect("applications:detail", pk=app.pk)
+        messages.success(request, "已记录实地考察情况。")
+        return redirect("applications:detail", pk=app.pk)
+    return _rerender(request, app, findings=form)
+
+
+@role_required(Role.PROVINCE)
+@require_POST
+def approve(request, pk):
+    app = selectors.application_detail(request.user, pk)
+    form = ApproveForm(request.POST, prefix="approve")
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            base = services.approve(
+                actor=request.user,
+                application_id=app.pk,
+                comment=d["comment"],
+                recognised_on=d["recognised_on"],
+                expected_state=d["expected_state"],
+            )
+        except RuleViolation as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"已认定，基地编号{base.register_number}。")
+            return redirect("applications:detail", pk=app.pk)
+    return _rerender(request, app, approve=form)
+
+
+@role_required(Role.PROVINCE)
+@require_POST
+def reject(request, pk):
+    app = selectors.application_detail(request.user, pk)
+    form = RejectForm(request.POST, prefix="reject")
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.reject(
+                actor=request.user,
+                application_id=app.pk,
+                reason=d["comment"],
+                fraud_finding=d["fraud_finding"],
+                expected_state=d["expected_state"],
+            )
+        except RuleViolation as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "已作出不予认定决定" + ("，并记入不予受理名单。" if d["fraud_finding"] else "。"))
+            return redirect("applications:detail", pk=app.pk)
+    return _rerender(request, app, reject=form)
+
+
+# -- queues ---------------------------------------------------------------------------------------------
+
+
+RECOMMENDER_STATES = [
+    State.SUBMITTED,
+    State.RETURNED,
+    State.RECOMMENDED,
+    State.NOT_RECOMMENDED,
+    State.UNDER_REVIEW,
+    State.SITE_VISIT,
+    State.APPROVED,
+    State.REJECTED,
+    State.WITHDRAWN,
+]
+
+
+@role_required(Role.RECOMMENDER)
+def recommender_queue(request):
+    form = QueueFilterForm(request.GET or None, states=RECOMMENDER_STATES, with_units=False)
+    qs = selectors.recommender_queue(request.user, form.filters())
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "applications/queue.html", {"page_obj": page, "filter_form": form, "title": "待推荐申报"})
+
+
+@role_required(Role.PROVINCE)
+def province_queue(request):
+    form = QueueFilterForm(request.GET or None, states=[s for s in State if s != State.DRAFT])
+    qs = selectors.province_queue(request.user, form.filters())
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "applications/queue.html",
+        {"page_obj": page, "filter_form": form, "title": "申报审核", "show_unit": True},
+    )
+
+
+@role_required(Role.PROVINCE)
+def bars(request):
+    page = Paginator(selectors.bars_in_force(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "applications/bars.html", {"page_obj": page})

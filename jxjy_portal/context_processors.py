@@ -1,0 +1,43 @@
+"""Values every page's shell needs: the navigation for the user's role and the unread count."""
+
+from django.utils.functional import SimpleLazyObject
+
+from .users.models import Role
+
+NAV = {
+    Role.INSTITUTION: [
+        ("我的申报", "applications:mine"),
+        ("我的基地", "bases:mine"),
+    ],
+    Role.RECOMMENDER: [
+        ("待推荐申报", "applications:recommender_queue"),
+        ("推荐的基地", "bases:recommended"),
+    ],
+    Role.PROVINCE: [
+        ("申报批次", "applications:batches"),
+        ("申报审核", "applications:province_queue"),
+        ("基地名册", "bases:province_list"),
+        ("不予受理名单", "applications:bars"),
+        ("账户管理", "users:staff_accounts"),
+        ("行业主管部门", "users:departments"),
+    ],
+    Role.INSPECTOR: [],
+    Role.ADMIN: [],
+}
+
+
+def _unread(request):
+    user = request.user
+    if not user.is_authenticated:
+        return 0
+    return user.notifications.filter(read_at=None).count()
+
+
+def portal(request):
+    user = request.user
+    role = getattr(user, "role", None) if user.is_authenticated else None
+    return {
+        "nav_items": NAV.get(role, []),
+        "unread_count": SimpleLazyObject(lambda: _unread(request)),
+        "site_name": "福建省省级专业技术人员继续教育基地管理平台",
+    }

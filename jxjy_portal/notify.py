@@ -1,0 +1,84 @@
+"""Inbox + e-mail: the one way the portal tells a person something.
+
+A notification is a row in the recipient's inbox, written in the caller's transaction. E-mail is an
+outbox: after commit a Celery task sends every unsent row; if the broker is down the rows wait and the
+minutely beat sweep sends them once it is back, so nothing is lost and nothing is sent twice.
+"""
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Notification
+
+logger = logging.getLogger(__name__)
+MAX_EMAIL_ATTEMPTS = 5
+
+
+def notify(recipients: Iterable, *, title: str, body: str = "", url: str = "", dedupe_key: str | None = None) -> int:
+    """Put one message in each active recipient's inbox and queue its e-mail; returns how many were written.
+
+    With a dedupe_key a recipient gets the message at most once, however often this is called.
+    """
+    seen, rows = set(), []
+    for user in recipients:
+        if user.is_active and user.pk not in seen:
+            seen.add(user.pk)
+            rows.append(Notification(recipient=user, title=title, body=body, url=url, dedupe_key=dedupe_key))
+    if not rows:
+        return 0
+    if dedupe_key:
+        already = set(
+            Notification.objects.filter(dedupe_key=dedupe_key, recipient__in=seen).values_list("recipient", flat=True)
+        )
+        rows = [r for r in rows if r.recipient_id not in already]
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    else:
+        Notification.objects.bulk_create(rows)
+    transaction.on_commit(queue_pending_emails)
+    return len(rows)
+
+
+def queue_pending_emails() -> None:
+    """Ask a worker to send the outbox; if the broker is unreachable the beat sweep sends it later."""
+    from .tasks import send_pending_emails
+
+    try:
+        send_pending_emails.delay()
+    except Exception:  # broker down: the rows stay unsent and are picked up by the next sweep
+        logger.warning("could not queue notification e-mails; the outbox sweep will send them", exc_info=True)
+
+
+def send_pending(limit: int = 500) -> int:
+    """Send the unsent e-mails of the outbox; returns how many were sent."""
+    sent = 0
+    with transaction.atomic():
+        batch = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(emailed_at=None, email_attempts__lt=MAX_EMAIL_ATTEMPTS)
+            .select_related("recipient")
+            .order_by("id")[:limit]
+        )
+        if not batch:
+            return 0
+        now = timezone.now()
+        connection = get_connection()
+        for note in batch:
+            note.email_attempts += 1
+            if note.recipient.email:
+                link = f"\n\n{settings.SITE_URL}{note.url}" if note.url else ""
+                try:
+                    EmailMessage(
+                        note.title, f"{note.body}{link}", to=[note.recipient.email], connection=connection
+                    ).send()
+                except Exception:
+                    logger.warning("e-mail to %s failed", note.recipient.email, exc_info=True)
+                    continue
+            note.emailed_at = now
+            sent += 1
+        Notification.objects.bulk_update(batch, ["emailed_at", "email_attempts"])
+    return sent

@@ -1,0 +1,107 @@
+"""The timeline of a record: workflow events and field changes (django-simple-history), merged by time."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.contrib.contenttypes.models import ContentType
+
+from .models import TimelineEvent
+
+
+def record(
+    subject,
+    *,
+    actor,
+    action: str,
+    label: str,
+    from_state: str = "",
+    to_state: str = "",
+    comment: str = "",
+    article: str = "",
+) -> TimelineEvent:
+    """Write one event on the subject's timeline."""
+    return TimelineEvent.objects.create(
+        content_type=ContentType.objects.get_for_model(subject),
+        object_id=subject.pk,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        label=label,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+        article=article,
+    )
+
+
+@dataclass
+class Entry:
+    when: datetime
+    who: str
+    label: str
+    comment: str = ""
+    article: str = ""
+    to_state: str = ""
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+    kind: str = "event"
+
+
+def _who(user) -> str:
+    if user is None:
+        return "系统"
+    org = user.organisation_name
+    return f"{user.display_name}（{org}）" if org else user.display_name
+
+
+def events_for(subject, *, state_labels: dict | None = None, skip_fields=("state", "updated_at")) -> list[Entry]:
+    """Every event and field change of the subject, oldest first."""
+    labels = state_labels or {}
+    entries = [
+        Entry(
+            when=e.created_at,
+            who=_who(e.actor),
+            label=e.label,
+            comment=e.comment,
+            article=e.article,
+            to_state=labels.get(e.to_state, e.to_state),
+        )
+        for e in TimelineEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk
+        ).select_related("actor__institution", "actor__region", "actor__department", "actor__inspector_unit")
+    ]
+    history = getattr(subject, "history", None)
+    if history is not None:
+        records = list(
+            history.all()
+            .select_related("history_user__institution", "history_user__region")
+            .select_related("history_user__department", "history_user__inspector_unit")
+            .order_by("history_date", "history_id")
+        )
+        for previous, current in zip(records, records[1:], strict=False):
+            delta = current.diff_against(previous, excluded_fields=list(skip_fields))
+            if not delta.changes:
+                continue
+            changes = []
+            for change in delta.changes:
+                model_field = subject._meta.get_field(change.field)
+                changes.append((str(model_field.verbose_name), _display(change.old), _display(change.new)))
+            entries.append(
+                Entry(
+                    when=current.history_date,
+                    who=_who(current.history_user),
+                    label="修改了内容",
+                    changes=changes,
+                    kind="change",
+                )
+            )
+    entries.sort(key=lambda e: e.when)
+    return entries
+
+
+def _display(value) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    return str(value)

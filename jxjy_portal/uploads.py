@@ -1,0 +1,132 @@
+"""Checked private files: the type is read from the content, the size is capped, names are cleaned,
+files live outside any served folder and leave only through an authorising view as attachments."""
+
+import hashlib
+import os
+import unicodedata
+import uuid
+import zipfile
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.http import FileResponse
+from django.utils import timezone
+
+KINDS = {
+    "pdf": ("application/pdf", "PDF"),
+    "jpg": ("image/jpeg", "JPEG图片"),
+    "png": ("image/png", "PNG图片"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word文档"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel表格"),
+}
+ACCEPT_ATTR = ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"
+ALLOWED_TEXT = "PDF、JPG、PNG、DOCX、XLSX"
+_BAD_NAME_CHARS = set('<>:"/\\|?*')
+
+
+def private_storage() -> FileSystemStorage:
+    """Storage for uploads under MEDIA_ROOT/private (never served by a static route)."""
+    return FileSystemStorage(location=os.path.join(settings.MEDIA_ROOT, "private"))
+
+
+def upload_path(instance, filename: str) -> str:
+    """A random name under the record's app and month: nothing of the user's file name reaches the disk."""
+    ext = getattr(instance, "kind", "") or "bin"
+    return f"{instance._meta.app_label}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{ext}"
+
+
+def sniff(head: bytes, fileobj) -> str | None:
+    """The kind of file from its first bytes (and, for Office files, the package's parts)."""
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            fileobj.seek(0)
+            with zipfile.ZipFile(fileobj) as z:
+                names = set(z.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return None
+        if "[Content_Types].xml" not in names or any(n.lower().endswith("vbaproject.bin") for n in names):
+            return None  # not an Office package, or one carrying macros
+        if "word/document.xml" in names:
+            return "docx"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+    return None
+
+
+def clean_name(name: str) -> str:
+    """The user's file name as shown back to people: printable, no path, no reserved characters."""
+    name = unicodedata.normalize("NFC", name or "")
+    if any(part in name for part in ("..", "/", "\\", "\x00")):
+        raise ValidationError("文件名不合法（不能包含路径或“..”），请重命名后再上传。", code="bad_name")
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in _BAD_NAME_CHARS).strip().lstrip(".")
+    if not name:
+        raise ValidationError("文件名不合法，请重命名后再上传。", code="bad_name")
+    if len(name) > 120:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[:110] + dot + ext[:8]) if dot else name[:120]
+    return name
+
+
+@dataclass
+class CheckedUpload:
+    file: object
+    kind: str
+    content_type: str
+    original_name: str
+    size: int
+    sha256: str
+
+
+def check(uploaded) -> CheckedUpload:
+    """Accept a file only if its content is one of the allowed kinds and it is within the size limit."""
+    if uploaded is None:
+        raise ValidationError("请选择要上传的文件。", code="required")
+    limit = settings.UPLOAD_MAX_BYTES
+    if uploaded.size > limit:
+        raise ValidationError(
+            "文件“%(name)s”大小为%(size)s，超过了%(limit)s的上限。",
+            params={"name": uploaded.name, "size": human_size(uploaded.size), "limit": human_size(limit)},
+            code="too_large",
+        )
+    if uploaded.size == 0:
+        raise ValidationError("文件“%(name)s”是空文件。", params={"name": uploaded.name}, code="empty")
+    name = clean_name(uploaded.name)
+    uploaded.seek(0)
+    head = uploaded.read(16)
+    kind = sniff(head, uploaded)
+    if kind is None:
+        raise ValidationError(
+            "文件“%(name)s”的内容不是允许的类型，只接受%(allowed)s文件（按文件内容识别，不看扩展名）。",
+            params={"name": name, "allowed": ALLOWED_TEXT},
+            code="bad_type",
+        )
+    digest = hashlib.sha256()
+    uploaded.seek(0)
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    return CheckedUpload(uploaded, kind, KINDS[kind][0], name, uploaded.size, digest.hexdigest())
+
+
+def serve(fieldfile, *, filename: str, content_type: str) -> FileResponse:
+    """Send a stored file as a download; callers authorise first."""
+    response = FileResponse(fieldfile.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def human_size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.1f} MB"
+    if n >= 1024:
+        return f"{n / 1024:.0f} KB"
+    return f"{n} 字节"

@@ -1,0 +1,33 @@
+"""Reads about accounts: who should hear about what."""
+
+from django.db.models import QuerySet
+
+from .models import Role, User
+
+
+def province_staff() -> QuerySet[User]:
+    return User.objects.filter(role=Role.PROVINCE, is_active=True)
+
+
+def recommender_staff(*, region_id=None, department_id=None) -> QuerySet[User]:
+    if region_id:
+        return User.objects.filter(role=Role.RECOMMENDER, region_id=region_id, is_active=True)
+    if department_id:
+        return User.objects.filter(role=Role.RECOMMENDER, department_id=department_id, is_active=True)
+    return User.objects.none()
+
+
+def institution_staff(institution_id) -> QuerySet[User]:
+    return User.objects.filter(role=Role.INSTITUTION, institution_id=institution_id, is_active=True)
+
+
+def inspector_staff(inspector_unit_id) -> QuerySet[User]:
+    return User.objects.filter(role=Role.INSPECTOR, inspector_unit_id=inspector_unit_id, is_active=True)
+
+
+def staff_accounts() -> QuerySet[User]:
+    return (
+        User.objects.exclude(role=Role.INSTITUTION)
+        .select_related("region", "department", "inspector_unit")
+        .order_by("role", "username")
+    )

@@ -1,0 +1,1 @@
+"""Reports read other apps' tables; they keep none of their own."""

@@ -1,0 +1,138 @@
+"""Fixtures every test shares: users per role, fast settings, required services, a live-server browser."""
+
+import os
+import shutil
+import tempfile
+
+import pytest
+
+from jxjy_portal.celery import app as celery_app
+from jxjy_portal.users.models import Role
+
+from . import factories
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def need(service: str, available: bool, why: str = "") -> None:
+    """Skip when a service is missing locally; in CI (REQUIRE_SERVICES=1) a missing service is a failure."""
+    if available:
+        return
+    message = f"{service} is not available{': ' + why if why else ''}"
+    if REQUIRE_SERVICES:
+        pytest.fail(f"required service missing in CI: {message}")
+    pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _portal_test_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # Tasks run in-process unless a test starts a real worker (see tests/test_celery_worker.py).
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = eager
+
+
+@pytest.fixture
+def postgres(db):
+    from django.db import connection
+
+    need("PostgreSQL", connection.vendor == "postgresql", "set DATABASE_URL=postgres://...")
+
+
+# -- one user per role ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def province_user(db):
+    return factories.UserFactory(role=Role.PROVINCE)
+
+
+@pytest.fixture
+def institution_user(db):
+    return factories.InstitutionUserFactory()
+
+
+@pytest.fixture
+def other_institution_user(db):
+    return factories.InstitutionUserFactory()
+
+
+@pytest.fixture
+def recommender_user(db):
+    return factories.RecommenderUserFactory()
+
+
+@pytest.fixture
+def inspector_user(db):
+    return factories.InspectorUserFactory()
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) logs the test client in as that user and returns it."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+# -- the browser ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def _chromium():
+    need(
+        "chromium",
+        shutil.which(CHROMIUM_PATH) is not None or os.path.exists(CHROMIUM_PATH),
+        f"install Debian's chromium ({CHROMIUM_PATH})",
+    )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover
+        need("playwright", False)
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the live
+    # server's fixtures happen outside it, so the async-safety guard can be relaxed for tests.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    user_data = tempfile.mkdtemp(prefix="jxjy-chromium-")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM_PATH,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+    shutil.rmtree(user_data, ignore_errors=True)
+
+
+@pytest.fixture
+def page(_chromium, live_server, transactional_db):
+    """A fresh browser page; `page.base_url` is the live server's address."""
+    context = _chromium.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", base_url=live_server.url)
+    context.set_default_timeout(15000)
+    pg = context.new_page()
+    pg.base_url = live_server.url
+    yield pg
+    artifacts = os.environ.get("BROWSER_ARTIFACTS")
+    if artifacts:
+        os.makedirs(artifacts, exist_ok=True)
+    context.close()

@@ -1,0 +1,237 @@
+"""One factory per model, valid by default."""
+
+import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from applications.models import (
+    Application,
+    ApplicationDocument,
+    ApplicationPerson,
+    Bar,
+    BarKind,
+    Batch,
+    Condition,
+    Degree,
+    PersonKind,
+)
+from bases.models import Base
+from jxjy_portal.users.credit_code import check_character
+from jxjy_portal.users.models import (
+    Department,
+    InspectorUnit,
+    Institution,
+    InstitutionType,
+    Region,
+    Role,
+    User,
+)
+
+TINY_PDF = b"%PDF-1.4\n%test\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def pdf_file(name="材料.pdf", content=TINY_PDF):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def fujian_credit_code(n: int) -> str:
+    body = f"52350100MJ{n:07d}"
+    return body + check_character(body)
+
+
+def region(code="350100"):
+    return Region.objects.get(code=code)
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+
+    name = factory.Sequence(lambda n: f"福建省测试厅{n}")
+
+
+class InspectorUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InspectorUnit
+
+    name = factory.Sequence(lambda n: f"评估中心{n}")
+    region = factory.LazyFunction(lambda: region("350100"))
+
+
+class InstitutionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Institution
+
+    name = factory.Sequence(lambda n: f"测试培训学院{n}")
+    credit_code = factory.Sequence(fujian_credit_code)
+    type = InstitutionType.TRAINING
+    region = factory.LazyFunction(lambda: region("350100"))
+    legal_representative = "李明"
+    address = "福州市鼓楼区学府路1号"
+    contact_person = "赵老师"
+    phone = "0591-87654321"
+    email = factory.Sequence(lambda n: f"inst{n}@example.cn")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.cn")
+    full_name = factory.Sequence(lambda n: f"测试用户{n}")
+    role = Role.PROVINCE
+    password = factory.PostGenerationMethodCall("set_password", "Passw0rd-Strong")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class InstitutionUserFactory(UserFactory):
+    role = Role.INSTITUTION
+    institution = factory.SubFactory(InstitutionFactory)
+
+
+class RecommenderUserFactory(UserFactory):
+    """A recommender of 福州市人社局 by default; pass region=... or department=... (and region=None)."""
+
+    role = Role.RECOMMENDER
+    region = factory.LazyFunction(lambda: region("350100"))
+
+
+class InspectorUserFactory(UserFactory):
+    role = Role.INSPECTOR
+    inspector_unit = factory.SubFactory(InspectorUnitFactory)
+
+
+class BatchFactory(factory.django.DjangoModelFactory):
+    """An open batch by default."""
+
+    class Meta:
+        model = Batch
+
+    name = factory.Sequence(lambda n: f"测试批次{n}")
+    year = factory.LazyFunction(lambda: timezone.localdate().year)
+    opens_on = factory.LazyFunction(lambda: timezone.localdate() - timezone.timedelta(days=10))
+    closes_on = factory.LazyFunction(lambda: timezone.localdate() + timezone.timedelta(days=10))
+
+
+COMPLETE_FIELDS = dict(
+    training_fields="工程技术",
+    introduction="简介",
+    is_independent_legal_person=True,
+    qualification="办学许可证",
+    office_address="福州市鼓楼区学府路1号",
+    teaching_capacity=200,
+    teaching_equipment="多媒体教室",
+    faculty_total=30,
+    faculty_description="师资稳定",
+    trained_year_1=1500,
+    trained_year_2=1200,
+    trained_year_3=1100,
+    credit_declaration=True,
+    contact_person="赵老师",
+    contact_phone="0591-87654321",
+    recommender_kind="region",
+)
+REQUIRED_CONDITIONS = [
+    Condition.LEGAL,
+    Condition.VENUE,
+    Condition.STAFF,
+    Condition.RULE_TEACHING,
+    Condition.RULE_ASSESSMENT,
+    Condition.RULE_REGISTRATION,
+    Condition.RULE_EVALUATION,
+    Condition.RULE_LOGISTICS,
+    Condition.RULE_FINANCE,
+    Condition.EXPERIENCE,
+    Condition.CREDIT,
+]
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A draft that is empty but valid as a record; use `complete=True` for one that passes Art. 7."""
+
+    class Meta:
+        model = Application
+        skip_postgeneration_save = True
+
+    batch = factory.SubFactory(BatchFactory)
+    institution = factory.SubFactory(InstitutionFactory)
+    created_by = factory.LazyAttribute(lambda a: InstitutionUserFactory(institution=a.institution))
+    recommender_kind = "region"
+    recommender_region = factory.LazyAttribute(lambda a: a.institution.region)
+
+    @factory.post_generation
+    def complete(obj, create, extracted, **kwargs):
+        if not (create and extracted):
+            return
+        for name, value in COMPLETE_FIELDS.items():
+            setattr(obj, name, value)
+        obj.save()
+        for i in range(5):
+            ApplicationPersonFactory(application=obj, kind=PersonKind.MANAGER, name=f"管理{i}")
+        ApplicationPersonFactory(application=obj, kind=PersonKind.FACULTY, name="教师甲", full_time=False)
+        for condition in REQUIRED_CONDITIONS:
+            ApplicationDocumentFactory(application=obj, condition=condition, uploaded_by=obj.created_by)
+
+
+class ApplicationPersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ApplicationPerson
+
+    application = factory.SubFactory(ApplicationFactory)
+    kind = PersonKind.MANAGER
+    name = factory.Sequence(lambda n: f"人员{n}")
+    degree = Degree.BACHELOR
+    full_time = True
+
+
+class ApplicationDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ApplicationDocument
+
+    application = factory.SubFactory(ApplicationFactory)
+    condition = Condition.LEGAL
+    file = factory.LazyFunction(lambda: pdf_file())
+    kind = "pdf"
+    content_type = "application/pdf"
+    original_name = "材料.pdf"
+    size = len(TINY_PDF)
+    sha256 = "0" * 64
+    uploaded_by = factory.LazyAttribute(lambda d: d.application.created_by)
+
+
+class BaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Base
+
+    application = factory.SubFactory(ApplicationFactory, state="approved")
+    institution = factory.LazyAttribute(lambda b: b.application.institution)
+    batch = factory.LazyAttribute(lambda b: b.application.batch)
+    year = factory.LazyFunction(lambda: timezone.localdate().year)
+    sequence = factory.Sequence(lambda n: n + 1)
+    register_number = factory.LazyAttribute(lambda b: Base.format_number(b.year, b.sequence))
+    recognised_on = factory.LazyFunction(timezone.localdate)
+    name = factory.LazyAttribute(lambda b: b.institution.name)
+    region = factory.LazyAttribute(lambda b: b.institution.region)
+    institution_type = factory.LazyAttribute(lambda b: b.institution.type)
+    fields = "工程技术"
+    address = "福州市"
+    contact_person = "赵老师"
+    phone = "0591-87654321"
+    email = "base@example.cn"
+
+
+class BarFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Bar
+
+    institution = factory.SubFactory(InstitutionFactory)
+    kind = BarKind.FRAUD
+    starts_on = factory.LazyFunction(timezone.localdate)
+    last_day = None
+    reason = "伪造材料"
