@@ -242,3 +242,79 @@ class QueueFilterForm(StyledFormMixin, forms.Form):
             priority=bool(d.get("priority")),
             q=(d.get("q") or "").strip(),
         )
+
+
+class NoticeForm(StyledFormMixin, forms.Form):
+    applications = forms.ModelMultipleChoiceField(
+        label="拟认定名单",
+        queryset=Application.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "请至少选择一个拟认定的申报。"},
+    )
+    starts_on = forms.DateField(
+        label="公示开始日期",
+        widget=DateInput(),
+        help_text="遇非工作日顺延至下一个工作日。",
+        error_messages={"required": "请填写公示开始日期。", "invalid": "日期格式不正确。"},
+    )
+    working_days = forms.IntegerField(
+        label="公示期（工作日）",
+        min_value=1,
+        max_value=30,
+        initial=5,
+        error_messages={"min_value": "至少1个工作日。", "max_value": "不超过30个工作日。"},
+    )
+
+    def __init__(self, *args, candidates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if candidates is not None:
+            self.fields["applications"].queryset = candidates
+            self.fields["applications"].label_from_instance = lambda a: (
+                f"{a.institution.name}（{a.institution.region.name}）"
+            )
+
+
+class ObjectionForm(StyledFormMixin, forms.Form):
+    application = forms.ModelChoiceField(
+        label="异议对象",
+        queryset=Application.objects.none(),
+        empty_label="— 请选择公示名单中的机构 —",
+        error_messages={"required": "请选择异议对象。"},
+    )
+    name = forms.CharField(
+        label="姓名或单位名称", max_length=100, error_messages={"required": "请填写姓名或单位名称（实名反映）。"}
+    )
+    contact = forms.CharField(
+        label="联系方式", max_length=100, error_messages={"required": "请填写联系电话或电子邮箱。"}
+    )
+    facts = forms.CharField(
+        label="异议事实和理由",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "请写明异议的事实和理由。"},
+    )
+    evidence = forms.FileField(
+        label="证明材料（可选）", required=False, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTR})
+    )
+
+    def __init__(self, *args, notice=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if notice is not None:
+            self.fields["application"].queryset = notice.applications.select_related("institution")
+            self.fields["application"].label_from_instance = lambda a: a.institution.name
+
+
+class ResolveObjectionForm(StyledFormMixin, forms.Form):
+    resolution = forms.CharField(
+        label="处理结果", widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "请填写处理结果。"}
+    )
+
+
+class CalendarDayForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        from .models import CalendarDay
+
+        model = CalendarDay
+        fields = ["date", "kind", "name"]
+        widgets = {"date": DateInput()}
+        error_messages = {"date": {"unique": "该日期已有安排。", "required": "请填写日期。"}}

@@ -351,3 +351,87 @@ class Bar(models.Model):
     @property
     def until_text(self) -> str:
         return "永久不再受理" if self.last_day is None else f"{self.last_day:%Y年%-m月%-d日}前不再受理（含当日）"
+
+
+class DayKind(models.TextChoices):
+    HOLIDAY = "holiday", "法定节假日（休息）"
+    WORKDAY = "workday", "调休上班日"
+
+
+class CalendarDay(models.Model):
+    """An exception to the Monday-to-Friday week, kept by the province: a public holiday or a make-up working day."""
+
+    date = models.DateField("日期", unique=True)
+    kind = models.CharField("类别", max_length=10, choices=DayKind.choices)
+    name = models.CharField("名称", max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = verbose_name_plural = "节假日安排"
+
+    def __str__(self):
+        return f"{self.date} {self.get_kind_display()}"
+
+
+class PublicNotice(models.Model):
+    """The proposed list of a batch published before approval (认定前公示), open to objections."""
+
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="notices", verbose_name="批次")
+    title = models.CharField("标题", max_length=200)
+    starts_on = models.DateField("公示开始日期")
+    working_days = models.PositiveSmallIntegerField("公示期（工作日）", default=5)
+    ends_on = models.DateField("公示截止日期")
+    applications = models.ManyToManyField(Application, related_name="notices", verbose_name="拟认定申报")
+    announcement = models.OneToOneField(
+        "bases.Announcement", on_delete=models.PROTECT, null=True, blank=True, related_name="notice"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        verbose_name = verbose_name_plural = "认定前公示"
+
+    def __str__(self):
+        return self.title
+
+    def is_open(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.starts_on <= today <= self.ends_on
+
+
+class Objection(models.Model):
+    """An objection lodged by anyone during a public notice; the province records how it was resolved."""
+
+    notice = models.ForeignKey(PublicNotice, on_delete=models.PROTECT, related_name="objections")
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="objections", verbose_name="异议对象"
+    )
+    name = models.CharField("姓名或单位", max_length=100)
+    contact = models.CharField("联系方式", max_length=100)
+    facts = models.TextField("异议事实和理由")
+    evidence = models.FileField(
+        "证明材料", storage=uploads.private_storage, upload_to=uploads.upload_path, max_length=200, blank=True
+    )
+    evidence_name = models.CharField("证明材料文件名", max_length=150, blank=True)
+    evidence_type = models.CharField("证明材料类型", max_length=100, blank=True)
+    kind = models.CharField("文件类型", max_length=10, blank=True)
+    confirmation_number = models.CharField("受理编号", max_length=20, unique=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    resolution = models.TextField("处理结果", blank=True)
+    resolved_at = models.DateTimeField("处理时间", null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = verbose_name_plural = "公示异议"
+
+    def __str__(self):
+        return self.confirmation_number
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved_at is not None

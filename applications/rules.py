@@ -101,7 +101,9 @@ def unmet_conditions(app: Application, *, people=None, current_conditions=None) 
 
     # (5) at least 1000 professionals trained in each recent year
     years = app.batch.experience_years
-    for n, (year, value) in enumerate(zip(years, [app.trained_year_1, app.trained_year_2, app.trained_year_3]), 1):
+    for n, (year, value) in enumerate(
+        zip(years, [app.trained_year_1, app.trained_year_2, app.trained_year_3], strict=True), 1
+    ):
         if value is None:
             p.append(Problem(f"未填写{year}年培训专业技术人员人数", a5, f"trained_year_{n}"))
         elif value < MIN_TRAINED_PER_YEAR:

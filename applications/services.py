@@ -13,7 +13,7 @@ from jxjy_portal.users import selectors as people
 from jxjy_portal.users.models import Role, User
 from jxjy_portal.workflow import RuleViolation, perform
 
-from . import rules
+from . import notices, rules
 from .models import (
     Application,
     ApplicationDocument,
@@ -440,6 +440,7 @@ def approve(
         visit = SiteVisit.objects.filter(application=app).first()
         if visit is None or not visit.recorded_at:
             raise RuleViolation("请先记录实地考察情况，再作出认定。", article="第八条第四项")
+        notices.check_can_approve(app)  # the public notice (公示), when the province held one
 
     app, t = perform(
         workflow=WORKFLOW,

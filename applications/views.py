@@ -1,12 +1,15 @@
 """Pages of the application workflow: thin, each authorises, parses, calls one service and renders."""
 
+import hashlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -16,21 +19,25 @@ from jxjy_portal.access import role_required
 from jxjy_portal.users.models import Role
 from jxjy_portal.workflow import RuleViolation
 
-from . import rules, selectors, services
+from . import notices, rules, selectors, services
 from .forms import (
     ActionForm,
     ApplicationForm,
     ApproveForm,
     BatchForm,
+    CalendarDayForm,
+    NoticeForm,
+    ObjectionForm,
     PersonFormSet,
     QueueFilterForm,
     RejectForm,
+    ResolveObjectionForm,
     ScheduleVisitForm,
     UploadForm,
     VisitFindingsForm,
     person_initial,
 )
-from .models import APPLICANT_CONDITIONS, Batch, Condition, SiteVisit
+from .models import APPLICANT_CONDITIONS, Batch, CalendarDay, Condition, Objection, PublicNotice, SiteVisit
 from .workflow import DEDICATED_FORMS, WORKFLOW, State
 
 PAGE_SIZE = 20
@@ -291,7 +298,10 @@ def _detail_context(request, app, **bound_forms):
     }
     if user.role == Role.PROVINCE:
         today = timezone.localdate()
+        objections = list(app.objections.select_related("notice").order_by("created_at"))
         context.update(
+            notices=list(app.notices.all()),
+            objections=[(o, ResolveObjectionForm(prefix=f"objection-{o.pk}")) for o in objections],
             schedule_form=bound_forms.get("schedule_visit")
             or ScheduleVisitForm(
                 initial={
@@ -478,3 +488,114 @@ def province_queue(request):
 def bars(request):
     page = Paginator(selectors.bars_in_force(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "applications/bars.html", {"page_obj": page})
+
+
+# -- the public notice before recognition (公示) ------------------------------------------------------------
+
+
+@role_required(Role.PROVINCE)
+def notice_new(request, batch_pk):
+    batch = access.get_visible_or_404(request.user, Batch, pk=batch_pk)
+    candidates = notices.candidates(batch)
+    form = NoticeForm(
+        request.POST or None,
+        candidates=candidates,
+        initial={"starts_on": timezone.localdate(), "working_days": notices.DEFAULT_WORKING_DAYS},
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            notice = notices.publish_notice(
+                actor=request.user,
+                batch=batch,
+                application_ids=[a.pk for a in d["applications"]],
+                starts_on=d["starts_on"],
+                working_days=d["working_days"],
+            )
+        except RuleViolation as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"已发布公示，公示期至{notice.ends_on:%Y年%-m月%-d日}。")
+            return redirect("public:announcement", pk=notice.announcement_id)
+    return render(
+        request, "applications/notice_form.html", {"batch": batch, "form": form, "has_candidates": candidates.exists()}
+    )
+
+
+OBJECTION_LIMIT = 5  # per address and hour
+
+
+def objection(request, notice_pk):
+    """Anyone lodges an objection during a notice period; rate-limited per address."""
+    notice = get_object_or_404(PublicNotice.objects.select_related("batch"), pk=notice_pk)
+    if not notice.is_open():
+        return render(request, "applications/objection_closed.html", {"notice": notice}, status=410)
+    form = ObjectionForm(request.POST or None, request.FILES or None, notice=notice)
+    if request.method == "POST" and form.is_valid():
+        key = "objection-rate:" + hashlib.sha256(request.META.get("REMOTE_ADDR", "").encode()).hexdigest()
+        count = cache.get_or_set(key, 0, 3600)
+        if count >= OBJECTION_LIMIT:
+            form.add_error(None, "提交过于频繁，请一小时后再试（已填写的内容已保留，附件需重新选择）。")
+        else:
+            d = form.cleaned_data
+            try:
+                lodged = notices.lodge_objection(
+                    notice=notice,
+                    application_id=d["application"].pk,
+                    name=d["name"],
+                    contact=d["contact"],
+                    facts=d["facts"],
+                    evidence=d.get("evidence"),
+                )
+            except ValidationError as error:
+                form.add_error("evidence", error)
+            except RuleViolation as error:
+                form.add_error(error.field if error.field in form.fields else None, str(error))
+            else:
+                cache.set(key, count + 1, 3600)
+                return render(request, "applications/objection_done.html", {"objection": lodged, "notice": notice})
+    return render(request, "applications/objection_form.html", {"notice": notice, "form": form})
+
+
+@role_required(Role.PROVINCE)
+@require_POST
+def resolve_objection(request, pk):
+    found = access.get_visible_or_404(request.user, Objection, pk=pk)
+    form = ResolveObjectionForm(request.POST, prefix=f"objection-{pk}")
+    if form.is_valid():
+        try:
+            notices.resolve_objection(
+                actor=request.user, objection_id=found.pk, resolution=form.cleaned_data["resolution"]
+            )
+            messages.success(request, f"已记录异议{found.confirmation_number}的处理结果。")
+        except RuleViolation as error:
+            messages.error(request, str(error))
+    else:
+        messages.error(request, "请填写处理结果。")
+    return redirect(reverse("applications:detail", args=[found.application_id]) + "#objections")
+
+
+@role_required(Role.PROVINCE)
+def objection_evidence(request, pk):
+    found = access.get_visible_or_404(request.user, Objection, pk=pk)
+    if not found.evidence:
+        raise Http404("没有附件。")
+    return uploads.serve(found.evidence, filename=found.evidence_name, content_type=found.evidence_type)
+
+
+@role_required(Role.PROVINCE)
+def calendar(request):
+    """The province's holiday calendar: public holidays and make-up working days."""
+    form = CalendarDayForm(request.POST or None)
+    if request.method == "POST":
+        if "delete" in request.POST:
+            CalendarDay.objects.filter(pk=request.POST.get("delete")).delete()
+            messages.success(request, "已删除。")
+            return redirect("applications:calendar")
+        if form.is_valid():
+            form.save()
+            messages.success(request, "已保存。")
+            return redirect("applications:calendar")
+    today = timezone.localdate()
+    days = CalendarDay.objects.filter(date__year__gte=today.year - 1)
+    return render(request, "applications/calendar.html", {"form": form, "days": days})

@@ -8,4 +8,11 @@ urlpatterns = [
     path("recommended/", views.recommended, name="recommended"),
     path("all/", views.province_list, name="province_list"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/plaque.pdf", views.plaque, name="plaque"),
+    path("<int:pk>/fees/", views.fee_disclosure, name="fee_disclosure"),
+    path("<int:pk>/changes/new/", views.change_new, name="change_new"),
+    path("changes/", views.change_list, name="change_list"),
+    path("changes/<int:pk>/", views.change_detail, name="change_detail"),
+    path("changes/<int:pk>/evidence/", views.change_evidence, name="change_evidence"),
+    path("publish/<int:batch_pk>/", views.publish_batch, name="publish_batch"),
 ]

@@ -1,14 +1,27 @@
 """The signed-in pages about bases: an institution's own, a recommender's, the province's list."""
 
-from django.core.paginator import Paginator
-from django.shortcuts import render
+import csv
+import io
+import json
 
-from jxjy_portal import timeline
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from applications.models import Batch
+from jxjy_portal import access, timeline, uploads
 from jxjy_portal.access import role_required
 from jxjy_portal.users.models import Role
+from jxjy_portal.workflow import RuleViolation
 
-from . import selectors
-from .models import BaseStatus
+from . import plaque as plaque_pdf
+from . import selectors, services
+from .forms import ChangeFilingForm, DecisionForm, FeeDisclosureForm, RegisterFilterForm, VerifyForm
+from .models import CHANGEABLE_FIELDS, Announcement, BaseStatus, ChangeFiling
 
 PAGE_SIZE = 20
 
@@ -44,3 +57,186 @@ def detail(request, pk):
             "timeline": timeline.events_for(base, state_labels=dict(BaseStatus.choices)),
         },
     )
+
+
+# -- the institution's and the province's work on a base -------------------------------------------------
+
+
+@role_required(Role.INSTITUTION, Role.PROVINCE)
+def plaque(request, pk):
+    """The plaque PDF (Art. 9) for the base's own institution and the province."""
+    base = selectors.base_detail(request.user, pk)
+    response = HttpResponse(plaque_pdf.render(base), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, f"匾牌-{base.register_number}.pdf")
+    return response
+
+
+@role_required(Role.INSTITUTION)
+def fee_disclosure(request, pk):
+    base = selectors.base_detail(request.user, pk)
+    current = getattr(base, "fee_disclosure", None)
+    form = FeeDisclosureForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_fee_disclosure(actor=request.user, base_id=base.pk, **form.cleaned_data)
+        except RuleViolation as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "收费公开信息已更新，并在基地公开页面展示。")
+            return redirect("bases:detail", pk=base.pk)
+    return render(request, "bases/fee_disclosure.html", {"base": base, "form": form})
+
+
+@role_required(Role.INSTITUTION)
+def change_new(request, pk):
+    base = selectors.base_detail(request.user, pk)
+    initial = {name: getattr(base, name) for name in CHANGEABLE_FIELDS}
+    form = ChangeFilingForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            filing = services.file_change(
+                actor=request.user,
+                base_id=base.pk,
+                changes={k: d[k] for k in CHANGEABLE_FIELDS},
+                reason=d["reason"],
+                evidence=d["evidence"],
+            )
+        except ValidationError as error:
+            form.add_error("evidence", error)
+        except RuleViolation as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            messages.success(request, "变更备案已提交，待省人社厅备案。")
+            return redirect("bases:change_detail", pk=filing.pk)
+    return render(request, "bases/change_form.html", {"base": base, "form": form})
+
+
+@role_required(Role.INSTITUTION, Role.PROVINCE)
+def change_list(request):
+    page = Paginator(selectors.change_filings_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "bases/change_list.html", {"page_obj": page})
+
+
+@role_required(Role.INSTITUTION, Role.PROVINCE)
+def change_detail(request, pk):
+    filing = access.get_visible_or_404(request.user, ChangeFiling.objects.select_related("base", "submitted_by"), pk=pk)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST":
+        if request.user.role != Role.PROVINCE:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.decide_change(
+                    actor=request.user,
+                    filing_id=filing.pk,
+                    accept="accept" in request.POST,
+                    comment=form.cleaned_data["comment"],
+                )
+            except RuleViolation as error:
+                form.add_error("comment" if error.field == "comment" else None, str(error))
+            else:
+                messages.success(request, "已办理变更备案。")
+                return redirect("bases:change_detail", pk=filing.pk)
+    return render(request, "bases/change_detail.html", {"filing": filing, "form": form})
+
+
+@role_required(Role.INSTITUTION, Role.PROVINCE)
+def change_evidence(request, pk):
+    filing = access.get_visible_or_404(request.user, ChangeFiling, pk=pk)
+    return uploads.serve(filing.evidence, filename=filing.evidence_name, content_type=filing.evidence_type)
+
+
+@role_required(Role.PROVINCE)
+@require_POST
+def publish_batch(request, batch_pk):
+    batch = access.get_visible_or_404(request.user, Batch, pk=batch_pk)
+    try:
+        announcement = services.publish_recognitions(actor=request.user, batch=batch)
+    except RuleViolation as error:
+        messages.error(request, str(error))
+        return redirect("applications:batches")
+    messages.success(request, f"已公布{announcement.bases.count()}家基地，并发布公告。")
+    return redirect("public:announcement", pk=announcement.pk)
+
+
+# -- the public side (no login) --------------------------------------------------------------------------
+
+
+def register(request):
+    """The published register of bases: search, filters, sorting, pagination."""
+    form = RegisterFilterForm(request.GET or None, years=selectors.register_years())
+    page = Paginator(selectors.register_page(form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "public/register.html", {"form": form, "page_obj": page})
+
+
+def public_detail(request, pk):
+    base = selectors.public_base(pk)
+    return render(
+        request,
+        "public/base_detail.html",
+        {
+            "base": base,
+            "fee": getattr(base, "fee_disclosure", None),
+            "changes": list(selectors.public_change_history(base)),
+            "announcements": list(base.announcements.order_by("-published_at")[:20]),
+        },
+    )
+
+
+def verify(request, code=None):
+    """Is this plaque genuine, and what is the base's status now?"""
+    form = VerifyForm(request.GET or None, initial={"code": code})
+    looked_up = code or (form.cleaned_data["code"] if form.is_valid() else None)
+    base = selectors.base_by_code(looked_up) if looked_up else None
+    return render(request, "public/verify.html", {"form": form, "code": looked_up, "base": base})
+
+
+def announcement_list(request):
+    page = Paginator(selectors.announcements(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "public/announcements.html", {"page_obj": page})
+
+
+def announcement_detail(request, pk):
+    announcement = get_object_or_404(Announcement, pk=pk)
+    return render(request, "public/announcement.html", {"announcement": announcement})
+
+
+def open_data(request):
+    return render(request, "public/open_data.html", {"fields": selectors.OPEN_DATA_FIELDS})
+
+
+def open_data_csv(request):
+    filters = RegisterFilterForm(request.GET or None).filters()
+    keys = [key for key, _, _ in selectors.OPEN_DATA_FIELDS]
+
+    def rows():
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=keys)
+        yield "\ufeff"  # BOM: Excel opens UTF-8 correctly
+        writer.writeheader()
+        for record in selectors.open_data_rows(filters):
+            writer.writerow(record)
+            if buffer.tell() > 32_768:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, "fujian-jxjy-bases.csv")
+    return response
+
+
+def open_data_json(request):
+    filters = RegisterFilterForm(request.GET or None).filters()
+
+    def chunks():
+        yield '{"fields": ' + json.dumps([k for k, _, _ in selectors.OPEN_DATA_FIELDS]) + ', "bases": ['
+        first = True
+        for record in selectors.open_data_rows(filters):
+            yield ("" if first else ",") + json.dumps(record, ensure_ascii=False)
+            first = False
+        yield "]}"
+
+    return StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8")

@@ -173,3 +173,17 @@ def _base(user) -> Q:
     if user.role == Role.RECOMMENDER:
         return _recommender_routing(user, "application__")
     return NOTHING
+
+
+@rule("bases.ChangeFiling")
+def _change_filing(user) -> Q:
+    if user.role == Role.PROVINCE:
+        return EVERYTHING
+    if user.role == Role.INSTITUTION:
+        return Q(base__institution_id=user.institution_id)
+    return NOTHING
+
+
+@rule("applications.Objection")
+def _objection(user) -> Q:
+    return EVERYTHING if user.role == Role.PROVINCE else NOTHING

@@ -8,6 +8,7 @@ NAV = {
     Role.INSTITUTION: [
         ("我的申报", "applications:mine"),
         ("我的基地", "bases:mine"),
+        ("变更备案", "bases:change_list"),
     ],
     Role.RECOMMENDER: [
         ("待推荐申报", "applications:recommender_queue"),
@@ -17,7 +18,9 @@ NAV = {
         ("申报批次", "applications:batches"),
         ("申报审核", "applications:province_queue"),
         ("基地名册", "bases:province_list"),
+        ("变更备案", "bases:change_list"),
         ("不予受理名单", "applications:bars"),
+        ("节假日", "applications:calendar"),
         ("账户管理", "users:staff_accounts"),
         ("行业主管部门", "users:departments"),
     ],

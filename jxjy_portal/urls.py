@@ -2,7 +2,10 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from bases.sitemaps import SITEMAPS
 
 from . import views
 from .users.forms import LoginForm, PortalPasswordChangeForm, PortalPasswordResetForm, PortalSetPasswordForm
@@ -47,5 +50,8 @@ urlpatterns = [
     path("users/", include("jxjy_portal.users.urls")),
     path("applications/", include("applications.urls")),
     path("bases/", include("bases.urls")),
+    path("public/", include("bases.public_urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots, name="robots"),
     path("admin/", admin.site.urls),
 ]

@@ -5,6 +5,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -80,3 +81,16 @@ def register(request):
     if request.method == "POST":
         messages.error(request, "注册信息有误，请按提示修改（已填写的内容已保留）。")
     return render(request, "registration/register.html", {"account_form": account_form, "profile_form": profile_form})
+
+
+def robots(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /applications/",
+        "Disallow: /bases/",
+        "Disallow: /inbox/",
+        "Disallow: /users/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")

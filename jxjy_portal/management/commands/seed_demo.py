@@ -57,6 +57,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             accounts = self.accounts()
             created = self.applications(accounts)
+            self.public_side(accounts)
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账户（密码均为 {PASSWORD}）："))
         for username, role, org in [
             ("admin", "系统管理员", "（后台 /admin/）"),
@@ -210,6 +211,50 @@ class Command(BaseCommand):
             )
             services.approve(actor=province, application_id=app.pk, comment="经审核和实地考察，予以认定。")
         return created
+
+    def public_side(self, accounts):
+        """Publish the recognised base, its fee disclosure, a pending change filing and an open notice."""
+        from applications import notices
+        from bases import services as base_services
+        from bases.models import Announcement, Base, FeeDisclosure
+
+        if Announcement.objects.exists():
+            return
+        province = accounts["province"]
+        batch = self.batch()
+        if Base.objects.filter(batch=batch, published_at=None).exists():
+            base_services.publish_recognitions(actor=province, batch=batch)
+        base = Base.objects.filter(batch=batch).first()
+        if base and not FeeDisclosure.objects.filter(base=base).exists():
+            owner = User.objects.get(username="inst_approved")
+            base_services.save_fee_disclosure(
+                actor=owner,
+                base_id=base.pk,
+                scope="卫生健康领域专业技术人员继续医学教育",
+                content="公需科目、专业科目培训；高级研修项目；师资培训。",
+                fee_items="公需科目网络培训 每学时 10元\n专业科目面授培训 每人每天 300元\n高级研修项目 按财政批复标准，不向学员收费",
+            )
+            base_services.file_change(
+                actor=owner,
+                base_id=base.pk,
+                changes={"phone": "0591-22862000"},
+                reason="办公电话调整。",
+                evidence=SimpleUploadedFile("变更说明.pdf", TINY_PDF),
+            )
+        visit_app = Application.objects.filter(batch=batch, state="site_visit").first()
+        if visit_app:
+            services.record_visit(
+                actor=province, application_id=visit_app.pk, findings="场地与师资情况属实，教学管理制度健全。"
+            )
+            notice = notices.publish_notice(actor=province, batch=batch, application_ids=[visit_app.pk])
+            if notice.is_open():  # a notice published on a weekend starts on the next working day
+                notices.lodge_objection(
+                    notice=notice,
+                    application_id=visit_app.pk,
+                    name="王某",
+                    contact="13800000000",
+                    facts="反映该机构2024年培训人数统计含非专业技术人员。",
+                )
 
 
 def complete_application(app: Application, user: User, *, priority: bool = False) -> Application:

@@ -1,0 +1,198 @@
+"""The public notice before recognition (认定前公示): its working-day period, objections, and the rule
+that approval waits for the period's end with every objection resolved.
+
+Working days follow the province's holiday calendar: Monday to Friday, less public holidays, plus the
+make-up working days (调休上班) it lists.
+"""
+
+import secrets
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from bases.models import Announcement, AnnouncementKind
+from jxjy_portal import access, timeline, uploads
+from jxjy_portal.notify import notify
+from jxjy_portal.users import selectors as people
+from jxjy_portal.users.models import Role, User
+from jxjy_portal.workflow import RuleViolation
+
+from .models import Application, Batch, CalendarDay, DayKind, Objection, PublicNotice
+from .workflow import State
+
+DEFAULT_WORKING_DAYS = 5
+
+
+def calendar_exceptions(start: date, end: date) -> dict[date, str]:
+    return dict(CalendarDay.objects.filter(date__range=(start, end)).values_list("date", "kind"))
+
+
+def is_working_day(day: date, exceptions: dict[date, str]) -> bool:
+    kind = exceptions.get(day)
+    if kind == DayKind.HOLIDAY:
+        return False
+    if kind == DayKind.WORKDAY:
+        return True
+    return day.weekday() < 5
+
+
+def first_working_day(start: date) -> date:
+    exceptions = calendar_exceptions(start, start + timedelta(days=60))
+    day = start
+    while not is_working_day(day, exceptions):
+        day += timedelta(days=1)
+    return day
+
+
+def period_end(start: date, working_days: int) -> date:
+    """The last day of a notice of `working_days` working days beginning on `start` (counted if working)."""
+    if working_days < 1:
+        raise ValueError("working_days must be positive")
+    exceptions = calendar_exceptions(start, start + timedelta(days=working_days * 3 + 60))
+    day, counted = start, 0
+    while True:
+        if is_working_day(day, exceptions):
+            counted += 1
+            if counted == working_days:
+                return day
+        day += timedelta(days=1)
+
+
+def candidates(batch: Batch):
+    """Applications of the batch the province may propose: those it has checked on site."""
+    return (
+        Application.objects.filter(batch=batch, state=State.SITE_VISIT, site_visit__recorded_at__isnull=False)
+        .select_related("institution__region")
+        .order_by("institution__name")
+    )
+
+
+@transaction.atomic
+def publish_notice(
+    *,
+    actor: User,
+    batch: Batch,
+    application_ids: list[int],
+    starts_on: date | None = None,
+    working_days: int = DEFAULT_WORKING_DAYS,
+) -> PublicNotice:
+    """Publish the proposed list of a batch for objections before approval."""
+    if not access.has_role(actor, Role.PROVINCE):
+        raise RuleViolation("只有省人社厅可以发布公示。")
+    apps = list(candidates(batch).filter(pk__in=application_ids))
+    if not apps:
+        raise RuleViolation("请至少选择一个已完成实地考察的拟认定申报。", field="applications")
+    starts_on = first_working_day(starts_on or timezone.localdate())
+    ends_on = period_end(starts_on, working_days)
+    title = f"{batch.name}拟认定省级专业技术人员继续教育基地名单公示"
+    lines = "\n".join(f"{n}. {a.institution.name}（{a.institution.region.name}）" for n, a in enumerate(apps, 1))
+    body = (
+        f"根据《福建省省级专业技术人员继续教育基地管理办法》，经申报、推荐、审核和实地考察，拟认定以下"
+        f"{len(apps)}家机构为省级专业技术人员继续教育基地，现予公示。\n\n{lines}\n\n"
+        f"公示期为{starts_on:%Y年%-m月%-d日}至{ends_on:%Y年%-m月%-d日}（{working_days}个工作日）。"
+        f"对公示对象有异议的，可在公示期内通过本平台“提出异议”页面实名反映，并提供必要的证明材料。"
+    )
+    announcement = Announcement.objects.create(
+        kind=AnnouncementKind.NOTICE, title=title, body=body, published_at=timezone.now(), batch=batch, created_by=actor
+    )
+    notice = PublicNotice.objects.create(
+        batch=batch,
+        title=title,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        working_days=working_days,
+        announcement=announcement,
+        created_by=actor,
+    )
+    notice.applications.set(apps)
+    for app in apps:
+        timeline.record(
+            app,
+            actor=actor,
+            action="notice",
+            label="列入拟认定名单公示",
+            comment=f"公示期{starts_on:%Y年%-m月%-d日}至{ends_on:%Y年%-m月%-d日}",
+        )
+    return notice
+
+
+def _confirmation_number() -> str:
+    return f"YY{timezone.localdate():%Y%m%d}{secrets.randbelow(10**6):06d}"
+
+
+@transaction.atomic
+def lodge_objection(
+    *, notice: PublicNotice, application_id: int, name: str, contact: str, facts: str, evidence=None
+) -> Objection:
+    """Anyone lodges an objection during the notice period; the province is told at once."""
+    if not notice.is_open():
+        raise RuleViolation("该公示不在公示期内，不能提出异议。")
+    app = notice.applications.filter(pk=application_id).select_related("institution").first()
+    if app is None:
+        raise RuleViolation("请选择公示名单中的机构。", field="application")
+    objection = Objection(
+        notice=notice, application=app, name=name.strip(), contact=contact.strip(), facts=facts.strip()
+    )
+    if evidence:
+        checked = uploads.check(evidence)
+        objection.kind, objection.evidence_type = checked.kind, checked.content_type
+        objection.evidence_name = checked.original_name
+        objection.evidence.save(checked.original_name, checked.file, save=False)
+    for _ in range(5):
+        objection.confirmation_number = _confirmation_number()
+        if not Objection.objects.filter(confirmation_number=objection.confirmation_number).exists():
+            break
+    objection.save()
+    timeline.record(
+        app, actor=None, action="objection", label="收到公示异议", comment=f"受理编号{objection.confirmation_number}"
+    )
+    notify(
+        people.province_staff(),
+        title=f"公示异议：{app.institution.name}",
+        body=f"公示期间收到对{app.institution.name}的异议（受理编号{objection.confirmation_number}），请核实处理。",
+        url=reverse("applications:detail", args=[app.pk]),
+    )
+    return objection
+
+
+@transaction.atomic
+def resolve_objection(*, actor: User, objection_id: int, resolution: str) -> Objection:
+    """The province records how an objection was resolved."""
+    if not access.has_role(actor, Role.PROVINCE):
+        raise RuleViolation("只有省人社厅可以处理异议。")
+    if not resolution.strip():
+        raise RuleViolation("请填写处理结果。", field="resolution")
+    objection = Objection.objects.select_for_update().select_related("application").get(pk=objection_id)
+    if objection.is_resolved:
+        raise RuleViolation("该异议已处理。")
+    objection.resolution = resolution.strip()
+    objection.resolved_at = timezone.now()
+    objection.resolved_by = actor
+    objection.save()
+    timeline.record(
+        objection.application,
+        actor=actor,
+        action="resolve_objection",
+        label="处理公示异议",
+        comment=f"受理编号{objection.confirmation_number}：{objection.resolution}",
+    )
+    return objection
+
+
+def check_can_approve(app: Application, today: date | None = None) -> None:
+    """An application under public notice is approved only after the period ends, with no open objection."""
+    today = today or timezone.localdate()
+    for notice in app.notices.all():
+        if today <= notice.ends_on:
+            raise RuleViolation(f"该申报正在公示（至{notice.ends_on:%Y年%-m月%-d日}），公示期满后方可认定。")
+    if app.objections.filter(resolved_at=None).exists():
+        raise RuleViolation("该申报有尚未处理的公示异议，处理完毕后方可认定。")
+
+
+def open_notices(today: date | None = None):
+    today = today or timezone.localdate()
+    return PublicNotice.objects.filter(starts_on__lte=today, ends_on__gte=today).prefetch_related(
+        "applications__institution__region"
+    )

@@ -1,0 +1,91 @@
+"""Input for the public register's filters, fee disclosure and change filings."""
+
+from django import forms
+
+from jxjy_portal.forms import StyledFormMixin
+from jxjy_portal.uploads import ACCEPT_ATTR
+from jxjy_portal.users.models import InstitutionType, Region
+
+from .models import CHANGEABLE_FIELDS, FeeDisclosure
+from .selectors import REGISTER_SORTS, REGISTER_STATUS_CHOICES, RegisterFilters
+
+
+class RegisterFilterForm(StyledFormMixin, forms.Form):
+    q = forms.CharField(label="名称或编号", required=False, max_length=100)
+    region = forms.ModelChoiceField(label="设区市", queryset=Region.objects.all(), required=False, empty_label="全部")
+    field = forms.CharField(label="培训领域", required=False, max_length=50)
+    institution_type = forms.ChoiceField(
+        label="机构类型", required=False, choices=[("", "全部"), *InstitutionType.choices]
+    )
+    year = forms.TypedChoiceField(label="认定年度", required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(label="状态", required=False, choices=REGISTER_STATUS_CHOICES)
+    sort = forms.ChoiceField(
+        label="排序",
+        required=False,
+        choices=[
+            ("number", "按编号"),
+            ("-recognised", "按认定日期（新→旧）"),
+            ("name", "按名称"),
+            ("region", "按设区市"),
+        ],
+    )
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", "全部"), *[(y, f"{y}年") for y in years]]
+
+    def filters(self) -> RegisterFilters:
+        if not self.is_valid():
+            return RegisterFilters()
+        d = self.cleaned_data
+        return RegisterFilters(
+            q=(d.get("q") or "").strip(),
+            region=d["region"].pk if d.get("region") else None,
+            field=(d.get("field") or "").strip(),
+            institution_type=d.get("institution_type") or "",
+            year=d.get("year"),
+            status=d.get("status") or "",
+            sort=d.get("sort") if d.get("sort") in REGISTER_SORTS else "number",
+        )
+
+
+class VerifyForm(StyledFormMixin, forms.Form):
+    code = forms.CharField(label="匾牌验证码", max_length=16, error_messages={"required": "请输入匾牌上的验证码。"})
+
+
+class FeeDisclosureForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = FeeDisclosure
+        fields = ["scope", "content", "fee_items"]
+        widgets = {
+            "scope": forms.Textarea(attrs={"rows": 3}),
+            "content": forms.Textarea(attrs={"rows": 4}),
+            "fee_items": forms.Textarea(attrs={"rows": 5}),
+        }
+        error_messages = {f: {"required": "此项为必填。"} for f in ("scope", "content", "fee_items")}
+
+
+class ChangeFilingForm(StyledFormMixin, forms.Form):
+    """New values for the facts that change; untouched fields keep their current value."""
+
+    name = forms.CharField(label=CHANGEABLE_FIELDS["name"], max_length=200)
+    contact_person = forms.CharField(label=CHANGEABLE_FIELDS["contact_person"], max_length=50)
+    phone = forms.CharField(label=CHANGEABLE_FIELDS["phone"], max_length=30)
+    email = forms.EmailField(label=CHANGEABLE_FIELDS["email"], error_messages={"invalid": "请输入有效的电子邮箱。"})
+    address = forms.CharField(label=CHANGEABLE_FIELDS["address"], max_length=200)
+    website = forms.URLField(
+        label=CHANGEABLE_FIELDS["website"], required=False, error_messages={"invalid": "请输入有效的网址。"}
+    )
+    reason = forms.CharField(
+        label="变更原因", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "请填写变更原因。"}
+    )
+    evidence = forms.FileField(
+        label="证明材料",
+        help_text="如登记机关的变更核准文件。PDF、JPG、PNG、DOCX、XLSX。",
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTR}),
+        error_messages={"required": "请上传证明材料。"},
+    )
+
+
+class DecisionForm(StyledFormMixin, forms.Form):
+    comment = forms.CharField(label="意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
