@@ -6,7 +6,7 @@ from jxjy_portal.forms import StyledFormMixin
 from jxjy_portal.uploads import ACCEPT_ATTR
 from jxjy_portal.users.models import InstitutionType, Region
 
-from .models import CHANGEABLE_FIELDS, FeeDisclosure
+from .models import CHANGEABLE_FIELDS, AnnualFiling, FeeDisclosure, FilingPart, FilingState, ServiceForm
 from .selectors import REGISTER_SORTS, REGISTER_STATUS_CHOICES, RegisterFilters
 
 
@@ -89,3 +89,107 @@ class ChangeFilingForm(StyledFormMixin, forms.Form):
 
 class DecisionForm(StyledFormMixin, forms.Form):
     comment = forms.CharField(label="意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AnnualFilingForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = AnnualFiling
+        fields = [
+            "plan_execution",
+            "trained_total",
+            "priority_area_trainees",
+            "fees_charged",
+            "plan_trainees",
+            "plan_description",
+        ]
+        widgets = {
+            "plan_execution": forms.Textarea(attrs={"rows": 4}),
+            "fees_charged": forms.Textarea(attrs={"rows": 3}),
+            "plan_description": forms.Textarea(attrs={"rows": 4}),
+        }
+        error_messages = {
+            f: {"invalid": "请输入非负整数。", "min_value": "不能为负数。"}
+            for f in ("trained_total", "priority_area_trainees", "plan_trainees")
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+        year = self.instance.year
+        self.fields["trained_total"].label = f"{year}年培训专业技术人员人数"
+        self.fields["trained_total"].help_text = "第十九条：每年培训不少于1000人。"
+        self.fields["plan_trainees"].label = f"{year + 1}年计划培训人数"
+        self.fields["plan_trainees"].help_text = "不少于1000人（第十九条）。"
+        self.fields["plan_description"].label = f"{year + 1}年度计划"
+
+
+class ProgrammeForm(StyledFormMixin, forms.Form):
+    part = forms.ChoiceField(label="部分", choices=FilingPart.choices)
+    form = forms.ChoiceField(
+        label="服务形式（第十三条）", choices=[("", "— 服务形式 —"), *ServiceForm.choices], required=False
+    )
+    count = forms.IntegerField(
+        label="项目（班次）数",
+        min_value=0,
+        required=False,
+        error_messages={"min_value": "不能为负数。", "invalid": "请输入整数。"},
+    )
+    trainees = forms.IntegerField(
+        label="培训人数",
+        min_value=0,
+        required=False,
+        error_messages={"min_value": "不能为负数。", "invalid": "请输入整数。"},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("form") and (data.get("count") is None or data.get("trainees") is None):
+            self.add_error("count", "请填写项目数和培训人数。")
+        return data
+
+
+class BaseProgrammeFormSet(forms.BaseFormSet):
+    def rows(self) -> list[dict]:
+        return [
+            {k: f.cleaned_data[k] for k in ("part", "form", "count", "trainees")}
+            for f in self.forms
+            if getattr(f, "cleaned_data", None) and f.cleaned_data.get("form") and not f.cleaned_data.get("DELETE")
+        ]
+
+
+ProgrammeFormSet = forms.formset_factory(
+    ProgrammeForm, formset=BaseProgrammeFormSet, extra=4, can_delete=True, max_num=24, validate_max=True
+)
+
+
+def programme_initial(filing) -> list[dict]:
+    return [{"part": p.part, "form": p.form, "count": p.count, "trainees": p.trainees} for p in filing.programmes.all()]
+
+
+class FilingFilterForm(StyledFormMixin, forms.Form):
+    year = forms.TypedChoiceField(label="年度", required=False, coerce=int, empty_value=None)
+    state = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "已报送及逾期（默认）"), *FilingState.choices]
+    )
+    region = forms.ModelChoiceField(label="设区市", queryset=Region.objects.all(), required=False, empty_label="全部")
+    flagged = forms.BooleanField(label="仅看不足1000人", required=False)
+    overdue = forms.BooleanField(label="仅看逾期", required=False)
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", "全部"), *[(y, f"{y}年") for y in years]]
+
+    def filters(self):
+        from .selectors import FilingFilters
+
+        if not self.is_valid():
+            return FilingFilters()
+        d = self.cleaned_data
+        return FilingFilters(
+            year=d.get("year"),
+            state=d.get("state") or "",
+            region=d["region"].pk if d.get("region") else None,
+            flagged=bool(d.get("flagged")),
+            overdue=bool(d.get("overdue")),
+        )

@@ -193,3 +193,125 @@ class Announcement(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# -- annual plan and report (年度计划备案, Art. 19) ------------------------------------------------------------
+
+MIN_ANNUAL_TRAINEES = 1000  # Art. 7(5), 19
+
+
+class FilingState(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "待备案"
+    RETURNED = "returned", "退回修改"
+    ACCEPTED = "accepted", "已备案"
+
+
+class ServiceForm(models.TextChoices):
+    """The forms of continuing-education service of Art. 13."""
+
+    MAJOR_PROJECT = "major_project", "承办省级专业技术人员继续教育重大专项工程项目"
+    ADVANCED_SEMINAR = "advanced_seminar", "承办国家级、省级高级研修项目"
+    COMMISSIONED = "commissioned", "举办政府部门、行业协会、企事业单位委托的培训班、研修班或进修班"
+    PUBLIC_OR_PROFESSIONAL = "public_or_professional", "开展专业技术人员公需科目或专业科目培训"
+    RESEARCH = "research", "开展继续教育理论研究，开发培训项目和培训课程"
+    EXCHANGE = "exchange", "举办继续教育交流服务活动"
+
+
+class AnnualFilingQuerySet(models.QuerySet):
+    def flagged(self):
+        return self.filter(
+            models.Q(trained_total__lt=MIN_ANNUAL_TRAINEES) | models.Q(plan_trainees__lt=MIN_ANNUAL_TRAINEES)
+        )
+
+    def filed(self):
+        return self.filter(state__in=[FilingState.SUBMITTED, FilingState.ACCEPTED])
+
+
+class AnnualFiling(models.Model):
+    """A base's report on year Y and its plan for Y+1, filed together by 31 December of Y (Art. 19)."""
+
+    base = models.ForeignKey(Base, on_delete=models.PROTECT, related_name="annual_filings", verbose_name="基地")
+    year = models.PositiveSmallIntegerField("报告年度")
+    state = models.CharField(
+        "状态", max_length=20, choices=FilingState.choices, default=FilingState.DRAFT, db_index=True
+    )
+    # The report on year Y.
+    plan_execution = models.TextField("年度计划执行情况", blank=True)
+    trained_total = models.PositiveIntegerField("培训专业技术人员人数", null=True, blank=True)
+    priority_area_trainees = models.PositiveIntegerField(
+        "其中革命老区、民族地区和不发达地区学员人数", null=True, blank=True, help_text="第十四条"
+    )
+    fees_charged = models.TextField("收费情况", blank=True, help_text="收费项目、标准及收费总额（第二十九条）")
+    # The plan for year Y+1.
+    plan_trainees = models.PositiveIntegerField("下一年度计划培训人数", null=True, blank=True)
+    plan_description = models.TextField("下一年度计划", blank=True)
+
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    decided_at = models.DateTimeField("办结时间", null=True, blank=True)
+    overdue_marked_at = models.DateTimeField("逾期标记时间", null=True, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = AnnualFilingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "base__year", "base__sequence"]
+        verbose_name = verbose_name_plural = "年度计划备案"
+        constraints = [models.UniqueConstraint(fields=["base", "year"], name="one_annual_filing_per_base_year")]
+        indexes = [models.Index(fields=["year", "state"], name="filing_year_state_idx")]
+
+    def __str__(self):
+        return f"{self.base.name}{self.year}年度报告"
+
+    @property
+    def plan_year(self) -> int:
+        return self.year + 1
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.overdue_marked_at is not None
+
+    @property
+    def report_under_target(self) -> bool:
+        return self.trained_total is not None and self.trained_total < MIN_ANNUAL_TRAINEES
+
+    @property
+    def plan_under_target(self) -> bool:
+        return self.plan_trainees is not None and self.plan_trainees < MIN_ANNUAL_TRAINEES
+
+    @property
+    def flags(self) -> list[str]:
+        out = []
+        if self.report_under_target:
+            out.append(
+                f"{self.year}年培训{self.trained_total}人，不足{MIN_ANNUAL_TRAINEES}人（第七条第五项、第十九条）"
+            )
+        if self.plan_under_target:
+            out.append(f"{self.plan_year}年计划培训{self.plan_trainees}人，不足{MIN_ANNUAL_TRAINEES}人（第十九条）")
+        return out
+
+
+class FilingPart(models.TextChoices):
+    REPORT = "report", "年度执行"
+    PLAN = "plan", "下一年度计划"
+
+
+class FilingProgramme(models.Model):
+    """Programmes held (report) or planned (plan) in one of Art. 13's service forms."""
+
+    filing = models.ForeignKey(AnnualFiling, on_delete=models.CASCADE, related_name="programmes")
+    part = models.CharField("部分", max_length=10, choices=FilingPart.choices)
+    form = models.CharField("服务形式", max_length=30, choices=ServiceForm.choices)
+    count = models.PositiveIntegerField("项目（班次）数")
+    trainees = models.PositiveIntegerField("培训人数")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["part", "form", "id"]
+        verbose_name = verbose_name_plural = "年度培训项目"
+        constraints = [models.UniqueConstraint(fields=["filing", "part", "form"], name="one_row_per_form")]
+
+    def __str__(self):
+        return f"{self.get_part_display()}：{self.get_form_display()}"

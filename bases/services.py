@@ -1,25 +1,33 @@
 """Every write on bases: publication, fee disclosure, change filings (Art. 9, 29, 31)."""
 
+from datetime import date
+
 from django.db import transaction
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
 from jxjy_portal import access, timeline, uploads
-from jxjy_portal.notify import notify
+from jxjy_portal.notify import notify, notify_each
 from jxjy_portal.users import selectors as people
 from jxjy_portal.users.models import Role, User
-from jxjy_portal.workflow import RuleViolation
+from jxjy_portal.workflow import RuleViolation, perform
 
 from .models import (
     CHANGEABLE_FIELDS,
     Announcement,
     AnnouncementKind,
+    AnnualFiling,
     Base,
     BaseStatus,
     ChangeFiling,
     ChangeFilingState,
     FeeDisclosure,
+    FilingPart,
+    FilingProgramme,
+    FilingState,
 )
+from .workflow import EDITABLE_FILING, FILING_WORKFLOW
 
 
 def _require(actor: User, *roles):
@@ -168,3 +176,221 @@ def decide_change(*, actor: User, filing_id, accept: bool, comment: str = "") ->
         url=reverse("bases:change_detail", args=[filing.pk]),
     )
     return filing
+
+
+# -- annual plan and report (Art. 19) -------------------------------------------------------------------
+
+FILING_FIELDS = [
+    "plan_execution",
+    "trained_total",
+    "priority_area_trainees",
+    "fees_charged",
+    "plan_trainees",
+    "plan_description",
+]
+
+
+def _filing_link(filing) -> str:
+    return reverse("bases:filing_detail", args=[filing.pk])
+
+
+def filing_year_for(today) -> int:
+    """The report year a base is filing now: the current year (due 31 December)."""
+    return today.year
+
+
+@transaction.atomic
+def start_filing(*, actor: User, base_id, year: int) -> AnnualFiling:
+    """Open (or reopen) the base's filing for a year; late filing after 31 December stays possible, flagged."""
+    _require(actor, Role.INSTITUTION)
+    base = access.get_visible_or_404(actor, Base.objects.select_for_update(), pk=base_id)
+    if base.status not in (BaseStatus.ACTIVE, BaseStatus.RECTIFYING):
+        raise RuleViolation("基地资格已撤销或取消，无需再报送年度计划。")
+    if year > timezone.localdate().year or year < base.recognised_on.year:
+        raise RuleViolation(f"不能报送{year}年度的年度报告。")
+    filing, created = AnnualFiling.objects.get_or_create(base=base, year=year)
+    if created:
+        timeline.record(filing, actor=actor, action="create", label="创建年度报告草稿", to_state=FilingState.DRAFT)
+    return filing
+
+
+@transaction.atomic
+def save_filing(*, actor: User, filing_id, data: dict, programmes: list[dict]) -> AnnualFiling:
+    """Save the draft report and plan as typed (Art. 19)."""
+    _require(actor, Role.INSTITUTION)
+    filing = access.get_visible_or_404(actor, AnnualFiling.objects.select_for_update(), pk=filing_id)
+    if filing.state not in EDITABLE_FILING:
+        raise RuleViolation(f"年度报告当前状态为「{filing.get_state_display()}」，不能修改。")
+    for name in FILING_FIELDS:
+        if name in data:
+            setattr(filing, name, data[name])
+    filing.save()
+    existing = {(p.part, p.form): p for p in filing.programmes.all()}
+    keep = set()
+    for row in programmes:
+        key = (row["part"], row["form"])
+        if key in keep:
+            raise RuleViolation("同一服务形式在同一部分只能填写一行，请合并。", field="programmes")
+        keep.add(key)
+        programme = existing.get(key) or FilingProgramme(filing=filing, part=row["part"], form=row["form"])
+        if programme.pk is None or (programme.count, programme.trainees) != (row["count"], row["trainees"]):
+            programme.count, programme.trainees = row["count"], row["trainees"]
+            programme.save()
+    for key, programme in existing.items():
+        if key not in keep:
+            programme.delete()
+    return filing
+
+
+def filing_problems(filing: AnnualFiling) -> list[str]:
+    """What a filing must contain before it can be submitted (Art. 19: 执行情况总结和下一年度计划一并报送)."""
+    problems = []
+    if not filing.plan_execution.strip():
+        problems.append("请填写年度计划执行情况")
+    if filing.trained_total is None:
+        problems.append("请填写本年度培训专业技术人员人数")
+    if filing.priority_area_trainees is None:
+        problems.append("请填写革命老区、民族地区和不发达地区学员人数（第十四条，没有填0）")
+    elif filing.trained_total is not None and filing.priority_area_trainees > filing.trained_total:
+        problems.append("革命老区等地区学员人数不能超过培训总人数")
+    if not filing.fees_charged.strip():
+        problems.append("请填写收费情况")
+    if filing.plan_trainees is None:
+        problems.append("请填写下一年度计划培训人数")
+    if not filing.plan_description.strip():
+        problems.append("请填写下一年度计划")
+    parts = {p.part for p in filing.programmes.all()}
+    if FilingPart.REPORT not in parts:
+        problems.append("请按第十三条的服务形式填写本年度举办的培训项目")
+    if FilingPart.PLAN not in parts:
+        problems.append("请按第十三条的服务形式填写下一年度计划举办的培训项目")
+    return problems
+
+
+@transaction.atomic
+def filing_transition(
+    *, actor: User, filing_id, action: str, comment: str = "", expected_state: str | None = None
+) -> AnnualFiling:
+    """Submit, accept or return an annual filing, with the timeline and the next party notified."""
+
+    def check(filing, t):
+        if t.action == "submit":
+            problems = filing_problems(filing)
+            if problems:
+                raise RuleViolation("年度报告尚不完整，不能提交：" + "；".join(problems) + "。", article="第十九条")
+
+    filing, t = perform(
+        workflow=FILING_WORKFLOW,
+        queryset=AnnualFiling.objects.select_related("base"),
+        pk=filing_id,
+        action=action,
+        actor=actor,
+        comment=comment,
+        expected_state=expected_state,
+        check=check,
+    )
+    now = timezone.now()
+    if action == "submit":
+        filing.submitted_at = now
+        notify(
+            people.province_staff(),
+            title=f"年度报告待备案：{filing.base.name}",
+            body=f"{filing.base.name}报送了{filing.year}年度报告和{filing.plan_year}年度计划。"
+            + ("\n提示：" + "；".join(filing.flags) if filing.flags else ""),
+            url=_filing_link(filing),
+        )
+    else:
+        filing.decided_at = now
+        notify(
+            people.institution_staff(filing.base.institution_id),
+            title="年度报告已备案" if action == "accept" else "年度报告被退回修改",
+            body=f"{filing.year}年度报告" + ("已备案。" if action == "accept" else f"被退回，意见：{comment}"),
+            url=_filing_link(filing),
+        )
+    filing.save(update_fields=["submitted_at", "decided_at", "updated_at"])
+    return filing
+
+
+def bases_due_to_file(year: int, on):
+    """Active bases recognised by `on` that have no submitted or accepted filing for `year`."""
+    filed = AnnualFiling.objects.filed().filter(year=year).values("base_id")
+    return Base.objects.active().filter(recognised_on__lte=on).exclude(pk__in=filed)
+
+
+def reminder_days() -> list[tuple[int, int]]:
+    from django.conf import settings
+
+    return [tuple(int(x) for x in day.split("-")) for day in settings.ANNUAL_FILING_REMINDER_DAYS]
+
+
+@transaction.atomic
+def send_filing_reminders(*, today) -> int:
+    """On each reminder day, remind every base that has not filed (Art. 19); once per base, year and day."""
+    if (today.month, today.day) not in reminder_days():
+        return 0
+    year = filing_year_for(today)
+    bases = list(
+        bases_due_to_file(year, today)
+        .select_related("institution")
+        .only("id", "name", "institution_id")
+        .prefetch_related(
+            Prefetch(
+                "institution__users",
+                queryset=User.objects.filter(is_active=True, role=Role.INSTITUTION),
+                to_attr="active_staff",
+            )
+        )
+    )
+    deadline = f"{year}年12月31日"
+    link = reverse("bases:filings")
+    messages = [
+        {
+            "recipients": base.institution.active_staff,
+            "title": f"请于{deadline}前报送{year}年度报告和{year + 1}年度计划",
+            "body": (
+                f"{base.name}尚未报送{year}年度计划执行情况总结（年度报告）和{year + 1}年度计划。依据第十九条，"
+                f"请于{deadline}前报省人社厅备案。"
+            ),
+            "url": link,
+            "dedupe_key": f"filing-reminder:{base.pk}:{year}:{today:%m%d}",
+        }
+        for base in bases
+    ]
+    return notify_each(messages)
+
+
+@transaction.atomic
+def mark_overdue_filings(*, today) -> int:
+    """From 1 January, mark every active base still missing last year's filing as overdue and tell the province."""
+    year = today.year - 1
+    due_by = date(year, 12, 31)
+    now = timezone.now()
+    missing = bases_due_to_file(year, due_by)
+    # Existing drafts or returned filings become overdue; bases with no filing at all get an overdue row.
+    marked = (
+        AnnualFiling.objects.filter(year=year, base__in=missing, overdue_marked_at=None)
+        .exclude(state__in=[FilingState.SUBMITTED, FilingState.ACCEPTED])
+        .update(overdue_marked_at=now)
+    )
+    without_row = missing.exclude(annual_filings__year=year).values_list("pk", flat=True)
+    created = AnnualFiling.objects.bulk_create(
+        [AnnualFiling(base_id=pk, year=year, overdue_marked_at=now) for pk in without_row], ignore_conflicts=True
+    )
+    count = marked + len(created)
+    overdue = list(
+        AnnualFiling.objects.filter(year=year, overdue_marked_at__isnull=False)
+        .exclude(state__in=[FilingState.SUBMITTED, FilingState.ACCEPTED])
+        .select_related("base")
+        .order_by("base__year", "base__sequence")
+        .values_list("base__register_number", "base__name")
+    )
+    if overdue:
+        notify(
+            people.province_staff(),
+            title=f"{year}年度报告逾期未报：{len(overdue)}家基地",
+            body="以下基地未在12月31日前报送年度报告和下一年度计划（第十九条）：\n"
+            + "\n".join(f"{number} {name}" for number, name in overdue),
+            url=reverse("bases:filing_queue") + f"?year={year}&overdue=on",
+            dedupe_key=f"filing-overdue:{year}",
+        )
+    return count

@@ -15,4 +15,11 @@ urlpatterns = [
     path("changes/<int:pk>/", views.change_detail, name="change_detail"),
     path("changes/<int:pk>/evidence/", views.change_evidence, name="change_evidence"),
     path("publish/<int:batch_pk>/", views.publish_batch, name="publish_batch"),
+    path("filings/", views.filings, name="filings"),
+    path("filings/queue/", views.filing_queue, name="filing_queue"),
+    path("filings/overview/", views.filing_overview, name="filing_overview"),
+    path("<int:base_pk>/filings/<int:year>/start/", views.filing_start, name="filing_start"),
+    path("filings/<int:pk>/", views.filing_detail, name="filing_detail"),
+    path("filings/<int:pk>/edit/", views.filing_edit, name="filing_edit"),
+    path("filings/<int:pk>/<slug:action>/", views.filing_act, name="filing_act"),
 ]

@@ -3,12 +3,14 @@
 import csv
 import io
 import json
+from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
@@ -20,8 +22,19 @@ from jxjy_portal.workflow import RuleViolation
 
 from . import plaque as plaque_pdf
 from . import selectors, services
-from .forms import ChangeFilingForm, DecisionForm, FeeDisclosureForm, RegisterFilterForm, VerifyForm
-from .models import CHANGEABLE_FIELDS, Announcement, BaseStatus, ChangeFiling
+from .forms import (
+    AnnualFilingForm,
+    ChangeFilingForm,
+    DecisionForm,
+    FeeDisclosureForm,
+    FilingFilterForm,
+    ProgrammeFormSet,
+    RegisterFilterForm,
+    VerifyForm,
+    programme_initial,
+)
+from .models import CHANGEABLE_FIELDS, Announcement, BaseStatus, ChangeFiling, FilingState
+from .workflow import EDITABLE_FILING, FILING_WORKFLOW
 
 PAGE_SIZE = 20
 
@@ -240,3 +253,163 @@ def open_data_json(request):
         yield "]}"
 
     return StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8")
+
+
+# -- annual plan and report (Art. 19) ------------------------------------------------------------------------
+
+
+@role_required(Role.INSTITUTION)
+def filings(request):
+    """The institution's filings, and the years it still has to file."""
+    today = timezone.localdate()
+    own = list(selectors.filings_of_institution(request.user))
+    have = {(f.base_id, f.year) for f in own}
+    bases = list(selectors.bases_for(request.user).filter(status__in=[BaseStatus.ACTIVE, BaseStatus.RECTIFYING]))
+    to_start = [
+        (b, y)
+        for b in bases
+        for y in (today.year - 1, today.year)
+        if y >= b.recognised_on.year and (b.pk, y) not in have
+    ]
+    return render(request, "bases/filings.html", {"filings": own, "to_start": to_start, "today": today})
+
+
+@role_required(Role.INSTITUTION)
+@require_POST
+def filing_start(request, base_pk, year):
+    try:
+        filing = services.start_filing(actor=request.user, base_id=base_pk, year=year)
+    except RuleViolation as error:
+        messages.error(request, str(error))
+        return redirect("bases:filings")
+    return redirect("bases:filing_edit", pk=filing.pk)
+
+
+@role_required(Role.INSTITUTION)
+def filing_edit(request, pk):
+    """The report on year Y and the plan for Y+1, saved as a draft at any time and submitted together."""
+    filing = selectors.filing_detail(request.user, pk)
+    if filing.state not in EDITABLE_FILING:
+        return redirect("bases:filing_detail", pk=filing.pk)
+    form = AnnualFilingForm(request.POST or None, instance=filing)
+    programmes = ProgrammeFormSet(
+        request.POST or None,
+        prefix="programmes",
+        initial=None if request.method == "POST" else programme_initial(filing),
+    )
+    if request.method == "POST":
+        if form.is_valid() & programmes.is_valid():
+            try:
+                services.save_filing(
+                    actor=request.user,
+                    filing_id=filing.pk,
+                    data={k: form.cleaned_data.get(k) for k in form.fields},
+                    programmes=programmes.rows(),
+                )
+                if "submit" in request.POST:
+                    services.filing_transition(
+                        actor=request.user,
+                        filing_id=filing.pk,
+                        action="submit",
+                        expected_state=request.POST.get("expected_state") or None,
+                    )
+            except RuleViolation as error:
+                messages.error(request, ("已保存草稿，但" if "submit" in request.POST else "") + str(error))
+            else:
+                if "submit" in request.POST:
+                    messages.success(request, "年度报告和下一年度计划已报送省人社厅备案。")
+                    return redirect("bases:filing_detail", pk=filing.pk)
+                messages.success(request, "草稿已保存。")
+                return redirect("bases:filing_edit", pk=filing.pk)
+            filing = selectors.filing_detail(request.user, pk)
+            form = AnnualFilingForm(instance=filing)
+            programmes = ProgrammeFormSet(prefix="programmes", initial=programme_initial(filing))
+        else:
+            messages.error(request, "有内容填写不正确，请按提示修改（已填写的内容均已保留，尚未保存）。")
+    return render(request, "bases/filing_edit.html", {"filing": filing, "form": form, "programmes": programmes})
+
+
+@role_required(Role.INSTITUTION, Role.PROVINCE, Role.RECOMMENDER)
+def filing_detail(request, pk):
+    filing = selectors.filing_detail(request.user, pk)
+    actions = FILING_WORKFLOW.available(filing.state, request.user.role)
+    return render(
+        request,
+        "bases/filing_detail.html",
+        {
+            "filing": filing,
+            "programmes": list(filing.programmes.all()),
+            "actions": [t for t in actions if t.action != "submit"],
+            "form": DecisionForm(),
+            "timeline": timeline.events_for(filing, state_labels=dict(FilingState.choices)),
+        },
+    )
+
+
+@role_required(Role.PROVINCE)
+@require_POST
+def filing_act(request, pk, action):
+    filing = selectors.filing_detail(request.user, pk)
+    if action not in ("accept", "return"):
+        raise Http404
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    try:
+        services.filing_transition(
+            actor=request.user,
+            filing_id=filing.pk,
+            action=action,
+            comment=form.cleaned_data.get("comment", ""),
+            expected_state=request.POST.get("expected_state") or None,
+        )
+    except RuleViolation as error:
+        form.add_error("comment" if error.field == "comment" else None, str(error))
+        messages.error(request, str(error))
+        return render(
+            request,
+            "bases/filing_detail.html",
+            {
+                "filing": filing,
+                "programmes": list(filing.programmes.all()),
+                "form": form,
+                "actions": FILING_WORKFLOW.available(filing.state, request.user.role),
+                "timeline": timeline.events_for(filing, state_labels=dict(FilingState.choices)),
+            },
+            status=400,
+        )
+    messages.success(request, "已予以备案。" if action == "accept" else "已退回修改。")
+    return redirect("bases:filing_queue")
+
+
+def _filing_years():
+    today = timezone.localdate()
+    return list(range(today.year, today.year - 6, -1))
+
+
+@role_required(Role.PROVINCE)
+def filing_queue(request):
+    form = FilingFilterForm(request.GET or None, years=_filing_years())
+    page = Paginator(selectors.filing_queue(request.user, form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "bases/filing_queue.html", {"form": form, "page_obj": page})
+
+
+@role_required(Role.PROVINCE)
+def filing_overview(request):
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        year = today.year
+    rows = list(selectors.year_overview(year, today))
+    deadline_passed = today > date(year, 12, 31)
+    counts = {
+        "total": len(rows),
+        "filed": sum(1 for r in rows if r.filing_state in ("submitted", "accepted")),
+        "overdue": sum(1 for r in rows if r.filing_overdue and r.filing_state not in ("submitted", "accepted")),
+    }
+    counts["missing"] = counts["total"] - counts["filed"]
+    return render(
+        request,
+        "bases/filing_overview.html",
+        {"rows": rows, "year": year, "years": _filing_years(), "counts": counts, "deadline_passed": deadline_passed},
+    )

@@ -187,3 +187,14 @@ def _change_filing(user) -> Q:
 @rule("applications.Objection")
 def _objection(user) -> Q:
     return EVERYTHING if user.role == Role.PROVINCE else NOTHING
+
+
+@rule("bases.AnnualFiling")
+def _annual_filing(user) -> Q:
+    if user.role == Role.PROVINCE:
+        return EVERYTHING
+    if user.role == Role.INSTITUTION:
+        return Q(base__institution_id=user.institution_id)
+    if user.role == Role.RECOMMENDER:
+        return _recommender_routing(user, "base__application__")
+    return NOTHING

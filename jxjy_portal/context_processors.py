@@ -8,6 +8,7 @@ NAV = {
     Role.INSTITUTION: [
         ("我的申报", "applications:mine"),
         ("我的基地", "bases:mine"),
+        ("年度报告", "bases:filings"),
         ("变更备案", "bases:change_list"),
     ],
     Role.RECOMMENDER: [
@@ -18,6 +19,7 @@ NAV = {
         ("申报批次", "applications:batches"),
         ("申报审核", "applications:province_queue"),
         ("基地名册", "bases:province_list"),
+        ("年度报告", "bases:filing_queue"),
         ("变更备案", "bases:change_list"),
         ("不予受理名单", "applications:bars"),
         ("节假日", "applications:calendar"),

@@ -24,23 +24,8 @@ def notify(recipients: Iterable, *, title: str, body: str = "", url: str = "", d
 
     With a dedupe_key a recipient gets the message at most once, however often this is called.
     """
-    seen, rows = set(), []
-    for user in recipients:
-        if user.is_active and user.pk not in seen:
-            seen.add(user.pk)
-            rows.append(Notification(recipient=user, title=title, body=body, url=url, dedupe_key=dedupe_key))
-    if not rows:
-        return 0
-    if dedupe_key:
-        already = set(
-            Notification.objects.filter(dedupe_key=dedupe_key, recipient__in=seen).values_list("recipient", flat=True)
-        )
-        rows = [r for r in rows if r.recipient_id not in already]
-        Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    else:
-        Notification.objects.bulk_create(rows)
-    transaction.on_commit(queue_pending_emails)
-    return len(rows)
+    unique = list({user.pk: user for user in recipients}.values())
+    return notify_each([{"recipients": unique, "title": title, "body": body, "url": url, "dedupe_key": dedupe_key}])
 
 
 def queue_pending_emails() -> None:
@@ -82,3 +67,35 @@ def send_pending(limit: int = 500) -> int:
             sent += 1
         Notification.objects.bulk_update(batch, ["emailed_at", "email_attempts"])
     return sent
+
+
+def notify_each(messages: list[dict]) -> int:
+    """Many messages, each with its own recipients, in a fixed number of queries (for scheduled jobs).
+
+    Each message is a dict of recipients, title, body, url and dedupe_key; a recipient gets a message
+    with a given dedupe_key at most once, however often the job runs.
+    """
+    rows, keyed = [], set()
+    for message in messages:
+        for user in message["recipients"]:
+            if user.is_active:
+                rows.append(
+                    Notification(
+                        recipient=user,
+                        title=message["title"],
+                        body=message.get("body", ""),
+                        url=message.get("url", ""),
+                        dedupe_key=message.get("dedupe_key"),
+                    )
+                )
+                if rows[-1].dedupe_key:
+                    keyed.add(rows[-1].dedupe_key)
+    if not rows:
+        return 0
+    if keyed:
+        already = set(Notification.objects.filter(dedupe_key__in=keyed).values_list("recipient_id", "dedupe_key"))
+        rows = [r for r in rows if (r.recipient_id, r.dedupe_key) not in already]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    if rows:
+        transaction.on_commit(queue_pending_emails)
+    return len(rows)

@@ -136,11 +136,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "max_retries": 1}
 CELERY_TIMEZONE = TIME_ZONE
+# Annual filing reminders (Art. 19): month-day list, default 1, 15, 25 and 31 December.
+ANNUAL_FILING_REMINDER_DAYS = env.list("ANNUAL_FILING_REMINDER_DAYS", default=["12-01", "12-15", "12-25", "12-31"])
 CELERY_BEAT_SCHEDULE = {
     "send-pending-notification-emails": {
         "task": "jxjy_portal.tasks.send_pending_emails",
         "schedule": crontab(minute="*"),
     },
+    # Daily jobs; each is idempotent and decides from the date whether there is anything to do.
+    "annual-filing-reminders": {"task": "bases.tasks.send_filing_reminders", "schedule": crontab(minute=0, hour=8)},
+    "annual-filing-overdue": {"task": "bases.tasks.mark_overdue_filings", "schedule": crontab(minute=30, hour=0)},
 }
 
 CACHES = {

@@ -42,6 +42,11 @@ INSTITUTIONS = [
     ("inst_approved", "福建医科大学继续医学教育中心", InstitutionType.UNIVERSITY, "350100", "approved"),
     ("inst_rejected", "龙岩某咨询培训有限公司", InstitutionType.OTHER, "350800", "rejected"),
     ("inst_withdrawn", "宁德时代新能源培训学院", InstitutionType.ENTERPRISE, "350900", "withdrawn"),
+    ("base_fz", "福州大学继续教育学院", InstitutionType.UNIVERSITY, "350100", "approved_last_year"),
+    ("base_xm", "厦门大学继续教育学院", InstitutionType.UNIVERSITY, "350200", "approved_last_year"),
+    ("base_qz", "泉州市卫生健康培训中心", InstitutionType.TRAINING, "350500", "approved"),
+    ("base_np", "南平市农业技术推广培训中心", InstitutionType.RESEARCH, "350700", "approved"),
+    ("base_pt", "平潭综合实验区专业技术人员培训中心", InstitutionType.TRAINING, "350128", "approved"),
 ]
 
 
@@ -58,6 +63,7 @@ class Command(BaseCommand):
             accounts = self.accounts()
             created = self.applications(accounts)
             self.public_side(accounts)
+            self.annual_filings(accounts)
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账户（密码均为 {PASSWORD}）："))
         for username, role, org in [
             ("admin", "系统管理员", "（后台 /admin/）"),
@@ -209,7 +215,15 @@ class Command(BaseCommand):
                 application_id=app.pk,
                 findings="场地、师资、制度与申报材料一致，培训台账完整。",
             )
-            services.approve(actor=province, application_id=app.pk, comment="经审核和实地考察，予以认定。")
+            recognised_on = None
+            if target == "approved_last_year":
+                recognised_on = timezone.localdate().replace(year=timezone.localdate().year - 1, month=6, day=18)
+            services.approve(
+                actor=province,
+                application_id=app.pk,
+                comment="经审核和实地考察，予以认定。",
+                recognised_on=recognised_on,
+            )
         return created
 
     def public_side(self, accounts):
@@ -224,9 +238,9 @@ class Command(BaseCommand):
         batch = self.batch()
         if Base.objects.filter(batch=batch, published_at=None).exists():
             base_services.publish_recognitions(actor=province, batch=batch)
-        base = Base.objects.filter(batch=batch).first()
+        owner = User.objects.get(username="inst_approved")
+        base = Base.objects.filter(institution_id=owner.institution_id).first()
         if base and not FeeDisclosure.objects.filter(base=base).exists():
-            owner = User.objects.get(username="inst_approved")
             base_services.save_fee_disclosure(
                 actor=owner,
                 base_id=base.pk,
@@ -255,6 +269,59 @@ class Command(BaseCommand):
                     contact="13800000000",
                     facts="反映该机构2024年培训人数统计含非专业技术人员。",
                 )
+
+    def annual_filings(self, accounts):
+        """Filings in every state for this year, one flagged under 1000, and last year's overdue mark."""
+        from datetime import date
+
+        from bases import services as base_services
+        from bases.models import AnnualFiling, Base
+
+        if AnnualFiling.objects.exists():
+            return
+        province = accounts["province"]
+        today = timezone.localdate()
+        year = today.year
+        bases = {b.institution.users.first().username: b for b in Base.objects.select_related("institution")}
+        plan = [
+            ("base_fz", "accepted", 3600, 3800),
+            ("base_xm", "submitted", 860, 1200),
+            ("base_qz", "returned", 1500, 1600),
+            ("base_np", "draft", 1200, None),
+        ]
+        for username, target, trained, planned in plan:
+            base = bases.get(username)
+            if base is None:
+                continue
+            owner = base.institution.users.first()
+            filing = base_services.start_filing(actor=owner, base_id=base.pk, year=year)
+            base_services.save_filing(
+                actor=owner,
+                filing_id=filing.pk,
+                data={
+                    "plan_execution": "完成年度培训计划，举办高级研修班和公需科目培训。",
+                    "trained_total": trained,
+                    "priority_area_trainees": trained // 10,
+                    "fees_charged": "公需科目每学时10元，全年收费约20万元。",
+                    "plan_trainees": planned,
+                    "plan_description": "下一年度计划举办专业科目培训班12期。" if planned else "",
+                },
+                programmes=[
+                    {"part": "report", "form": "public_or_professional", "count": 10, "trainees": trained},
+                    {"part": "plan", "form": "advanced_seminar", "count": 2, "trainees": 120},
+                ],
+            )
+            if target == "draft":
+                continue
+            base_services.filing_transition(actor=owner, filing_id=filing.pk, action="submit")
+            if target == "accepted":
+                base_services.filing_transition(actor=province, filing_id=filing.pk, action="accept")
+            elif target == "returned":
+                base_services.filing_transition(
+                    actor=province, filing_id=filing.pk, action="return", comment="请补充各服务形式的培训人数明细。"
+                )
+        # Bases recognised last year owed a report on last year by 31 December: mark who missed it.
+        base_services.mark_overdue_filings(today=date(year, 1, 1))
 
 
 def complete_application(app: Application, user: User, *, priority: bool = False) -> Application:

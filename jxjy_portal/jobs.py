@@ -1,0 +1,8 @@
+"""The scheduled jobs by the names operators use (beat schedule and `manage.py run_job`)."""
+
+from bases import services as base_services
+
+JOBS = {
+    "annual-filing-reminders": base_services.send_filing_reminders,
+    "annual-filing-overdue": base_services.mark_overdue_filings,
+}
