@@ -9,6 +9,7 @@ from django.utils import timezone
 from bases.models import Base, RegisterSequence
 from jxjy_portal import access, timeline, uploads
 from jxjy_portal.notify import notify
+from jxjy_portal.periods import last_day_of_years
 from jxjy_portal.users import selectors as people
 from jxjy_portal.users.models import Role, User
 from jxjy_portal.workflow import RuleViolation, perform
@@ -488,6 +489,7 @@ def create_base(*, application: Application, recognised_on: date) -> Base:
         year=year,
         sequence=number,
         recognised_on=recognised_on,
+        next_inspection_due=last_day_of_years(recognised_on, 3),
         name=inst.name,
         region=inst.region,
         institution_type=inst.type,

@@ -67,6 +67,9 @@ class Base(models.Model):
     website = models.URLField("网站", blank=True)
     status = models.CharField("状态", max_length=20, choices=BaseStatus.choices, default=BaseStatus.ACTIVE)
     status_changed_on = models.DateField("状态变更日期", null=True, blank=True)
+    # Art. 20: an on-site periodic inspection at least every 3 years, from recognition or the last one.
+    next_inspection_due = models.DateField("下次定期考核截止日", null=True, blank=True, db_index=True)
+    commended_at = models.DateTimeField("表扬推广时间", null=True, blank=True)
     verification_code = models.CharField("匾牌验证码", max_length=16, unique=True, default=new_verification_code)
     published_at = models.DateTimeField("公布时间", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)

@@ -198,3 +198,66 @@ def _annual_filing(user) -> Q:
     if user.role == Role.RECOMMENDER:
         return _recommender_routing(user, "base__application__")
     return NOTHING
+
+
+# -- supervision ---------------------------------------------------------------------------------------
+
+
+@rule("inspections.Inspection")
+def _inspection(user) -> Q:
+    if user.role == Role.PROVINCE:
+        return EVERYTHING
+    if user.role == Role.INSPECTOR:
+        return Q(inspector_unit_id=user.inspector_unit_id)  # only what is assigned to the user's unit
+    if user.role == Role.INSTITUTION:
+        # An institution sees its own inspections once the province has confirmed the result.
+        return Q(base__institution_id=user.institution_id, state__in=["confirmed", "published"])
+    return NOTHING
+
+
+@rule("inspections.SpotCheckDraw")
+def _draw(user) -> Q:
+    return EVERYTHING if user.role == Role.PROVINCE else NOTHING
+
+
+@rule("inspections.RectificationOrder")
+def _rectification(user) -> Q:
+    if user.role == Role.PROVINCE:
+        return EVERYTHING
+    if user.role == Role.INSTITUTION:
+        return Q(base__institution_id=user.institution_id)
+    if user.role == Role.RECOMMENDER:
+        return _recommender_routing(user, "base__application__")
+    return NOTHING
+
+
+@rule("inspections.CancellationRequest")
+def _cancellation(user) -> Q:
+    if user.role == Role.PROVINCE:
+        return EVERYTHING
+    if user.role == Role.INSTITUTION:
+        return Q(base__institution_id=user.institution_id)
+    if user.role == Role.RECOMMENDER:
+        return _recommender_routing(user, "base__application__")
+    return NOTHING
+
+
+@rule("inspections.Revocation")
+def _revocation(user) -> Q:
+    return _cancellation(user)
+
+
+@rule("inspections.SupervisionDocument")
+def _supervision_document(user) -> Q:
+    if user.role == Role.PROVINCE:
+        return EVERYTHING
+    if user.role == Role.INSPECTOR:
+        return Q(inspection__inspector_unit_id=user.inspector_unit_id)
+    if user.role == Role.INSTITUTION:
+        mine = user.institution_id
+        return (
+            Q(rectification__base__institution_id=mine)
+            | Q(revocation__base__institution_id=mine)
+            | Q(inspection__base__institution_id=mine, inspection__state__in=["confirmed", "published"])
+        )
+    return NOTHING

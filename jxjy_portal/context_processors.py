@@ -10,23 +10,33 @@ NAV = {
         ("我的基地", "bases:mine"),
         ("年度报告", "bases:filings"),
         ("变更备案", "bases:change_list"),
+        ("整改", "inspections:rectifications"),
     ],
     Role.RECOMMENDER: [
         ("待推荐申报", "applications:recommender_queue"),
         ("推荐的基地", "bases:recommended"),
+        ("基地整改", "inspections:rectifications"),
     ],
     Role.PROVINCE: [
-        ("申报批次", "applications:batches"),
         ("申报审核", "applications:province_queue"),
         ("基地名册", "bases:province_list"),
         ("年度报告", "bases:filing_queue"),
-        ("变更备案", "bases:change_list"),
-        ("不予受理名单", "applications:bars"),
-        ("节假日", "applications:calendar"),
-        ("账户管理", "users:staff_accounts"),
-        ("行业主管部门", "users:departments"),
+        ("考核抽查", "inspections:list"),
+        ("整改", "inspections:rectifications"),
+        (
+            "更多",
+            [
+                ("申报批次", "applications:batches"),
+                ("取消资格申请", "inspections:cancellations"),
+                ("变更备案", "bases:change_list"),
+                ("不予受理名单", "applications:bars"),
+                ("节假日安排", "applications:calendar"),
+                ("账户管理", "users:staff_accounts"),
+                ("行业主管部门", "users:departments"),
+            ],
+        ),
     ],
-    Role.INSPECTOR: [],
+    Role.INSPECTOR: [("考核任务", "inspections:list")],
     Role.ADMIN: [],
 }
 
@@ -38,11 +48,17 @@ def _unread(request):
     return user.notifications.filter(read_at=None).count()
 
 
+def _item(label, target) -> dict:
+    if isinstance(target, list):
+        return {"label": label, "children": [{"label": sub, "url_name": url} for sub, url in target]}
+    return {"label": label, "url_name": target}
+
+
 def portal(request):
     user = request.user
     role = getattr(user, "role", None) if user.is_authenticated else None
     return {
-        "nav_items": NAV.get(role, []),
+        "nav_items": [_item(label, target) for label, target in NAV.get(role, [])],
         "unread_count": SimpleLazyObject(lambda: _unread(request)),
         "site_name": "福建省省级专业技术人员继续教育基地管理平台",
     }

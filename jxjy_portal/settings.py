@@ -146,6 +146,11 @@ CELERY_BEAT_SCHEDULE = {
     # Daily jobs; each is idempotent and decides from the date whether there is anything to do.
     "annual-filing-reminders": {"task": "bases.tasks.send_filing_reminders", "schedule": crontab(minute=0, hour=8)},
     "annual-filing-overdue": {"task": "bases.tasks.mark_overdue_filings", "schedule": crontab(minute=30, hour=0)},
+    "inspection-clock": {"task": "inspections.tasks.flag_inspection_clock", "schedule": crontab(minute=0, hour=7)},
+    "rectification-deadlines": {
+        "task": "inspections.tasks.flag_missed_deadlines",
+        "schedule": crontab(minute=5, hour=0),
+    },
 }
 
 CACHES = {

@@ -87,7 +87,7 @@ def perform(
     if t.comment_required and not comment:
         raise RuleViolation(f"请填写{t.label}的理由或意见。", field="comment")
     with transaction.atomic():
-        obj = access.get_visible_or_404(actor, queryset.select_for_update(), pk=pk)
+        obj = access.get_visible_or_404(actor, queryset.select_for_update(of=("self",)), pk=pk)
         current = getattr(obj, state_field)
         if (expected_state and current != expected_state) or current not in t.sources:
             raise Conflict(

@@ -64,6 +64,7 @@ class Command(BaseCommand):
             created = self.applications(accounts)
             self.public_side(accounts)
             self.annual_filings(accounts)
+            self.supervision(accounts)
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账户（密码均为 {PASSWORD}）："))
         for username, role, org in [
             ("admin", "系统管理员", "（后台 /admin/）"),
@@ -322,6 +323,100 @@ class Command(BaseCommand):
                 )
         # Bases recognised last year owed a report on last year by 31 December: mark who missed it.
         base_services.mark_overdue_filings(today=date(year, 1, 1))
+
+    def supervision(self, accounts):
+        """Inspections, a spot-check draw, rectifications, a revocation and a cancellation request."""
+        from datetime import timedelta
+
+        from bases.models import Base
+        from inspections import services as sup
+        from inspections.models import Inspection, Item
+
+        if Inspection.objects.exists():
+            return
+        province, inspector = accounts["province"], accounts["inspector"]
+        today = timezone.localdate()
+        bases = {b.institution.users.first().username: b for b in Base.objects.select_related("institution")}
+        all_meet = {i.value: "meets" for i in Item}
+
+        def inspect(base, kind, result, *, unit=None, confirm=True):
+            inspection = sup.schedule_inspection(
+                actor=province,
+                base_id=base.pk,
+                kind=kind,
+                scheduled_on=today,
+                province_team="林处长",
+                inspector_unit=unit,
+            )
+            verdicts = all_meet if result != "fail" else {**all_meet, "tasks": "fails", "fees": "fails"}
+            sup.record_result(
+                actor=inspector if unit else province,
+                inspection_id=inspection.pk,
+                inspected_on=today,
+                verdicts=verdicts,
+                notes={"tasks": "详见考核报告。"},
+                result=result,
+                summary="考核组听取汇报、查阅台账并实地查看。",
+            )
+            if confirm:
+                sup.inspection_transition(actor=province, inspection_id=inspection.pk, action="confirm")
+            return inspection
+
+        unit = inspector.inspector_unit
+        if "base_fz" in bases:  # periodic inspection, excellent, published: commended (Art. 22)
+            done = inspect(bases["base_fz"], "periodic", "excellent")
+            sup.inspection_transition(actor=province, inspection_id=done.pk, action="publish")
+        if "base_xm" in bases:  # assigned to the inspector unit, waiting for its record
+            sup.schedule_inspection(
+                actor=province,
+                base_id=bases["base_xm"].pk,
+                kind="periodic",
+                scheduled_on=today + timedelta(days=10),
+                province_team="",
+                inspector_unit=unit,
+            )
+        if "base_qz" in bases:  # failed, rectification reported, waiting for verification
+            failed = inspect(bases["base_qz"], "periodic", "fail", unit=unit)
+            order = sup.order_rectification(
+                actor=province,
+                base_id=bases["base_qz"].pk,
+                ground="failed_inspection",
+                findings="年度培训任务未完成，收费标准未公开。",
+                deadline=today + timedelta(days=60),
+                inspection_id=failed.pk,
+            )
+            owner = bases["base_qz"].institution.users.first()
+            sup.report_rectification(
+                actor=owner, order_id=order.pk, report="已补充举办培训班3期，并在网站公开收费标准。"
+            )
+        if "base_np" in bases:  # rectification ordered for irregular fees, open
+            sup.order_rectification(
+                actor=province,
+                base_id=bases["base_np"].pk,
+                ground="irregular",
+                findings="存在超标准收取培训费的情况。",
+                deadline=today + timedelta(days=30),
+            )
+        if "base_pt" in bases:  # revoked directly (Art. 23 second list (1)): barred for 3 years
+            sup.revoke(
+                actor=province,
+                base_id=bases["base_pt"].pk,
+                ground="public_opinion",
+                reason="授课内容出现严重科学性问题并引发重大舆情。",
+                effective_on=today,
+                decision_number=f"闽人社文〔{today.year}〕88号",
+                document=SimpleUploadedFile("撤销决定.pdf", TINY_PDF),
+            )
+        if "inst_approved" in bases:  # its recommender asks for cancellation
+            sup.request_cancellation(
+                actor=accounts["fuzhou_hr"],
+                base_id=bases["inst_approved"].pk,
+                reason="该机构因内部机构调整，申请暂停基地工作。",
+            )
+        # A random spot check over the rest, inspector units drawn away from each base's own city.
+        sup.draw_spot_check(
+            actor=province, size=2, scheduled_on=today + timedelta(days=20), assign_inspectors=True, seed=20261126
+        )
 
 
 def complete_application(app: Application, user: User, *, priority: bool = False) -> Application:
