@@ -18,6 +18,7 @@ from jxjy_portal import access, timeline, uploads
 from jxjy_portal.access import role_required
 from jxjy_portal.users.models import Role
 from jxjy_portal.workflow import RuleViolation
+from reports import columns, exports
 
 from . import notices, rules, selectors, services
 from .forms import (
@@ -48,6 +49,10 @@ PAGE_SIZE = 20
 
 @role_required(Role.PROVINCE)
 def batches(request):
+    if export := exports.respond(
+        request, rows=selectors.batches_overview(), columns=columns.BATCHES, filename="申报批次"
+    ):
+        return export
     page = Paginator(selectors.batches_overview(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "applications/batches.html", {"page_obj": page, "today": timezone.localdate()})
 
@@ -89,6 +94,8 @@ def batch_toggle(request, pk):
 @role_required(Role.INSTITUTION)
 def mine(request):
     apps = selectors.institution_applications(request.user)
+    if export := exports.respond(request, rows=apps, columns=columns.APPLICATIONS, filename="我的申报"):
+        return export
     return render(
         request,
         "applications/mine.html",
@@ -468,6 +475,8 @@ RECOMMENDER_STATES = [
 def recommender_queue(request):
     form = QueueFilterForm(request.GET or None, states=RECOMMENDER_STATES, with_units=False)
     qs = selectors.recommender_queue(request.user, form.filters())
+    if export := exports.respond(request, rows=qs, columns=columns.APPLICATIONS, filename="待推荐申报"):
+        return export
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "applications/queue.html", {"page_obj": page, "filter_form": form, "title": "待推荐申报"})
 
@@ -476,6 +485,8 @@ def recommender_queue(request):
 def province_queue(request):
     form = QueueFilterForm(request.GET or None, states=[s for s in State if s != State.DRAFT])
     qs = selectors.province_queue(request.user, form.filters())
+    if export := exports.respond(request, rows=qs, columns=columns.APPLICATIONS, filename="申报审核"):
+        return export
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -486,6 +497,10 @@ def province_queue(request):
 
 @role_required(Role.PROVINCE)
 def bars(request):
+    if export := exports.respond(
+        request, rows=selectors.bars_in_force(), columns=columns.BARS, filename="不予受理名单"
+    ):
+        return export
     page = Paginator(selectors.bars_in_force(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "applications/bars.html", {"page_obj": page})
 

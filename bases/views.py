@@ -19,6 +19,7 @@ from jxjy_portal import access, timeline, uploads
 from jxjy_portal.access import role_required
 from jxjy_portal.users.models import Role
 from jxjy_portal.workflow import RuleViolation
+from reports import columns, exports
 
 from . import plaque as plaque_pdf
 from . import selectors, services
@@ -40,6 +41,10 @@ PAGE_SIZE = 20
 
 
 def _list(request, title):
+    if export := exports.respond(
+        request, rows=selectors.bases_for(request.user), columns=columns.BASES, filename=title
+    ):
+        return export
     page = Paginator(selectors.bases_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "bases/list.html", {"page_obj": page, "title": title})
 
@@ -127,6 +132,10 @@ def change_new(request, pk):
 
 @role_required(Role.INSTITUTION, Role.PROVINCE)
 def change_list(request):
+    if export := exports.respond(
+        request, rows=selectors.change_filings_for(request.user), columns=columns.CHANGES, filename="变更备案"
+    ):
+        return export
     page = Paginator(selectors.change_filings_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "bases/change_list.html", {"page_obj": page})
 
@@ -389,7 +398,10 @@ def _filing_years():
 @role_required(Role.PROVINCE)
 def filing_queue(request):
     form = FilingFilterForm(request.GET or None, years=_filing_years())
-    page = Paginator(selectors.filing_queue(request.user, form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
+    qs = selectors.filing_queue(request.user, form.filters())
+    if export := exports.respond(request, rows=qs, columns=columns.FILINGS, filename="年度报告"):
+        return export
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "bases/filing_queue.html", {"form": form, "page_obj": page})
 
 

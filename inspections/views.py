@@ -13,6 +13,7 @@ from jxjy_portal import access, timeline, uploads
 from jxjy_portal.access import role_required
 from jxjy_portal.users.models import Role
 from jxjy_portal.workflow import RuleViolation
+from reports import columns, exports
 
 from . import selectors, services
 from .forms import (
@@ -59,7 +60,10 @@ def inspection_list(request):
         state=data.get("state") or "",
         region=data["region"].pk if data.get("region") else None,
     )
-    page = Paginator(selectors.inspections_for(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    qs = selectors.inspections_for(request.user, filters)
+    if export := exports.respond(request, rows=qs, columns=columns.INSPECTIONS, filename="考核与抽查"):
+        return export
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     clock = list(selectors.inspection_clock(today)[:50]) if request.user.role == Role.PROVINCE else []
     return render(request, "inspections/list.html", {"page_obj": page, "form": form, "clock": clock, "today": today})
@@ -266,6 +270,8 @@ def rectification_list(request):
         late_only=bool(request.GET.get("late")),
         state=request.GET.get("state", "") if request.GET.get("state") in RectificationState.values else "",
     )
+    if export := exports.respond(request, rows=qs, columns=columns.RECTIFICATIONS, filename="限期整改"):
+        return export
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -431,7 +437,10 @@ def cancellation_new(request, base_pk):
 
 @role_required(Role.PROVINCE, Role.INSTITUTION, Role.RECOMMENDER)
 def cancellation_list(request):
-    page = Paginator(selectors.cancellation_requests_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    qs = selectors.cancellation_requests_for(request.user)
+    if export := exports.respond(request, rows=qs, columns=columns.CANCELLATIONS, filename="取消资格申请"):
+        return export
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "inspections/cancellations.html", {"page_obj": page})
 
 

@@ -16,8 +16,10 @@ NAV = {
         ("待推荐申报", "applications:recommender_queue"),
         ("推荐的基地", "bases:recommended"),
         ("基地整改", "inspections:rectifications"),
+        ("统计", "reports:dashboard"),
     ],
     Role.PROVINCE: [
+        ("统计", "reports:dashboard"),
         ("申报审核", "applications:province_queue"),
         ("基地名册", "bases:province_list"),
         ("年度报告", "bases:filing_queue"),
@@ -27,6 +29,7 @@ NAV = {
             "更多",
             [
                 ("申报批次", "applications:batches"),
+                ("年度汇总", "reports:year_summary"),
                 ("取消资格申请", "inspections:cancellations"),
                 ("变更备案", "bases:change_list"),
                 ("不予受理名单", "applications:bars"),

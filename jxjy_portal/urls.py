@@ -52,6 +52,7 @@ urlpatterns = [
     path("bases/", include("bases.urls")),
     path("public/", include("bases.public_urls")),
     path("inspections/", include("inspections.urls")),
+    path("reports/", include("reports.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots, name="robots"),
     path("admin/", admin.site.urls),

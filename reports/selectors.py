@@ -1,0 +1,212 @@
+"""The figures of the province's dashboard (SPEC 4), each one aggregate query, scoped per user.
+
+A recommender sees the same figures over its own unit's applications and the bases they led to.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+
+from applications.models import Application, Bar, Batch
+from applications.workflow import State
+from bases.models import MIN_ANNUAL_TRAINEES, AnnualFiling, Base, BaseStatus, FilingState
+from inspections.models import Inspection, InspectionKind, InspectionState, RectificationOrder, RectificationState
+from jxjy_portal import access
+from jxjy_portal.periods import add_years
+from jxjy_portal.users.models import InstitutionType, Region, Role
+
+LIVE = [BaseStatus.ACTIVE, BaseStatus.RECTIFYING]
+REACHED_RECOMMENDED = [State.RECOMMENDED, State.UNDER_REVIEW, State.SITE_VISIT, State.APPROVED, State.REJECTED]
+
+
+def scoped_bases(user) -> QuerySet[Base]:
+    return access.visible(user, Base.objects.all())
+
+
+def scoped_applications(user) -> QuerySet[Application]:
+    return access.visible(user, Application.objects.all())
+
+
+@dataclass
+class Dashboard:
+    today: date
+    by_region: list = field(default_factory=list)  # (name, active, rectifying, revoked/cancelled)
+    by_type: list = field(default_factory=list)
+    by_status: list = field(default_factory=list)
+    funnel: list = field(default_factory=list)
+    training: list = field(default_factory=list)
+    under_target: list = field(default_factory=list)
+    coverage: dict = field(default_factory=dict)
+    due_soon: list = field(default_factory=list)
+    overdue: list = field(default_factory=list)
+    rectifications: list = field(default_factory=list)
+    bars: list = field(default_factory=list)
+
+
+def dashboard(user, today: date) -> Dashboard:
+    """Every figure of the dashboard in a fixed number of queries, whatever the data's size."""
+    d = Dashboard(today=today)
+    bases = scoped_bases(user)
+
+    # 1 query: bases by city, type and status, pivoted in Python.
+    counts = list(bases.values_list("region_id", "institution_type", "status").annotate(n=Count("id")))
+    regions = list(Region.objects.order_by("order").values_list("id", "name"))  # 1 query
+    region_status, type_live, status_total = Counter(), Counter(), Counter()
+    for region_id, kind, status, n in counts:
+        region_status[(region_id, status)] += n
+        status_total[status] += n
+        if status in LIVE:
+            type_live[kind] += n
+    d.by_region = [
+        (
+            name,
+            region_status[(rid, BaseStatus.ACTIVE)],
+            region_status[(rid, BaseStatus.RECTIFYING)],
+            region_status[(rid, BaseStatus.REVOKED)] + region_status[(rid, BaseStatus.CANCELLED)],
+        )
+        for rid, name in regions
+    ]
+    d.by_type = [(label, type_live[value]) for value, label in InstitutionType.choices]
+    d.by_status = [(label, status_total[value]) for value, label in BaseStatus.choices]
+
+    # 1 query: each batch's funnel.
+    apps = scoped_applications(user)
+    in_scope = Q(applications__in=apps) if user.role != Role.PROVINCE else Q()
+    funnel = (
+        Batch.objects.annotate(
+            filed=Count("applications", filter=in_scope, distinct=True),
+            submitted=Count(
+                "applications", filter=in_scope & Q(applications__submitted_at__isnull=False), distinct=True
+            ),
+            recommended=Count(
+                "applications", filter=in_scope & Q(applications__state__in=REACHED_RECOMMENDED), distinct=True
+            ),
+            not_recommended=Count(
+                "applications", filter=in_scope & Q(applications__state=State.NOT_RECOMMENDED), distinct=True
+            ),
+            recognised=Count("applications", filter=in_scope & Q(applications__state=State.APPROVED), distinct=True),
+            rejected=Count("applications", filter=in_scope & Q(applications__state=State.REJECTED), distinct=True),
+        )
+        .order_by("-year", "-opens_on")
+        .values_list("name", "filed", "submitted", "recommended", "not_recommended", "recognised", "rejected")[:8]
+    )
+    d.funnel = [row for row in funnel if row[1]]
+
+    # 1 query: training totals per year against the target; 1 query: bases under target.
+    filings = AnnualFiling.objects.filter(base__in=bases, state__in=[FilingState.SUBMITTED, FilingState.ACCEPTED])
+    d.training = list(
+        filings.values("year")
+        .annotate(
+            bases=Count("id"),
+            trained=Sum("trained_total"),
+            planned=Sum("plan_trainees"),
+            under=Count("id", filter=Q(trained_total__lt=MIN_ANNUAL_TRAINEES)),
+        )
+        .order_by("-year")
+        .values_list("year", "bases", "trained", "planned", "under")[:6]
+    )
+    d.under_target = list(
+        filings.filter(trained_total__lt=MIN_ANNUAL_TRAINEES)
+        .select_related("base")
+        .order_by("-year", "trained_total")
+        .values_list("year", "base__name", "base__register_number", "trained_total")[:50]
+    )
+
+    # 1 query: inspection coverage (a completed on-site periodic inspection within 3 years).
+    since = add_years(today, -3)
+    inspected = Inspection.objects.filter(
+        base=OuterRef("pk"),
+        kind=InspectionKind.PERIODIC,
+        state__in=[InspectionState.CONFIRMED, InspectionState.PUBLISHED],
+        inspected_on__gt=since,
+    )
+    live = bases.filter(status__in=LIVE)
+    coverage = live.aggregate(total=Count("id"), covered=Count("id", filter=Q(Exists(inspected))))
+    coverage["share"] = round(100 * coverage["covered"] / coverage["total"], 1) if coverage["total"] else 0
+    d.coverage = coverage
+
+    # 1 query: due within 90 days or overdue, split in Python.
+    clock = list(
+        live.filter(next_inspection_due__lte=today + timedelta(days=90))
+        .order_by("next_inspection_due")
+        .values_list("name", "register_number", "next_inspection_due")[:200]
+    )
+    d.overdue = [row for row in clock if row[2] < today]
+    d.due_soon = [row for row in clock if row[2] >= today]
+
+    # 1 query each: rectifications in progress, bars in force.
+    d.rectifications = list(
+        RectificationOrder.objects.filter(
+            base__in=bases, state__in=[RectificationState.OPEN, RectificationState.REPORTED]
+        )
+        .order_by("deadline")
+        .values_list("base__name", "deadline", "state", "deadline_missed_at")[:100]
+    )
+    if user.role == Role.PROVINCE:
+        d.bars = list(
+            Bar.objects.in_force(today)
+            .order_by("-starts_on")
+            .values_list("institution__name", "kind", "starts_on", "last_day")[:100]
+        )
+    return d
+
+
+@dataclass
+class YearSummary:
+    year: int
+    recognised: int = 0
+    live_at_end: int = 0
+    filings: int = 0
+    trainees: int = 0
+    priority_area_trainees: int = 0
+    inspections: dict = field(default_factory=dict)
+    rectifications_ordered: int = 0
+    rectifications_passed: int = 0
+    revocations: dict = field(default_factory=dict)
+    recognised_bases: list = field(default_factory=list)
+
+
+def year_summary(year: int) -> YearSummary:
+    """The province's own year-end figures for its filing with the ministry."""
+    from inspections.models import Revocation
+
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    s = YearSummary(year=year)
+    s.recognised_bases = list(
+        Base.objects.filter(recognised_on__range=(start, end))
+        .select_related("region")
+        .order_by("sequence")
+        .values_list("register_number", "name", "region__name")
+    )
+    s.recognised = len(s.recognised_bases)
+    ended = Q(status__in=[BaseStatus.REVOKED, BaseStatus.CANCELLED], status_changed_on__lte=end)
+    s.live_at_end = Base.objects.filter(recognised_on__lte=end).exclude(ended).count()
+    totals = AnnualFiling.objects.filter(year=year, state__in=[FilingState.SUBMITTED, FilingState.ACCEPTED]).aggregate(
+        n=Count("id"), trained=Sum("trained_total"), priority=Sum("priority_area_trainees")
+    )
+    s.filings, s.trainees, s.priority_area_trainees = totals["n"], totals["trained"] or 0, totals["priority"] or 0
+    s.inspections = dict(
+        Inspection.objects.filter(inspected_on__range=(start, end))
+        .exclude(result="")
+        .values_list("result")
+        .annotate(n=Count("id"))
+    )
+    orders = RectificationOrder.objects.filter(ordered_at__date__range=(start, end)).aggregate(
+        n=Count("id"), passed=Count("id", filter=Q(state=RectificationState.PASSED))
+    )
+    s.rectifications_ordered, s.rectifications_passed = orders["n"], orders["passed"]
+    labels = {
+        "failed_rectification": "整改不合格",
+        "public_opinion": "引发重大舆情",
+        "suspended": "工作暂停无法恢复",
+        "requested": "主动申请取消",
+    }
+    s.revocations = {
+        labels.get(g, g): n
+        for g, n in Revocation.objects.filter(effective_on__range=(start, end))
+        .values_list("ground")
+        .annotate(n=Count("id"))
+    }
+    return s

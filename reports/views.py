@@ -1,0 +1,59 @@
+"""The dashboard, its charts and the year-end summary."""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from bases.models import MIN_ANNUAL_TRAINEES
+from jxjy_portal.access import role_required
+from jxjy_portal.users.models import Role
+
+from . import charts, selectors
+from .exports import Column, respond
+
+CHARTS = {
+    "region": lambda d: charts.bases_by_region(d.by_region),
+    "type": lambda d: charts.pie("在册基地机构类型", d.by_type),
+    "status": lambda d: charts.pie("基地状态", d.by_status),
+    "funnel": lambda d: charts.funnel(d.funnel),
+    "training": lambda d: charts.training(d.training, MIN_ANNUAL_TRAINEES),
+}
+
+
+@role_required(Role.PROVINCE, Role.RECOMMENDER)
+def dashboard(request):
+    data = selectors.dashboard(request.user, timezone.localdate())
+    return render(request, "reports/dashboard.html", {"d": data, "charts": CHARTS})
+
+
+@role_required(Role.PROVINCE, Role.RECOMMENDER)
+def chart(request, name):
+    if name not in CHARTS:
+        raise Http404
+    svg = CHARTS[name](selectors.dashboard(request.user, timezone.localdate()))
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@role_required(Role.PROVINCE)
+def year_summary(request):
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year - 1 if today.month < 12 else today.year))
+    except ValueError:
+        year = today.year
+    summary = selectors.year_summary(year)
+    export = respond(
+        request,
+        rows=summary.recognised_bases,
+        filename=f"{year}年度新认定基地",
+        columns=[
+            Column("基地编号", lambda r: r[0], 24),
+            Column("基地名称", lambda r: r[1], 32),
+            Column("设区市", lambda r: r[2], 12),
+        ],
+    )
+    if export:
+        return export
+    return render(request, "reports/year_summary.html", {"s": summary, "years": range(today.year, today.year - 6, -1)})
