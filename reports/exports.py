@@ -98,7 +98,7 @@ def xlsx_response(rows: Iterable, columns: list[Column], filename: str, *, title
                 cell.number_format = "yyyy-mm-dd"
             cells.append(cell)
         sheet.append(cells)
-    spool = tempfile.TemporaryFile()
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it after sending
     workbook.save(spool)
     spool.seek(0)
     return FileResponse(

@@ -103,6 +103,7 @@ def _chromium():
         need("playwright", False)
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the live
     # server's fixtures happen outside it, so the async-safety guard can be relaxed for tests.
+    previous_async_unsafe = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     user_data = tempfile.mkdtemp(prefix="jxjy-chromium-")
     with sync_playwright() as p:
@@ -122,6 +123,10 @@ def _chromium():
         yield browser
         browser.close()
     shutil.rmtree(user_data, ignore_errors=True)
+    if previous_async_unsafe is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous_async_unsafe
 
 
 @pytest.fixture

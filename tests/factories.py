@@ -235,3 +235,108 @@ class BarFactory(factory.django.DjangoModelFactory):
     starts_on = factory.LazyFunction(timezone.localdate)
     last_day = None
     reason = "伪造材料"
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    """An unread inbox message that has not been e-mailed yet."""
+
+    class Meta:
+        model = "jxjy_portal.Notification"
+
+    recipient = factory.SubFactory(InstitutionUserFactory)
+    title = factory.Sequence(lambda n: f"测试通知{n}")
+    body = "请及时处理。"
+    url = ""
+
+
+class SiteVisitFactory(factory.django.DjangoModelFactory):
+    """A site visit already recorded by the province (what approval needs, Art. 8(4))."""
+
+    class Meta:
+        model = "applications.SiteVisit"
+
+    application = factory.SubFactory(ApplicationFactory, state="site_visit")
+    scheduled_on = factory.LazyFunction(timezone.localdate)
+    team = "张三、李四"
+    findings = "场地、师资与申报材料一致。"
+    recorded_at = factory.LazyFunction(timezone.now)
+    recorded_by = factory.SubFactory(UserFactory, role=Role.PROVINCE)
+
+
+class FeeDisclosureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "bases.FeeDisclosure"
+
+    base = factory.SubFactory(BaseFactory)
+    scope = "专业技术人员公需科目和专业科目培训"
+    content = "工程技术类继续教育"
+    fee_items = "公需科目培训 每人每学时 20元"
+
+
+class ChangeFilingFactory(factory.django.DjangoModelFactory):
+    """A base's change filing waiting for the province (Art. 31)."""
+
+    class Meta:
+        model = "bases.ChangeFiling"
+
+    base = factory.SubFactory(BaseFactory)
+    changes = factory.LazyFunction(lambda: {"phone": "0591-12345678"})
+    old_values = factory.LazyAttribute(lambda c: {"phone": c.base.phone})
+    reason = "办公电话变更"
+    evidence = factory.LazyFunction(lambda: pdf_file("变更证明.pdf"))
+    evidence_name = "变更证明.pdf"
+    evidence_type = "application/pdf"
+    kind = "pdf"
+    submitted_by = factory.LazyAttribute(lambda c: InstitutionUserFactory(institution=c.base.institution))
+
+
+class AnnualFilingFactory(factory.django.DjangoModelFactory):
+    """A base's annual report and plan (Art. 19), a draft by default."""
+
+    class Meta:
+        model = "bases.AnnualFiling"
+
+    base = factory.SubFactory(BaseFactory)
+    year = factory.LazyFunction(lambda: timezone.localdate().year)
+
+
+class AnnouncementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "bases.Announcement"
+
+    kind = "other"
+    title = factory.Sequence(lambda n: f"测试公告{n}")
+    body = "公告正文。"
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class PublicNoticeFactory(factory.django.DjangoModelFactory):
+    """A notice before recognition (公示), open from today for a week by default."""
+
+    class Meta:
+        model = "applications.PublicNotice"
+
+    batch = factory.SubFactory(BatchFactory)
+    title = factory.Sequence(lambda n: f"拟认定名单公示{n}")
+    starts_on = factory.LazyFunction(timezone.localdate)
+    working_days = 5
+    ends_on = factory.LazyFunction(lambda: timezone.localdate() + timezone.timedelta(days=7))
+    created_by = factory.SubFactory(UserFactory, role=Role.PROVINCE)
+
+
+class ObjectionFactory(factory.django.DjangoModelFactory):
+    """An unresolved objection to an application under notice, with a PDF as evidence."""
+
+    class Meta:
+        model = "applications.Objection"
+
+    notice = factory.SubFactory(PublicNoticeFactory)
+    application = factory.SubFactory(ApplicationFactory, state="site_visit")
+    name = "张群众"
+    contact = "13900000000"
+    facts = "该机构实际教学场所不足。"
+    evidence = factory.LazyFunction(lambda: pdf_file("异议证据.pdf"))
+    evidence_name = "异议证据.pdf"
+    evidence_type = "application/pdf"
+    kind = "pdf"
+    confirmation_number = factory.Sequence(lambda n: f"YY{n:08d}")
