@@ -3,7 +3,7 @@
 from django import forms
 from django.forms import formset_factory
 
-from jxjy_portal.forms import DateInput, StyledFormMixin
+from jxjy_portal.forms import DateInput, StyledFormMixin, formfield
 from jxjy_portal.uploads import ACCEPT_ATTR
 from jxjy_portal.users.models import Department, Region
 
@@ -33,6 +33,7 @@ class ApplicationForm(StyledFormMixin, forms.ModelForm):
     """Every fact the applicant declares; all optional while drafting, checked on submit (Art. 7)."""
 
     class Meta:
+        formfield_callback = formfield
         model = Application
         fields = APPLICANT_FIELDS
         widgets = {

@@ -182,8 +182,9 @@ def edit(request, pk):
 
 def _store_files(request, app) -> dict[str, str]:
     """Store every file chosen on the edit page; returns the refusals by input name."""
-    errors = {}
-    for name, file in request.FILES.items():
+    files = request.FILES  # parse the body first: the size-limit handler notes refusals while parsing
+    errors = uploads.oversized(request)
+    for name, file in files.items():
         condition, replaces = None, None
         if name.startswith("doc_"):
             condition = name.removeprefix("doc_")
@@ -246,7 +247,7 @@ def upload(request, pk):
     """The province attaches site-visit material (Art. 8(4)); applicants upload on their edit page."""
     app = selectors.application_detail(request.user, pk)
     form = UploadForm(request.POST, request.FILES, site_visit=True)
-    if form.is_valid():
+    if uploads.form_is_valid(request, form):
         try:
             doc = services.upload_document(
                 actor=request.user,
@@ -546,7 +547,7 @@ def objection(request, notice_pk):
     if not notice.is_open():
         return render(request, "applications/objection_closed.html", {"notice": notice}, status=410)
     form = ObjectionForm(request.POST or None, request.FILES or None, notice=notice)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and uploads.form_is_valid(request, form):
         key = "objection-rate:" + hashlib.sha256(request.META.get("REMOTE_ADDR", "").encode()).hexdigest()
         count = cache.get_or_set(key, 0, 3600)
         if count >= OBJECTION_LIMIT:

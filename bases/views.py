@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from applications.models import Batch
 from jxjy_portal import access, timeline, uploads
 from jxjy_portal.access import role_required
+from jxjy_portal.throttle import rate_limit
 from jxjy_portal.users.models import Role
 from jxjy_portal.workflow import RuleViolation
 from reports import columns, exports
@@ -72,6 +73,7 @@ def detail(request, pk):
         "bases/detail.html",
         {
             "base": base,
+            "annual_filings": base.annual_filings.order_by("-year"),
             "timeline": timeline.events_for(base, state_labels=dict(BaseStatus.choices)),
         },
     )
@@ -110,7 +112,7 @@ def change_new(request, pk):
     base = selectors.base_detail(request.user, pk)
     initial = {name: getattr(base, name) for name in CHANGEABLE_FIELDS}
     form = ChangeFilingForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and uploads.form_is_valid(request, form):
         d = form.cleaned_data
         try:
             filing = services.file_change(
@@ -202,10 +204,13 @@ def public_detail(request, pk):
             "fee": getattr(base, "fee_disclosure", None),
             "changes": list(selectors.public_change_history(base)),
             "announcements": list(base.announcements.order_by("-published_at")[:20]),
+            # Art. 21: the published inspection results, which the template lists.
+            "inspections": list(base.inspections.filter(state="published").order_by("-inspected_on", "-id")),
         },
     )
 
 
+@rate_limit("verify")
 def verify(request, code=None):
     """Is this plaque genuine, and what is the base's status now?"""
     form = VerifyForm(request.GET or None, initial={"code": code})
@@ -228,6 +233,7 @@ def open_data(request):
     return render(request, "public/open_data.html", {"fields": selectors.OPEN_DATA_FIELDS})
 
 
+@rate_limit("open_data")
 def open_data_csv(request):
     filters = RegisterFilterForm(request.GET or None).filters()
     keys = [key for key, _, _ in selectors.OPEN_DATA_FIELDS]
@@ -250,6 +256,7 @@ def open_data_csv(request):
     return response
 
 
+@rate_limit("open_data")
 def open_data_json(request):
     filters = RegisterFilterForm(request.GET or None).filters()
 

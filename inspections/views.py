@@ -139,7 +139,7 @@ def inspection_detail(request, pk, record_form=None, decision_form=None, status=
 def record(request, pk):
     inspection = selectors.inspection_detail(request.user, pk)
     form = RecordForm(request.POST, request.FILES, inspection=inspection)
-    if form.is_valid():
+    if uploads.form_is_valid(request, form):
         d = form.cleaned_data
         verdicts = {k.removeprefix("verdict_"): v for k, v in d.items() if k.startswith("verdict_")}
         notes = {k.removeprefix("notes_"): v for k, v in d.items() if k.startswith("notes_")}
@@ -343,7 +343,7 @@ def rectification_detail(request, pk, report_form=None, decision_form=None, stat
 @require_POST
 def rectification_report(request, pk):
     form = ReportForm(request.POST, request.FILES)
-    if form.is_valid():
+    if uploads.form_is_valid(request, form):
         d = form.cleaned_data
         try:
             services.report_rectification(
@@ -397,7 +397,7 @@ def revoke(request, base_pk):
         "ground": "failed_rectification" if request.GET.get("rectification") else None,
     }
     form = RevocationForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and uploads.form_is_valid(request, form):
         d = form.cleaned_data
         try:
             services.revoke(
@@ -455,7 +455,7 @@ def cancellation_detail(request, pk):
     if request.method == "POST":
         if request.user.role != Role.PROVINCE:
             raise Http404
-        if form.is_valid():
+        if uploads.form_is_valid(request, form):
             d = form.cleaned_data
             try:
                 services.decide_cancellation(

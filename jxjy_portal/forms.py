@@ -1,6 +1,7 @@
 """How every form looks: Bootstrap classes on widgets and one field template for label, help and errors."""
 
 from django import forms
+from django.db import models
 from django.forms.renderers import TemplatesSetting
 
 
@@ -42,3 +43,10 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+def formfield(model_field, **kwargs):
+    """ModelForm fields as Django's, but web addresses typed without a scheme mean https://."""
+    if isinstance(model_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return model_field.formfield(**kwargs)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import FileResponse
 from django.utils import timezone
 
@@ -130,3 +131,47 @@ def human_size(n: int) -> str:
     if n >= 1024:
         return f"{n / 1024:.0f} KB"
     return f"{n} 字节"
+
+
+class SizeLimitUploadHandler(FileUploadHandler):
+    """Stop keeping a file as soon as it passes UPLOAD_MAX_BYTES, instead of after it is all on disk.
+
+    The oversized file is skipped (nothing of it is stored) and noted on the request, so the page can
+    say which file was too large while every other field of the form is still read and kept.
+    """
+
+    def new_file(self, field_name, file_name, *args, **kwargs):
+        super().new_file(field_name, file_name, *args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > settings.UPLOAD_MAX_BYTES:
+            oversized = getattr(self.request, "oversized_uploads", {})
+            oversized[self.field_name] = self.file_name
+            self.request.oversized_uploads = oversized
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+def oversized_message(file_name: str) -> str:
+    return f"文件“{file_name}”超过了{human_size(settings.UPLOAD_MAX_BYTES)}的上限，未上传。"
+
+
+def oversized(request) -> dict[str, str]:
+    """The file inputs whose files were too large to keep: {input name: message}."""
+    request.FILES  # noqa: B018 - parsing the body is what records the refusals
+    return {name: oversized_message(file_name) for name, file_name in getattr(request, "oversized_uploads", {}).items()}
+
+
+def form_is_valid(request, form) -> bool:
+    """Validate a form with file inputs, naming any file that was refused for its size at its field."""
+    valid = form.is_valid()
+    for name, message in oversized(request).items():
+        if name in form.fields:
+            form.errors[name] = form.error_class([message])
+            valid = False
+    return valid

@@ -10,7 +10,7 @@ from django.contrib.auth.forms import (
     UserCreationForm,
 )
 
-from jxjy_portal.forms import StyledFormMixin
+from jxjy_portal.forms import StyledFormMixin, formfield
 
 from .credit_code import normalise
 from .models import Department, InspectorUnit, Institution, Region, Role, User
@@ -18,6 +18,7 @@ from .models import Department, InspectorUnit, Institution, Region, Role, User
 
 class InstitutionProfileForm(StyledFormMixin, forms.ModelForm):
     class Meta:
+        formfield_callback = formfield
         model = Institution
         fields = [
             "name",

@@ -1,0 +1,53 @@
+"""Rate limits for public endpoints that are cheap to abuse, and the Permissions-Policy header."""
+
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.shortcuts import render
+from django.utils import timezone
+
+
+def client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def rate_limit(name: str):
+    """Allow settings.RATE_LIMITS[name] requests per client address and minute; then answer 429 in Chinese."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            limit = settings.RATE_LIMITS[name]
+            window = timezone.now().strftime("%Y%m%d%H%M")
+            key = f"rl:{name}:{window}:" + hashlib.sha256(client_address(request).encode()).hexdigest()[:24]
+            if cache.add(key, 1, 70):
+                count = 1
+            else:
+                try:
+                    count = cache.incr(key)
+                except ValueError:  # expired between add and incr
+                    cache.set(key, 1, 70)
+                    count = 1
+            if count > limit:
+                response = render(request, "429.html", {"limit": limit}, status=429)
+                response["Retry-After"] = "60"
+                return response
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+class PermissionsPolicyMiddleware:
+    """Deny powerful browser features the portal never uses."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
+        return response
