@@ -74,7 +74,10 @@ class ChangeFilingForm(StyledFormMixin, forms.Form):
     email = forms.EmailField(label=CHANGEABLE_FIELDS["email"], error_messages={"invalid": "请输入有效的电子邮箱。"})
     address = forms.CharField(label=CHANGEABLE_FIELDS["address"], max_length=200)
     website = forms.URLField(
-        label=CHANGEABLE_FIELDS["website"], required=False, assume_scheme="https", error_messages={"invalid": "请输入有效的网址。"}
+        label=CHANGEABLE_FIELDS["website"],
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": "请输入有效的网址。"},
     )
     reason = forms.CharField(
         label="变更原因", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "请填写变更原因。"}

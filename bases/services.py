@@ -13,6 +13,7 @@ from jxjy_portal.users import selectors as people
 from jxjy_portal.users.models import Role, User
 from jxjy_portal.workflow import RuleViolation, perform
 
+from . import cache as public_cache
 from .models import (
     CHANGEABLE_FIELDS,
     Announcement,
@@ -49,6 +50,7 @@ def publish_recognitions(*, actor: User, batch) -> Announcement:
         raise RuleViolation("该批次没有待公布的新认定基地。")
     now = timezone.now()
     Base.objects.filter(pk__in=[b.pk for b in bases]).update(published_at=now)
+    public_cache.invalidate()
     lines = "\n".join(f"{b.register_number}　{b.name}（{b.region.name}）" for b in bases)
     announcement = Announcement.objects.create(
         kind=AnnouncementKind.RECOGNITION,

@@ -24,6 +24,7 @@ from reports import columns, exports
 
 from . import plaque as plaque_pdf
 from . import selectors, services
+from .cache import cached_public_page
 from .forms import (
     AnnualFilingForm,
     ChangeFilingForm,
@@ -187,6 +188,7 @@ def publish_batch(request, batch_pk):
 # -- the public side (no login) --------------------------------------------------------------------------
 
 
+@cached_public_page
 def register(request):
     """The published register of bases: search, filters, sorting, pagination."""
     form = RegisterFilterForm(request.GET or None, years=selectors.register_years())
@@ -194,6 +196,7 @@ def register(request):
     return render(request, "public/register.html", {"form": form, "page_obj": page})
 
 
+@cached_public_page
 def public_detail(request, pk):
     base = selectors.public_base(pk)
     return render(
@@ -219,11 +222,13 @@ def verify(request, code=None):
     return render(request, "public/verify.html", {"form": form, "code": looked_up, "base": base})
 
 
+@cached_public_page
 def announcement_list(request):
     page = Paginator(selectors.announcements(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "public/announcements.html", {"page_obj": page})
 
 
+@cached_public_page
 def announcement_detail(request, pk):
     announcement = get_object_or_404(Announcement, pk=pk)
     return render(request, "public/announcement.html", {"announcement": announcement})

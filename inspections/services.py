@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Bar, BarKind
+from bases import cache as public_cache
 from bases.models import Announcement, AnnouncementKind, Base, BaseStatus
 from jxjy_portal import access, timeline, uploads
 from jxjy_portal.notify import notify
@@ -252,6 +253,7 @@ def _publish(inspections: list[Inspection], *, actor: User, title: str | None = 
         body=f"根据《福建省省级专业技术人员继续教育基地管理办法》第二十条、第二十一条，现将{'、'.join(kinds)}结果公布如下：\n\n{lines}",
     )
     announcement.bases.set([i.base for i in inspections])
+    public_cache.invalidate()  # the queryset update above sends no signal
     excellent = [i.base for i in inspections if i.result == Result.EXCELLENT]
     if excellent:
         Base.objects.filter(pk__in=[b.pk for b in excellent]).update(commended_at=now)

@@ -178,6 +178,8 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Anonymous visitors' public pages are cached (bases/cache.py), invalidated on every change.
+PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -194,6 +196,8 @@ LOGGING = {
 }
 
 CSRF_FAILURE_VIEW = "jxjy_portal.views.csrf_failure"
+# Sessions are read from the cache (Redis in production) and written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 X_FRAME_OPTIONS = "DENY"

@@ -1,0 +1,26 @@
+"""Shared start-up for the benchmark scripts: Django settings from the environment, seeded data present."""
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jxjy_portal.settings")
+os.environ.setdefault("AXES_ENABLED", "False")
+
+
+def django_setup():
+    import django
+
+    django.setup()
+    from jxjy_portal.users.models import Institution
+
+    if not Institution.objects.filter(name__startswith="规模测试").exists():
+        sys.exit("No scale data: run `python manage.py seed_scale` against this DATABASE_URL first.")
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]
