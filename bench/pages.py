@@ -30,7 +30,7 @@ N = int(sys.argv[1]) if len(sys.argv) > 1 else 200
 
 def measure(client, url):
     timings, queries = [], None
-    for i in range(N):
+    for _ in range(N):
         with CaptureQueriesContext(connection) as ctx:
             started = time.perf_counter()
             response = client.get(url)

@@ -25,9 +25,39 @@ def need(service: str, available: bool, why: str = "") -> None:
     pytest.skip(message)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_files_in_a_temporary_folder(tmp_path_factory):
+    """Uploads go to a temporary folder, never to the project's media/.
+
+    The private storage's location is fixed when the models are imported (jxjy_portal/uploads.py), so a
+    MEDIA_ROOT override alone does not move it: point every file field's storage elsewhere for the session.
+    """
+    from django.apps import apps
+    from django.core.files.storage import FileSystemStorage
+    from django.db.models import FileField
+
+    root = tmp_path_factory.mktemp("media")
+    moved = []
+    for model in apps.get_models():
+        for field in model._meta.fields:
+            storage = getattr(field, "storage", None)
+            if isinstance(field, FileField) and isinstance(storage, FileSystemStorage) and storage._location:
+                moved.append((storage, storage._location))
+                storage._location = str(root / os.path.basename(os.path.normpath(storage._location)))
+                storage.__dict__.pop("base_location", None)
+                storage.__dict__.pop("location", None)
+    yield root
+    for storage, location in moved:
+        storage._location = location
+        storage.__dict__.pop("base_location", None)
+        storage.__dict__.pop("location", None)
+
+
 @pytest.fixture(autouse=True)
 def _portal_test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.AXES_ENABLED = False  # tests of brute-force protection switch it back on
+    settings.PUBLIC_PAGE_CACHE = False  # tests of the public page cache switch it back on
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.STORAGES = {
@@ -85,6 +115,28 @@ def client_for(client):
         return client
 
     return login
+
+
+# -- the permission matrix's world -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def _world_of_the_module(django_db_setup, django_db_blocker):
+    from django.db import transaction
+
+    from .access.world import build_world
+
+    # Built once per module inside a transaction that is rolled back at the module's end; each test runs
+    # in a savepoint of it (the `db` fixture), so what one test changes, the next does not see.
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(db, _world_of_the_module):
+    """One user per role and one record of each kind (tests/access/world.py)."""
+    return _world_of_the_module
 
 
 # -- the browser ------------------------------------------------------------------------------------
