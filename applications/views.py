@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from jxjy_portal import access, timeline, uploads
 from jxjy_portal.access import role_required
+from jxjy_portal.throttle import client_address
 from jxjy_portal.users.models import Role
 from jxjy_portal.workflow import RuleViolation
 from reports import columns, exports
@@ -548,7 +549,7 @@ def objection(request, notice_pk):
         return render(request, "applications/objection_closed.html", {"notice": notice}, status=410)
     form = ObjectionForm(request.POST or None, request.FILES or None, notice=notice)
     if request.method == "POST" and uploads.form_is_valid(request, form):
-        key = "objection-rate:" + hashlib.sha256(request.META.get("REMOTE_ADDR", "").encode()).hexdigest()
+        key = "objection-rate:" + hashlib.sha256(client_address(request).encode()).hexdigest()
         count = cache.get_or_set(key, 0, 3600)
         if count >= OBJECTION_LIMIT:
             form.add_error(None, "提交过于频繁，请一小时后再试（已填写的内容已保留，附件需重新选择）。")

@@ -17,7 +17,8 @@ class RegisterFilterForm(StyledFormMixin, forms.Form):
     institution_type = forms.ChoiceField(
         label="机构类型", required=False, choices=[("", "全部"), *InstitutionType.choices]
     )
-    year = forms.TypedChoiceField(label="认定年度", required=False, coerce=int, empty_value=None)
+    # A number, offered as a list of the years that have bases: any year filters, listed or not.
+    year = forms.IntegerField(label="认定年度", required=False, min_value=2000, max_value=2100, widget=forms.Select)
     status = forms.ChoiceField(label="状态", required=False, choices=REGISTER_STATUS_CHOICES)
     sort = forms.ChoiceField(
         label="排序",
@@ -32,7 +33,7 @@ class RegisterFilterForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", "全部"), *[(y, f"{y}年") for y in years]]
+        self.fields["year"].widget.choices = [("", "全部"), *[(y, f"{y}年") for y in years]]
 
     def filters(self) -> RegisterFilters:
         if not self.is_valid():

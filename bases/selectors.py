@@ -158,6 +158,16 @@ def open_data_rows(filters: RegisterFilters):
         yield record
 
 
+def announcements_about(base: Base) -> QuerySet[Announcement]:
+    """Announcements naming the base: its own and the lists it appears in (recognition, results, ...)."""
+    return (
+        Announcement.objects.filter(Q(base=base) | Q(bases=base))
+        .distinct()
+        .only("id", "kind", "title", "published_at")
+        .order_by("-published_at", "-id")
+    )
+
+
 def announcements() -> QuerySet[Announcement]:
     return Announcement.objects.only("id", "kind", "title", "published_at").order_by("-published_at", "-id")
 

@@ -76,9 +76,7 @@ def save_fee_disclosure(*, actor: User, base_id, scope: str, content: str, fee_i
     base = access.get_visible_or_404(actor, Base.objects.select_for_update(), pk=base_id)
     if base.status not in (BaseStatus.ACTIVE, BaseStatus.RECTIFYING):
         raise RuleViolation("基地资格已撤销或取消，不能再更新收费公开信息。")
-    disclosure, _ = FeeDisclosure.objects.get_or_create(
-        base=base, defaults={"scope": "", "content": "", "fee_items": ""}
-    )
+    disclosure = FeeDisclosure.objects.filter(base=base).first() or FeeDisclosure(base=base)
     disclosure.scope, disclosure.content, disclosure.fee_items = scope.strip(), content.strip(), fee_items.strip()
     disclosure.full_clean()
     disclosure.save()
@@ -153,6 +151,10 @@ def decide_change(*, actor: User, filing_id, accept: bool, comment: str = "") ->
         for field, value in filing.changes.items():
             setattr(base, field, value)
         base.save()
+        if "name" in filing.changes:  # Art. 31: 机构名称 — the institution behind the base is renamed too
+            institution = base.institution
+            institution.name = filing.changes["name"]
+            institution.save(update_fields=["name"])
         if base.published_at:
             Announcement.objects.create(
                 kind=AnnouncementKind.CHANGE,

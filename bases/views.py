@@ -87,6 +87,15 @@ def detail(request, pk):
 def plaque(request, pk):
     """The plaque PDF (Art. 9) for the base's own institution and the province."""
     base = selectors.base_detail(request.user, pk)
+    if not base.published_at or base.status not in (BaseStatus.ACTIVE, BaseStatus.RECTIFYING):
+        # A plaque whose code would not verify as a current base must not be printed.
+        messages.error(
+            request,
+            "该基地尚未公布或资格已撤销/取消，不能下载匾牌。"
+            if base.published_at
+            else "该基地尚未公布，公布后方可下载匾牌。",
+        )
+        return redirect("bases:detail", pk=base.pk)
     response = HttpResponse(plaque_pdf.render(base), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, f"匾牌-{base.register_number}.pdf")
     return response
@@ -206,7 +215,7 @@ def public_detail(request, pk):
             "base": base,
             "fee": getattr(base, "fee_disclosure", None),
             "changes": list(selectors.public_change_history(base)),
-            "announcements": list(base.announcements.order_by("-published_at")[:20]),
+            "announcements": list(selectors.announcements_about(base)[:20]),
             # Art. 21: the published inspection results, which the template lists.
             "inspections": list(base.inspections.filter(state="published").order_by("-inspected_on", "-id")),
         },

@@ -10,6 +10,16 @@ from django.utils import timezone
 
 
 def client_address(request) -> str:
+    """The visitor's address: behind TRUSTED_PROXY_COUNT reverse proxies, read from X-Forwarded-For.
+
+    Each trusted proxy appends the address it saw, so the visitor's is that many entries from the end;
+    anything further left was written by the client and is not trusted.
+    """
+    count = settings.TRUSTED_PROXY_COUNT
+    if count:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= count:
+            return forwarded[-count]
     return request.META.get("REMOTE_ADDR", "")
 
 
