@@ -1,6 +1,6 @@
 """Every write on bases: publication, fee disclosure, change filings (Art. 9, 29, 31)."""
 
-from datetime import date
+from datetime import date, datetime, time
 
 from django.db import transaction
 from django.db.models import Prefetch
@@ -369,7 +369,10 @@ def mark_overdue_filings(*, today) -> int:
     year = today.year - 1
     due_by = date(year, 12, 31)
     now = timezone.now()
-    missing = bases_due_to_file(year, due_by)
+    # A filing submitted by 31 December was on time, even if it was returned for changes afterwards.
+    deadline = timezone.make_aware(datetime.combine(date(year + 1, 1, 1), time.min))
+    on_time = AnnualFiling.objects.filter(year=year, submitted_at__lt=deadline).values("base_id")
+    missing = bases_due_to_file(year, due_by).exclude(pk__in=on_time)
     # Existing drafts or returned filings become overdue; bases with no filing at all get an overdue row.
     marked = (
         AnnualFiling.objects.filter(year=year, base__in=missing, overdue_marked_at=None)

@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, job, date=None, **options):
         try:
-            day = _parse(date) if date else timezone.localdate()
+            day = _parse(date) if date is not None else timezone.localdate()
         except ValueError as error:
             raise CommandError(f"日期格式应为YYYY-MM-DD：{date}") from error
         result = JOBS[job](today=day)
