@@ -65,7 +65,13 @@ def rectifications_for(user, *, late_only=False, state="") -> QuerySet[Rectifica
 
 
 def cancellation_requests_for(user) -> QuerySet[CancellationRequest]:
-    qs = access.visible(user, CancellationRequest.objects.all()).select_related("base", "requested_by")
+    qs = access.visible(user, CancellationRequest.objects.all()).select_related(
+        "base",
+        "requested_by__institution",
+        "requested_by__region",
+        "requested_by__department",
+        "requested_by__inspector_unit",
+    )
     pending = Case(When(state=RequestState.SUBMITTED, then=Value(0)), default=Value(1), output_field=IntegerField())
     return qs.annotate(pending=pending).order_by("pending", "-created_at")
 

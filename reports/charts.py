@@ -19,6 +19,21 @@ STYLE = Style(
 )
 
 
+def _without_scripts(root):
+    """pygal writes an inline <script> with its config even with js=[]: drop it, the chart is static."""
+    for parent in list(root.iter()):
+        for child in list(parent):
+            if isinstance(child.tag, str) and child.tag.split("}")[-1] == "script":
+                parent.remove(child)
+    return root
+
+
+def _chart(kind, **config):
+    chart = kind(**_config(**config))
+    chart.add_xml_filter(_without_scripts)
+    return chart
+
+
 def _config(**extra):
     # js=[] keeps pygal from linking its tooltip script (served from the internet); the SVG stays static.
     return dict(
@@ -35,7 +50,7 @@ def _config(**extra):
 
 
 def bases_by_region(rows) -> bytes:
-    chart = pygal.StackedBar(**_config(title="各设区市基地数", x_label_rotation=30))
+    chart = _chart(pygal.StackedBar, title="各设区市基地数", x_label_rotation=30)
     chart.x_labels = [r[0] for r in rows]
     chart.add("正常", [r[1] or None for r in rows])
     chart.add("整改中", [r[2] or None for r in rows])
@@ -44,7 +59,7 @@ def bases_by_region(rows) -> bytes:
 
 
 def pie(title: str, rows) -> bytes:
-    chart = pygal.Pie(**_config(title=title, inner_radius=0.45))
+    chart = _chart(pygal.Pie, title=title, inner_radius=0.45)
     for label, value in rows:
         if value:
             chart.add(label, value)
@@ -52,7 +67,7 @@ def pie(title: str, rows) -> bytes:
 
 
 def funnel(rows) -> bytes:
-    chart = pygal.Bar(**_config(title="申报批次漏斗", x_label_rotation=15))
+    chart = _chart(pygal.Bar, title="申报批次漏斗", x_label_rotation=15)
     chart.x_labels = [r[0] for r in rows]
     for index, label in ((1, "填报"), (2, "提交"), (3, "推荐"), (5, "认定"), (6, "不予认定")):
         chart.add(label, [r[index] for r in rows])
@@ -61,7 +76,7 @@ def funnel(rows) -> bytes:
 
 def training(rows, target_per_base: int) -> bytes:
     rows = list(reversed(rows))
-    chart = pygal.Bar(**_config(title="年度培训人数与目标"))
+    chart = _chart(pygal.Bar, title="年度培训人数与目标")
     chart.x_labels = [str(r[0]) for r in rows]
     chart.add("实际培训人数", [r[2] or 0 for r in rows])
     chart.add(f"目标（报送基地数×{target_per_base}）", [r[1] * target_per_base for r in rows])

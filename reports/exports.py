@@ -35,8 +35,9 @@ def _plain(value):
     """Values as a spreadsheet wants them: real numbers and dates, local times, text otherwise."""
     if value is None:
         return ""
-    if isinstance(value, datetime):
-        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    if isinstance(value, datetime):  # local time, to the minute as the pages show it
+        local = timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+        return local.replace(second=0, microsecond=0)
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, int | float | Decimal | date):
@@ -63,7 +64,7 @@ def csv_response(rows: Iterable, columns: list[Column], filename: str) -> Stream
         yield "\ufeff"  # BOM: Excel reads UTF-8
         writer.writerow([c.header for c in columns])
         for row in _rows(_iterate(rows), columns):
-            writer.writerow([v.isoformat(sep=" ") if isinstance(v, datetime) else v for v in row])
+            writer.writerow([v.strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else v for v in row])
             if buffer.tell() > 32_768:
                 yield buffer.getvalue()
                 buffer.seek(0)

@@ -103,10 +103,11 @@ def dashboard(user, today: date) -> Dashboard:
                 "applications", filter=in_scope & Q(applications__state=State.REJECTED), distinct=not everything
             ),
         )
+        .filter(filed__gt=0)  # the newest batches that have applications in scope, not the newest batches
         .order_by("-year", "-opens_on")
         .values_list("name", "filed", "submitted", "recommended", "not_recommended", "recognised", "rejected")[:8]
     )
-    d.funnel = [row for row in funnel if row[1]]
+    d.funnel = list(funnel)
 
     # 1 query: training totals per year against the target; 1 query: bases under target.
     filings = AnnualFiling.objects.filter(state__in=[FilingState.SUBMITTED, FilingState.ACCEPTED])
@@ -136,7 +137,7 @@ def dashboard(user, today: date) -> Dashboard:
         base=OuterRef("pk"),
         kind=InspectionKind.PERIODIC,
         state__in=[InspectionState.CONFIRMED, InspectionState.PUBLISHED],
-        inspected_on__gt=since,
+        inspected_on__gte=since,  # the anniversary is the period's last day (periods.py)
     )
     live = bases.filter(status__in=LIVE)
     coverage = live.aggregate(total=Count("id"), covered=Count("id", filter=Q(Exists(inspected))))
@@ -204,7 +205,9 @@ def year_summary(year: int) -> YearSummary:
     )
     s.filings, s.trainees, s.priority_area_trainees = totals["n"], totals["trained"] or 0, totals["priority"] or 0
     s.inspections = dict(
-        Inspection.objects.filter(inspected_on__range=(start, end))
+        Inspection.objects.filter(
+            inspected_on__range=(start, end), state__in=[InspectionState.CONFIRMED, InspectionState.PUBLISHED]
+        )
         .exclude(result="")
         .values_list("result")
         .annotate(n=Count("id"))
