@@ -204,7 +204,7 @@ class PersonKind(models.TextChoices):
 class ApplicationPerson(models.Model):
     """A full-time manager or key faculty member listed in an application (Art. 7(3))."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="people")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="people", verbose_name="申报")
     kind = models.CharField("类别", max_length=10, choices=PersonKind.choices)
     name = models.CharField("姓名", max_length=50)
     degree = models.CharField("学历", max_length=10, choices=Degree.choices)
@@ -260,7 +260,9 @@ APPLICANT_CONDITIONS = [c for c in Condition if c != Condition.SITE_VISIT]
 class ApplicationDocument(models.Model):
     """A supporting document (佐证材料); a replaced file stays, marked replaced, in the history."""
 
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="documents")
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="documents", verbose_name="申报"
+    )
     condition = models.CharField("佐证事项", max_length=20, choices=Condition.choices)
     file = models.FileField("文件", storage=uploads.private_storage, upload_to=uploads.upload_path, max_length=200)
     kind = models.CharField("文件类型", max_length=10)
@@ -292,13 +294,20 @@ class ApplicationDocument(models.Model):
 class SiteVisit(models.Model):
     """The province's on-site check of an applicant (Art. 8(4): 实地考察和核实)."""
 
-    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="site_visit")
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="site_visit", verbose_name="申报"
+    )
     scheduled_on = models.DateField("考察日期")
     team = models.TextField("考察组成员")
     findings = models.TextField("考察情况", blank=True)
     recorded_at = models.DateTimeField("记录时间", null=True, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="记录人",
     )
     history = HistoricalRecords()
 
@@ -330,8 +339,12 @@ class Bar(models.Model):
     last_day = models.DateField("最后一日", null=True, blank=True, help_text="为空表示永久不再受理")
     reason = models.TextField("事由")
     article = models.CharField("依据", max_length=50, default="第二十四条")
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, null=True, blank=True, related_name="bars")
-    base = models.ForeignKey("bases.Base", on_delete=models.PROTECT, null=True, blank=True, related_name="bars")
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, null=True, blank=True, related_name="bars", verbose_name="申报"
+    )
+    base = models.ForeignKey(
+        "bases.Base", on_delete=models.PROTECT, null=True, blank=True, related_name="bars", verbose_name="基地"
+    )
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
     history = HistoricalRecords()
 
@@ -383,9 +396,16 @@ class PublicNotice(models.Model):
     ends_on = models.DateField("公示截止日期")
     applications = models.ManyToManyField(Application, related_name="notices", verbose_name="拟认定申报")
     announcement = models.OneToOneField(
-        "bases.Announcement", on_delete=models.PROTECT, null=True, blank=True, related_name="notice"
+        "bases.Announcement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notice",
+        verbose_name="公告",
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="创建人"
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -403,7 +423,7 @@ class PublicNotice(models.Model):
 class Objection(models.Model):
     """An objection lodged by anyone during a public notice; the province records how it was resolved."""
 
-    notice = models.ForeignKey(PublicNotice, on_delete=models.PROTECT, related_name="objections")
+    notice = models.ForeignKey(PublicNotice, on_delete=models.PROTECT, related_name="objections", verbose_name="公示")
     application = models.ForeignKey(
         Application, on_delete=models.PROTECT, related_name="objections", verbose_name="异议对象"
     )
@@ -421,7 +441,12 @@ class Objection(models.Model):
     resolution = models.TextField("处理结果", blank=True)
     resolved_at = models.DateTimeField("处理时间", null=True, blank=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="处理人",
     )
     history = HistoricalRecords()
 

@@ -94,7 +94,7 @@ class Base(models.Model):
 class FeeDisclosure(models.Model):
     """What a base tells the public about its training and fees (Art. 29)."""
 
-    base = models.OneToOneField(Base, on_delete=models.PROTECT, related_name="fee_disclosure")
+    base = models.OneToOneField(Base, on_delete=models.PROTECT, related_name="fee_disclosure", verbose_name="基地")
     scope = models.TextField("继续教育范围")
     content = models.TextField("继续教育内容")
     fee_items = models.TextField("收费项目及标准", help_text="每行一项，如：公需科目培训 每人每学时 20元")
@@ -146,7 +146,9 @@ class ChangeFiling(models.Model):
     evidence_name = models.CharField("证明材料文件名", max_length=150)
     evidence_type = models.CharField("证明材料类型", max_length=100)
     kind = models.CharField("文件类型", max_length=10)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="提交人"
+    )
     submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
     decided_at = models.DateTimeField("办结时间", null=True, blank=True)
     history = HistoricalRecords()
@@ -181,12 +183,24 @@ class Announcement(models.Model):
     body = models.TextField("正文")
     published_at = models.DateTimeField("发布时间", db_index=True)
     batch = models.ForeignKey(
-        "applications.Batch", on_delete=models.PROTECT, null=True, blank=True, related_name="announcements"
+        "applications.Batch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="announcements",
+        verbose_name="批次",
     )
-    base = models.ForeignKey(Base, on_delete=models.PROTECT, null=True, blank=True, related_name="announcements")
+    base = models.ForeignKey(
+        Base, on_delete=models.PROTECT, null=True, blank=True, related_name="announcements", verbose_name="基地"
+    )
     bases = models.ManyToManyField(Base, blank=True, related_name="listed_in", verbose_name="涉及基地")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="创建人",
     )
     history = HistoricalRecords()
 
@@ -304,7 +318,9 @@ class FilingPart(models.TextChoices):
 class FilingProgramme(models.Model):
     """Programmes held (report) or planned (plan) in one of Art. 13's service forms."""
 
-    filing = models.ForeignKey(AnnualFiling, on_delete=models.CASCADE, related_name="programmes")
+    filing = models.ForeignKey(
+        AnnualFiling, on_delete=models.CASCADE, related_name="programmes", verbose_name="年度报告"
+    )
     part = models.CharField("部分", max_length=10, choices=FilingPart.choices)
     form = models.CharField("服务形式", max_length=30, choices=ServiceForm.choices)
     count = models.PositiveIntegerField("项目（班次）数")

@@ -74,7 +74,14 @@ def detail(request, pk):
         "bases/detail.html",
         {
             "base": base,
-            "annual_filings": base.annual_filings.order_by("-year"),
+            "annual_filings": list(base.annual_filings.order_by("-year")[:6]),
+            "fee": getattr(base, "fee_disclosure", None),
+            "filings": list(base.change_filings.order_by("-submitted_at")[:10]),
+            "inspections": list(access.visible(request.user, base.inspections.all()).order_by("-scheduled_on")[:10]),
+            "rectifications": list(
+                access.visible(request.user, base.rectifications.all()).order_by("-ordered_at")[:10]
+            ),
+            "revocation": getattr(base, "revocation", None),
             "timeline": timeline.events_for(base, state_labels=dict(BaseStatus.choices)),
         },
     )

@@ -50,7 +50,9 @@ class Verdict(models.TextChoices):
 class SpotCheckDraw(models.Model):
     """A random draw of bases for spot checks (Art. 21; 双随机、一公开): seed, filters and candidates kept to repeat it."""
 
-    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="抽取人"
+    )
     drawn_at = models.DateTimeField("抽取时间", auto_now_add=True)
     seed = models.BigIntegerField("随机种子")
     size = models.PositiveIntegerField("抽取数量")
@@ -87,17 +89,26 @@ class Inspection(models.Model):
         related_name="inspections",
         verbose_name="受委托考核单位",
     )
-    draw = models.ForeignKey(SpotCheckDraw, on_delete=models.PROTECT, null=True, blank=True, related_name="inspections")
+    draw = models.ForeignKey(
+        SpotCheckDraw, on_delete=models.PROTECT, null=True, blank=True, related_name="inspections", verbose_name="抽查"
+    )
     inspected_on = models.DateField("实地考核日期", null=True, blank=True)
     result = models.CharField("考核结果", max_length=10, choices=Result.choices, blank=True)
     summary = models.TextField("考核意见", blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="记录人",
     )
     recorded_at = models.DateTimeField("记录时间", null=True, blank=True)
     confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
     published_at = models.DateTimeField("公布时间", null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="创建人"
+    )
     created_at = models.DateTimeField("安排时间", auto_now_add=True)
     history = HistoricalRecords()
 
@@ -116,7 +127,7 @@ class Inspection(models.Model):
 
 
 class InspectionItem(models.Model):
-    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="items")
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="items", verbose_name="考核")
     item = models.CharField("考核内容", max_length=30, choices=Item.choices)
     verdict = models.CharField("结论", max_length=10, choices=Verdict.choices, blank=True)
     notes = models.TextField("情况说明", blank=True)
@@ -135,21 +146,28 @@ class SupervisionDocument(models.Model):
     """A file attached to an inspection item, a rectification report or a revocation decision."""
 
     inspection = models.ForeignKey(
-        Inspection, on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
+        Inspection, on_delete=models.PROTECT, null=True, blank=True, related_name="documents", verbose_name="考核"
     )
     item = models.CharField("考核内容", max_length=30, choices=Item.choices, blank=True)
     rectification = models.ForeignKey(
-        "RectificationOrder", on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
+        "RectificationOrder",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name="整改通知",
     )
     revocation = models.ForeignKey(
-        "Revocation", on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
+        "Revocation", on_delete=models.PROTECT, null=True, blank=True, related_name="documents", verbose_name="撤销决定"
     )
     file = models.FileField("文件", storage=uploads.private_storage, upload_to=uploads.upload_path, max_length=200)
     kind = models.CharField("文件类型", max_length=10)
     content_type = models.CharField("MIME类型", max_length=100)
     original_name = models.CharField("文件名", max_length=150)
     size = models.PositiveBigIntegerField("大小")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="上传人"
+    )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
@@ -186,7 +204,7 @@ class RectificationOrder(models.Model):
     findings = models.TextField("存在问题")
     deadline = models.DateField("整改期限")
     inspection = models.ForeignKey(
-        Inspection, on_delete=models.PROTECT, null=True, blank=True, related_name="rectifications"
+        Inspection, on_delete=models.PROTECT, null=True, blank=True, related_name="rectifications", verbose_name="考核"
     )
     state = models.CharField(
         "状态", max_length=20, choices=RectificationState.choices, default=RectificationState.OPEN, db_index=True
@@ -196,7 +214,9 @@ class RectificationOrder(models.Model):
     verification = models.TextField("核验意见", blank=True)
     verified_at = models.DateTimeField("核验时间", null=True, blank=True)
     deadline_missed_at = models.DateTimeField("逾期标记时间", null=True, blank=True)
-    ordered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    ordered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="下达人"
+    )
     ordered_at = models.DateTimeField("下达时间", auto_now_add=True)
     history = HistoricalRecords()
 
@@ -235,9 +255,15 @@ class Revocation(models.Model):
     reason = models.TextField("具体情况")
     effective_on = models.DateField("生效日期")
     decision_number = models.CharField("决定文号", max_length=100)
-    rectification = models.ForeignKey(RectificationOrder, on_delete=models.PROTECT, null=True, blank=True)
-    cancellation_request = models.ForeignKey("CancellationRequest", on_delete=models.PROTECT, null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    rectification = models.ForeignKey(
+        RectificationOrder, on_delete=models.PROTECT, null=True, blank=True, verbose_name="整改通知"
+    )
+    cancellation_request = models.ForeignKey(
+        "CancellationRequest", on_delete=models.PROTECT, null=True, blank=True, verbose_name="取消申请"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="决定人"
+    )
     decided_at = models.DateTimeField("决定时间", auto_now_add=True)
     history = HistoricalRecords()
 
@@ -261,8 +287,10 @@ class RequestState(models.TextChoices):
 class CancellationRequest(models.Model):
     """A request by the base's institution or its recommending unit to cancel the base (Art. 23 second list (3))."""
 
-    base = models.ForeignKey(Base, on_delete=models.PROTECT, related_name="cancellation_requests")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    base = models.ForeignKey(Base, on_delete=models.PROTECT, related_name="cancellation_requests", verbose_name="基地")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="申请人"
+    )
     requester_role = models.CharField("申请方", max_length=20)
     reason = models.TextField("申请理由")
     state = models.CharField("状态", max_length=20, choices=RequestState.choices, default=RequestState.SUBMITTED)

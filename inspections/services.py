@@ -236,12 +236,18 @@ def inspection_transition(
     return inspection
 
 
-def _publish(inspections: list[Inspection], *, actor: User, title: str | None = None) -> Announcement:
-    """Publish results (Art. 21) and commend the excellent (Art. 22)."""
+def _publish(inspections: list[Inspection], *, actor: User, title: str | None = None) -> Announcement | None:
+    """Publish results (Art. 21) and commend the excellent (Art. 22).
+
+    Results already published one by one are neither announced nor commended again; with nothing new
+    to publish there is no announcement.
+    """
     now = timezone.now()
-    Inspection.objects.filter(pk__in=[i.pk for i in inspections]).update(
-        published_at=now, state=InspectionState.PUBLISHED
-    )
+    fresh = [i for i in inspections if i.published_at is None or i.state != InspectionState.PUBLISHED]
+    Inspection.objects.filter(pk__in=[i.pk for i in fresh]).update(published_at=now, state=InspectionState.PUBLISHED)
+    if not fresh:
+        return None
+    inspections = fresh  # results already published one by one are not announced again
     lines = "\n".join(f"{i.base.register_number}　{i.base.name}：{i.get_result_display()}" for i in inspections)
     kinds = {i.get_kind_display() for i in inspections}
     announcement = Announcement.objects.create(
@@ -254,7 +260,7 @@ def _publish(inspections: list[Inspection], *, actor: User, title: str | None = 
     )
     announcement.bases.set([i.base for i in inspections])
     public_cache.invalidate()  # the queryset update above sends no signal
-    excellent = [i.base for i in inspections if i.result == Result.EXCELLENT]
+    excellent = [i.base for i in fresh if i.result == Result.EXCELLENT]
     if excellent:
         Base.objects.filter(pk__in=[b.pk for b in excellent]).update(commended_at=now)
         commendation = Announcement.objects.create(
@@ -376,7 +382,7 @@ def replay_draw(draw: SpotCheckDraw):
 
 
 @transaction.atomic
-def publish_draw(*, actor: User, draw_id) -> Announcement:
+def publish_draw(*, actor: User, draw_id) -> Announcement | None:
     """Publish a draw's results once all its spot checks are confirmed (一公开)."""
     _require(actor, Role.PROVINCE)
     draw = SpotCheckDraw.objects.select_for_update().get(pk=draw_id)
@@ -414,7 +420,8 @@ def order_rectification(
         ordered_by=actor,
     )
     base.status, base.status_changed_on = BaseStatus.RECTIFYING, timezone.localdate()
-    base.save(update_fields=["status", "status_changed_on"])
+    base.commended_at = None  # a base under rectification is no longer held up as an example (Art. 22)
+    base.save(update_fields=["status", "status_changed_on", "commended_at"])
     link = reverse("inspections:rectification", args=[order.pk])
     timeline.record(
         base,
@@ -513,7 +520,7 @@ def verify_rectification(
 def flag_missed_deadlines(*, today: date) -> int:
     """Daily: mark open orders past their deadline, and tell the province (once per day)."""
     now = timezone.now()
-    late = RectificationOrder.objects.filter(state=RectificationState.OPEN, deadline__lt=today)
+    late = RectificationOrder.objects.filter(state=RectificationState.OPEN, deadline__lt=today, base__status__in=LIVE)
     flagged = late.filter(deadline_missed_at=None).update(deadline_missed_at=now)
     rows = list(late.select_related("base").order_by("deadline").values_list("base__name", "deadline"))
     if rows:

@@ -189,7 +189,7 @@ def inspection_act(request, pk, action):
     return redirect("inspections:detail", pk=inspection.pk)
 
 
-@role_required(Role.PROVINCE, Role.INSPECTOR, Role.INSTITUTION)
+@role_required(Role.PROVINCE, Role.INSPECTOR, Role.INSTITUTION, Role.RECOMMENDER)
 def document(request, pk):
     doc = access.get_visible_or_404(request.user, SupervisionDocument, pk=pk)
     return uploads.serve(doc.file, filename=doc.original_name, content_type=doc.content_type)
@@ -255,6 +255,9 @@ def draw_publish(request, pk):
         announcement = services.publish_draw(actor=request.user, draw_id=pk)
     except RuleViolation as error:
         messages.error(request, str(error))
+        return redirect("inspections:draw", pk=pk)
+    if announcement is None:
+        messages.success(request, "该次抽查的结果均已逐一公布。")
         return redirect("inspections:draw", pk=pk)
     messages.success(request, "抽查结果已向社会公布。")
     return redirect("public:announcement", pk=announcement.pk)

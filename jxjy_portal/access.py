@@ -260,4 +260,8 @@ def _supervision_document(user) -> Q:
             | Q(revocation__base__institution_id=mine)
             | Q(inspection__base__institution_id=mine, inspection__state__in=["confirmed", "published"])
         )
+    if user.role == Role.RECOMMENDER:  # what it sees on the rectifications and revocations of its bases
+        return _recommender_routing(user, "rectification__base__application__") | _recommender_routing(
+            user, "revocation__base__application__"
+        )
     return NOTHING

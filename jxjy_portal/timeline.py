@@ -1,9 +1,10 @@
 """The timeline of a record: workflow events and field changes (django-simple-history), merged by time."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 
 from .models import TimelineEvent
 
@@ -83,7 +84,13 @@ def events_for(subject, *, state_labels: dict | None = None, skip_fields=("state
             changes = []
             for change in delta.changes:
                 model_field = subject._meta.get_field(change.field)
-                changes.append((str(model_field.verbose_name), _display(change.old), _display(change.new)))
+                changes.append(
+                    (
+                        str(model_field.verbose_name),
+                        _display(change.old, model_field),
+                        _display(change.new, model_field),
+                    )
+                )
             entries.append(
                 Entry(
                     when=current.history_date,
@@ -97,11 +104,26 @@ def events_for(subject, *, state_labels: dict | None = None, skip_fields=("state
     return entries
 
 
-def _display(value) -> str:
+def _display(value, model_field=None) -> str:
+    """A value as a person reads it: the label of a choice, the name of a related record, local time."""
     if value is None or value == "":
         return "（空）"
     if value is True:
         return "是"
     if value is False:
         return "否"
+    if model_field is not None:
+        if model_field.choices:
+            return str(dict(model_field.flatchoices).get(value, value))
+        if model_field.is_relation and model_field.related_model is not None:
+            related = model_field.related_model._default_manager.filter(pk=value).first()
+            return str(related) if related is not None else "（已删除）"
+    if isinstance(value, datetime):
+        return (
+            f"{timezone.localtime(value):%Y年%-m月%-d日 %H:%M}"
+            if timezone.is_aware(value)
+            else f"{value:%Y年%-m月%-d日 %H:%M}"
+        )
+    if isinstance(value, date):
+        return f"{value:%Y年%-m月%-d日}"
     return str(value)

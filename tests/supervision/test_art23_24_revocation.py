@@ -1,0 +1,214 @@
+"""Art. 23 (revocation) and Art. 24 (the 3-year bar): a revoked base leaves the active register but stays findable
+as revoked, its plaque verifies as 已撤销, an announcement is published, and its institution may not apply until
+the last day of the three years, inclusive (SPEC 2.7, 2.8)."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from applications import rules
+from applications import services as applications
+from applications.models import Application, Bar, BarKind
+from bases.models import Announcement, AnnouncementKind, BaseStatus
+from inspections import services
+from inspections.models import REVOCATION_ARTICLES, Revocation, RevocationGround, SupervisionDocument
+from jxjy_portal.periods import last_day_of_years
+from jxjy_portal.workflow import RuleViolation
+from tests import factories
+
+from .conftest import at, listed_bases, new_notifications, order, visible_text
+
+pytestmark = pytest.mark.django_db
+
+EFFECTIVE = date(2026, 3, 10)
+LAST_DAY = date(2029, 3, 10)
+
+
+def failed_order(province, institution_user, base):
+    """A rectification order whose report the province did not pass."""
+    the_order = order(province, base, deadline=timezone.localdate() + timedelta(days=30))
+    services.report_rectification(actor=institution_user, order_id=the_order.pk, report="已整改。")
+    services.verify_rectification(actor=province, order_id=the_order.pk, passed=False, comment="仍未达到要求。")
+    return the_order
+
+
+GROUNDS = [RevocationGround.PUBLIC_OPINION, RevocationGround.SUSPENDED, RevocationGround.FAILED_RECTIFICATION]
+
+
+@pytest.mark.parametrize("ground", GROUNDS)
+def test_revocation_ends_the_base_bars_the_institution_for_three_years_and_is_announced(
+    ground, base, province_user, institution_user, recommender_user, client
+):
+    with at(2026, 3, 10, 10, 0):
+        the_order = failed_order(province_user, institution_user, base) if ground == "failed_rectification" else None
+        with new_notifications() as n:
+            revocation = services.revoke(
+                actor=province_user,
+                base_id=base.pk,
+                ground=ground,
+                reason="经核实，情况属实。",
+                effective_on=EFFECTIVE,
+                decision_number="闽人社文〔2026〕18号",
+                document=factories.pdf_file("撤销决定.pdf"),
+                rectification_id=the_order.pk if the_order else None,
+            )
+
+    base.refresh_from_db()
+    assert base.status == BaseStatus.REVOKED and base.status_changed_on == EFFECTIVE
+    assert (revocation.ground, revocation.article, revocation.effective_on, revocation.decision_number) == (
+        ground,
+        REVOCATION_ARTICLES[ground],
+        EFFECTIVE,
+        "闽人社文〔2026〕18号",
+    )
+    assert SupervisionDocument.objects.get(revocation=revocation).original_name == "撤销决定.pdf"
+
+    bar = Bar.objects.get(institution=institution_user.institution)
+    assert (bar.kind, bar.starts_on, bar.last_day, bar.base, bar.article) == (
+        BarKind.REVOCATION,
+        EFFECTIVE,
+        LAST_DAY,
+        base,
+        "第二十四条",
+    )
+    assert bar.last_day == last_day_of_years(revocation.effective_on, 3)
+
+    announcement = Announcement.objects.get(kind=AnnouncementKind.REVOCATION)
+    assert announcement.base == base and list(announcement.bases.all()) == [base]
+    assert announcement.title == f"关于撤销{base.name}省级继续教育基地资格的公告"
+    assert "自2026年3月10日起撤销" in announcement.body and "闽人社文〔2026〕18号" in announcement.body
+    assert "2029年3月10日前（含当日）不再受理该机构的认定申请" in announcement.body
+    assert n.recipients == {institution_user, recommender_user}
+
+    register = reverse("public:register")
+    assert base.pk not in listed_bases(client.get(register))
+    assert listed_bases(client.get(register, {"status": "revoked"})) == [base.pk]
+    assert base.pk in listed_bases(client.get(register, {"status": "all"}))
+    verify = visible_text(client.get(reverse("public:verify_code", args=[base.verification_code])))
+    assert "匾牌真实，但该基地资格已撤销" in verify
+    assert "当前状态 已撤销（2026年3月10日起）" in verify
+    public_page = visible_text(client.get(reverse("public:base", args=[base.pk])))
+    assert "已撤销" in public_page and announcement.title in public_page
+
+
+def test_the_institution_may_not_apply_until_and_including_the_last_day_and_may_the_day_after(
+    base, province_user, institution_user
+):
+    with at(2026, 3, 10, 10, 0):
+        services.revoke(
+            actor=province_user,
+            base_id=base.pk,
+            ground=RevocationGround.PUBLIC_OPINION,
+            reason="授课内容引发重大舆情。",
+            effective_on=EFFECTIVE,
+            decision_number="闽人社文〔2026〕19号",
+        )
+    batch = factories.BatchFactory(opens_on=date(2029, 3, 1), closes_on=date(2029, 3, 31))
+
+    with at(2029, 3, 10, 23, 59), pytest.raises(RuleViolation) as refused:
+        applications.start_application(actor=institution_user, batch=batch)
+    assert refused.value.message == "因基地资格被撤销，2029年3月10日前（含当日）不受理该机构的认定申请"
+    assert refused.value.article == "第二十四条"
+    assert not Application.objects.filter(batch=batch).exists()
+    assert rules.eligibility_problems(institution_user.institution, today=LAST_DAY)
+
+    with at(2029, 3, 11, 0, 0):
+        app = applications.start_application(actor=institution_user, batch=batch)
+    assert app.institution == institution_user.institution and app.batch == batch
+    assert (
+        rules.eligibility_problems(
+            institution_user.institution, today=date(2029, 3, 11), excluding_application_id=app.pk
+        )
+        == []
+    )
+
+
+def test_the_start_page_tells_a_barred_institution_until_when(base, province_user, institution_user, client_as):
+    with at(2026, 3, 10, 10, 0):
+        services.revoke(
+            actor=province_user,
+            base_id=base.pk,
+            ground=RevocationGround.SUSPENDED,
+            reason="单位撤并，无法恢复。",
+            effective_on=EFFECTIVE,
+            decision_number="闽人社文〔2026〕20号",
+        )
+    batch = factories.BatchFactory(opens_on=date(2027, 1, 1), closes_on=date(2027, 1, 31))
+
+    with at(2027, 1, 10, 9, 0):
+        response = client_as(institution_user).post(reverse("applications:start", args=[batch.pk]), follow=True)
+
+    assert "因基地资格被撤销，2029年3月10日前（含当日）不受理该机构的认定申请（第二十四条）" in visible_text(response)
+    assert not Application.objects.filter(batch=batch).exists()
+
+
+def test_a_revocation_effective_on_29_february_bars_until_28_february_three_years_later(
+    base, province_user, institution_user
+):
+    with at(2028, 2, 29, 10, 0):
+        services.revoke(
+            actor=province_user,
+            base_id=base.pk,
+            ground=RevocationGround.SUSPENDED,
+            reason="单位撤并。",
+            effective_on=date(2028, 2, 29),
+            decision_number="闽人社文〔2028〕3号",
+        )
+
+    bar = Bar.objects.get(institution=institution_user.institution)
+    assert bar.last_day == date(2031, 2, 28)
+    assert rules.eligibility_problems(institution_user.institution, today=date(2031, 2, 28))
+    assert rules.eligibility_problems(institution_user.institution, today=date(2031, 3, 1)) == []
+
+
+def test_the_province_revokes_through_the_page_with_a_decision_document(base, province_user, client_as):
+    province = client_as(province_user)
+    form = province.get(reverse("inspections:revoke", args=[base.pk]))
+    assert "requested" not in form.content.decode()  # a requested cancellation goes through its request
+
+    response = province.post(
+        reverse("inspections:revoke", args=[base.pk]),
+        {
+            "ground": RevocationGround.PUBLIC_OPINION,
+            "reason": "课件出现严重错误，引发重大舆情。",
+            "effective_on": timezone.localdate().isoformat(),
+            "decision_number": "闽人社文〔2026〕21号",
+            "document": factories.pdf_file("决定书.pdf"),
+        },
+    )
+
+    assert response.status_code == 302 and response["Location"] == reverse("bases:detail", args=[base.pk])
+    base.refresh_from_db()
+    assert base.status == BaseStatus.REVOKED
+    assert Revocation.objects.get(base=base).reason == "课件出现严重错误，引发重大舆情。"
+
+
+def test_revoking_without_a_decision_number_or_document_is_refused_at_the_field(base, province_user, client_as):
+    response = client_as(province_user).post(
+        reverse("inspections:revoke", args=[base.pk]),
+        {"ground": RevocationGround.SUSPENDED, "reason": "单位撤并。", "effective_on": "2026-03-10"},
+    )
+
+    text = visible_text(response)
+    assert "请填写决定文号，如闽人社文〔2026〕12号。" in text and "请上传决定文件。" in text
+    assert "单位撤并。</textarea>" in response.content.decode()
+    base.refresh_from_db()
+    assert base.status == BaseStatus.ACTIVE and not Bar.objects.exists()
+
+
+def test_a_revoked_base_cannot_be_revoked_again(base, province_user):
+    kwargs = dict(
+        actor=province_user,
+        base_id=base.pk,
+        ground=RevocationGround.SUSPENDED,
+        reason="单位撤并。",
+        effective_on=timezone.localdate(),
+        decision_number="闽人社文〔2026〕22号",
+    )
+    services.revoke(**kwargs)
+
+    with pytest.raises(RuleViolation, match="基地当前状态为「已撤销」"):
+        services.revoke(**kwargs)
+    assert Bar.objects.count() == 1 and Announcement.objects.count() == 1
