@@ -360,9 +360,13 @@ def transition(
         app.save(update_fields=["decided_at", "decision_reason", "updated_at"])
     send, title, body = _NOTICES[action]
     fmt = {"name": app.institution.name, "unit": app.recommender_name}
-    send(app, title.format(**fmt), _with_comment(body.format(**fmt), comment))
-    if action == "withdraw" and app.submitted_at:
-        _notify_province(app, title.format(**fmt), body.format(**fmt))
+    if action == "withdraw":
+        # Only those who have seen the application hear that it is withdrawn: a draft never reached them.
+        if app.submitted_at:
+            send(app, title.format(**fmt), _with_comment(body.format(**fmt), comment))
+            _notify_province(app, title.format(**fmt), body.format(**fmt))
+    else:
+        send(app, title.format(**fmt), _with_comment(body.format(**fmt), comment))
     return app
 
 
