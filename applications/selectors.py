@@ -9,7 +9,7 @@ from bases.models import Base
 from jxjy_portal import access
 from jxjy_portal.users.models import Role
 
-from .models import PRIORITY_Q, Application, ApplicationDocument, Bar, Batch
+from .models import PRIORITY_Q, Application, ApplicationDocument, Bar, Batch, Condition
 from .workflow import IN_PROGRESS, State
 
 LIST_FIELDS = (
@@ -134,11 +134,14 @@ def application_detail(user, pk) -> Application:
     )
 
 
+CONDITION_ORDER = {c.value: n for n, c in enumerate(Condition)}  # the order of Art. 7's items
+
+
 def documents_of(app: Application, *, include_replaced: bool = True) -> list[ApplicationDocument]:
-    qs = app.documents.select_related("uploaded_by").order_by("condition", "uploaded_at", "id")
+    qs = app.documents.select_related("uploaded_by").order_by("uploaded_at", "id")
     if not include_replaced:
         qs = qs.filter(replaced_at=None)
-    return list(qs)
+    return sorted(qs, key=lambda d: CONDITION_ORDER.get(d.condition, 99))
 
 
 def visible_document(user, application_pk, document_pk) -> ApplicationDocument:

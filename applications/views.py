@@ -298,9 +298,12 @@ def _detail_context(request, app, **bound_forms):
         "replaced_documents": [d for d in documents if not d.is_current],
         "visit": visit,
         "timeline": timeline.events_for(app, state_labels=dict(State.choices)),
-        "plain_actions": [
-            (t, bound_forms.get(t.action) or ActionForm(initial=expected, prefix=t.action)) for t in plain
-        ],
+        # One comment box for every plain action: each button posts it to its own action.
+        "plain_actions": plain,
+        "plain_form": next((bound_forms[t.action] for t in plain if t.action in bound_forms), None)
+        or bound_forms.get("plain")
+        or ActionForm(initial=expected, prefix="plain"),
+        "comment_required_for": "、".join(t.label for t in plain if t.comment_required),
         "can": {t.action for t in actions},
         "problems": rules.unmet_conditions(app) if app.is_editable and user.role == Role.INSTITUTION else [],
         "bars": list(app.bars.all()),
@@ -337,7 +340,9 @@ def act(request, pk, action):
     app = selectors.application_detail(request.user, pk)
     if action in DEDICATED_FORMS or action not in WORKFLOW.by_action:
         raise Http404("页面不存在。")
-    form = ActionForm(request.POST, prefix=action)
+    # The page posts one shared box (prefix "plain"); a form per action (prefix = action) is accepted too.
+    prefix = action if f"{action}-expected_state" in request.POST else "plain"
+    form = ActionForm(request.POST, prefix=prefix)
     if form.is_valid():
         try:
             services.transition(
@@ -356,7 +361,7 @@ def act(request, pk, action):
         else:
             messages.success(request, f"已{WORKFLOW.get(action).label}。")
             return _after_action(request, app)
-    return _rerender(request, app, **{action: form})
+    return _rerender(request, app, **{prefix if prefix == "plain" else action: form})
 
 
 def _after_action(request, app):

@@ -14,6 +14,7 @@ from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import FileResponse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 KINDS = {
     "pdf": ("application/pdf", "PDF"),
@@ -27,9 +28,28 @@ ALLOWED_TEXT = "PDF、JPG、PNG、DOCX、XLSX"
 _BAD_NAME_CHARS = set('<>:"/\\|?*')
 
 
+class PrivateStorage(FileSystemStorage):
+    """Uploads under MEDIA_ROOT/private (never served by a static route).
+
+    The location follows MEDIA_ROOT when it changes (FileSystemStorage clears these cached
+    properties on setting_changed), instead of being fixed when the models are imported.
+    """
+
+    @cached_property
+    def base_location(self):
+        return os.path.join(settings.MEDIA_ROOT, "private")
+
+    @cached_property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+
+_private_storage = PrivateStorage()
+
+
 def private_storage() -> FileSystemStorage:
-    """Storage for uploads under MEDIA_ROOT/private (never served by a static route)."""
-    return FileSystemStorage(location=os.path.join(settings.MEDIA_ROOT, "private"))
+    """The storage of every private upload (a callable, so migrations name it rather than a path)."""
+    return _private_storage
 
 
 def upload_path(instance, filename: str) -> str:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from applications import selectors as application_selectors
@@ -50,7 +51,15 @@ def inbox_open(request, pk):
         return redirect("inbox")
     if note.read_at is None:
         Notification.objects.filter(pk=note.pk).update(read_at=timezone.now())
-    return redirect(note.url if note.url.startswith("/") and not note.url.startswith("//") else "inbox")
+    # Only a path on this site: no scheme, no host, nothing a browser would read as one ("//", "/\\").
+    safe = (
+        note.url.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            note.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        and not note.url.startswith(("//", "/\\"))
+    )
+    return redirect(note.url if safe else "inbox")
 
 
 @login_required
@@ -92,6 +101,7 @@ def robots(request):
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
+        "Allow: /applications/notices/",
         "Disallow: /applications/",
         "Disallow: /bases/",
         "Disallow: /inbox/",

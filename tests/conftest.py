@@ -3,6 +3,7 @@
 import os
 import shutil
 import tempfile
+import uuid
 
 import pytest
 
@@ -26,40 +27,50 @@ def need(service: str, available: bool, why: str = "") -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _private_files_in_a_temporary_folder(tmp_path_factory):
-    """Uploads go to a temporary folder, never to the project's media/.
+def media_root(tmp_path_factory):
+    """One temporary folder for the whole run's uploads, never the project's media/.
 
-    The private storage's location is fixed when the models are imported (jxjy_portal/uploads.py), so a
-    MEDIA_ROOT override alone does not move it: point every file field's storage elsewhere for the session.
+    Set for the session before any fixture runs, because some fixtures build objects with files once per
+    module; the private storage follows MEDIA_ROOT (jxjy_portal/uploads.py).
     """
-    from django.apps import apps
-    from django.core.files.storage import FileSystemStorage
-    from django.db.models import FileField
+    from django.test.utils import override_settings
 
     root = tmp_path_factory.mktemp("media")
-    moved = []
-    for model in apps.get_models():
-        for field in model._meta.fields:
-            storage = getattr(field, "storage", None)
-            if isinstance(field, FileField) and isinstance(storage, FileSystemStorage) and storage._location:
-                moved.append((storage, storage._location))
-                storage._location = str(root / os.path.basename(os.path.normpath(storage._location)))
-                storage.__dict__.pop("base_location", None)
-                storage.__dict__.pop("location", None)
+    override = override_settings(MEDIA_ROOT=str(root))
+    override.enable()
     yield root
-    for storage, location in moved:
-        storage._location = location
-        storage.__dict__.pop("base_location", None)
-        storage.__dict__.pop("location", None)
+    override.disable()
+
+
+_DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
 
 
 @pytest.fixture(autouse=True)
-def _portal_test_settings(settings, tmp_path):
+def _reference_data(request):
+    """The ten city-level units (loaded by a data migration) are there for every test that uses the database.
+
+    A transactional test (the browser's live server, row-lock tests) ends by emptying every table, and
+    serialized_rollback cannot always put them back (once Playwright's event loop runs in this thread, Django
+    hands out a fresh connection without the serialized data); so load them again when they are missing.
+    """
+    if not (request.node.get_closest_marker("django_db") or _DB_FIXTURES & set(request.fixturenames)):
+        return
+    request.getfixturevalue("_django_db_helper")  # the same database setup the test itself asks for
+    factories.restore_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _portal_test_settings(settings, media_root):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.AXES_ENABLED = False  # tests of brute-force protection switch it back on
     settings.PUBLIC_PAGE_CACHE = False  # tests of the public page cache switch it back on
-    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.MEDIA_ROOT = str(media_root)  # the private storage follows MEDIA_ROOT (jxjy_portal/uploads.py)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # A cache of its own for every test (cached public pages, rate-limit counters): nothing carries over from
+    # an earlier test, nor from another run sharing the Redis server.
+    settings.CACHES = {
+        alias: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"} for alias, config in settings.CACHES.items()
+    }
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -129,6 +140,7 @@ def _world_of_the_module(django_db_setup, django_db_blocker):
     # Built once per module inside a transaction that is rolled back at the module's end; each test runs
     # in a savepoint of it (the `db` fixture), so what one test changes, the next does not see.
     with django_db_blocker.unblock(), transaction.atomic():
+        factories.restore_reference_data()
         yield build_world()
         transaction.set_rollback(True)
 
@@ -182,8 +194,12 @@ def _chromium():
 
 
 @pytest.fixture
-def page(_chromium, live_server, transactional_db):
-    """A fresh browser page; `page.base_url` is the live server's address."""
+def page(_chromium, live_server, transactional_db, django_db_serialized_rollback):
+    """A fresh browser page; `page.base_url` is the live server's address.
+
+    The live server needs a transactional database, emptied after the test; serialized rollback keeps that
+    flush from recreating content types that the next serialized test would load again.
+    """
     context = _chromium.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", base_url=live_server.url)
     context.set_default_timeout(15000)
     pg = context.new_page()

@@ -1,5 +1,7 @@
 """One factory per model, valid by default."""
 
+import importlib
+
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -39,7 +41,19 @@ def fujian_credit_code(n: int) -> str:
     return body + check_character(body)
 
 
+def restore_reference_data() -> None:
+    """Load again what the data migrations load (the ten city-level units) if a transactional test emptied
+    the tables; the content types were recreated by that flush under new ids, so forget the cached ones."""
+    if not Region.objects.exists():
+        from django.apps import apps
+        from django.contrib.contenttypes.models import ContentType
+
+        ContentType.objects.clear_cache()
+        importlib.import_module("jxjy_portal.users.migrations.0002_regions").load(apps, None)
+
+
 def region(code="350100"):
+    restore_reference_data()
     return Region.objects.get(code=code)
 
 

@@ -35,6 +35,11 @@ class InstitutionProfileForm(StyledFormMixin, forms.ModelForm):
         help_texts = {"credit_code": "18位，按GB 32100-2015校验。"}
         error_messages = {"credit_code": {"unique": "该统一社会信用代码已注册，请直接登录或联系省人社厅。"}}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].empty_label = "— 请选择 —"
+        self.fields["type"].choices = [("", "— 请选择 —"), *self.fields["type"].choices[1:]]
+
     def clean_credit_code(self):
         return normalise(self.cleaned_data["credit_code"])
 

@@ -1,0 +1,154 @@
+"""The world the permission matrix (and the shell checks) are played in: one user per role and one record
+of each kind, owned by `institution_own` and routed to 福州市, in the states the pages need.
+
+`tests/conftest.py` builds it once per test module (the `world` fixture); each test rolls back what it did.
+"""
+
+from datetime import date, timedelta
+from types import SimpleNamespace
+
+from django.urls import reverse
+from django.utils import timezone
+
+from inspections import services as supervision
+from inspections.models import CancellationRequest, Ground, Inspection, Item, RectificationOrder, SupervisionDocument
+from jxjy_portal.users.models import Role
+from tests import factories
+
+ROLES = (
+    "anonymous",
+    "institution_own",
+    "institution_other",
+    "recommender_own",
+    "recommender_other",
+    "province",
+    "inspector",
+)
+
+
+def build_world() -> SimpleNamespace:
+    """One user per role and one record of each kind, owned by `institution_own` and routed to 福州市."""
+    fuzhou, xiamen = factories.region("350100"), factories.region("350200")
+    now, today = timezone.now(), timezone.localdate()
+    inst_own = factories.InstitutionUserFactory(institution__name="本方培训学院", institution__region=fuzhou)
+    inst_other = factories.InstitutionUserFactory(institution__name="他方培训学院", institution__region=fuzhou)
+    province = factories.UserFactory(role=Role.PROVINCE)
+    w = SimpleNamespace(
+        users={
+            "anonymous": None,
+            "institution_own": inst_own,
+            "institution_other": inst_other,
+            "recommender_own": factories.RecommenderUserFactory(region=fuzhou),
+            "recommender_other": factories.RecommenderUserFactory(region=xiamen),
+            "province": province,
+            "inspector": factories.InspectorUserFactory(),
+        }
+    )
+    institution = inst_own.institution
+    w.batch = factories.BatchFactory(name="本轮申报批次")
+
+    def application(state, **extra):
+        return factories.ApplicationFactory(
+            batch=w.batch,
+            institution=institution,
+            created_by=inst_own,
+            state=state,
+            recommender_region=fuzhou,
+            training_fields="工程技术",
+            **extra,
+        )
+
+    # The application every row looks at: submitted, so its recommender can see it.
+    w.app = application("submitted", submitted_at=now, last_submitted_at=now)
+    w.document = factories.ApplicationDocumentFactory(application=w.app, uploaded_by=inst_own)
+    # A draft is not yet routed to anyone: its recommender must not see it.
+    w.draft = application("draft")
+    w.draft_document = factories.ApplicationDocumentFactory(application=w.draft, uploaded_by=inst_own)
+    # Applications in the states the province's own actions need.
+    w.review_app = application("under_review", submitted_at=now, last_submitted_at=now)
+    w.visit_app = application("site_visit", submitted_at=now, last_submitted_at=now)
+    factories.SiteVisitFactory(application=w.visit_app, recorded_by=province)
+    # A published base, recognised two years ago, so it has filings for past years and one to start now.
+    recognised = date(today.year - 2, 6, 1)
+    w.base = factories.BaseFactory(
+        application=application("approved", submitted_at=now, last_submitted_at=now, decided_at=now),
+        year=recognised.year,
+        recognised_on=recognised,
+        published_at=now,
+    )
+    w.filing_draft = factories.AnnualFilingFactory(base=w.base, year=today.year - 2)
+    w.filing = factories.AnnualFilingFactory(
+        base=w.base, year=today.year - 1, state="submitted", trained_total=1500, plan_trainees=1600, submitted_at=now
+    )
+    w.change = factories.ChangeFilingFactory(base=w.base, submitted_by=inst_own)
+    # Another institution's base in the batch, recognised but not yet published.
+    w.unpublished_base = factories.BaseFactory(batch=w.batch, application__batch=w.batch)
+    # The notice before recognition, open now, with an objection to an application on it.
+    w.notice = factories.PublicNoticeFactory(batch=w.batch, created_by=province)
+    w.noticed_app = application("site_visit", submitted_at=now, last_submitted_at=now)
+    w.notice.applications.add(w.noticed_app)
+    w.objection = factories.ObjectionFactory(notice=w.notice, application=w.noticed_app)
+    w.closed_notice = factories.PublicNoticeFactory(
+        batch=w.batch, starts_on=today - timedelta(days=30), ends_on=today - timedelta(days=20), created_by=province
+    )
+    w.announcement = factories.AnnouncementFactory(title="关于公布测试名单的通知")
+
+    build_supervision(w, province, today, now)
+
+    w.department = factories.DepartmentFactory(name="福建省测试行业厅")
+    w.staff = factories.UserFactory(role=Role.PROVINCE, username="staff-target")
+    w.note = factories.NotificationFactory(recipient=inst_own, url=reverse("applications:detail", args=[w.app.pk]))
+    return w
+
+
+def build_supervision(w, province, today, now):
+    """Inspections of the base (one assigned to the inspector's unit, one to another unit), a spot-check draw,
+    rectification orders and a cancellation request (Art. 20-23)."""
+    inspector = w.users["inspector"]
+
+    def inspection(unit, **done):
+        scheduled = supervision.schedule_inspection(
+            actor=province, base_id=w.base.pk, kind="periodic", scheduled_on=today, inspector_unit=unit
+        )
+        if done:
+            Inspection.objects.filter(pk=scheduled.pk).update(**done)
+            scheduled.refresh_from_db()
+        return scheduled
+
+    # Confirmed, so the base's institution may see it too; assigned to the inspector's unit.
+    w.inspection = inspection(
+        inspector.inspector_unit, state="confirmed", result="pass", inspected_on=today, confirmed_at=now
+    )
+    w.inspection_document = SupervisionDocument.objects.create(
+        inspection=w.inspection,
+        item=Item.values[0],
+        file=factories.pdf_file("考核记录.pdf"),
+        kind="pdf",
+        content_type="application/pdf",
+        original_name="考核记录.pdf",
+        size=len(factories.TINY_PDF),
+        uploaded_by=province,
+    )
+    # Scheduled: waiting for the inspector's findings; the institution does not see it yet.
+    w.assigned_inspection = inspection(inspector.inspector_unit)
+    # Assigned to another unit: the inspector must not see it.
+    w.other_inspection = inspection(factories.InspectorUnitFactory())
+    w.draw = supervision.draw_spot_check(actor=province, size=1, scheduled_on=today, province_team="王科长")
+    w.draw.inspections.update(state="confirmed", result="pass", confirmed_at=now)
+    deadline = today + timedelta(days=30)
+    w.rectification = RectificationOrder.objects.create(
+        base=w.base, ground=Ground.NONCOMPLIANCE, findings="培训档案不全", deadline=deadline, ordered_by=province
+    )
+    w.reported_rectification = RectificationOrder.objects.create(
+        base=w.base,
+        ground=Ground.IRREGULAR,
+        findings="收费未公示",
+        deadline=deadline,
+        ordered_by=province,
+        state="reported",
+        report="已在官网公示收费标准",
+        reported_at=now,
+    )
+    w.cancellation = CancellationRequest.objects.create(
+        base=w.base, requested_by=w.users["institution_own"], requester_role="institution", reason="机构合并"
+    )
