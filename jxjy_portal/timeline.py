@@ -9,6 +9,21 @@ from django.utils import timezone
 from .models import TimelineEvent
 
 
+# The state and the workflow's own timestamps show as timeline events already; repeating them as field
+# changes would only add noise.
+SKIPPED_FIELDS = (
+    "state",
+    "updated_at",
+    "decided_at",
+    "recorded_at",
+    "confirmed_at",
+    "published_at",
+    "reported_at",
+    "verified_at",
+    "overdue_marked_at",
+)
+
+
 def record(
     subject,
     *,
@@ -53,7 +68,7 @@ def _who(user) -> str:
     return f"{user.display_name}（{org}）" if org else user.display_name
 
 
-def events_for(subject, *, state_labels: dict | None = None, skip_fields=("state", "updated_at")) -> list[Entry]:
+def events_for(subject, *, state_labels: dict | None = None, skip_fields=SKIPPED_FIELDS) -> list[Entry]:
     """Every event and field change of the subject, oldest first."""
     labels = state_labels or {}
     entries = [
