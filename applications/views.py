@@ -147,8 +147,8 @@ def edit(request, pk):
     data = {name: form.cleaned_data.get(name) for name in form.fields}
     try:
         app = services.save_draft(actor=request.user, application_id=app.pk, data=data, people_rows=people.rows())
-        if request.POST.get("remove"):
-            services.remove_document(actor=request.user, application_id=app.pk, document_id=request.POST["remove"])
+        if request.POST.get("remove", "").isdigit() and len(request.POST["remove"]) < 12:
+            services.remove_document(actor=request.user, application_id=app.pk, document_id=int(request.POST["remove"]))
     except RuleViolation as error:
         messages.error(request, str(error))
         return redirect("applications:detail", pk=app.pk)
@@ -371,7 +371,13 @@ def _after_action(request, app):
 
 
 def _rerender(request, app, **bound):
-    messages.error(request, "操作未完成，请按提示修改（已填写的内容已保留）。")
+    """Show the page again with the user's input; a refusal that concerns the whole record (e.g. someone
+    else acted first) goes to the top of the page, where it is seen even if the form is no longer offered."""
+    whole = [str(e) for form in bound.values() for e in form.non_field_errors()]
+    for text in whole:
+        messages.error(request, text)
+    if not whole or any(form.errors.keys() - {"__all__"} for form in bound.values()):
+        messages.error(request, "操作未完成，请按提示修改（已填写的内容已保留）。")
     app = selectors.application_detail(request.user, app.pk)
     return render(request, "applications/detail.html", _detail_context(request, app, **bound), status=400)
 
@@ -555,8 +561,9 @@ def objection(request, notice_pk):
     form = ObjectionForm(request.POST or None, request.FILES or None, notice=notice)
     if request.method == "POST" and uploads.form_is_valid(request, form):
         key = "objection-rate:" + hashlib.sha256(client_address(request).encode()).hexdigest()
-        count = cache.get_or_set(key, 0, 3600)
-        if count >= OBJECTION_LIMIT:
+        # Count atomically (add, then incr), so simultaneous requests cannot slip past the limit.
+        count = 1 if cache.add(key, 1, 3600) else cache.incr(key)
+        if count > OBJECTION_LIMIT:
             form.add_error(None, "提交过于频繁，请一小时后再试（已填写的内容已保留，附件需重新选择）。")
         else:
             d = form.cleaned_data
@@ -574,7 +581,6 @@ def objection(request, notice_pk):
             except RuleViolation as error:
                 form.add_error(error.field if error.field in form.fields else None, str(error))
             else:
-                cache.set(key, count + 1, 3600)
                 return render(request, "applications/objection_done.html", {"objection": lodged, "notice": notice})
     return render(request, "applications/objection_form.html", {"notice": notice, "form": form})
 
@@ -611,7 +617,8 @@ def calendar(request):
     form = CalendarDayForm(request.POST or None)
     if request.method == "POST":
         if "delete" in request.POST:
-            CalendarDay.objects.filter(pk=request.POST.get("delete")).delete()
+            if request.POST["delete"].isdigit() and len(request.POST["delete"]) < 12:
+                CalendarDay.objects.filter(pk=int(request.POST["delete"])).delete()
             messages.success(request, "已删除。")
             return redirect("applications:calendar")
         if form.is_valid():

@@ -1,8 +1,9 @@
 """Caching of the public pages (register, a base's page, announcements) for anonymous visitors.
 
-A page is cached under its full URL and a version number; any change to public facts bumps the
-version (after commit), so a stale page is never served. Only visitors without a session cookie get
-cached pages: they see no messages, no CSRF token and no personal navigation.
+A page is stored under its URL together with the version of the public facts it was rendered from;
+any change to public facts bumps the version (after commit), so a stale page is never served. One
+round trip to the cache reads both the current version and the stored page. Only visitors without a
+session cookie get cached pages: they see no messages, no CSRF token and no personal navigation.
 """
 
 from functools import wraps
@@ -10,17 +11,10 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpResponse
 
 VERSION_KEY = "public-pages:version"
 TIMEOUT = 600
-
-
-def version() -> int:
-    current = cache.get(VERSION_KEY)
-    if current is None:
-        cache.add(VERSION_KEY, 1, None)
-        current = cache.get(VERSION_KEY) or 1
-    return current
 
 
 def invalidate() -> None:
@@ -29,7 +23,7 @@ def invalidate() -> None:
     def bump():
         try:
             cache.incr(VERSION_KEY)
-        except ValueError:
+        except ValueError:  # no version yet (or evicted): any new value differs from what pages carry
             cache.set(VERSION_KEY, 2, None)
 
     transaction.on_commit(bump)
@@ -46,13 +40,20 @@ def cached_public_page(view):
         )
         if not cacheable:
             return view(request, *args, **kwargs)
-        key = f"public-page:{version()}:{request.get_full_path()}"
-        hit = cache.get(key)
-        if hit is not None:
-            return hit
+        key = f"public-page:{request.get_full_path()}"
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY)
+        if version is None:
+            cache.add(VERSION_KEY, 1, None)
+            version = cache.get(VERSION_KEY, 1)
+        stored = found.get(key)
+        if stored is not None and stored[0] == version:
+            response = HttpResponse(stored[1], content_type=stored[2])
+            response["Vary"] = "Cookie"
+            return response
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming:
-            cache.set(key, response, TIMEOUT)
+            cache.set(key, (version, response.content, response["Content-Type"]), TIMEOUT)
         return response
 
     return wrapped

@@ -124,8 +124,8 @@ def public_change_history(base: Base) -> QuerySet[ChangeFiling]:
 
 def base_by_code(code: str) -> Base | None:
     code = (code or "").strip().upper()
-    if not code or len(code) > 16:
-        return None
+    if not code or len(code) > 16 or not code.isascii() or not code.isalnum():
+        return None  # verification codes are letters and digits only; anything else is simply unknown
     return Base.objects.published().select_related("region").filter(verification_code=code).first()
 
 
@@ -150,12 +150,20 @@ def open_data_rows(filters: RegisterFilters):
     """The register as plain rows for CSV/JSON, streamed from the database in chunks."""
     qs = filters.apply(Base.objects.published()).values_list(*[path for _, _, path in OPEN_DATA_FIELDS])
     type_labels, status_labels = dict(InstitutionType.choices), dict(BaseStatus.choices)
-    for row in qs.iterator(chunk_size=2000):
+    for row in qs.iterator(chunk_size=500):
         record = dict(zip([key for key, _, _ in OPEN_DATA_FIELDS], row, strict=True))
         record["institution_type"] = type_labels.get(record["institution_type"], record["institution_type"])
         record["status"] = status_labels.get(record["status"], record["status"])
         record["recognised_on"] = record["recognised_on"].isoformat()
         yield record
+
+
+def open_data_csv_rows(filters: RegisterFilters):
+    """The same rows for the CSV file, with text a spreadsheet would run as a formula defused."""
+    from reports.exports import defuse
+
+    for record in open_data_rows(filters):
+        yield {k: defuse(v) if isinstance(v, str) else v for k, v in record.items()}
 
 
 def announcements_about(base: Base) -> QuerySet[Announcement]:

@@ -264,7 +264,7 @@ def open_data_csv(request):
         writer = csv.DictWriter(buffer, fieldnames=keys)
         yield "\ufeff"  # BOM: Excel opens UTF-8 correctly
         writer.writeheader()
-        for record in selectors.open_data_rows(filters):
+        for record in selectors.open_data_csv_rows(filters):
             writer.writerow(record)
             if buffer.tell() > 32_768:
                 yield buffer.getvalue()
@@ -418,6 +418,12 @@ def filing_act(request, pk, action):
     return redirect("bases:filing_queue")
 
 
+def _year_param(request, *, default: int) -> int:
+    """A year from the query string, or the default when it is missing or not a plausible year."""
+    text = request.GET.get("year", "")
+    return int(text) if text.isdigit() and 2000 <= int(text[:5]) <= 2100 and len(text) == 4 else default
+
+
 def _filing_years():
     today = timezone.localdate()
     return list(range(today.year, today.year - 6, -1))
@@ -436,10 +442,7 @@ def filing_queue(request):
 @role_required(Role.PROVINCE)
 def filing_overview(request):
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year", today.year))
-    except ValueError:
-        year = today.year
+    year = _year_param(request, default=today.year)
     rows = list(selectors.year_overview(year, today))
     deadline_passed = today > date(year, 12, 31)
     counts = {

@@ -411,6 +411,8 @@ def order_rectification(
         raise RuleViolation("整改期限应晚于今天。", field="deadline")
     if not findings.strip():
         raise RuleViolation("请写明存在的问题。", field="findings")
+    if inspection_id is not None and not base.inspections.filter(pk=inspection_id).exists():
+        raise RuleViolation("所引用的考核不属于该基地。")
     order = RectificationOrder.objects.create(
         base=base,
         ground=ground,

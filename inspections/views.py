@@ -44,8 +44,14 @@ from .workflow import INSPECTION_WORKFLOW, RECTIFICATION_WORKFLOW
 PAGE_SIZE = 20
 
 
-def _field_error(form, error: RuleViolation):
-    form.add_error(error.field if error.field in form.fields else None, str(error))
+def _field_error(request, form, error: RuleViolation):
+    """Show a refusal at its field; one that concerns the whole record (e.g. someone else acted first) is
+    also put at the top of the page, where it is seen even when the form is no longer offered."""
+    if error.field in form.fields:
+        form.add_error(error.field, str(error))
+    else:
+        form.add_error(None, str(error))
+        messages.error(request, str(error))
 
 
 # -- inspections -------------------------------------------------------------------------------------------
@@ -85,7 +91,7 @@ def schedule(request):
                 inspector_unit=d["inspector_unit"],
             )
         except RuleViolation as error:
-            _field_error(form, error)
+            _field_error(request, form, error)
         else:
             messages.success(request, "已安排考核，并通知基地和受委托单位。")
             return redirect("inspections:detail", pk=inspection.pk)
@@ -159,7 +165,7 @@ def record(request, pk):
         except ValidationError as error:
             form.add_error(None, "附件未能上传：" + " ".join(error.messages))
         except RuleViolation as error:
-            _field_error(form, error)
+            _field_error(request, form, error)
         else:
             messages.success(request, "考核结果已提交。" if request.user.role == Role.INSPECTOR else "考核结果已记录。")
             return redirect("inspections:detail", pk=inspection.pk)
@@ -182,8 +188,7 @@ def inspection_act(request, pk, action):
             expected_state=form.cleaned_data.get("expected_state") or None,
         )
     except RuleViolation as error:
-        _field_error(form, error)
-        messages.error(request, str(error))
+        _field_error(request, form, error)
         return inspection_detail(request, pk, decision_form=form, status=400)
     messages.success(request, f"已{INSPECTION_WORKFLOW.get(action).label}。")
     return redirect("inspections:detail", pk=inspection.pk)
@@ -221,7 +226,7 @@ def draw_new(request):
                 assign_inspectors=d["assign_inspectors"],
             )
         except RuleViolation as error:
-            _field_error(form, error)
+            _field_error(request, form, error)
         else:
             messages.success(request, f"已随机抽取{len(draw.sampled_ids)}家基地并安排抽查。")
             return redirect("inspections:draw", pk=draw.pk)
@@ -286,7 +291,11 @@ def rectification_list(request):
 @role_required(Role.PROVINCE)
 def rectification_new(request, base_pk):
     base = access.get_visible_or_404(request.user, Base, pk=base_pk)
-    inspection_id = request.GET.get("inspection") or request.POST.get("inspection")
+    # The inspection the order rests on must be one of this base's own (Art. 23 first list (3)).
+    cited = request.GET.get("inspection") or request.POST.get("inspection") or ""
+    inspection_id = None
+    if cited.isdigit() and len(cited) < 12:
+        inspection_id = base.inspections.filter(pk=int(cited)).values_list("pk", flat=True).first()
     initial = {"ground": Ground.FAILED_INSPECTION} if inspection_id else {}
     form = RectificationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -298,10 +307,10 @@ def rectification_new(request, base_pk):
                 ground=d["ground"],
                 findings=d["findings"],
                 deadline=d["deadline"],
-                inspection_id=int(inspection_id) if inspection_id and str(inspection_id).isdigit() else None,
+                inspection_id=inspection_id,
             )
         except RuleViolation as error:
-            _field_error(form, error)
+            _field_error(request, form, error)
         else:
             messages.success(request, "已责令限期整改，基地状态为“整改中”。")
             return redirect("inspections:rectification", pk=order.pk)
@@ -359,7 +368,7 @@ def rectification_report(request, pk):
         except ValidationError as error:
             form.add_error("attachment", error)
         except RuleViolation as error:
-            _field_error(form, error)
+            _field_error(request, form, error)
         else:
             messages.success(request, "整改报告已提交，待省人社厅核验。")
             return redirect("inspections:rectification", pk=pk)
@@ -382,7 +391,7 @@ def rectification_verify(request, pk, action):
             expected_state=form.cleaned_data.get("expected_state") or None,
         )
     except RuleViolation as error:
-        _field_error(form, error)
+        _field_error(request, form, error)
         return rectification_detail(request, pk, decision_form=form, status=400)
     messages.success(request, "已核验整改报告。")
     return redirect("inspections:rectification", pk=pk)
@@ -416,7 +425,7 @@ def revoke(request, base_pk):
         except ValidationError as error:
             form.add_error("document", error)
         except RuleViolation as error:
-            _field_error(form, error)
+            _field_error(request, form, error)
         else:
             messages.success(request, "已撤销基地资格，并发布公告。")
             return redirect("bases:detail", pk=base.pk)
@@ -431,7 +440,7 @@ def cancellation_new(request, base_pk):
         try:
             req = services.request_cancellation(actor=request.user, base_id=base.pk, reason=form.cleaned_data["reason"])
         except RuleViolation as error:
-            _field_error(form, error)
+            _field_error(request, form, error)
         else:
             messages.success(request, "取消资格申请已提交省人社厅。")
             return redirect("inspections:cancellation", pk=req.pk)
@@ -473,7 +482,7 @@ def cancellation_detail(request, pk):
             except ValidationError as error:
                 form.add_error("document", error)
             except RuleViolation as error:
-                _field_error(form, error)
+                _field_error(request, form, error)
             else:
                 messages.success(request, "已作出决定。")
                 return redirect("inspections:cancellation", pk=req.pk)

@@ -39,20 +39,28 @@ def queue_pending_emails() -> None:
 
 
 def send_pending(limit: int = 500) -> int:
-    """Send the unsent e-mails of the outbox; returns how many were sent."""
+    """Send the unsent e-mails of the outbox; returns how many were sent.
+
+    Each message is locked, sent and marked in its own transaction, so a worker that dies mid-way
+    leaves at most the one message it was sending to be sent again; two sweeps never send one twice.
+    """
+    ids = list(
+        Notification.objects.filter(emailed_at=None, email_attempts__lt=MAX_EMAIL_ATTEMPTS)
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
+    )
     sent = 0
-    with transaction.atomic():
-        batch = list(
-            Notification.objects.select_for_update(skip_locked=True)
-            .filter(emailed_at=None, email_attempts__lt=MAX_EMAIL_ATTEMPTS)
-            .select_related("recipient")
-            .order_by("id")[:limit]
-        )
-        if not batch:
-            return 0
-        now = timezone.now()
-        connection = get_connection()
-        for note in batch:
+    connection = get_connection()
+    for pk in ids:
+        with transaction.atomic():
+            note = (
+                Notification.objects.select_for_update(skip_locked=True)
+                .select_related("recipient")
+                .filter(pk=pk, emailed_at=None)
+                .first()
+            )
+            if note is None:  # another sweep has it, or has sent it
+                continue
             note.email_attempts += 1
             if note.recipient.email:
                 link = f"\n\n{settings.SITE_URL}{note.url}" if note.url else ""
@@ -62,10 +70,11 @@ def send_pending(limit: int = 500) -> int:
                     ).send()
                 except Exception:
                     logger.warning("e-mail to %s failed", note.recipient.email, exc_info=True)
+                    note.save(update_fields=["email_attempts"])
                     continue
-            note.emailed_at = now
+            note.emailed_at = timezone.now()
+            note.save(update_fields=["emailed_at", "email_attempts"])
             sent += 1
-        Notification.objects.bulk_update(batch, ["emailed_at", "email_attempts"])
     return sent
 
 

@@ -103,9 +103,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Reverse proxies in front of gunicorn (nginx: 1); rate limits and lockouts read the visitor's address
 # from X-Forwarded-For past them.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-AXES_IPWARE_PROXY_ORDER = "right-most"  # each proxy appends the address it saw
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "jxjy_portal.throttle.client_address"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

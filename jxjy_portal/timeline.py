@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from .models import TimelineEvent
 
-
 # The state and the workflow's own timestamps show as timeline events already; repeating them as field
 # changes would only add noise.
 SKIPPED_FIELDS = (

@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 FORMATS = ("csv", "xlsx")
-CHUNK = 2000
+CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,14 @@ class Column:
     header: str
     value: Callable
     width: int = 16
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse(text: str) -> str:
+    """Text a spreadsheet would run as a formula (=, +, -, @ …) is prefixed with ' so it stays text."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _plain(value):
@@ -42,7 +50,7 @@ def _plain(value):
         return "是" if value else "否"
     if isinstance(value, int | float | Decimal | date):
         return value
-    return str(value)
+    return defuse(str(value))
 
 
 def _rows(rows: Iterable, columns: list[Column]):

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from jxjy_portal import access
@@ -45,7 +45,7 @@ def toggle_account(request, pk):
 
 @role_required(Role.PROVINCE)
 def departments(request, pk=None):
-    department = Department.objects.filter(pk=pk).first() if pk else None
+    department = get_object_or_404(Department, pk=pk) if pk else None
     form = DepartmentForm(request.POST or None, instance=department)
     if request.method == "POST" and form.is_valid():
         services.save_department(actor=request.user, department=department, **form.cleaned_data)

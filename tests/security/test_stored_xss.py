@@ -1,0 +1,615 @@
+"""OWASP A03 (stored XSS): whatever one party types — an institution's name at registration, the application's
+text, comments on every transition, a change filing, an objection, a rectification report, inspection notes,
+the fee disclosure, batch notes — reaches every other party's page, the public pages, the inbox and the charts
+escaped: the raw payload never appears, its escaped form does.
+
+The payloads go in through the forms a browser would post (the views), not straight into the database, so
+whatever a view does with the text on the way is covered too.
+"""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.forms import CheckboxInput
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from applications.forms import ApplicationForm
+from applications.models import Application, Batch, PublicNotice
+from bases.models import Announcement, AnnualFiling, Base, ChangeFiling
+from inspections.models import CancellationRequest, Inspection, Item, RectificationOrder
+from jxjy_portal.users.models import Institution, Role
+from tests import factories
+
+from .urlbook import URLS
+
+pytestmark = pytest.mark.django_db
+
+SCRIPT = "<script>alert(1)</script>"
+ATTRIBUTE = '"><img src=x onerror=alert(1)>'
+PAYLOADS = (SCRIPT, ATTRIBUTE)
+# What must never reach a page: the tags themselves, however the rest of the payload was treated.
+RAW = ("<script>alert(1)", "<img src=x onerror=alert(1)>", "<img src=x")
+ESCAPED = ("&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;img src=x onerror=alert(1)&gt;")
+PASSWORD = "Str0ng-Passw0rd!"
+
+REQUIRED_DOCS = [
+    "legal",
+    "venue",
+    "staff",
+    "rule_teaching",
+    "rule_assessment",
+    "rule_registration",
+    "rule_evaluation",
+    "rule_logistics",
+    "rule_finance",
+    "experience",
+    "credit",
+]
+
+
+def ok(response, what=""):
+    assert response.status_code < 400, f"{what}: {response.status_code}"
+    return response
+
+
+def management(prefix, total):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def application_post(app, **values) -> dict:
+    """Everything the edit page posts, with the given values, five managers and one faculty member."""
+    form = ApplicationForm(instance=app, institution=app.institution, batch=app.batch)
+    data = {}
+    for name, field in form.fields.items():
+        value = values.get(name, form[name].value())
+        if isinstance(field.widget, CheckboxInput):
+            if value:
+                data[name] = "on"
+        else:
+            data[name] = "" if value is None else value
+    people = [
+        {"kind": "manager", "name": f"管理{i}{ATTRIBUTE}"[:50], "degree": "bachelor", "title": SCRIPT} for i in range(5)
+    ] + [{"kind": "faculty", "name": f"教师{SCRIPT}", "degree": "master", "specialty": ATTRIBUTE}]
+    data.update(management("people", len(people)))
+    for i, row in enumerate(people):
+        for key in ("kind", "name", "degree", "title", "specialty"):
+            data[f"people-{i}-{key}"] = row.get(key, "")
+        data[f"people-{i}-full_time"] = "on"
+    data["expected_state"] = app.state
+    return data
+
+
+@pytest.fixture
+def journey(db, settings):
+    """Every party puts the payloads into what it writes, through the pages, along a base's whole life."""
+    settings.UPLOAD_MAX_BYTES = 1024 * 1024
+    today = timezone.localdate()
+    fuzhou = factories.region("350100")
+    province = factories.UserFactory(role=Role.PROVINCE, full_name=f"省{SCRIPT}"[:50])
+    recommender = factories.RecommenderUserFactory(region=fuzhou, full_name=f"推{ATTRIBUTE}"[:50])
+    inspector = factories.InspectorUserFactory(inspector_unit__name=f"评估中心{SCRIPT}")
+    prov, rec, insp = Client(), Client(), Client()
+    prov.force_login(province)
+    rec.force_login(recommender)
+    insp.force_login(inspector)
+
+    # The province's own text: a department, a batch with notes, a holiday, a staff account.
+    ok(prov.post(reverse("users:departments"), {"name": f"福建省{SCRIPT}厅", "active": "on"}), "department")
+    ok(
+        prov.post(
+            reverse("applications:batch_new"),
+            {
+                "name": f"批次{ATTRIBUTE}",
+                "year": today.year,
+                "opens_on": (today - timedelta(days=1)).isoformat(),
+                "closes_on": (today + timedelta(days=30)).isoformat(),
+                "notes": f"须知{SCRIPT}",
+            },
+        ),
+        "batch",
+    )
+    batch = Batch.objects.get(name=f"批次{ATTRIBUTE}")
+    ok(
+        prov.post(
+            reverse("applications:calendar"), {"date": f"{today.year + 1}-01-01", "kind": "holiday", "name": SCRIPT}
+        ),
+        "calendar",
+    )
+
+    # An institution registers itself with payloads in its name and profile (Art. 8(3)).
+    inst = Client()
+    ok(
+        inst.post(
+            reverse("register"),
+            {
+                "account-username": "xss-institution",
+                "account-full_name": f"王{ATTRIBUTE}"[:50],
+                "account-email": "xss@example.cn",
+                "account-phone": "0591-11112222",
+                "account-password1": PASSWORD,
+                "account-password2": PASSWORD,
+                "org-name": f"学院{SCRIPT}{ATTRIBUTE}",
+                "org-credit_code": factories.fujian_credit_code(7_700_001),
+                "org-type": "training",
+                "org-region": fuzhou.pk,
+                "org-legal_representative": ATTRIBUTE,
+                "org-address": f"福州{SCRIPT}",
+                "org-contact_person": ATTRIBUTE,
+                "org-phone": "0591-11112222",
+                "org-email": "org@example.cn",
+            },
+        ),
+        "register",
+    )
+    institution = Institution.objects.get(credit_code=factories.fujian_credit_code(7_700_001))
+
+    # The application, with every text field carrying a payload and a file name with markup.
+    ok(inst.post(reverse("applications:start", args=[batch.pk])), "start")
+    app = Application.objects.get(institution=institution)
+    texts = {
+        "training_fields": f"工程技术{ATTRIBUTE}",
+        "introduction": SCRIPT,
+        "qualification": ATTRIBUTE,
+        "office_address": f"福州{SCRIPT}",
+        "teaching_capacity": 200,
+        "teaching_equipment": SCRIPT,
+        "practical_training": ATTRIBUTE,
+        "faculty_total": 30,
+        "faculty_description": SCRIPT,
+        "trained_year_1": 1500,
+        "trained_year_2": 1500,
+        "trained_year_3": 1500,
+        "experience_description": ATTRIBUTE,
+        "credit_declaration": True,
+        "credit_statement": SCRIPT,
+        "is_independent_legal_person": True,
+        "is_city_base": False,
+        "trains_online": True,
+        "platform_name": f"平台{SCRIPT}",
+        "platform_url": "https://platform.example.cn/",
+        "platform_can_connect": True,
+        "contact_person": ATTRIBUTE,
+        "contact_phone": "0591-11112222",
+        "contact_email": "c@example.cn",
+        "recommender_kind": "region",
+    }
+    files = {
+        f"doc_{condition}": factories.pdf_file(f'{condition}"><b>粗体</b>.pdf')
+        for condition in [*REQUIRED_DOCS, "platform"]
+    }
+    response = inst.post(reverse("applications:edit", args=[app.pk]), {**application_post(app, **texts), **files})
+    assert response.status_code == 302, "saving the application failed"
+    ok(inst.post(reverse("applications:edit", args=[app.pk]), {**application_post(app, **texts), "submit": "1"}))
+    app.refresh_from_db()
+    assert app.state == "submitted", f"the application was not submitted: {app.state}"
+
+    def act(client, action, comment, **extra):
+        app.refresh_from_db()
+        data = {f"{action}-comment": comment, f"{action}-expected_state": app.state, **extra}
+        return ok(client.post(reverse("applications:act", args=[app.pk, action]), data), action)
+
+    # Comments on every transition, by every party.
+    act(rec, "return_recommender", SCRIPT)
+    app.refresh_from_db()
+    ok(inst.post(reverse("applications:edit", args=[app.pk]), {**application_post(app, **texts), "submit": "1"}))
+    act(rec, "recommend", ATTRIBUTE)
+    act(prov, "start_review", SCRIPT)
+    ok(
+        prov.post(
+            reverse("applications:schedule_visit", args=[app.pk]),
+            {
+                "schedule_visit-scheduled_on": today.isoformat(),
+                "schedule_visit-team": ATTRIBUTE,
+                "schedule_visit-comment": SCRIPT,
+                "schedule_visit-expected_state": "under_review",
+            },
+        ),
+        "schedule visit",
+    )
+    ok(prov.post(reverse("applications:record_visit", args=[app.pk]), {"findings-findings": SCRIPT}), "record visit")
+    ok(
+        prov.post(
+            reverse("applications:upload", args=[app.pk]),
+            {"condition": "site_visit", "file": factories.pdf_file(f"考察{ATTRIBUTE}.pdf")},
+        ),
+        "site visit upload",
+    )
+    ok(
+        prov.post(
+            reverse("applications:approve", args=[app.pk]),
+            {
+                "approve-recognised_on": today.isoformat(),
+                "approve-comment": ATTRIBUTE,
+                "approve-expected_state": "site_visit",
+            },
+        ),
+        "approve",
+    )
+    base = Base.objects.get(application=app)
+    ok(prov.post(reverse("bases:publish_batch", args=[batch.pk])), "publish")
+
+    # The base's own public text: fee disclosure and a change filing the province accepts (Art. 29, 31).
+    ok(
+        inst.post(
+            reverse("bases:fee_disclosure", args=[base.pk]),
+            {"scope": SCRIPT, "content": ATTRIBUTE, "fee_items": f"公需科目{SCRIPT}"},
+        ),
+        "fee disclosure",
+    )
+    ok(
+        inst.post(
+            reverse("bases:change_new", args=[base.pk]),
+            {
+                "name": f"新名{SCRIPT}",
+                "contact_person": f"联{ATTRIBUTE}"[:50],
+                "phone": base.phone,
+                "email": base.email,
+                "address": f"新址{ATTRIBUTE}",
+                "website": "",
+                "reason": SCRIPT,
+                "evidence": factories.pdf_file(f"证明{SCRIPT}.pdf"),
+            },
+        ),
+        "change filing",
+    )
+    change = ChangeFiling.objects.get(base=base)
+    ok(prov.post(reverse("bases:change_detail", args=[change.pk]), {"accept": "1", "comment": ATTRIBUTE}), "accept")
+
+    # An inspection: the province's team, the inspector's notes and summary, confirmed and published.
+    ok(
+        prov.post(
+            reverse("inspections:schedule"),
+            {
+                "base": base.pk,
+                "kind": "periodic",
+                "scheduled_on": today.isoformat(),
+                "province_team": SCRIPT,
+                "inspector_unit": inspector.inspector_unit_id,
+            },
+        ),
+        "schedule inspection",
+    )
+    inspection = Inspection.objects.get(base=base)
+    ok(
+        insp.post(
+            reverse("inspections:record", args=[inspection.pk]),
+            {
+                "inspected_on": today.isoformat(),
+                "result": "pass",
+                "summary": ATTRIBUTE,
+                "expected_state": "scheduled",
+                **{f"verdict_{item}": "meets" for item in Item.values},
+                **{f"notes_{item}": SCRIPT for item in Item.values},
+            },
+        ),
+        "record inspection",
+    )
+    for action in ("confirm", "publish"):
+        inspection.refresh_from_db()
+        ok(
+            prov.post(
+                reverse("inspections:act", args=[inspection.pk, action]),
+                {"comment": SCRIPT, "expected_state": inspection.state},
+            ),
+            action,
+        )
+
+    # Rectification: the province's findings, the institution's report, the province's verification.
+    ok(
+        prov.post(
+            reverse("inspections:rectification_new", args=[base.pk]),
+            {"ground": "noncompliance", "findings": ATTRIBUTE, "deadline": (today + timedelta(days=30)).isoformat()},
+        ),
+        "order rectification",
+    )
+    order = RectificationOrder.objects.get(base=base)
+    ok(
+        inst.post(
+            reverse("inspections:rectification_report", args=[order.pk]),
+            {"report": SCRIPT, "expected_state": "open", "attachment": factories.pdf_file(f"整改{ATTRIBUTE}.pdf")},
+        ),
+        "report",
+    )
+    ok(
+        prov.post(
+            reverse("inspections:rectification_verify", args=[order.pk, "pass"]),
+            {"comment": ATTRIBUTE, "expected_state": "reported"},
+        ),
+        "verify",
+    )
+
+    # The annual report and plan, returned with a comment (Art. 19).
+    ok(inst.post(reverse("bases:filing_start", args=[base.pk, today.year])), "filing start")
+    filing = AnnualFiling.objects.get(base=base, year=today.year)
+    ok(
+        inst.post(
+            reverse("bases:filing_edit", args=[filing.pk]),
+            {
+                "plan_execution": SCRIPT,
+                "trained_total": "1200",
+                "priority_area_trainees": "10",
+                "fees_charged": ATTRIBUTE,
+                "plan_trainees": "1300",
+                "plan_description": SCRIPT,
+                **management("programmes", 2),
+                "programmes-0-part": "report",
+                "programmes-0-form": "public_or_professional",
+                "programmes-0-count": "3",
+                "programmes-0-trainees": "1200",
+                "programmes-1-part": "plan",
+                "programmes-1-form": "public_or_professional",
+                "programmes-1-count": "3",
+                "programmes-1-trainees": "1300",
+                "submit": "1",
+                "expected_state": "draft",
+            },
+        ),
+        "filing",
+    )
+    filing.refresh_from_db()
+    assert filing.state == "submitted", "the annual filing was not submitted"
+    ok(
+        prov.post(
+            reverse("bases:filing_act", args=[filing.pk, "return"]), {"comment": SCRIPT, "expected_state": "submitted"}
+        ),
+        "return filing",
+    )
+
+    # The recommender asks to cancel the base; the province refuses with reasons (Art. 23).
+    ok(rec.post(reverse("inspections:cancellation_new", args=[base.pk]), {"reason": ATTRIBUTE}), "cancellation")
+    cancellation = CancellationRequest.objects.get(base=base)
+    ok(prov.post(reverse("inspections:cancellation", args=[cancellation.pk]), {"decision": SCRIPT}), "refuse")
+
+    # A second applicant under public notice, and an objection anyone lodges against it (Art. 8).
+    other_inst = factories.InstitutionFactory(name=f"异议对象{ATTRIBUTE}", region=fuzhou)
+    noticed = factories.ApplicationFactory(complete=True, institution=other_inst, batch=batch, state="site_visit")
+    factories.SiteVisitFactory(application=noticed, recorded_by=province)
+    ok(
+        prov.post(
+            reverse("applications:notice_new", args=[batch.pk]),
+            {"applications": [noticed.pk], "starts_on": today.isoformat(), "working_days": "5"},
+        ),
+        "notice",
+    )
+    notice = PublicNotice.objects.get(batch=batch)
+    objection = Client().post(
+        reverse("applications:objection", args=[notice.pk]),
+        {
+            "application": noticed.pk,
+            "name": f"群众{SCRIPT}",
+            "contact": ATTRIBUTE,
+            "facts": SCRIPT,
+            "evidence": factories.pdf_file(f"证据{ATTRIBUTE}.pdf"),
+        },
+    )
+    assert ok(objection, "objection").status_code == 200 and "受理编号" in objection.content.decode()
+    found = noticed.objections.get()
+    ok(
+        prov.post(
+            reverse("applications:resolve_objection", args=[found.pk]),
+            {f"objection-{found.pk}-resolution": ATTRIBUTE},
+        ),
+        "resolve",
+    )
+    # Every step went through (a form error would have left its text out of the sweep).
+    base.refresh_from_db()
+    assert base.fee_disclosure.scope == SCRIPT and base.name == f"新名{SCRIPT}"
+    assert ChangeFiling.objects.get(pk=change.pk).state == "accepted"
+    assert Inspection.objects.get(pk=inspection.pk).state == "published"
+    assert set(inspection.items.values_list("notes", flat=True)) == {SCRIPT}
+    assert RectificationOrder.objects.get(pk=order.pk).state == "passed"
+    assert AnnualFiling.objects.get(pk=filing.pk).state == "returned"
+    assert CancellationRequest.objects.get(pk=cancellation.pk).state == "refused"
+    assert noticed.objections.get().resolution == ATTRIBUTE
+    assert app.people.count() == 6 and app.documents.filter(replaced_at=None).count() == 13
+    return dict(
+        province=prov,
+        recommender=rec,
+        inspector=insp,
+        institution=inst,
+        anonymous=Client(),
+        app=app,
+        noticed=noticed,
+        base=base,
+        batch=batch,
+        change=change,
+        inspection=inspection,
+        order=order,
+        filing=filing,
+        cancellation=cancellation,
+        notice=notice,
+    )
+
+
+def pages(j) -> list[tuple[str, str, str, dict]]:
+    """(who, URL name, URL, query) of every page that shows what the parties wrote."""
+    app, base = j["app"], j["base"]
+    every_state = {"state": ""}
+    rows = [
+        ("anonymous", "home", reverse("home"), {}),
+        ("anonymous", "public:register", reverse("public:register"), {}),
+        ("anonymous", "public:base", reverse("public:base", args=[base.pk]), {}),
+        ("anonymous", "public:announcements", reverse("public:announcements"), {}),
+        ("anonymous", "public:verify_code", reverse("public:verify_code", args=[base.verification_code]), {}),
+        ("anonymous", "public:verify", reverse("public:verify"), {"code": base.verification_code}),
+        ("anonymous", "applications:objection", reverse("applications:objection", args=[j["notice"].pk]), {}),
+        ("anonymous", "public:open_data", reverse("public:open_data"), {}),
+    ]
+    rows += [
+        ("anonymous", "public:announcement", reverse("public:announcement", args=[a.pk]), {})
+        for a in Announcement.objects.all()
+    ]
+    for who in ("institution", "recommender", "province", "inspector"):
+        rows += [(who, "home", reverse("home"), {}), (who, "inbox", reverse("inbox"), {})]
+    rows += [
+        ("institution", "applications:mine", reverse("applications:mine"), {}),
+        ("institution", "applications:detail", reverse("applications:detail", args=[app.pk]), {}),
+        ("institution", "bases:mine", reverse("bases:mine"), {}),
+        ("institution", "bases:detail", reverse("bases:detail", args=[base.pk]), {}),
+        ("institution", "bases:change_list", reverse("bases:change_list"), {}),
+        ("institution", "bases:change_detail", reverse("bases:change_detail", args=[j["change"].pk]), {}),
+        ("institution", "bases:filings", reverse("bases:filings"), {}),
+        ("institution", "bases:filing_detail", reverse("bases:filing_detail", args=[j["filing"].pk]), {}),
+        ("institution", "bases:filing_edit", reverse("bases:filing_edit", args=[j["filing"].pk]), {}),
+        ("institution", "bases:fee_disclosure", reverse("bases:fee_disclosure", args=[base.pk]), {}),
+        ("institution", "bases:change_new", reverse("bases:change_new", args=[base.pk]), {}),
+        ("institution", "inspections:detail", reverse("inspections:detail", args=[j["inspection"].pk]), {}),
+        ("institution", "inspections:rectifications", reverse("inspections:rectifications"), {}),
+        ("institution", "inspections:rectification", reverse("inspections:rectification", args=[j["order"].pk]), {}),
+        ("institution", "inspections:cancellations", reverse("inspections:cancellations"), {}),
+        (
+            "institution",
+            "inspections:cancellation",
+            reverse("inspections:cancellation", args=[j["cancellation"].pk]),
+            {},
+        ),
+        ("institution", "inspections:cancellation_new", reverse("inspections:cancellation_new", args=[base.pk]), {}),
+        (
+            "recommender",
+            "applications:recommender_queue",
+            reverse("applications:recommender_queue"),
+            {"state": "approved"},
+        ),
+        ("recommender", "applications:detail", reverse("applications:detail", args=[app.pk]), {}),
+        ("recommender", "bases:recommended", reverse("bases:recommended"), {}),
+        ("recommender", "bases:detail", reverse("bases:detail", args=[base.pk]), {}),
+        ("recommender", "bases:filing_detail", reverse("bases:filing_detail", args=[j["filing"].pk]), {}),
+        ("recommender", "inspections:rectification", reverse("inspections:rectification", args=[j["order"].pk]), {}),
+        (
+            "recommender",
+            "inspections:cancellation",
+            reverse("inspections:cancellation", args=[j["cancellation"].pk]),
+            {},
+        ),
+        ("recommender", "reports:dashboard", reverse("reports:dashboard"), {}),
+        ("province", "applications:province_queue", reverse("applications:province_queue"), {"state": "approved"}),
+        ("province", "applications:province_queue", reverse("applications:province_queue"), every_state),
+        ("province", "applications:detail", reverse("applications:detail", args=[app.pk]), {}),
+        ("province", "applications:detail", reverse("applications:detail", args=[j["noticed"].pk]), {}),
+        ("province", "applications:batches", reverse("applications:batches"), {}),
+        ("province", "applications:batch_edit", reverse("applications:batch_edit", args=[j["batch"].pk]), {}),
+        ("province", "applications:notice_new", reverse("applications:notice_new", args=[j["batch"].pk]), {}),
+        ("province", "applications:bars", reverse("applications:bars"), {}),
+        ("province", "applications:calendar", reverse("applications:calendar"), {}),
+        ("province", "bases:province_list", reverse("bases:province_list"), {}),
+        ("province", "bases:detail", reverse("bases:detail", args=[base.pk]), {}),
+        ("province", "bases:change_list", reverse("bases:change_list"), {}),
+        ("province", "bases:change_detail", reverse("bases:change_detail", args=[j["change"].pk]), {}),
+        ("province", "bases:filing_queue", reverse("bases:filing_queue"), {"state": "returned"}),
+        ("province", "bases:filing_overview", reverse("bases:filing_overview"), {}),
+        ("province", "bases:filing_detail", reverse("bases:filing_detail", args=[j["filing"].pk]), {}),
+        ("province", "inspections:list", reverse("inspections:list"), {}),
+        ("province", "inspections:detail", reverse("inspections:detail", args=[j["inspection"].pk]), {}),
+        ("province", "inspections:schedule", reverse("inspections:schedule"), {}),
+        ("province", "inspections:draws", reverse("inspections:draws"), {}),
+        ("province", "inspections:draw_new", reverse("inspections:draw_new"), {}),
+        ("province", "inspections:rectifications", reverse("inspections:rectifications"), {}),
+        ("province", "inspections:rectification", reverse("inspections:rectification", args=[j["order"].pk]), {}),
+        ("province", "inspections:rectification_new", reverse("inspections:rectification_new", args=[base.pk]), {}),
+        ("province", "inspections:revoke", reverse("inspections:revoke", args=[base.pk]), {}),
+        ("province", "inspections:cancellations", reverse("inspections:cancellations"), {}),
+        ("province", "inspections:cancellation", reverse("inspections:cancellation", args=[j["cancellation"].pk]), {}),
+        ("province", "users:staff_accounts", reverse("users:staff_accounts"), {}),
+        ("province", "users:departments", reverse("users:departments"), {}),
+        ("province", "reports:dashboard", reverse("reports:dashboard"), {}),
+        ("province", "reports:year_summary", reverse("reports:year_summary"), {"year": timezone.localdate().year}),
+        ("inspector", "inspections:list", reverse("inspections:list"), {}),
+        ("inspector", "inspections:detail", reverse("inspections:detail", args=[j["inspection"].pk]), {}),
+    ]
+    rows += [
+        (who, "reports:chart", reverse("reports:chart", args=[name]), {})
+        for who in ("province", "recommender")
+        for name in ("region", "type", "status", "funnel", "training")
+    ]
+    return rows
+
+
+# Pages that show no text anyone typed, or are not pages (files, POST-only actions, account forms).
+NOT_SWEPT = {
+    "healthz", "robots", "sitemap", "inbox_open", "inbox_read_all", "register", "login", "logout",
+    "password_change", "password_change_done", "password_reset", "password_reset_done",
+    "password_reset_confirm", "password_reset_complete", "users:toggle_account", "users:department_edit",
+    "applications:batch_new", "applications:batch_toggle", "applications:start", "applications:edit",
+    "applications:upload", "applications:download", "applications:act", "applications:schedule_visit",
+    "applications:record_visit", "applications:approve", "applications:reject", "applications:resolve_objection",
+    "applications:objection_evidence", "bases:plaque", "bases:change_evidence", "bases:publish_batch",
+    "bases:filing_start", "bases:filing_act", "public:open_data_csv", "public:open_data_json",
+    "inspections:record", "inspections:act", "inspections:document", "inspections:draw",
+    "inspections:draw_publish", "inspections:rectification_report", "inspections:rectification_verify",
+}  # fmt: skip
+
+# Where the payload must be shown (escaped) — otherwise the sweep would prove nothing about that page.
+MUST_SHOW = {
+    ("anonymous", "public:register"),
+    ("anonymous", "public:base"),
+    ("anonymous", "public:announcement"),
+    ("anonymous", "applications:objection"),
+    ("institution", "applications:detail"),
+    ("institution", "applications:mine"),
+    ("institution", "bases:change_detail"),
+    ("institution", "bases:filing_detail"),
+    ("institution", "inspections:detail"),
+    ("institution", "inspections:rectification"),
+    ("institution", "inspections:cancellation"),
+    ("institution", "inbox"),
+    ("recommender", "applications:recommender_queue"),
+    ("recommender", "applications:detail"),
+    ("recommender", "inbox"),
+    ("province", "applications:detail"),
+    ("province", "applications:province_queue"),
+    ("province", "applications:batches"),
+    ("province", "bases:change_detail"),
+    ("province", "bases:filing_detail"),
+    ("province", "inspections:detail"),
+    ("province", "inspections:rectification"),
+    ("province", "inspections:cancellation"),
+    ("province", "users:departments"),
+    ("province", "inbox"),
+    ("inspector", "inspections:detail"),
+}
+
+
+def test_every_page_is_swept_or_named_as_showing_no_typed_text(journey):
+    swept = {name for _, name, _, _ in pages(journey)}
+    unswept = sorted({u.name for u in URLS} - swept - NOT_SWEPT)
+    assert not unswept, f"pages neither swept for stored XSS nor listed in NOT_SWEPT: {unswept}"
+
+
+def test_typed_markup_reaches_every_other_partys_page_and_the_public_pages_only_escaped(journey, subtests):
+    shown = set()
+    for who, name, url, query in pages(journey):
+        with subtests.test(who=who, url=url):
+            response = journey[who].get(url, query)
+            assert response.status_code == 200, f"GET {url} as {who}: {response.status_code}"
+            html = response.content.decode()
+            leaked = [raw for raw in RAW if raw in html]
+            assert not leaked, f"{url} as {who} shows raw markup: {leaked}"
+            if any(escaped in html for escaped in ESCAPED):
+                shown.add((who, name))
+    assert not MUST_SHOW - shown, f"pages that should show the (escaped) text but do not: {sorted(MUST_SHOW - shown)}"
+
+
+def test_the_notification_e_mails_and_inbox_keep_markup_as_plain_text(journey):
+    """E-mails are plain text (no HTML part that would run the payload in a mail client)."""
+    from django.core import mail
+
+    from jxjy_portal.notify import send_pending
+
+    mail.outbox.clear()
+    send_pending()
+    assert mail.outbox, "no notification e-mails were sent"
+    assert all(not getattr(m, "alternatives", None) for m in mail.outbox)
+    assert all(m.content_subtype == "plain" for m in mail.outbox)
+
+
+def test_uploaded_file_names_lose_their_markup_before_anyone_sees_them(journey):
+    names = list(journey["app"].documents.values_list("original_name", flat=True))
+    assert names and not [n for n in names if re.search(r'[<>"]', n)], names

@@ -1,0 +1,533 @@
+"""Every URL of the project, played in the permission matrix's world (tests/access/world.py).
+
+Each entry says how to fill in the URL's arguments, who normally uses it (`actor`), the POST data with which
+that user's POST succeeds (`data`, None when the URL never writes), and, for URLs that take an object id, which
+other parties must not reach that object (`outsiders`). `kwargs_for` gives an outsider its own object to try
+where the world's object is in fact theirs (an inspector's unit is assigned the world's inspections).
+
+The security tests (IDOR, CSRF, headers) all read this table; `missing_urls()` lists URLs it lacks, so a new
+URL fails those tests until it has an entry.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from applications.models import Condition
+from inspections.models import CancellationRequest, Item
+from jxjy_portal.users.models import Role
+from tests import factories
+
+# Who may try: the other organisation's people (the world's records belong to `institution_own` and are routed
+# to 福州, `recommender_own`'s unit; the inspector's unit is assigned only some inspections) ...
+OTHER_ORGS = ("institution_other", "recommender_other", "inspector")
+# ... or, for the province's own records, everyone signed in who is not the province.
+NOT_PROVINCE = ("institution_own", "institution_other", "recommender_own", "recommender_other", "inspector")
+EVERYONE = ("anonymous", *NOT_PROVINCE, "province")
+
+ID_ARGUMENTS = {"pk", "batch_pk", "notice_pk", "base_pk", "doc_pk", "uidb64"}
+SKIPPED_NAMESPACES = {"admin"}
+
+
+@dataclass(frozen=True)
+class Url:
+    name: str
+    kwargs: Callable[[Any], dict]
+    actor: str  # a role of tests/access/world.py ROLES
+    data: Callable[[Any], dict] | None = None  # the actor's successful POST; None: a page that never writes
+    outsiders: tuple[str, ...] = ()
+    kwargs_for: dict[str, Callable[[Any], dict]] = field(default_factory=dict)
+    prepare: Callable[[Any], None] | None = None  # puts the world in the state the actor's POST needs
+    no_outsiders_because: str = ""  # why an object URL has no outsiders
+    case: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}[{self.case}]" if self.case else self.name
+
+    def url_kwargs(self, w, role=None) -> dict:
+        return (self.kwargs_for.get(role) or self.kwargs)(w)
+
+
+def none(w):
+    return {}
+
+
+def management(prefix, total=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def today():
+    return timezone.localdate()
+
+
+def record_findings(w):
+    return {
+        "inspected_on": today().isoformat(),
+        "result": "pass",
+        "summary": "各项符合要求",
+        "expected_state": "scheduled",
+        **{f"verdict_{item}": "meets" for item in Item.values},
+    }
+
+
+def accepted_change(w):
+    """A base may file one change at a time: settle the world's pending one first."""
+    w.change.__class__.objects.filter(pk=w.change.pk).update(state="accepted")
+
+
+def refused_cancellation(w):
+    CancellationRequest.objects.filter(pk=w.cancellation.pk).update(state="refused")
+
+
+URLS = [
+    # -- the shell and accounts ------------------------------------------------------------------------
+    Url("home", none, "anonymous"),
+    Url("healthz", none, "anonymous"),
+    Url("robots", none, "anonymous"),
+    Url("sitemap", none, "anonymous"),
+    Url("inbox", none, "institution_own"),
+    Url(
+        "inbox_open",
+        lambda w: {"pk": w.note.pk},
+        "institution_own",
+        lambda w: {},
+        no_outsiders_because="another user's message id answers like a missing one (a redirect to one's own "
+        "inbox): test_opening_another_users_inbox_message_answers_like_a_missing_one_and_leaves_it_unread",
+    ),
+    Url("inbox_read_all", none, "institution_own", lambda w: {}),
+    Url(
+        "register",
+        none,
+        "anonymous",
+        lambda w: {
+            "account-username": "new-institution",
+            "account-full_name": "王新",
+            "account-email": "new-institution@example.cn",
+            "account-phone": "0591-11112222",
+            "account-password1": "Str0ng-Passw0rd!",
+            "account-password2": "Str0ng-Passw0rd!",
+            "org-name": "新设培训学院",
+            "org-credit_code": factories.fujian_credit_code(9_999_001),
+            "org-type": "training",
+            "org-region": factories.region("350100").pk,
+            "org-legal_representative": "王新",
+            "org-address": "福州市鼓楼区新路1号",
+            "org-contact_person": "王新",
+            "org-phone": "0591-11112222",
+            "org-email": "org@example.cn",
+        },
+    ),
+    Url(
+        "login",
+        none,
+        "anonymous",
+        lambda w: {"username": w.users["institution_own"].username, "password": "Passw0rd-Strong"},
+    ),
+    Url("logout", none, "institution_own", lambda w: {}),
+    Url(
+        "password_change",
+        none,
+        "institution_own",
+        lambda w: {
+            "old_password": "Passw0rd-Strong",
+            "new_password1": "N3w-Passw0rd-Strong",
+            "new_password2": "N3w-Passw0rd-Strong",
+        },
+    ),
+    Url("password_change_done", none, "institution_own"),
+    Url("password_reset", none, "anonymous", lambda w: {"email": w.users["institution_own"].email}),
+    Url("password_reset_done", none, "anonymous"),
+    Url(
+        "password_reset_confirm",
+        lambda w: {"uidb64": "MQ", "token": "bad-token"},
+        "anonymous",
+        no_outsiders_because="a reset link is protected by its token, not by scope (tests/users)",
+    ),
+    Url("password_reset_complete", none, "anonymous"),
+    # -- users ----------------------------------------------------------------------------------------------
+    Url(
+        "users:staff_accounts",
+        none,
+        "province",
+        lambda w: {
+            "username": "new-recommender",
+            "full_name": "新推荐员",
+            "email": "new@example.cn",
+            "role": Role.RECOMMENDER,
+            "region": factories.region("350300").pk,
+            "password": "Str0ng-Passw0rd",
+        },
+    ),
+    Url("users:toggle_account", lambda w: {"pk": w.staff.pk}, "province", lambda w: {}, NOT_PROVINCE),
+    Url("users:departments", none, "province", lambda w: {"name": "福建省新设厅", "active": "on"}),
+    Url(
+        "users:department_edit",
+        lambda w: {"pk": w.department.pk},
+        "province",
+        lambda w: {"name": "福建省改名厅", "active": "on"},
+        NOT_PROVINCE,
+    ),
+    # -- batches, applications, the notice before recognition ------------------------------------------------
+    Url("applications:batches", none, "province"),
+    Url(
+        "applications:batch_new",
+        none,
+        "province",
+        lambda w: {"name": "新批次", "year": "2030", "opens_on": "2030-01-01", "closes_on": "2030-02-01"},
+    ),
+    Url(
+        "applications:batch_edit",
+        lambda w: {"pk": w.batch.pk},
+        "province",
+        lambda w: {
+            "name": "改名批次",
+            "year": str(w.batch.year),
+            "opens_on": w.batch.opens_on.isoformat(),
+            "closes_on": w.batch.closes_on.isoformat(),
+        },
+        NOT_PROVINCE,
+    ),
+    Url("applications:batch_toggle", lambda w: {"pk": w.batch.pk}, "province", lambda w: {}, NOT_PROVINCE),
+    Url(
+        "applications:start",
+        lambda w: {"batch_pk": w.batch.pk},
+        "institution_other",
+        lambda w: {},
+        ("recommender_own", "recommender_other", "inspector"),
+    ),
+    Url("applications:mine", none, "institution_own"),
+    Url("applications:recommender_queue", none, "recommender_own"),
+    Url("applications:province_queue", none, "province"),
+    Url("applications:bars", none, "province"),
+    Url(
+        "applications:calendar", none, "province", lambda w: {"date": "2031-10-01", "kind": "holiday", "name": "国庆节"}
+    ),
+    Url(
+        "applications:notice_new",
+        lambda w: {"batch_pk": w.batch.pk},
+        "province",
+        lambda w: {"applications": [w.visit_app.pk], "starts_on": today().isoformat(), "working_days": "5"},
+        NOT_PROVINCE,
+    ),
+    Url(
+        "applications:objection",
+        lambda w: {"notice_pk": w.notice.pk},
+        "anonymous",
+        lambda w: {
+            "application": w.noticed_app.pk,
+            "name": "张群众",
+            "contact": "13900000000",
+            "facts": "教学场所不足。",
+        },
+        no_outsiders_because="anyone may object during a public notice (Art. 8)",
+    ),
+    Url(
+        "applications:resolve_objection",
+        lambda w: {"pk": w.objection.pk},
+        "province",
+        lambda w: {f"objection-{w.objection.pk}-resolution": "经核实，异议不成立。"},
+        NOT_PROVINCE,
+    ),
+    Url("applications:objection_evidence", lambda w: {"pk": w.objection.pk}, "province", None, NOT_PROVINCE),
+    Url("applications:detail", lambda w: {"pk": w.app.pk}, "institution_own", None, OTHER_ORGS),
+    Url(
+        "applications:edit",
+        lambda w: {"pk": w.draft.pk},
+        "institution_own",
+        lambda w: {"training_fields": "卫生健康", "recommender_kind": "region", **management("people")},
+        OTHER_ORGS,
+    ),
+    Url(
+        "applications:upload",
+        lambda w: {"pk": w.visit_app.pk},
+        "province",
+        lambda w: {"condition": Condition.SITE_VISIT, "file": factories.pdf_file("考察记录.pdf")},
+        NOT_PROVINCE,
+    ),
+    Url(
+        "applications:download",
+        lambda w: {"pk": w.app.pk, "doc_pk": w.document.pk},
+        "institution_own",
+        None,
+        OTHER_ORGS,
+    ),
+    Url(
+        "applications:act",
+        lambda w: {"pk": w.app.pk, "action": "recommend"},
+        "recommender_own",
+        lambda w: {"recommend-comment": "同意推荐", "recommend-expected_state": "submitted"},
+        OTHER_ORGS,
+        case="recommend",
+    ),
+    Url(
+        "applications:act",
+        lambda w: {"pk": w.app.pk, "action": "withdraw"},
+        "institution_own",
+        lambda w: {"withdraw-comment": "", "withdraw-expected_state": "submitted"},
+        OTHER_ORGS,
+        case="withdraw",
+    ),
+    Url(
+        "applications:schedule_visit",
+        lambda w: {"pk": w.review_app.pk},
+        "province",
+        lambda w: {
+            "schedule_visit-scheduled_on": today().isoformat(),
+            "schedule_visit-team": "张三、李四",
+            "schedule_visit-expected_state": "under_review",
+        },
+        NOT_PROVINCE,
+    ),
+    Url(
+        "applications:record_visit",
+        lambda w: {"pk": w.visit_app.pk},
+        "province",
+        lambda w: {"findings-findings": "复核一致"},
+        NOT_PROVINCE,
+    ),
+    Url(
+        "applications:approve",
+        lambda w: {"pk": w.visit_app.pk},
+        "province",
+        lambda w: {"approve-recognised_on": today().isoformat(), "approve-expected_state": "site_visit"},
+        NOT_PROVINCE,
+    ),
+    Url(
+        "applications:reject",
+        lambda w: {"pk": w.review_app.pk},
+        "province",
+        lambda w: {"reject-comment": "条件不符", "reject-expected_state": "under_review"},
+        NOT_PROVINCE,
+    ),
+    # -- bases ----------------------------------------------------------------------------------------------
+    Url("bases:mine", none, "institution_own"),
+    Url("bases:recommended", none, "recommender_own"),
+    Url("bases:province_list", none, "province"),
+    Url("bases:detail", lambda w: {"pk": w.base.pk}, "institution_own", None, OTHER_ORGS),
+    Url("bases:plaque", lambda w: {"pk": w.base.pk}, "institution_own", None, OTHER_ORGS),
+    Url(
+        "bases:fee_disclosure",
+        lambda w: {"pk": w.base.pk},
+        "institution_own",
+        lambda w: {"scope": "公需科目", "content": "工程技术", "fee_items": "公需科目培训 每人每学时 20元"},
+        OTHER_ORGS,
+    ),
+    Url(
+        "bases:change_new",
+        lambda w: {"pk": w.base.pk},
+        "institution_own",
+        lambda w: {
+            "name": "本方培训学院（更名）",
+            "contact_person": w.base.contact_person,
+            "phone": w.base.phone,
+            "email": w.base.email,
+            "address": w.base.address,
+            "website": "",
+            "reason": "更名",
+            "evidence": factories.pdf_file("更名核准.pdf"),
+        },
+        OTHER_ORGS,
+        prepare=accepted_change,
+    ),
+    Url("bases:change_list", none, "institution_own"),
+    Url(
+        "bases:change_detail",
+        lambda w: {"pk": w.change.pk},
+        "province",
+        lambda w: {"accept": "1", "comment": ""},
+        OTHER_ORGS,
+    ),
+    Url("bases:change_evidence", lambda w: {"pk": w.change.pk}, "institution_own", None, OTHER_ORGS),
+    Url("bases:publish_batch", lambda w: {"batch_pk": w.batch.pk}, "province", lambda w: {}, NOT_PROVINCE),
+    Url("bases:filings", none, "institution_own"),
+    Url("bases:filing_queue", none, "province"),
+    Url("bases:filing_overview", none, "province"),
+    Url(
+        "bases:filing_start",
+        lambda w: {"base_pk": w.base.pk, "year": today().year},
+        "institution_own",
+        lambda w: {},
+        OTHER_ORGS,
+    ),
+    Url("bases:filing_detail", lambda w: {"pk": w.filing.pk}, "institution_own", None, OTHER_ORGS),
+    Url(
+        "bases:filing_edit",
+        lambda w: {"pk": w.filing_draft.pk},
+        "institution_own",
+        lambda w: {"plan_execution": "按计划完成", "trained_total": "1200", **management("programmes")},
+        OTHER_ORGS,
+    ),
+    Url(
+        "bases:filing_act",
+        lambda w: {"pk": w.filing.pk, "action": "accept"},
+        "province",
+        lambda w: {"comment": "", "expected_state": "submitted"},
+        NOT_PROVINCE,
+    ),
+    # -- the public side ----------------------------------------------------------------------------------------
+    Url("public:register", none, "anonymous"),
+    # A published base is everyone's; one recognised but not yet published is nobody's on the public side.
+    Url(
+        "public:base",
+        lambda w: {"pk": w.base.pk},
+        "anonymous",
+        None,
+        EVERYONE,
+        kwargs_for=dict.fromkeys(EVERYONE, lambda w: {"pk": w.unpublished_base.pk}),
+    ),
+    Url("public:announcements", none, "anonymous"),
+    Url(
+        "public:announcement",
+        lambda w: {"pk": w.announcement.pk},
+        "anonymous",
+        no_outsiders_because="every announcement is public (Art. 9, 21)",
+    ),
+    Url("public:verify", none, "anonymous"),
+    Url("public:verify_code", lambda w: {"code": w.base.verification_code}, "anonymous"),
+    Url("public:open_data", none, "anonymous"),
+    Url("public:open_data_csv", none, "anonymous"),
+    Url("public:open_data_json", none, "anonymous"),
+    # -- supervision --------------------------------------------------------------------------------------------
+    Url("inspections:list", none, "province"),
+    Url("inspections:schedule", none, "province"),
+    Url(
+        "inspections:detail",
+        lambda w: {"pk": w.inspection.pk},
+        "institution_own",
+        None,
+        OTHER_ORGS,
+        kwargs_for={"inspector": lambda w: {"pk": w.other_inspection.pk}},
+    ),
+    Url(
+        "inspections:record",
+        lambda w: {"pk": w.assigned_inspection.pk},
+        "inspector",
+        record_findings,
+        OTHER_ORGS,
+        kwargs_for={"inspector": lambda w: {"pk": w.other_inspection.pk}},
+    ),
+    Url(
+        "inspections:act",
+        lambda w: {"pk": w.inspection.pk, "action": "publish"},
+        "province",
+        lambda w: {"comment": "", "expected_state": "confirmed"},
+        NOT_PROVINCE,
+    ),
+    Url(
+        "inspections:document",
+        lambda w: {"pk": w.inspection_document.pk},
+        "institution_own",
+        None,
+        OTHER_ORGS,
+        kwargs_for={"inspector": lambda w: {"pk": w.other_inspection_document.pk}},
+    ),
+    Url("inspections:draws", none, "province"),
+    Url("inspections:draw_new", none, "province"),
+    Url("inspections:draw", lambda w: {"pk": w.draw.pk}, "province", None, NOT_PROVINCE),
+    Url("inspections:draw_publish", lambda w: {"pk": w.draw.pk}, "province", lambda w: {}, NOT_PROVINCE),
+    Url("inspections:rectifications", none, "province"),
+    Url(
+        "inspections:rectification_new",
+        lambda w: {"base_pk": w.base.pk},
+        "province",
+        lambda w: {
+            "ground": "noncompliance",
+            "findings": "培训档案不全",
+            "deadline": (today() + timezone.timedelta(days=30)).isoformat(),
+        },
+        NOT_PROVINCE,
+    ),
+    Url("inspections:rectification", lambda w: {"pk": w.rectification.pk}, "institution_own", None, OTHER_ORGS),
+    Url(
+        "inspections:rectification_report",
+        lambda w: {"pk": w.rectification.pk},
+        "institution_own",
+        lambda w: {"report": "已补齐培训档案", "expected_state": "open"},
+        OTHER_ORGS,
+    ),
+    Url(
+        "inspections:rectification_verify",
+        lambda w: {"pk": w.reported_rectification.pk, "action": "pass"},
+        "province",
+        lambda w: {"comment": "核验通过", "expected_state": "reported"},
+        NOT_PROVINCE,
+    ),
+    Url(
+        "inspections:revoke",
+        lambda w: {"base_pk": w.base.pk},
+        "province",
+        lambda w: {
+            "ground": "suspended",
+            "reason": "单位撤并，培训暂停",
+            "effective_on": today().isoformat(),
+            "decision_number": "闽人社文〔2030〕1号",
+            "document": factories.pdf_file("决定.pdf"),
+        },
+        NOT_PROVINCE,
+    ),
+    Url("inspections:cancellations", none, "province"),
+    Url(
+        "inspections:cancellation_new",
+        lambda w: {"base_pk": w.base.pk},
+        "institution_own",
+        lambda w: {"reason": "机构已停止培训业务"},
+        OTHER_ORGS,
+        prepare=refused_cancellation,
+    ),
+    Url(
+        "inspections:cancellation",
+        lambda w: {"pk": w.cancellation.pk},
+        "province",
+        lambda w: {"decision": "不同意，基地运行正常"},
+        OTHER_ORGS,
+    ),
+    # -- reports ------------------------------------------------------------------------------------------------
+    Url("reports:dashboard", none, "province"),
+    Url("reports:chart", lambda w: {"name": "region"}, "province"),
+    Url("reports:year_summary", none, "province"),
+]
+
+
+def project_patterns(resolver=None, prefix="") -> list[tuple[str, set[str]]]:
+    """(namespaced name, argument names) of every URL pattern of the project outside the Django admin."""
+    resolver = resolver or get_resolver()
+    found = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace in SKIPPED_NAMESPACES:
+                continue
+            found += project_patterns(entry, f"{prefix}{entry.namespace}:" if entry.namespace else prefix)
+        elif isinstance(entry, URLPattern):
+            name = f"{prefix}{entry.name}" if entry.name else f"<unnamed: {prefix}{entry.pattern}>"
+            found.append((name, set(entry.pattern.converters) | set(getattr(entry.pattern.regex, "groupindex", {}))))
+    return found
+
+
+def object_url_names() -> set[str]:
+    """The URLs that take the id of a record."""
+    return {name for name, arguments in project_patterns() if arguments & ID_ARGUMENTS}
+
+
+def missing_urls() -> list[str]:
+    return sorted({name for name, _ in project_patterns()} - {u.name for u in URLS})
+
+
+def object_urls_without_outsiders() -> list[str]:
+    """Object URLs whose every entry names nobody who must be kept out, without saying why."""
+    by_name: dict[str, list[Url]] = {}
+    for u in URLS:
+        by_name.setdefault(u.name, []).append(u)
+    return sorted(
+        name
+        for name in object_url_names()
+        if name in by_name and not any(u.outsiders or u.no_outsiders_because for u in by_name[name])
+    )
