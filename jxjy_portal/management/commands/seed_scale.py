@@ -294,18 +294,19 @@ class Command(BaseCommand):
                     break
                 filed.add((base.pk, year))
                 trained = rng.randint(600, 5000)
+                state = rng.choice(list(FilingState))
                 filings.append(
                     AnnualFiling(
                         base=base,
                         year=year,
-                        state=rng.choice(list(FilingState)),
+                        state=state,
                         plan_execution="完成",
                         trained_total=trained,
                         priority_area_trainees=trained // 10,
                         fees_charged="按标准收费",
                         plan_trainees=rng.randint(800, 5000),
                         plan_description="计划",
-                        submitted_at=now,
+                        submitted_at=None if state == FilingState.DRAFT else now,
                     )
                 )
         while len(filings) < N_FILINGS:  # bases recognised recently file fewer years: top up older years
