@@ -189,8 +189,8 @@ def _objection(user) -> Q:
     return EVERYTHING if user.role == Role.PROVINCE else NOTHING
 
 
-@rule("bases.AnnualFiling")
-def _annual_filing(user) -> Q:
+def _through_base(user) -> Q:
+    """A record of a base's own: the province, the base's institution and the unit that recommended it."""
     if user.role == Role.PROVINCE:
         return EVERYTHING
     if user.role == Role.INSTITUTION:
@@ -198,6 +198,12 @@ def _annual_filing(user) -> Q:
     if user.role == Role.RECOMMENDER:
         return _recommender_routing(user, "base__application__")
     return NOTHING
+
+
+rule("bases.AnnualFiling")(_through_base)
+rule("inspections.RectificationOrder")(_through_base)
+rule("inspections.CancellationRequest")(_through_base)
+rule("inspections.Revocation")(_through_base)
 
 
 # -- supervision ---------------------------------------------------------------------------------------
@@ -218,33 +224,6 @@ def _inspection(user) -> Q:
 @rule("inspections.SpotCheckDraw")
 def _draw(user) -> Q:
     return EVERYTHING if user.role == Role.PROVINCE else NOTHING
-
-
-@rule("inspections.RectificationOrder")
-def _rectification(user) -> Q:
-    if user.role == Role.PROVINCE:
-        return EVERYTHING
-    if user.role == Role.INSTITUTION:
-        return Q(base__institution_id=user.institution_id)
-    if user.role == Role.RECOMMENDER:
-        return _recommender_routing(user, "base__application__")
-    return NOTHING
-
-
-@rule("inspections.CancellationRequest")
-def _cancellation(user) -> Q:
-    if user.role == Role.PROVINCE:
-        return EVERYTHING
-    if user.role == Role.INSTITUTION:
-        return Q(base__institution_id=user.institution_id)
-    if user.role == Role.RECOMMENDER:
-        return _recommender_routing(user, "base__application__")
-    return NOTHING
-
-
-@rule("inspections.Revocation")
-def _revocation(user) -> Q:
-    return _cancellation(user)
 
 
 @rule("inspections.SupervisionDocument")
