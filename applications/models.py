@@ -329,6 +329,14 @@ class BarQuerySet(models.QuerySet):
         on = on or timezone.localdate()
         return self.filter(Q(last_day__isnull=True) | Q(last_day__gte=on), starts_on__lte=on)
 
+    def blocking(self, on=None):
+        """Bars that refuse an application on this day: those in force and those that start later.
+
+        A revocation with a future effective date ends the base at once; its bar must leave no gap.
+        """
+        on = on or timezone.localdate()
+        return self.filter(Q(last_day__isnull=True) | Q(last_day__gte=on))
+
 
 class Bar(models.Model):
     """The province will not accept the institution's applications (Art. 24): for ever, or until last_day."""
@@ -377,6 +385,7 @@ class CalendarDay(models.Model):
     date = models.DateField("日期", unique=True)
     kind = models.CharField("类别", max_length=10, choices=DayKind.choices)
     name = models.CharField("名称", max_length=50, blank=True)
+    history = HistoricalRecords()  # the calendar decides when a public notice ends: keep who changed it
 
     class Meta:
         ordering = ["date"]

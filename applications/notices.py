@@ -60,6 +60,24 @@ def period_end(start: date, working_days: int) -> date:
         day += timedelta(days=1)
 
 
+@transaction.atomic
+def save_calendar_day(*, actor: User, day: CalendarDay) -> CalendarDay:
+    """Record a public holiday or a make-up working day (province)."""
+    if not access.has_role(actor, Role.PROVINCE):
+        raise RuleViolation("只有省人社厅可以维护节假日安排。")
+    day.full_clean()
+    day.save()
+    return day
+
+
+@transaction.atomic
+def remove_calendar_day(*, actor: User, day_id: int) -> None:
+    """Take a day off the calendar; its history keeps who removed it and when."""
+    if not access.has_role(actor, Role.PROVINCE):
+        raise RuleViolation("只有省人社厅可以维护节假日安排。")
+    CalendarDay.objects.filter(pk=day_id).delete()
+
+
 def candidates(batch: Batch):
     """Applications of the batch the province may propose: those it has checked on site."""
     return (

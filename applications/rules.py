@@ -158,7 +158,7 @@ def eligibility_problems(institution, *, excluding_application_id=None, today=No
 
     today = today or timezone.localdate()
     problems = []
-    for bar in Bar.objects.filter(institution=institution).in_force(today).order_by("last_day"):
+    for bar in Bar.objects.filter(institution=institution).blocking(today).order_by("last_day"):
         if bar.is_permanent:
             problems.append(Problem(f"因{bar.get_kind_display()}，不再受理该机构的认定申请", bar.article))
         else:

@@ -155,7 +155,7 @@ def visible_document(user, application_pk, document_pk) -> ApplicationDocument:
 
 def bars_in_force(today=None) -> QuerySet[Bar]:
     return (
-        Bar.objects.in_force(today)
+        Bar.objects.blocking(today)
         .select_related("institution__region", "application__batch", "base")
         .order_by("-starts_on", "-id")
     )
@@ -169,7 +169,7 @@ def home_summary(user) -> dict:
             "applications": apps,
             "open_batches": list(open_batches()),
             "bases": list(Base.objects.filter(institution_id=user.institution_id).order_by("-recognised_on")),
-            "bars": list(Bar.objects.filter(institution_id=user.institution_id).in_force()),
+            "bars": list(Bar.objects.filter(institution_id=user.institution_id).blocking()),
             "has_in_progress": any(a.state in IN_PROGRESS for a in apps),
         }
     if user.role == Role.RECOMMENDER:

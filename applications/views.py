@@ -562,7 +562,11 @@ def objection(request, notice_pk):
     if request.method == "POST" and uploads.form_is_valid(request, form):
         key = "objection-rate:" + hashlib.sha256(client_address(request).encode()).hexdigest()
         # Count atomically (add, then incr), so simultaneous requests cannot slip past the limit.
-        count = 1 if cache.add(key, 1, 3600) else cache.incr(key)
+        try:
+            count = 1 if cache.add(key, 1, 3600) else cache.incr(key)
+        except ValueError:  # the key expired between add and incr
+            cache.set(key, 1, 3600)
+            count = 1
         if count > OBJECTION_LIMIT:
             form.add_error(None, "提交过于频繁，请一小时后再试（已填写的内容已保留，附件需重新选择）。")
         else:
@@ -618,11 +622,11 @@ def calendar(request):
     if request.method == "POST":
         if "delete" in request.POST:
             if request.POST["delete"].isdigit() and len(request.POST["delete"]) < 12:
-                CalendarDay.objects.filter(pk=int(request.POST["delete"])).delete()
+                notices.remove_calendar_day(actor=request.user, day_id=int(request.POST["delete"]))
             messages.success(request, "已删除。")
             return redirect("applications:calendar")
         if form.is_valid():
-            form.save()
+            notices.save_calendar_day(actor=request.user, day=form.instance)
             messages.success(request, "已保存。")
             return redirect("applications:calendar")
     today = timezone.localdate()

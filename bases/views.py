@@ -76,7 +76,7 @@ def detail(request, pk):
             "base": base,
             "annual_filings": list(base.annual_filings.order_by("-year")[:6]),
             "fee": getattr(base, "fee_disclosure", None),
-            "filings": list(base.change_filings.order_by("-submitted_at")[:10]),
+            "filings": list(access.visible(request.user, base.change_filings.all()).order_by("-submitted_at")[:10]),
             "inspections": list(access.visible(request.user, base.inspections.all()).order_by("-scheduled_on")[:10]),
             "rectifications": list(
                 access.visible(request.user, base.rectifications.all()).order_by("-ordered_at")[:10]

@@ -21,6 +21,7 @@ from jxjy_portal.workflow import RuleViolation, perform
 from .models import (
     REVOCATION_ARTICLES,
     CancellationRequest,
+    Ground,
     Inspection,
     InspectionItem,
     InspectionKind,
@@ -245,6 +246,17 @@ def _publish(inspections: list[Inspection], *, actor: User, title: str | None = 
     now = timezone.now()
     fresh = [i for i in inspections if i.published_at is None or i.state != InspectionState.PUBLISHED]
     Inspection.objects.filter(pk__in=[i.pk for i in fresh]).update(published_at=now, state=InspectionState.PUBLISHED)
+    for i in fresh:
+        if i.state != InspectionState.PUBLISHED:  # published through a draw: perform() did not record it
+            timeline.record(
+                i,
+                actor=actor,
+                action="publish",
+                label="向社会公布结果",
+                from_state=i.state,
+                to_state=InspectionState.PUBLISHED,
+                article="第二十一条",
+            )
     if not fresh:
         return None
     inspections = fresh  # results already published one by one are not announced again
@@ -385,7 +397,7 @@ def replay_draw(draw: SpotCheckDraw):
 def publish_draw(*, actor: User, draw_id) -> Announcement | None:
     """Publish a draw's results once all its spot checks are confirmed (一公开)."""
     _require(actor, Role.PROVINCE)
-    draw = SpotCheckDraw.objects.select_for_update().get(pk=draw_id)
+    draw = access.get_visible_or_404(actor, SpotCheckDraw.objects.select_for_update(), pk=draw_id)
     inspections = list(draw.inspections.select_related("base").order_by("base__year", "base__sequence"))
     if draw.published_at:
         raise RuleViolation("该次抽查结果已公布。")
@@ -413,6 +425,17 @@ def order_rectification(
         raise RuleViolation("请写明存在的问题。", field="findings")
     if inspection_id is not None and not base.inspections.filter(pk=inspection_id).exists():
         raise RuleViolation("所引用的考核不属于该基地。")
+    if (
+        ground == Ground.FAILED_INSPECTION
+        and not base.inspections.filter(
+            pk=inspection_id, result=Result.FAIL, state__in=[InspectionState.CONFIRMED, InspectionState.PUBLISHED]
+        ).exists()
+    ):
+        raise RuleViolation(
+            "以考核或抽查不合格为由责令整改，须引用该基地一次已确认的不合格考核。",
+            article="第二十三条第一款第三项",
+            field="ground",
+        )
     order = RectificationOrder.objects.create(
         base=base,
         ground=ground,
@@ -564,10 +587,16 @@ def revoke(
     rectification = None
     if ground == RevocationGround.FAILED_RECTIFICATION:
         rectification = RectificationOrder.objects.filter(pk=rectification_id, base=base).first()
-        ok = rectification and (
-            rectification.state == RectificationState.FAILED
-            or (rectification.state == RectificationState.OPEN and rectification.deadline < timezone.localdate())
+        missed = rectification and (
+            (rectification.state == RectificationState.OPEN and rectification.deadline < timezone.localdate())
+            # a report that came only after the deadline does not undo the missed deadline (SPEC 2.6)
+            or (
+                rectification.state == RectificationState.REPORTED
+                and rectification.reported_at
+                and timezone.localdate(rectification.reported_at) > rectification.deadline
+            )
         )
+        ok = rectification and (rectification.state == RectificationState.FAILED or missed)
         if not ok:
             raise RuleViolation(
                 "以整改未达要求为由取消资格，须有整改未通过或逾期未整改的整改通知。",

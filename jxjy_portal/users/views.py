@@ -34,7 +34,9 @@ def staff_accounts(request):
 @role_required(Role.PROVINCE)
 @require_POST
 def toggle_account(request, pk):
-    user = access.get_visible_or_404(request.user, User.objects.exclude(role=Role.INSTITUTION), pk=pk)
+    # Province staff manage staff accounts; administrators and institutions' accounts are not theirs.
+    staff = User.objects.filter(role__in=[Role.PROVINCE, Role.RECOMMENDER, Role.INSPECTOR], is_superuser=False)
+    user = access.get_visible_or_404(request.user, staff, pk=pk)
     if user.pk == request.user.pk:
         messages.error(request, "不能停用自己的账户。")
     else:

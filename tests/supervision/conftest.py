@@ -126,7 +126,7 @@ def confirmed(province, base, *, result=Result.PASS, kind="periodic", inspected_
     return services.inspection_transition(actor=province, inspection_id=inspection.pk, action="confirm")
 
 
-def order(province, base, *, deadline, findings="师资队伍不稳定，年度报告数据不实。", ground="failed_inspection"):
+def order(province, base, *, deadline, findings="师资队伍不稳定，年度报告数据不实。", ground="noncompliance"):
     return services.order_rectification(
         actor=province, base_id=base.pk, ground=ground, findings=findings, deadline=deadline
     )
