@@ -33,7 +33,7 @@ TINY_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type
 # (username, institution name, type, region code, state the demo application is driven to)
 INSTITUTIONS = [
     ("institution", "福州海峡专业技术人员培训学院", InstitutionType.TRAINING, "350100", "draft"),
-    ("inst_submitted", "厦门市工程技术继续教育中心", InstitutionType.TRAINING, "350200", "submitted"),
+    ("inst_submitted", "福州市工程技术继续教育中心", InstitutionType.TRAINING, "350100", "submitted"),
     ("inst_returned", "莆田学院继续教育学院", InstitutionType.UNIVERSITY, "350300", "returned"),
     ("inst_notrec", "三明市建筑业协会培训部", InstitutionType.ASSOCIATION, "350400", "not_recommended"),
     ("inst_recommended", "泉州信息工程学院继续教育中心", InstitutionType.UNIVERSITY, "350500", "recommended"),
@@ -371,7 +371,7 @@ class Command(BaseCommand):
                 actor=province,
                 base_id=bases["base_xm"].pk,
                 kind="periodic",
-                scheduled_on=today + timedelta(days=10),
+                scheduled_on=today,
                 province_team="",
                 inspector_unit=unit,
             )
