@@ -1,0 +1,53 @@
+"""`make run` loads demo data: one account per role that can sign in, and every workflow state has an example."""
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from applications.models import Application
+from applications.workflow import State
+from bases.models import AnnualFiling, Base, BaseStatus, FilingState
+from inspections.models import CancellationRequest, Inspection, RectificationOrder, Revocation, SpotCheckDraw
+from jxjy_portal.users.models import Role, User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_seed_demo_can_run_twice_without_duplicating_anything(seeded):
+    counts = (User.objects.count(), Application.objects.count(), Base.objects.count(), Inspection.objects.count())
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert (
+        User.objects.count(),
+        Application.objects.count(),
+        Base.objects.count(),
+        Inspection.objects.count(),
+    ) == counts
+
+
+def test_every_role_has_a_demo_account_that_signs_in_with_the_printed_password(seeded):
+    for username in ("admin", "province", "fuzhou_hr", "edu_dept", "inspector", "institution", "inst_approved"):
+        client = Client()
+        response = client.post("/accounts/login/", {"username": username, "password": "Demo12345678"})
+        assert response.status_code == 302, username
+        assert client.get("/").status_code == 200
+    assert {u.role for u in User.objects.all()} == {r.value for r in Role}
+
+
+def test_every_state_of_every_workflow_has_an_example(seeded):
+    assert set(Application.objects.values_list("state", flat=True)) == {s.value for s in State}
+    assert {BaseStatus.ACTIVE, BaseStatus.RECTIFYING, BaseStatus.REVOKED} <= set(
+        Base.objects.values_list("status", flat=True)
+    )
+    assert set(AnnualFiling.objects.values_list("state", flat=True)) == {s.value for s in FilingState}
+    assert AnnualFiling.objects.filter(overdue_marked_at__isnull=False).exists()
+    assert AnnualFiling.objects.flagged().exists()
+    assert set(Inspection.objects.values_list("state", flat=True)) >= {"scheduled", "confirmed", "published"}
+    assert RectificationOrder.objects.filter(state="open").exists()
+    assert RectificationOrder.objects.filter(state="reported").exists()
+    assert Revocation.objects.exists() and CancellationRequest.objects.exists() and SpotCheckDraw.objects.exists()
