@@ -63,11 +63,6 @@ APPLICANT_FIELDS = [
 PERSON_FIELDS = ["kind", "name", "degree", "title", "full_time", "specialty"]
 
 
-def _require(actor: User, *roles):
-    if not access.has_role(actor, *roles):
-        raise RuleViolation("您的角色无权执行此操作。")
-
-
 def _link(app: Application) -> str:
     return reverse("applications:detail", args=[app.pk])
 
@@ -78,7 +73,7 @@ def _link(app: Application) -> str:
 @transaction.atomic
 def save_batch(*, actor: User, batch: Batch | None = None, **fields) -> Batch:
     """Create or edit a batch (province)."""
-    _require(actor, Role.PROVINCE)
+    access.require_role(actor, Role.PROVINCE)
     batch = batch or Batch()
     for name, value in fields.items():
         setattr(batch, name, value)
@@ -90,7 +85,7 @@ def save_batch(*, actor: User, batch: Batch | None = None, **fields) -> Batch:
 @transaction.atomic
 def close_batch(*, actor: User, batch: Batch) -> Batch:
     """Stop accepting applications in a batch now (province)."""
-    _require(actor, Role.PROVINCE)
+    access.require_role(actor, Role.PROVINCE)
     batch.closed_at = timezone.now()
     batch.save(update_fields=["closed_at"])
     return batch
@@ -98,7 +93,7 @@ def close_batch(*, actor: User, batch: Batch) -> Batch:
 
 @transaction.atomic
 def reopen_batch(*, actor: User, batch: Batch) -> Batch:
-    _require(actor, Role.PROVINCE)
+    access.require_role(actor, Role.PROVINCE)
     if batch.closes_on < timezone.localdate():
         raise RuleViolation("截止日期已过，请先修改截止日期再重新开放。", field="closes_on")
     batch.closed_at = None
@@ -112,7 +107,7 @@ def reopen_batch(*, actor: User, batch: Batch) -> Batch:
 @transaction.atomic
 def start_application(*, actor: User, batch: Batch) -> Application:
     """Open a draft in an open batch for the actor's institution (Art. 8(1), 8(3))."""
-    _require(actor, Role.INSTITUTION)
+    access.require_role(actor, Role.INSTITUTION)
     if not batch.is_open():
         raise RuleViolation(f"“{batch.name}”当前不在申报时间内，不能填报。", article="第八条")
     institution = actor.institution
@@ -404,7 +399,7 @@ def record_visit(
     *, actor: User, application_id, findings: str, scheduled_on: date | None = None, team: str | None = None
 ) -> SiteVisit:
     """Record what the site visit found (province)."""
-    _require(actor, Role.PROVINCE)
+    access.require_role(actor, Role.PROVINCE)
     app = access.get_visible_or_404(actor, Application.objects.select_for_update(), pk=application_id)
     if app.state != State.SITE_VISIT:
         raise RuleViolation("只有处于实地考察阶段的申报才能记录考察情况。")

@@ -31,15 +31,10 @@ from .models import (
 from .workflow import EDITABLE_FILING, FILING_WORKFLOW
 
 
-def _require(actor: User, *roles):
-    if not access.has_role(actor, *roles):
-        raise RuleViolation("您的角色无权执行此操作。")
-
-
 @transaction.atomic
 def publish_recognitions(*, actor: User, batch) -> Announcement:
     """Publish a batch's recognised bases (Art. 9: 统一公布): they enter the public register."""
-    _require(actor, Role.PROVINCE)
+    access.require_role(actor, Role.PROVINCE)
     bases = list(
         Base.objects.select_for_update()
         .filter(batch=batch, published_at=None)
@@ -72,7 +67,7 @@ def publish_recognitions(*, actor: User, batch) -> Announcement:
 @transaction.atomic
 def save_fee_disclosure(*, actor: User, base_id, scope: str, content: str, fee_items: str) -> FeeDisclosure:
     """The base keeps its training scope, content, fee items and standards public (Art. 29)."""
-    _require(actor, Role.INSTITUTION)
+    access.require_role(actor, Role.INSTITUTION)
     base = access.get_visible_or_404(actor, Base.objects.select_for_update(), pk=base_id)
     if base.status not in (BaseStatus.ACTIVE, BaseStatus.RECTIFYING):
         raise RuleViolation("基地资格已撤销或取消，不能再更新收费公开信息。")
@@ -87,7 +82,7 @@ def save_fee_disclosure(*, actor: User, base_id, scope: str, content: str, fee_i
 @transaction.atomic
 def file_change(*, actor: User, base_id, changes: dict, reason: str, evidence) -> ChangeFiling:
     """A base files changed key facts with evidence (Art. 31)."""
-    _require(actor, Role.INSTITUTION)
+    access.require_role(actor, Role.INSTITUTION)
     base = access.get_visible_or_404(actor, Base.objects.select_for_update(), pk=base_id)
     if base.status not in (BaseStatus.ACTIVE, BaseStatus.RECTIFYING):
         raise RuleViolation("基地资格已撤销或取消，不能办理变更备案。")
@@ -135,7 +130,7 @@ def file_change(*, actor: User, base_id, changes: dict, reason: str, evidence) -
 @transaction.atomic
 def decide_change(*, actor: User, filing_id, accept: bool, comment: str = "") -> ChangeFiling:
     """The province records (accepts) a change filing, which updates and publishes the facts, or returns it."""
-    _require(actor, Role.PROVINCE)
+    access.require_role(actor, Role.PROVINCE)
     filing = access.get_visible_or_404(
         actor, ChangeFiling.objects.select_for_update().select_related("base"), pk=filing_id
     )
@@ -206,7 +201,7 @@ def filing_year_for(today) -> int:
 @transaction.atomic
 def start_filing(*, actor: User, base_id, year: int) -> AnnualFiling:
     """Open (or reopen) the base's filing for a year; late filing after 31 December stays possible, flagged."""
-    _require(actor, Role.INSTITUTION)
+    access.require_role(actor, Role.INSTITUTION)
     base = access.get_visible_or_404(actor, Base.objects.select_for_update(), pk=base_id)
     if base.status not in (BaseStatus.ACTIVE, BaseStatus.RECTIFYING):
         raise RuleViolation("基地资格已撤销或取消，无需再报送年度计划。")
@@ -221,7 +216,7 @@ def start_filing(*, actor: User, base_id, year: int) -> AnnualFiling:
 @transaction.atomic
 def save_filing(*, actor: User, filing_id, data: dict, programmes: list[dict]) -> AnnualFiling:
     """Save the draft report and plan as typed (Art. 19)."""
-    _require(actor, Role.INSTITUTION)
+    access.require_role(actor, Role.INSTITUTION)
     filing = access.get_visible_or_404(actor, AnnualFiling.objects.select_for_update(), pk=filing_id)
     if filing.state not in EDITABLE_FILING:
         raise RuleViolation(f"年度报告当前状态为「{filing.get_state_display()}」，不能修改。")

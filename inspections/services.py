@@ -42,11 +42,6 @@ DUE_SOON_DAYS = 90
 LIVE = (BaseStatus.ACTIVE, BaseStatus.RECTIFYING)
 
 
-def _require(actor: User, *roles):
-    if not access.has_role(actor, *roles):
-        raise RuleViolation("您的角色无权执行此操作。")
-
-
 def _live_base(actor, base_id) -> Base:
     base = access.get_visible_or_404(actor, Base.objects.select_for_update().select_related("institution"), pk=base_id)
     if base.status not in LIVE:
@@ -98,7 +93,7 @@ def schedule_inspection(
     draw: SpotCheckDraw | None = None,
 ) -> Inspection:
     """Schedule a periodic inspection or a spot check with a team: province staff and/or an inspector unit."""
-    _require(actor, Role.PROVINCE)
+    access.require_role(actor, Role.PROVINCE)
     base = _live_base(actor, base_id)
     if not province_team.strip() and inspector_unit is None:
         raise RuleViolation("请填写省人社厅考核人员或选择受委托考核单位。", field="province_team")
@@ -331,7 +326,7 @@ def draw_spot_check(
     seed: int | None = None,
 ) -> SpotCheckDraw:
     """Draw N bases at random (optionally by city, type, status), store how, and schedule their spot checks."""
-    _require(actor, Role.PROVINCE)
+    access.require_role(actor, Role.PROVINCE)
     if size < 1:
         raise RuleViolation("抽取数量至少为1。", field="size")
     qs = Base.objects.filter(status__in=[status] if status else list(LIVE))
@@ -396,7 +391,7 @@ def replay_draw(draw: SpotCheckDraw):
 @transaction.atomic
 def publish_draw(*, actor: User, draw_id) -> Announcement | None:
     """Publish a draw's results once all its spot checks are confirmed (一公开)."""
-    _require(actor, Role.PROVINCE)
+    access.require_role(actor, Role.PROVINCE)
     draw = access.get_visible_or_404(actor, SpotCheckDraw.objects.select_for_update(), pk=draw_id)
     inspections = list(draw.inspections.select_related("base").order_by("base__year", "base__sequence"))
     if draw.published_at:
@@ -417,7 +412,7 @@ def order_rectification(
     *, actor: User, base_id, ground: str, findings: str, deadline: date, inspection_id=None
 ) -> RectificationOrder:
     """Order the base to rectify by a deadline; it becomes 整改中 on the register."""
-    _require(actor, Role.PROVINCE)
+    access.require_role(actor, Role.PROVINCE)
     base = _live_base(actor, base_id)
     if deadline <= timezone.localdate():
         raise RuleViolation("整改期限应晚于今天。", field="deadline")
@@ -578,7 +573,7 @@ def revoke(
 ) -> Revocation:
     """End a base's recognition; it leaves the active register, its plaque verifies as revoked, and the
     institution may not apply for 3 years from the effective date (Art. 24)."""
-    _require(actor, Role.PROVINCE)
+    access.require_role(actor, Role.PROVINCE)
     base = _live_base(actor, base_id)
     if not reason.strip():
         raise RuleViolation("请写明具体情况。", field="reason")
@@ -668,7 +663,7 @@ def revoke(
 @transaction.atomic
 def request_cancellation(*, actor: User, base_id, reason: str) -> CancellationRequest:
     """The base's institution or its recommending unit asks the province to cancel the base (Art. 23 (2)(3))."""
-    _require(actor, Role.INSTITUTION, Role.RECOMMENDER)
+    access.require_role(actor, Role.INSTITUTION, Role.RECOMMENDER)
     base = _live_base(actor, base_id)
     if not reason.strip():
         raise RuleViolation("请写明申请取消的理由。", field="reason")
@@ -707,7 +702,7 @@ def decide_cancellation(
     document=None,
 ) -> CancellationRequest:
     """The province grants (the base is cancelled) or refuses a cancellation request."""
-    _require(actor, Role.PROVINCE)
+    access.require_role(actor, Role.PROVINCE)
     request = access.get_visible_or_404(
         actor, CancellationRequest.objects.select_for_update().select_related("base"), pk=request_id
     )

@@ -64,6 +64,14 @@ def has_role(user, *roles) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.role in roles)
 
 
+def require_role(user, *roles) -> None:
+    """For services: refuse, with the domain error the pages show, an actor whose role may not do this."""
+    if not has_role(user, *roles):
+        from .workflow import RuleViolation  # workflow imports this module
+
+        raise RuleViolation("您的角色无权执行此操作。")
+
+
 def role_required(*roles):
     """Only these roles reach the view; anyone else signed in gets 404 (nothing to learn from a 403)."""
 
