@@ -28,4 +28,4 @@ ENV DEBUG=False \
 
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "jxjy_portal.wsgi", "-w", "3", "-b", "0.0.0.0:8000", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi", "-w", "3", "-b", "0.0.0.0:8000", "--access-logfile", "-"]

@@ -3,9 +3,9 @@
 from django import forms
 from django.forms import formset_factory
 
-from jxjy_portal.forms import DateInput, StyledFormMixin, formfield
-from jxjy_portal.uploads import ACCEPT_ATTR
-from jxjy_portal.users.models import Department, Region
+from accounts.models import Department, Region
+from core.forms import DateInput, StyledFormMixin, formfield
+from core.uploads import ACCEPT_ATTR
 
 from .models import APPLICANT_CONDITIONS, Application, ApplicationPerson, Batch, Condition, RecommenderKind
 from .services import APPLICANT_FIELDS

@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from jxjy_portal import uploads
-from jxjy_portal.users.models import Department, Institution, Region
+from accounts.models import Department, Institution, Region
+from core import uploads
 
 from .workflow import APPLICANT_LABELS, EDITABLE, State
 

@@ -12,12 +12,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from bases.models import Announcement, AnnouncementKind
-from jxjy_portal import access, timeline, uploads
-from jxjy_portal.notify import notify
-from jxjy_portal.users import selectors as people
-from jxjy_portal.users.models import Role, User
-from jxjy_portal.workflow import RuleViolation
+from accounts import selectors as people
+from accounts.models import Role, User
+from core import access, timeline, uploads
+from core.errors import RuleViolation
+from core.notifications import notify
 
 from .models import Application, Batch, CalendarDay, DayKind, Objection, PublicNotice
 from .workflow import State
@@ -85,55 +84,6 @@ def candidates(batch: Batch):
         .select_related("institution__region")
         .order_by("institution__name")
     )
-
-
-@transaction.atomic
-def publish_notice(
-    *,
-    actor: User,
-    batch: Batch,
-    application_ids: list[int],
-    starts_on: date | None = None,
-    working_days: int = DEFAULT_WORKING_DAYS,
-) -> PublicNotice:
-    """Publish the proposed list of a batch for objections before approval."""
-    if not access.has_role(actor, Role.PROVINCE):
-        raise RuleViolation("只有省人社厅可以发布公示。")
-    apps = list(candidates(batch).filter(pk__in=application_ids))
-    if not apps:
-        raise RuleViolation("请至少选择一个已完成实地考察的拟认定申报。", field="applications")
-    starts_on = first_working_day(starts_on or timezone.localdate())
-    ends_on = period_end(starts_on, working_days)
-    title = f"{batch.name}拟认定省级专业技术人员继续教育基地名单公示"
-    lines = "\n".join(f"{n}. {a.institution.name}（{a.institution.region.name}）" for n, a in enumerate(apps, 1))
-    body = (
-        f"根据《福建省省级专业技术人员继续教育基地管理办法》，经申报、推荐、审核和实地考察，拟认定以下"
-        f"{len(apps)}家机构为省级专业技术人员继续教育基地，现予公示。\n\n{lines}\n\n"
-        f"公示期为{starts_on:%Y年%-m月%-d日}至{ends_on:%Y年%-m月%-d日}（{working_days}个工作日）。"
-        f"对公示对象有异议的，可在公示期内通过本平台“提出异议”页面实名反映，并提供必要的证明材料。"
-    )
-    announcement = Announcement.objects.create(
-        kind=AnnouncementKind.NOTICE, title=title, body=body, published_at=timezone.now(), batch=batch, created_by=actor
-    )
-    notice = PublicNotice.objects.create(
-        batch=batch,
-        title=title,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        working_days=working_days,
-        announcement=announcement,
-        created_by=actor,
-    )
-    notice.applications.set(apps)
-    for app in apps:
-        timeline.record(
-            app,
-            actor=actor,
-            action="notice",
-            label="列入拟认定名单公示",
-            comment=f"公示期{starts_on:%Y年%-m月%-d日}至{ends_on:%Y年%-m月%-d日}",
-        )
-    return notice
 
 
 def _confirmation_number() -> str:

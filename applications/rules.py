@@ -3,11 +3,13 @@
 Each problem names the article it rests on, so the applicant sees exactly what to fix and why.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils import timezone
 
-from jxjy_portal.users.credit_code import registered_in_fujian
+from accounts.credit_code import registered_in_fujian
+from accounts.models import Institution
 
 from .models import (
     BACHELOR_OR_ABOVE,
@@ -152,10 +154,18 @@ def unmet_conditions(app: Application, *, people=None, current_conditions=None) 
     return p
 
 
+# Reasons from higher layers why an institution may not apply (bases adds: it already runs a live base).
+ELIGIBILITY_CHECKS: list[Callable[[Institution], "Problem | None"]] = []
+
+
+def eligibility_check(fn):
+    """Register a further reason an institution may not apply now; `fn(institution)` returns a Problem or None."""
+    ELIGIBILITY_CHECKS.append(fn)
+    return fn
+
+
 def eligibility_problems(institution, *, excluding_application_id=None, today=None) -> list[Problem]:
     """Why this institution may not apply now: a bar in force (Art. 24), a base it runs, an application in progress."""
-    from bases.models import Base
-
     today = today or timezone.localdate()
     problems = []
     for bar in Bar.objects.filter(institution=institution).blocking(today).order_by("last_day"):
@@ -168,8 +178,9 @@ def eligibility_problems(institution, *, excluding_application_id=None, today=No
                     bar.article,
                 )
             )
-    if Base.objects.active().filter(institution=institution).exists():
-        problems.append(Problem("该机构已是省级继续教育基地，无需重复申报", "第八条"))
+    for check in ELIGIBILITY_CHECKS:
+        if problem := check(institution):
+            problems.append(problem)
     in_progress = Application.objects.filter(institution=institution, state__in=IN_PROGRESS)
     if excluding_application_id:
         in_progress = in_progress.exclude(pk=excluding_application_id)

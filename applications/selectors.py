@@ -5,12 +5,10 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from bases.models import Base
-from jxjy_portal import access
-from jxjy_portal.users.models import Role
+from core import access
 
 from .models import PRIORITY_Q, Application, ApplicationDocument, Bar, Batch, Condition
-from .workflow import IN_PROGRESS, State
+from .workflow import State
 
 LIST_FIELDS = (
     "id",
@@ -159,35 +157,3 @@ def bars_in_force(today=None) -> QuerySet[Bar]:
         .select_related("institution__region", "application__batch", "base")
         .order_by("-starts_on", "-id")
     )
-
-
-def home_summary(user) -> dict:
-    """What waits for the user on their home page."""
-    if user.role == Role.INSTITUTION:
-        apps = list(institution_applications(user)[:10])
-        return {
-            "applications": apps,
-            "open_batches": list(open_batches()),
-            "bases": list(Base.objects.filter(institution_id=user.institution_id).order_by("-recognised_on")),
-            "bars": list(Bar.objects.filter(institution_id=user.institution_id).blocking()),
-            "has_in_progress": any(a.state in IN_PROGRESS for a in apps),
-        }
-    if user.role == Role.RECOMMENDER:
-        counts = dict(access.visible(user, Application.objects.all()).values_list("state").annotate(n=Count("id")))
-        return {
-            "waiting": counts.get(State.SUBMITTED, 0),
-            "counts": counts,
-            "recent": list(recommender_queue(user, QueueFilters())[:10]),
-        }
-    if user.role == Role.PROVINCE:
-        counts = dict(Application.objects.values_list("state").annotate(n=Count("id")))
-        return {
-            "counts": counts,
-            "to_review": counts.get(State.RECOMMENDED, 0),
-            "under_review": counts.get(State.UNDER_REVIEW, 0),
-            "site_visits": counts.get(State.SITE_VISIT, 0),
-            "open_batches": list(open_batches()),
-            "bases_active": Base.objects.active().count(),
-            "recent": list(province_queue(user, QueueFilters())[:10]),
-        }
-    return {}

@@ -6,15 +6,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from bases.models import Base, RegisterSequence
-from jxjy_portal import access, timeline, uploads
-from jxjy_portal.notify import notify
-from jxjy_portal.periods import last_day_of_years
-from jxjy_portal.users import selectors as people
-from jxjy_portal.users.models import Role, User
-from jxjy_portal.workflow import RuleViolation, perform
+from accounts import selectors as people
+from accounts.models import Role, User
+from core import access, timeline, uploads
+from core.errors import RuleViolation
+from core.notifications import notify
+from core.workflow import perform
 
-from . import notices, rules
+from . import rules
 from .models import (
     Application,
     ApplicationDocument,
@@ -423,82 +422,6 @@ def record_visit(
         article="第八条第四项",
     )
     return visit
-
-
-@transaction.atomic
-def approve(
-    *,
-    actor: User,
-    application_id,
-    comment: str = "",
-    recognised_on: date | None = None,
-    expected_state: str | None = None,
-) -> Base:
-    """Recognise the applicant (Art. 8(4)) and create its base with the next register number (Art. 9)."""
-
-    def check(app, t):
-        visit = SiteVisit.objects.filter(application=app).first()
-        if visit is None or not visit.recorded_at:
-            raise RuleViolation("请先记录实地考察情况，再作出认定。", article="第八条第四项")
-        notices.check_can_approve(app)  # the public notice (公示), when the province held one
-
-    app, t = perform(
-        workflow=WORKFLOW,
-        queryset=Application.objects.select_related("batch", "institution"),
-        pk=application_id,
-        action="approve",
-        actor=actor,
-        comment=comment,
-        expected_state=expected_state,
-        check=check,
-    )
-    app.decided_at = timezone.now()
-    app.decision_reason = comment
-    app.save(update_fields=["decided_at", "decision_reason", "updated_at"])
-    base = create_base(application=app, recognised_on=recognised_on or timezone.localdate())
-    timeline.record(
-        app,
-        actor=actor,
-        action="recognise",
-        label=f"认定为省级继续教育基地，编号{base.register_number}",
-        article="第九条",
-    )
-    _notify_institution(
-        app,
-        "已认定为省级继续教育基地",
-        f"您的机构已被认定为省级专业技术人员继续教育基地，编号{base.register_number}。",
-    )
-    return base
-
-
-def create_base(*, application: Application, recognised_on: date) -> Base:
-    """The base of a recognised application, numbered 闽继教基地〔年〕序号号 (unique, sequential per year)."""
-    year = recognised_on.year
-    RegisterSequence.objects.get_or_create(year=year)
-    seq = RegisterSequence.objects.select_for_update().get(year=year)
-    seq.last += 1
-    seq.save(update_fields=["last"])
-    number = seq.last
-    inst = application.institution
-    return Base.objects.create(
-        institution=inst,
-        application=application,
-        batch=application.batch,
-        register_number=Base.format_number(year, number),
-        year=year,
-        sequence=number,
-        recognised_on=recognised_on,
-        next_inspection_due=last_day_of_years(recognised_on, 3),
-        name=inst.name,
-        region=inst.region,
-        institution_type=inst.type,
-        fields=application.training_fields,
-        address=application.office_address or inst.address,
-        contact_person=application.contact_person or inst.contact_person,
-        phone=application.contact_phone or inst.phone,
-        email=application.contact_email or inst.email,
-        website=inst.website,
-    )
 
 
 @transaction.atomic

@@ -13,7 +13,6 @@ urlpatterns = [
     path("queue/recommender/", views.recommender_queue, name="recommender_queue"),
     path("queue/province/", views.province_queue, name="province_queue"),
     path("bars/", views.bars, name="bars"),
-    path("batches/<int:batch_pk>/notice/", views.notice_new, name="notice_new"),
     path("notices/<int:notice_pk>/objection/", views.objection, name="objection"),
     path("objections/<int:pk>/resolve/", views.resolve_objection, name="resolve_objection"),
     path("objections/<int:pk>/evidence/", views.objection_evidence, name="objection_evidence"),
@@ -25,6 +24,5 @@ urlpatterns = [
     path("<int:pk>/act/<slug:action>/", views.act, name="act"),
     path("<int:pk>/visit/schedule/", views.schedule_visit, name="schedule_visit"),
     path("<int:pk>/visit/record/", views.record_visit, name="record_visit"),
-    path("<int:pk>/approve/", views.approve, name="approve"),
     path("<int:pk>/reject/", views.reject, name="reject"),
 ]

@@ -14,13 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from jxjy_portal import access, timeline, uploads
-from jxjy_portal.access import role_required
-from jxjy_portal.throttle import client_address
-from jxjy_portal.users.models import Role
-from jxjy_portal.workflow import RuleViolation
-from reports import columns, exports
+from accounts.models import Role
+from core import access, exports, timeline, uploads
+from core.access import role_required
+from core.errors import RuleViolation
+from core.throttle import client_address
 
+from . import exports as columns
 from . import notices, rules, selectors, services
 from .forms import (
     ActionForm,
@@ -28,7 +28,6 @@ from .forms import (
     ApproveForm,
     BatchForm,
     CalendarDayForm,
-    NoticeForm,
     ObjectionForm,
     PersonFormSet,
     QueueFilterForm,
@@ -361,7 +360,7 @@ def act(request, pk, action):
         else:
             messages.success(request, f"已{WORKFLOW.get(action).label}。")
             return _after_action(request, app)
-    return _rerender(request, app, **{prefix if prefix == "plain" else action: form})
+    return rerender_application(request, app, **{prefix if prefix == "plain" else action: form})
 
 
 def _after_action(request, app):
@@ -370,7 +369,7 @@ def _after_action(request, app):
     return redirect("applications:detail", pk=app.pk)
 
 
-def _rerender(request, app, **bound):
+def rerender_application(request, app, **bound):
     """Show the page again with the user's input; a refusal that concerns the whole record (e.g. someone
     else acted first) goes to the top of the page, where it is seen even if the form is no longer offered."""
     whole = [str(e) for form in bound.values() for e in form.non_field_errors()]
@@ -403,7 +402,7 @@ def schedule_visit(request, pk):
             return redirect("applications:detail", pk=app.pk)
         messages.success(request, "已安排实地考察，并通知申报机构。")
         return redirect("applications:detail", pk=app.pk)
-    return _rerender(request, app, schedule_visit=form)
+    return rerender_application(request, app, schedule_visit=form)
 
 
 @role_required(Role.PROVINCE)
@@ -419,30 +418,7 @@ def record_visit(request, pk):
             return redirect("applications:detail", pk=app.pk)
         messages.success(request, "已记录实地考察情况。")
         return redirect("applications:detail", pk=app.pk)
-    return _rerender(request, app, findings=form)
-
-
-@role_required(Role.PROVINCE)
-@require_POST
-def approve(request, pk):
-    app = selectors.application_detail(request.user, pk)
-    form = ApproveForm(request.POST, prefix="approve")
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            base = services.approve(
-                actor=request.user,
-                application_id=app.pk,
-                comment=d["comment"],
-                recognised_on=d["recognised_on"],
-                expected_state=d["expected_state"],
-            )
-        except RuleViolation as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"已认定，基地编号{base.register_number}。")
-            return redirect("applications:detail", pk=app.pk)
-    return _rerender(request, app, approve=form)
+    return rerender_application(request, app, findings=form)
 
 
 @role_required(Role.PROVINCE)
@@ -465,7 +441,7 @@ def reject(request, pk):
         else:
             messages.success(request, "已作出不予认定决定" + ("，并记入不予受理名单。" if d["fraud_finding"] else "。"))
             return redirect("applications:detail", pk=app.pk)
-    return _rerender(request, app, reject=form)
+    return rerender_application(request, app, reject=form)
 
 
 # -- queues ---------------------------------------------------------------------------------------------
@@ -519,35 +495,6 @@ def bars(request):
 
 
 # -- the public notice before recognition (公示) ------------------------------------------------------------
-
-
-@role_required(Role.PROVINCE)
-def notice_new(request, batch_pk):
-    batch = access.get_visible_or_404(request.user, Batch, pk=batch_pk)
-    candidates = notices.candidates(batch)
-    form = NoticeForm(
-        request.POST or None,
-        candidates=candidates,
-        initial={"starts_on": timezone.localdate(), "working_days": notices.DEFAULT_WORKING_DAYS},
-    )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            notice = notices.publish_notice(
-                actor=request.user,
-                batch=batch,
-                application_ids=[a.pk for a in d["applications"]],
-                starts_on=d["starts_on"],
-                working_days=d["working_days"],
-            )
-        except RuleViolation as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, f"已发布公示，公示期至{notice.ends_on:%Y年%-m月%-d日}。")
-            return redirect("public:announcement", pk=notice.announcement_id)
-    return render(
-        request, "applications/notice_form.html", {"batch": batch, "form": form, "has_candidates": candidates.exists()}
-    )
 
 
 OBJECTION_LIMIT = 5  # per address and hour

@@ -2,8 +2,8 @@
 
 from django.db import models
 
-from jxjy_portal.users.models import Role
-from jxjy_portal.workflow import T, Workflow
+from accounts.models import Role
+from core.workflow import T, Workflow
 
 
 class State(models.TextChoices):

@@ -6,8 +6,8 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from jxjy_portal import uploads
-from jxjy_portal.users.models import Institution, InstitutionType, Region
+from accounts.models import Institution, InstitutionType, Region
+from core import uploads
 
 
 class BaseStatus(models.TextChoices):
@@ -15,6 +15,10 @@ class BaseStatus(models.TextChoices):
     RECTIFYING = "rectifying", "整改中"
     REVOKED = "revoked", "已撤销"
     CANCELLED = "cancelled", "已取消"
+
+
+# A live base holds its recognition: it is on the register, files, is inspected, may be rectified.
+LIVE_STATUSES = frozenset({BaseStatus.ACTIVE, BaseStatus.RECTIFYING})
 
 
 def new_verification_code() -> str:
@@ -40,8 +44,8 @@ class BaseQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_at__isnull=False)
 
-    def active(self):
-        return self.filter(status__in=[BaseStatus.ACTIVE, BaseStatus.RECTIFYING])
+    def live(self):
+        return self.filter(status__in=LIVE_STATUSES)
 
 
 class Base(models.Model):

@@ -1,4 +1,4 @@
-"""Every write on bases: publication, fee disclosure, change filings (Art. 9, 29, 31)."""
+"""Every write on bases: recognition and publication, fee disclosure, change filings, annual filings (Art. 8-9, 19, 29, 31)."""
 
 from datetime import date, datetime, time
 
@@ -7,28 +7,161 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
-from jxjy_portal import access, timeline, uploads
-from jxjy_portal.notify import notify, notify_each
-from jxjy_portal.users import selectors as people
-from jxjy_portal.users.models import Role, User
-from jxjy_portal.workflow import RuleViolation, perform
+from accounts import selectors as people
+from accounts.models import Role, User
+from applications.models import Application, Batch, PublicNotice, SiteVisit
+from applications.notices import DEFAULT_WORKING_DAYS, candidates, check_can_approve, first_working_day, period_end
+from applications.workflow import WORKFLOW as APPLICATION_WORKFLOW
+from core import access, timeline, uploads
+from core.errors import RuleViolation
+from core.notifications import notify, notify_each
+from core.periods import last_day_of_years
+from core.workflow import perform
 
-from . import cache as public_cache
 from .models import (
     CHANGEABLE_FIELDS,
+    LIVE_STATUSES,
     Announcement,
     AnnouncementKind,
     AnnualFiling,
     Base,
-    BaseStatus,
     ChangeFiling,
     ChangeFilingState,
     FeeDisclosure,
     FilingPart,
     FilingProgramme,
     FilingState,
+    RegisterSequence,
 )
 from .workflow import EDITABLE_FILING, FILING_WORKFLOW
+
+# -- recognition (Art. 8(4), 9): the public notice, the decision, the published list ------------------
+
+
+@transaction.atomic
+def publish_notice(
+    *,
+    actor: User,
+    batch: Batch,
+    application_ids: list[int],
+    starts_on: date | None = None,
+    working_days: int = DEFAULT_WORKING_DAYS,
+) -> PublicNotice:
+    """Publish the proposed list of a batch for objections before approval."""
+    if not access.has_role(actor, Role.PROVINCE):
+        raise RuleViolation("只有省人社厅可以发布公示。")
+    apps = list(candidates(batch).filter(pk__in=application_ids))
+    if not apps:
+        raise RuleViolation("请至少选择一个已完成实地考察的拟认定申报。", field="applications")
+    starts_on = first_working_day(starts_on or timezone.localdate())
+    ends_on = period_end(starts_on, working_days)
+    title = f"{batch.name}拟认定省级专业技术人员继续教育基地名单公示"
+    lines = "\n".join(f"{n}. {a.institution.name}（{a.institution.region.name}）" for n, a in enumerate(apps, 1))
+    body = (
+        f"根据《福建省省级专业技术人员继续教育基地管理办法》，经申报、推荐、审核和实地考察，拟认定以下"
+        f"{len(apps)}家机构为省级专业技术人员继续教育基地，现予公示。\n\n{lines}\n\n"
+        f"公示期为{starts_on:%Y年%-m月%-d日}至{ends_on:%Y年%-m月%-d日}（{working_days}个工作日）。"
+        f"对公示对象有异议的，可在公示期内通过本平台“提出异议”页面实名反映，并提供必要的证明材料。"
+    )
+    announcement = Announcement.objects.create(
+        kind=AnnouncementKind.NOTICE, title=title, body=body, published_at=timezone.now(), batch=batch, created_by=actor
+    )
+    notice = PublicNotice.objects.create(
+        batch=batch,
+        title=title,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        working_days=working_days,
+        announcement=announcement,
+        created_by=actor,
+    )
+    notice.applications.set(apps)
+    for app in apps:
+        timeline.record(
+            app,
+            actor=actor,
+            action="notice",
+            label="列入拟认定名单公示",
+            comment=f"公示期{starts_on:%Y年%-m月%-d日}至{ends_on:%Y年%-m月%-d日}",
+        )
+    return notice
+
+
+@transaction.atomic
+def approve(
+    *,
+    actor: User,
+    application_id,
+    comment: str = "",
+    recognised_on: date | None = None,
+    expected_state: str | None = None,
+) -> Base:
+    """Recognise the applicant (Art. 8(4)) and create its base with the next register number (Art. 9)."""
+
+    def check(app, t):
+        visit = SiteVisit.objects.filter(application=app).first()
+        if visit is None or not visit.recorded_at:
+            raise RuleViolation("请先记录实地考察情况，再作出认定。", article="第八条第四项")
+        check_can_approve(app)  # the public notice (公示), when the province held one
+
+    app, t = perform(
+        workflow=APPLICATION_WORKFLOW,
+        queryset=Application.objects.select_related("batch", "institution"),
+        pk=application_id,
+        action="approve",
+        actor=actor,
+        comment=comment,
+        expected_state=expected_state,
+        check=check,
+    )
+    app.decided_at = timezone.now()
+    app.decision_reason = comment
+    app.save(update_fields=["decided_at", "decision_reason", "updated_at"])
+    base = create_base(application=app, recognised_on=recognised_on or timezone.localdate())
+    timeline.record(
+        app,
+        actor=actor,
+        action="recognise",
+        label=f"认定为省级继续教育基地，编号{base.register_number}",
+        article="第九条",
+    )
+    notify(
+        people.institution_staff(app.institution_id),
+        title="已认定为省级继续教育基地",
+        body=f"您的机构已被认定为省级专业技术人员继续教育基地，编号{base.register_number}。",
+        url=reverse("applications:detail", args=[app.pk]),
+    )
+    return base
+
+
+def create_base(*, application: Application, recognised_on: date) -> Base:
+    """The base of a recognised application, numbered 闽继教基地〔年〕序号号 (unique, sequential per year)."""
+    year = recognised_on.year
+    RegisterSequence.objects.get_or_create(year=year)
+    seq = RegisterSequence.objects.select_for_update().get(year=year)
+    seq.last += 1
+    seq.save(update_fields=["last"])
+    number = seq.last
+    inst = application.institution
+    return Base.objects.create(
+        institution=inst,
+        application=application,
+        batch=application.batch,
+        register_number=Base.format_number(year, number),
+        year=year,
+        sequence=number,
+        recognised_on=recognised_on,
+        next_inspection_due=last_day_of_years(recognised_on, 3),
+        name=inst.name,
+        region=inst.region,
+        institution_type=inst.type,
+        fields=application.training_fields,
+        address=application.office_address or inst.address,
+        contact_person=application.contact_person or inst.contact_person,
+        phone=application.contact_phone or inst.phone,
+        email=application.contact_email or inst.email,
+        website=inst.website,
+    )
 
 
 @transaction.atomic
@@ -45,7 +178,6 @@ def publish_recognitions(*, actor: User, batch) -> Announcement:
         raise RuleViolation("该批次没有待公布的新认定基地。")
     now = timezone.now()
     Base.objects.filter(pk__in=[b.pk for b in bases]).update(published_at=now)
-    public_cache.invalidate()
     lines = "\n".join(f"{b.register_number}　{b.name}（{b.region.name}）" for b in bases)
     announcement = Announcement.objects.create(
         kind=AnnouncementKind.RECOGNITION,
@@ -69,7 +201,7 @@ def save_fee_disclosure(*, actor: User, base_id, scope: str, content: str, fee_i
     """The base keeps its training scope, content, fee items and standards public (Art. 29)."""
     access.require_role(actor, Role.INSTITUTION)
     base = access.get_visible_or_404(actor, Base.objects.select_for_update(), pk=base_id)
-    if base.status not in (BaseStatus.ACTIVE, BaseStatus.RECTIFYING):
+    if base.status not in LIVE_STATUSES:
         raise RuleViolation("基地资格已撤销或取消，不能再更新收费公开信息。")
     disclosure = FeeDisclosure.objects.filter(base=base).first() or FeeDisclosure(base=base)
     disclosure.scope, disclosure.content, disclosure.fee_items = scope.strip(), content.strip(), fee_items.strip()
@@ -84,7 +216,7 @@ def file_change(*, actor: User, base_id, changes: dict, reason: str, evidence) -
     """A base files changed key facts with evidence (Art. 31)."""
     access.require_role(actor, Role.INSTITUTION)
     base = access.get_visible_or_404(actor, Base.objects.select_for_update(), pk=base_id)
-    if base.status not in (BaseStatus.ACTIVE, BaseStatus.RECTIFYING):
+    if base.status not in LIVE_STATUSES:
         raise RuleViolation("基地资格已撤销或取消，不能办理变更备案。")
     if base.change_filings.filter(state=ChangeFilingState.SUBMITTED).exists():
         raise RuleViolation("已有一份变更备案正在办理，请待其办结后再提交。")
@@ -203,7 +335,7 @@ def start_filing(*, actor: User, base_id, year: int) -> AnnualFiling:
     """Open (or reopen) the base's filing for a year; late filing after 31 December stays possible, flagged."""
     access.require_role(actor, Role.INSTITUTION)
     base = access.get_visible_or_404(actor, Base.objects.select_for_update(), pk=base_id)
-    if base.status not in (BaseStatus.ACTIVE, BaseStatus.RECTIFYING):
+    if base.status not in LIVE_STATUSES:
         raise RuleViolation("基地资格已撤销或取消，无需再报送年度计划。")
     if year > timezone.localdate().year or year < base.recognised_on.year:
         raise RuleViolation(f"不能报送{year}年度的年度报告。")
@@ -313,7 +445,7 @@ def filing_transition(
 def bases_due_to_file(year: int, on):
     """Active bases recognised by `on` that have no submitted or accepted filing for `year`."""
     filed = AnnualFiling.objects.filed().filter(year=year).values("base_id")
-    return Base.objects.active().filter(recognised_on__lte=on).exclude(pk__in=filed)
+    return Base.objects.live().filter(recognised_on__lte=on).exclude(pk__in=filed)
 
 
 def reminder_days() -> list[tuple[int, int]]:

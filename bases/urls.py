@@ -23,3 +23,10 @@ urlpatterns = [
     path("filings/<int:pk>/edit/", views.filing_edit, name="filing_edit"),
     path("filings/<int:pk>/<slug:action>/", views.filing_act, name="filing_act"),
 ]
+
+# Recognition happens on the application's pages, under /applications/ (config/urls.py), but creates a
+# base, so its views live here, above the applications layer.
+recognition_urlpatterns = [
+    path("batches/<int:batch_pk>/notice/", views.notice_new, name="notice_new"),
+    path("<int:pk>/approve/", views.approve, name="approve"),
+]

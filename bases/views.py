@@ -1,30 +1,28 @@
 """The signed-in pages about bases: an institution's own, a recommender's, the province's list."""
 
-import csv
-import io
-import json
 from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from accounts.models import Role
+from applications.forms import ApproveForm, NoticeForm
 from applications.models import Batch
-from jxjy_portal import access, timeline, uploads
-from jxjy_portal.access import role_required
-from jxjy_portal.throttle import rate_limit
-from jxjy_portal.users.models import Role
-from jxjy_portal.workflow import RuleViolation
-from reports import columns, exports
+from applications.selectors import application_detail
+from applications.views import rerender_application
+from core import access, exports, timeline, uploads
+from core.access import role_required
+from core.errors import RuleViolation
 
+from . import exports as columns
 from . import plaque as plaque_pdf
 from . import selectors, services
-from .cache import cached_public_page
 from .forms import (
     AnnualFilingForm,
     ChangeFilingForm,
@@ -32,11 +30,9 @@ from .forms import (
     FeeDisclosureForm,
     FilingFilterForm,
     ProgrammeFormSet,
-    RegisterFilterForm,
-    VerifyForm,
     programme_initial,
 )
-from .models import CHANGEABLE_FIELDS, Announcement, BaseStatus, ChangeFiling, FilingState
+from .models import CHANGEABLE_FIELDS, LIVE_STATUSES, BaseStatus, ChangeFiling, FilingState
 from .workflow import EDITABLE_FILING, FILING_WORKFLOW
 
 PAGE_SIZE = 20
@@ -94,7 +90,7 @@ def detail(request, pk):
 def plaque(request, pk):
     """The plaque PDF (Art. 9) for the base's own institution and the province."""
     base = selectors.base_detail(request.user, pk)
-    if not base.published_at or base.status not in (BaseStatus.ACTIVE, BaseStatus.RECTIFYING):
+    if not base.published_at or base.status not in LIVE_STATUSES:
         # A plaque whose code would not verify as a current base must not be printed.
         messages.error(
             request,
@@ -204,94 +200,6 @@ def publish_batch(request, batch_pk):
 # -- the public side (no login) --------------------------------------------------------------------------
 
 
-@cached_public_page
-def register(request):
-    """The published register of bases: search, filters, sorting, pagination."""
-    form = RegisterFilterForm(request.GET or None, years=selectors.register_years())
-    page = Paginator(selectors.register_page(form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "public/register.html", {"form": form, "page_obj": page})
-
-
-@cached_public_page
-def public_detail(request, pk):
-    base = selectors.public_base(pk)
-    return render(
-        request,
-        "public/base_detail.html",
-        {
-            "base": base,
-            "fee": getattr(base, "fee_disclosure", None),
-            "changes": list(selectors.public_change_history(base)),
-            "announcements": list(selectors.announcements_about(base)[:20]),
-            # Art. 21: the published inspection results, which the template lists.
-            "inspections": list(base.inspections.filter(state="published").order_by("-inspected_on", "-id")),
-        },
-    )
-
-
-@rate_limit("verify")
-def verify(request, code=None):
-    """Is this plaque genuine, and what is the base's status now?"""
-    form = VerifyForm(request.GET or None, initial={"code": code})
-    looked_up = code or (form.cleaned_data["code"] if form.is_valid() else None)
-    base = selectors.base_by_code(looked_up) if looked_up else None
-    return render(request, "public/verify.html", {"form": form, "code": looked_up, "base": base})
-
-
-@cached_public_page
-def announcement_list(request):
-    page = Paginator(selectors.announcements(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "public/announcements.html", {"page_obj": page})
-
-
-@cached_public_page
-def announcement_detail(request, pk):
-    announcement = get_object_or_404(Announcement, pk=pk)
-    return render(request, "public/announcement.html", {"announcement": announcement})
-
-
-def open_data(request):
-    return render(request, "public/open_data.html", {"fields": selectors.OPEN_DATA_FIELDS})
-
-
-@rate_limit("open_data")
-def open_data_csv(request):
-    filters = RegisterFilterForm(request.GET or None).filters()
-    keys = [key for key, _, _ in selectors.OPEN_DATA_FIELDS]
-
-    def rows():
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=keys)
-        yield "\ufeff"  # BOM: Excel opens UTF-8 correctly
-        writer.writeheader()
-        for record in selectors.open_data_csv_rows(filters):
-            writer.writerow(record)
-            if buffer.tell() > 32_768:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, "fujian-jxjy-bases.csv")
-    return response
-
-
-@rate_limit("open_data")
-def open_data_json(request):
-    filters = RegisterFilterForm(request.GET or None).filters()
-
-    def chunks():
-        yield '{"fields": ' + json.dumps([k for k, _, _ in selectors.OPEN_DATA_FIELDS]) + ', "bases": ['
-        first = True
-        for record in selectors.open_data_rows(filters):
-            yield ("" if first else ",") + json.dumps(record, ensure_ascii=False)
-            first = False
-        yield "]}"
-
-    return StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8")
-
-
 # -- annual plan and report (Art. 19) ------------------------------------------------------------------------
 
 
@@ -301,7 +209,7 @@ def filings(request):
     today = timezone.localdate()
     own = list(selectors.filings_of_institution(request.user))
     have = {(f.base_id, f.year) for f in own}
-    bases = list(selectors.bases_for(request.user).filter(status__in=[BaseStatus.ACTIVE, BaseStatus.RECTIFYING]))
+    bases = list(selectors.bases_for(request.user).live())
     to_start = [
         (b, y)
         for b in bases
@@ -455,4 +363,59 @@ def filing_overview(request):
         request,
         "bases/filing_overview.html",
         {"rows": rows, "year": year, "years": _filing_years(), "counts": counts, "deadline_passed": deadline_passed},
+    )
+
+
+# -- recognition (Art. 8(4), 9): the public notice and the decision, on the application's pages ---------
+
+
+@role_required(Role.PROVINCE)
+@require_POST
+def approve(request, pk):
+    app = application_detail(request.user, pk)
+    form = ApproveForm(request.POST, prefix="approve")
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            base = services.approve(
+                actor=request.user,
+                application_id=app.pk,
+                comment=d["comment"],
+                recognised_on=d["recognised_on"],
+                expected_state=d["expected_state"],
+            )
+        except RuleViolation as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"已认定，基地编号{base.register_number}。")
+            return redirect("applications:detail", pk=app.pk)
+    return rerender_application(request, app, approve=form)
+
+
+@role_required(Role.PROVINCE)
+def notice_new(request, batch_pk):
+    batch = access.get_visible_or_404(request.user, Batch, pk=batch_pk)
+    candidates = services.candidates(batch)
+    form = NoticeForm(
+        request.POST or None,
+        candidates=candidates,
+        initial={"starts_on": timezone.localdate(), "working_days": services.DEFAULT_WORKING_DAYS},
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            notice = services.publish_notice(
+                actor=request.user,
+                batch=batch,
+                application_ids=[a.pk for a in d["applications"]],
+                starts_on=d["starts_on"],
+                working_days=d["working_days"],
+            )
+        except RuleViolation as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"已发布公示，公示期至{notice.ends_on:%Y年%-m月%-d日}。")
+            return redirect("public:announcement", pk=notice.announcement_id)
+    return render(
+        request, "applications/notice_form.html", {"batch": batch, "form": form, "has_candidates": candidates.exists()}
     )

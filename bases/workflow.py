@@ -1,9 +1,10 @@
-"""The annual filing's life (Art. 19): the same shape as an application's."""
+"""The annual filing's life (Art. 19), and what a base means for an institution's next application."""
 
-from jxjy_portal.users.models import Role
-from jxjy_portal.workflow import T, Workflow
+from accounts.models import Role
+from applications.rules import Problem, eligibility_check
+from core.workflow import T, Workflow
 
-from .models import FilingState
+from .models import Base, FilingState
 
 _ = frozenset
 FILING_TRANSITIONS = [
@@ -15,3 +16,11 @@ FILING_TRANSITIONS = [
 
 FILING_WORKFLOW = Workflow(FilingState, FILING_TRANSITIONS)
 EDITABLE_FILING = frozenset({FilingState.DRAFT, FilingState.RETURNED})
+
+
+@eligibility_check
+def runs_no_live_base(institution) -> Problem | None:
+    """An institution that already runs a live base does not apply again (Art. 8)."""
+    if Base.objects.live().filter(institution=institution).exists():
+        return Problem("该机构已是省级继续教育基地，无需重复申报", "第八条")
+    return None

@@ -6,7 +6,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jxjy_portal.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("AXES_ENABLED", "False")
 
 
@@ -14,7 +14,7 @@ def django_setup():
     import django
 
     django.setup()
-    from jxjy_portal.users.models import Institution
+    from accounts.models import Institution
 
     if not Institution.objects.filter(name__startswith="规模测试").exists():
         sys.exit("No scale data: run `python manage.py seed_scale` against this DATABASE_URL first.")

@@ -16,7 +16,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bases.models import Base  # noqa: E402
-from jxjy_portal.jobs import JOBS  # noqa: E402
+from core.jobs import JOBS  # noqa: E402
 
 
 class Rollback(Exception):
@@ -38,7 +38,7 @@ def run(name, day):
 
 def main():
     year = date.today().year
-    print(f"bases: {Base.objects.count()} (live: {Base.objects.active().count()})")
+    print(f"bases: {Base.objects.count()} (live: {Base.objects.live().count()})")
     print(f"{'job':<28}{'day':<12}{'seconds':>9}{'queries':>9}  result")
     for name, day in [
         ("annual-filing-reminders", date(year, 12, 1)),

@@ -20,8 +20,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from accounts.models import Region, Role, User  # noqa: E402
 from bases.models import Base  # noqa: E402
-from jxjy_portal.users.models import Region, Role, User  # noqa: E402
 
 settings.PUBLIC_PAGE_CACHE = False
 settings.ALLOWED_HOSTS = ["*"]
@@ -77,9 +77,11 @@ def main():
         median, p95, queries = measure(client, url)
         print(f"{name:<24}{median:>10.1f}{p95:>10.1f}{queries:>9}")
     # Constant memory: the peak does not grow with the number of rows exported.
-    for size_note, url in (("one city", f"/public/open-data/bases.csv?status=all&region={fuzhou.pk}"),
-                           ("in the register", "/public/open-data/bases.csv"),
-                           ("all", "/public/open-data/bases.csv?status=all")):
+    for size_note, url in (
+        ("one city", f"/public/open-data/bases.csv?status=all&region={fuzhou.pk}"),
+        ("in the register", "/public/open-data/bases.csv"),
+        ("all", "/public/open-data/bases.csv?status=all"),
+    ):
         rows, peak = csv_memory(anonymous, url)
         print(f"register CSV ({size_note}): {rows} rows, peak Python memory {peak / 1024:.0f} KiB")
 

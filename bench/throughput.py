@@ -88,7 +88,7 @@ def main():
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
-            "jxjy_portal.wsgi",
+            "config.wsgi",
             "-w",
             "2",
             "-b",

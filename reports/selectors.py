@@ -10,15 +10,14 @@ from datetime import date, timedelta
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
+from accounts.models import InstitutionType, Region, Role
 from applications.models import Application, Bar, Batch
 from applications.workflow import State
-from bases.models import MIN_ANNUAL_TRAINEES, AnnualFiling, Base, BaseStatus, FilingState
-from inspections.models import Inspection, InspectionKind, InspectionState, RectificationOrder, RectificationState
-from jxjy_portal import access
-from jxjy_portal.periods import add_years
-from jxjy_portal.users.models import InstitutionType, Region, Role
+from bases.models import LIVE_STATUSES, MIN_ANNUAL_TRAINEES, AnnualFiling, Base, BaseStatus, FilingState
+from core import access
+from core.periods import add_years
+from supervision.models import Inspection, InspectionKind, InspectionState, RectificationOrder, RectificationState
 
-LIVE = [BaseStatus.ACTIVE, BaseStatus.RECTIFYING]
 REACHED_RECOMMENDED = [State.RECOMMENDED, State.UNDER_REVIEW, State.SITE_VISIT, State.APPROVED, State.REJECTED]
 
 
@@ -64,7 +63,7 @@ def dashboard(user, today: date) -> Dashboard:
     for region_id, kind, status, n in counts:
         region_status[(region_id, status)] += n
         status_total[status] += n
-        if status in LIVE:
+        if status in LIVE_STATUSES:
             type_live[kind] += n
     d.by_region = [
         (
@@ -139,7 +138,7 @@ def dashboard(user, today: date) -> Dashboard:
         state__in=[InspectionState.CONFIRMED, InspectionState.PUBLISHED],
         inspected_on__gte=since,  # the anniversary is the period's last day (periods.py)
     )
-    live = bases.filter(status__in=LIVE)
+    live = bases.filter(status__in=LIVE_STATUSES)
     coverage = live.aggregate(total=Count("id"), covered=Count("id", filter=Q(Exists(inspected))))
     coverage["share"] = round(100 * coverage["covered"] / coverage["total"], 1) if coverage["total"] else 0
     d.coverage = coverage
@@ -187,7 +186,7 @@ class YearSummary:
 
 def year_summary(year: int) -> YearSummary:
     """The province's own year-end figures for its filing with the ministry."""
-    from inspections.models import Revocation
+    from supervision.models import Revocation
 
     start, end = date(year, 1, 1), date(year, 12, 31)
     s = YearSummary(year=year)

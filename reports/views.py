@@ -5,12 +5,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from accounts.models import Role
 from bases.models import MIN_ANNUAL_TRAINEES
-from jxjy_portal.access import role_required
-from jxjy_portal.users.models import Role
+from core.access import role_required
+from core.exports import Column, respond
 
 from . import charts, selectors
-from .exports import Column, respond
 
 CHARTS = {
     "region": lambda d: charts.bases_by_region(d.by_region),

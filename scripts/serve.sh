@@ -5,9 +5,9 @@ set -eu
 host="$1"; port="$2"
 pids=""
 if [ -n "${REDIS_URL:-}" ]; then
-    celery -A jxjy_portal worker --loglevel=info --concurrency=2 &
+    celery -A config worker --loglevel=info --concurrency=2 &
     pids="$pids $!"
-    celery -A jxjy_portal beat --loglevel=info --schedule="${CELERY_BEAT_SCHEDULE_FILE:-.celerybeat-schedule}" &
+    celery -A config beat --loglevel=info --schedule="${CELERY_BEAT_SCHEDULE_FILE:-.celerybeat-schedule}" &
     pids="$pids $!"
     trap 'kill $pids 2>/dev/null || true' EXIT INT TERM
 fi

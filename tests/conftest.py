@@ -7,8 +7,8 @@ import uuid
 
 import pytest
 
-from jxjy_portal.celery import app as celery_app
-from jxjy_portal.users.models import Role
+from accounts.models import Role
+from config.celery import app as celery_app
 
 from . import factories
 

@@ -6,6 +6,16 @@ import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from accounts.credit_code import check_character
+from accounts.models import (
+    Department,
+    InspectorUnit,
+    Institution,
+    InstitutionType,
+    Region,
+    Role,
+    User,
+)
 from applications.models import (
     Application,
     ApplicationDocument,
@@ -18,16 +28,6 @@ from applications.models import (
     PersonKind,
 )
 from bases.models import Base
-from jxjy_portal.users.credit_code import check_character
-from jxjy_portal.users.models import (
-    Department,
-    InspectorUnit,
-    Institution,
-    InstitutionType,
-    Region,
-    Role,
-    User,
-)
 
 TINY_PDF = b"%PDF-1.4\n%test\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
@@ -49,7 +49,7 @@ def restore_reference_data() -> None:
         from django.contrib.contenttypes.models import ContentType
 
         ContentType.objects.clear_cache()
-        importlib.import_module("jxjy_portal.users.migrations.0002_regions").load(apps, None)
+        importlib.import_module("accounts.migrations.0002_regions").load(apps, None)
 
 
 def region(code="350100"):

@@ -16,9 +16,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from bases import tasks
-from jxjy_portal.celery import app as celery_app
-from jxjy_portal.models import Notification
+from config.celery import app as celery_app
+from core.models import Notification
+from core.tasks import run_job
 from tests import factories
 from tests.conftest import need
 
@@ -42,13 +42,13 @@ def start_worker(queue: str, log: Path) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": test_database_url(),
-        "DJANGO_SETTINGS_MODULE": "jxjy_portal.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "REDIS_URL": settings.REDIS_URL,
         "CONN_MAX_AGE": "0",
         "PYTHONUNBUFFERED": "1",
     }
     command = [
-        sys.executable, "-m", "celery", "-A", "jxjy_portal", "worker",
+        sys.executable, "-m", "celery", "-A", "config", "worker",
         "--pool=solo", "--concurrency=1", "-l", "info", "-Q", queue,
         "-n", f"{queue}@%h",  # its own node name: no clash with other workers on the broker
         "--without-gossip", "--without-mingle", "--without-heartbeat",
@@ -105,7 +105,7 @@ def test_a_real_worker_runs_the_reminder_task_and_writes_the_bases_inbox_message
     worker = start_worker(queue, log)
     result = None
     try:
-        result = tasks.send_filing_reminders.apply_async(kwargs={"on": "2026-12-01"}, queue=queue)
+        result = run_job.apply_async(args=["annual-filing-reminders"], kwargs={"on": "2026-12-01"}, queue=queue)
         deadline = time.monotonic() + WAIT_SECONDS
         note = None
         while time.monotonic() < deadline:
@@ -121,7 +121,7 @@ def test_a_real_worker_runs_the_reminder_task_and_writes_the_bases_inbox_message
         assert Notification.objects.count() == 1
         # It was the worker that ran it (not an eager call in this process): its log says so, once the
         # task has returned, just after the row was committed.
-        done = f"Task bases.tasks.send_filing_reminders[{result.id}] succeeded"
+        done = f"Task core.tasks.run_job[{result.id}] succeeded"
         while done not in output and time.monotonic() < deadline + 5:
             time.sleep(0.1)
             output = log.read_text(errors="replace")

@@ -7,8 +7,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from jxjy_portal.models import Notification
-from jxjy_portal.notify import notify, send_pending
+from core.models import Notification
+from core.notifications import notify, send_pending
 from tests import factories
 
 

@@ -4,11 +4,11 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from accounts.models import Role, User
 from applications.models import Application
 from applications.workflow import State
 from bases.models import AnnualFiling, Base, BaseStatus, FilingState
-from inspections.models import CancellationRequest, Inspection, RectificationOrder, Revocation, SpotCheckDraw
-from jxjy_portal.users.models import Role, User
+from supervision.models import CancellationRequest, Inspection, RectificationOrder, Revocation, SpotCheckDraw
 
 pytestmark = pytest.mark.django_db
 

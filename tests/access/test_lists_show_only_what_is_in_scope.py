@@ -58,9 +58,9 @@ def test_base_lists_show_only_the_bases_in_scope(client, world, role, url_name, 
 
 
 def test_an_inspector_lists_only_the_inspections_assigned_to_its_unit(client, world):
-    html = _page(client, world, "inspector", "inspections:list")
-    assert _link("inspections:detail", world.assigned_inspection) in html
-    assert _link("inspections:detail", world.other_inspection) not in html
+    html = _page(client, world, "inspector", "supervision:list")
+    assert _link("supervision:detail", world.assigned_inspection) in html
+    assert _link("supervision:detail", world.other_inspection) not in html
 
 
 @pytest.mark.parametrize("role, sees", [("institution_own", True), ("institution_other", False)])

@@ -20,9 +20,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from accounts.models import Role
 from applications.models import Condition
-from inspections.models import CancellationRequest, Item
-from jxjy_portal.users.models import Role
+from supervision.models import CancellationRequest, Item
 from tests import factories
 from tests.access.world import ROLES
 
@@ -161,10 +161,10 @@ ROWS = [
     Row("applications:act", lambda w: {"pk": w.app.pk, "action": "recommend"}, expect(405)),
     Row("applications:schedule_visit", lambda w: {"pk": w.review_app.pk}, only(405, "province")),
     Row("applications:record_visit", lambda w: {"pk": w.visit_app.pk}, only(405, "province")),
-    Row("applications:approve", lambda w: {"pk": w.visit_app.pk}, only(405, "province")),
+    Row("recognition:approve", lambda w: {"pk": w.visit_app.pk}, only(405, "province")),
     Row("applications:reject", lambda w: {"pk": w.review_app.pk}, only(405, "province")),
     # The notice before recognition (公示): the province publishes it, anyone may object while it is open.
-    Row("applications:notice_new", lambda w: {"batch_pk": w.batch.pk}, only(200, "province")),
+    Row("recognition:notice_new", lambda w: {"batch_pk": w.batch.pk}, only(200, "province")),
     Row("applications:objection", lambda w: {"notice_pk": w.notice.pk}, expect(200, anonymous=200), "open"),
     Row(
         "applications:objection",
@@ -209,59 +209,59 @@ ROWS = [
     Row("bases:filing_act", lambda w: {"pk": w.filing.pk, "action": "accept"}, only(405, "province")),
     # Supervision (Art. 20-23): the province runs it; an inspector sees only what is assigned to its unit;
     # an institution sees its inspections once confirmed, its rectifications and cancellation requests.
-    Row("inspections:list", none, only(200, "province", "inspector")),
-    Row("inspections:schedule", none, only(200, "province")),
+    Row("supervision:list", none, only(200, "province", "inspector")),
+    Row("supervision:schedule", none, only(200, "province")),
     Row(
-        "inspections:detail",
+        "supervision:detail",
         lambda w: {"pk": w.inspection.pk},
         only(200, "province", "inspector", "institution_own"),
         "confirmed",
     ),
     Row(
-        "inspections:detail",
+        "supervision:detail",
         lambda w: {"pk": w.assigned_inspection.pk},
         only(200, "province", "inspector"),
         "scheduled",
     ),
     Row(
-        "inspections:detail",
+        "supervision:detail",
         lambda w: {"pk": w.other_inspection.pk},
         only(200, "province"),
         "assigned to another unit",
     ),
     Row(
-        "inspections:document",
+        "supervision:document",
         lambda w: {"pk": w.inspection_document.pk},
         only(200, "province", "inspector", "institution_own"),
     ),
-    Row("inspections:record", lambda w: {"pk": w.assigned_inspection.pk}, only(405, "province", "inspector")),
-    Row("inspections:act", lambda w: {"pk": w.inspection.pk, "action": "publish"}, only(405, "province")),
-    Row("inspections:draws", none, only(200, "province")),
-    Row("inspections:draw_new", none, only(200, "province")),
-    Row("inspections:draw", lambda w: {"pk": w.draw.pk}, only(200, "province")),
-    Row("inspections:draw_publish", lambda w: {"pk": w.draw.pk}, only(405, "province")),
-    Row("inspections:rectifications", none, only(200, "province", *INSTITUTIONS, *RECOMMENDERS)),
-    Row("inspections:rectification_new", lambda w: {"base_pk": w.base.pk}, only(200, "province")),
+    Row("supervision:record", lambda w: {"pk": w.assigned_inspection.pk}, only(405, "province", "inspector")),
+    Row("supervision:act", lambda w: {"pk": w.inspection.pk, "action": "publish"}, only(405, "province")),
+    Row("supervision:draws", none, only(200, "province")),
+    Row("supervision:draw_new", none, only(200, "province")),
+    Row("supervision:draw", lambda w: {"pk": w.draw.pk}, only(200, "province")),
+    Row("supervision:draw_publish", lambda w: {"pk": w.draw.pk}, only(405, "province")),
+    Row("supervision:rectifications", none, only(200, "province", *INSTITUTIONS, *RECOMMENDERS)),
+    Row("supervision:rectification_new", lambda w: {"base_pk": w.base.pk}, only(200, "province")),
     Row(
-        "inspections:rectification",
+        "supervision:rectification",
         lambda w: {"pk": w.rectification.pk},
         only(200, "province", "institution_own", "recommender_own"),
     ),
-    Row("inspections:rectification_report", lambda w: {"pk": w.rectification.pk}, only(405, *INSTITUTIONS)),
+    Row("supervision:rectification_report", lambda w: {"pk": w.rectification.pk}, only(405, *INSTITUTIONS)),
     Row(
-        "inspections:rectification_verify",
+        "supervision:rectification_verify",
         lambda w: {"pk": w.reported_rectification.pk, "action": "pass"},
         only(405, "province"),
     ),
-    Row("inspections:revoke", lambda w: {"base_pk": w.base.pk}, only(200, "province")),
-    Row("inspections:cancellations", none, only(200, "province", *INSTITUTIONS, *RECOMMENDERS)),
+    Row("supervision:revoke", lambda w: {"base_pk": w.base.pk}, only(200, "province")),
+    Row("supervision:cancellations", none, only(200, "province", *INSTITUTIONS, *RECOMMENDERS)),
     Row(
-        "inspections:cancellation_new",
+        "supervision:cancellation_new",
         lambda w: {"base_pk": w.base.pk},
         only(200, "institution_own", "recommender_own"),
     ),
     Row(
-        "inspections:cancellation",
+        "supervision:cancellation",
         lambda w: {"pk": w.cancellation.pk},
         only(200, "province", "institution_own", "recommender_own"),
     ),
@@ -522,7 +522,7 @@ POST_ROWS = [
         "withdraw",
     ),
     PostRow(
-        "applications:notice_new",
+        "recognition:notice_new",
         lambda w: {"batch_pk": w.batch.pk},
         lambda w: {
             "applications": [w.visit_app.pk],
@@ -565,7 +565,7 @@ POST_ROWS = [
         post_only("province"),
     ),
     PostRow(
-        "applications:approve",
+        "recognition:approve",
         lambda w: {"pk": w.visit_app.pk},
         lambda w: {
             "approve-recognised_on": timezone.localdate().isoformat(),
@@ -583,7 +583,7 @@ POST_ROWS = [
     ),
     # Supervision.
     PostRow(
-        "inspections:record",
+        "supervision:record",
         lambda w: {"pk": w.assigned_inspection.pk},
         _record_findings,
         ("inspector", "province"),
@@ -591,23 +591,23 @@ POST_ROWS = [
         "findings",
     ),
     PostRow(
-        "inspections:act",
+        "supervision:act",
         lambda w: {"pk": w.inspection.pk, "action": "publish"},
         lambda w: {"comment": "", "expected_state": "confirmed"},
         "province",
         post_only("province"),
         "publish",
     ),
-    PostRow("inspections:draw_publish", lambda w: {"pk": w.draw.pk}, lambda w: {}, "province", post_only("province")),
+    PostRow("supervision:draw_publish", lambda w: {"pk": w.draw.pk}, lambda w: {}, "province", post_only("province")),
     PostRow(
-        "inspections:rectification_report",
+        "supervision:rectification_report",
         lambda w: {"pk": w.rectification.pk},
         lambda w: {"report": "已补齐培训档案", "expected_state": "open"},
         "institution_own",
         post_only("institution_own"),
     ),
     PostRow(
-        "inspections:rectification_verify",
+        "supervision:rectification_verify",
         lambda w: {"pk": w.reported_rectification.pk, "action": "pass"},
         lambda w: {"comment": "核验通过", "expected_state": "reported"},
         "province",
@@ -616,7 +616,7 @@ POST_ROWS = [
     ),
     # A base's institution or its recommending unit may ask the province to cancel it (Art. 23).
     PostRow(
-        "inspections:cancellation_new",
+        "supervision:cancellation_new",
         lambda w: {"base_pk": w.base.pk},
         lambda w: {"reason": "机构已停止培训业务"},
         ("institution_own", "recommender_own"),
@@ -625,7 +625,7 @@ POST_ROWS = [
     ),
     # Only the province decides it; the requesting institution may look but not decide.
     PostRow(
-        "inspections:cancellation",
+        "supervision:cancellation",
         lambda w: {"pk": w.cancellation.pk},
         lambda w: {"decision": "不同意，基地运行正常"},
         "province",

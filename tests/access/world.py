@@ -10,9 +10,9 @@ from types import SimpleNamespace
 from django.urls import reverse
 from django.utils import timezone
 
-from inspections import services as supervision
-from inspections.models import CancellationRequest, Ground, Inspection, Item, RectificationOrder, SupervisionDocument
-from jxjy_portal.users.models import Role
+from accounts.models import Role
+from supervision import services as supervision
+from supervision.models import CancellationRequest, Ground, Inspection, Item, RectificationOrder, SupervisionDocument
 from tests import factories
 
 ROLES = (

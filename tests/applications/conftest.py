@@ -21,7 +21,8 @@ from applications import services
 from applications.forms import ApplicationForm, person_initial
 from applications.models import Application
 from applications.workflow import State
-from jxjy_portal.models import Notification, TimelineEvent
+from bases import services as recognition
+from core.models import Notification, TimelineEvent
 from tests import factories
 
 # -- small real files of each accepted kind ---------------------------------------------------------
@@ -85,11 +86,11 @@ def restore_reference_data() -> None:
     serialized test data, so every later transactional test starts from empty tables. The content types
     cached before the flush point at deleted rows, so forget them too.
     """
-    from jxjy_portal.users.models import Region
+    from accounts.models import Region
 
     if not Region.objects.exists():
         ContentType.objects.clear_cache()
-        importlib.import_module("jxjy_portal.users.migrations.0002_regions").load(apps, None)
+        importlib.import_module("accounts.migrations.0002_regions").load(apps, None)
 
 
 # -- users and clients ------------------------------------------------------------------------------
@@ -163,7 +164,7 @@ def drive(institution_user, recommender_user, province_user):
             "visit_recorded": lambda: services.record_visit(
                 actor=prov, application_id=app.pk, findings="场地、师资与申报一致"
             ),
-            State.APPROVED: lambda: services.approve(
+            State.APPROVED: lambda: recognition.approve(
                 actor=prov, application_id=app.pk, recognised_on=recognised_on or date(2025, 7, 1)
             ),
         }

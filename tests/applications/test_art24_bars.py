@@ -13,7 +13,7 @@ from applications import services
 from applications.models import Application, Bar, BarKind
 from applications.workflow import State
 from bases.models import BaseStatus
-from jxjy_portal.workflow import RuleViolation
+from core.errors import RuleViolation
 from tests import factories
 
 from .conftest import complete_draft, events, last_event

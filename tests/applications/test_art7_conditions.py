@@ -4,12 +4,12 @@ submission never loses what the institution typed."""
 import pytest
 from django.urls import reverse
 
+from accounts.credit_code import check_character
 from applications import rules, services
 from applications.models import RULE_CONDITIONS, Condition, Degree, PersonKind
 from applications.workflow import State
-from jxjy_portal.models import Notification
-from jxjy_portal.users.credit_code import check_character
-from jxjy_portal.workflow import RuleViolation
+from core.errors import RuleViolation
+from core.models import Notification
 from tests import factories
 
 from .conftest import complete_draft, edit_data, events

@@ -14,9 +14,10 @@ from django.utils import timezone
 from applications import services
 from applications.models import Application, SiteVisit
 from applications.workflow import State
+from bases import services as recognition
 from bases.models import Base
-from jxjy_portal.models import Notification
-from jxjy_portal.workflow import Conflict, RuleViolation
+from core.errors import Conflict, RuleViolation
+from core.models import Notification
 from tests import factories
 
 from .conftest import complete_draft, edit_data, events, last_event, upload
@@ -136,7 +137,7 @@ def test_service_path_draft_to_base_records_each_step_and_notifies_the_next_part
 
     # approving before the findings are recorded is refused
     with pytest.raises(RuleViolation, match="请先记录实地考察情况"):
-        services.approve(actor=province_user, application_id=app.pk)
+        recognition.approve(actor=province_user, application_id=app.pk)
     assert not Base.objects.exists()
 
     # the findings
@@ -155,7 +156,7 @@ def test_service_path_draft_to_base_records_each_step_and_notifies_the_next_part
 
     # site_visit -> approved: a base with the year's first register number (Art. 9)
     with step() as s:
-        base = services.approve(
+        base = recognition.approve(
             actor=province_user, application_id=app.pk, comment="符合条件", recognised_on=date(2025, 7, 1)
         )
     app.refresh_from_db()
@@ -296,7 +297,7 @@ def test_page_path_each_role_acts_through_its_own_pages(
 
     with step() as s:
         response = prov.post(
-            reverse("applications:approve", args=[app.pk]),
+            reverse("recognition:approve", args=[app.pk]),
             {
                 "approve-expected_state": "site_visit",
                 "approve-recognised_on": f"{year}-07-01",

@@ -10,9 +10,10 @@ from django.db import connection
 from applications import services
 from applications.models import Application
 from applications.workflow import State
+from bases import services as recognition
 from bases.models import Base, RegisterSequence
-from jxjy_portal.models import Notification
-from jxjy_portal.workflow import Conflict, RuleViolation
+from core.errors import Conflict, RuleViolation
+from core.models import Notification
 from tests import factories
 
 from .conftest import complete_draft, events, restore_reference_data
@@ -127,8 +128,8 @@ def test_two_approvals_at_once_get_distinct_sequential_register_numbers(
     colleague = factories.UserFactory()  # a second province user
 
     results = race(
-        lambda: services.approve(actor=province_user, application_id=a.pk, recognised_on=date(2031, 5, 1)),
-        lambda: services.approve(actor=colleague, application_id=b.pk, recognised_on=date(2031, 5, 1)),
+        lambda: recognition.approve(actor=province_user, application_id=a.pk, recognised_on=date(2031, 5, 1)),
+        lambda: recognition.approve(actor=colleague, application_id=b.pk, recognised_on=date(2031, 5, 1)),
     )
     assert [kind for kind, _ in results] == ["ok", "ok"], results
     start = 5 if sequence_exists else 1
@@ -142,8 +143,8 @@ def test_the_same_approval_twice_at_once_creates_one_base(postgres, province_use
     app = _ready_to_approve(batch, drive)
     colleague = factories.UserFactory()
     results = race(
-        lambda: services.approve(actor=province_user, application_id=app.pk, expected_state=State.SITE_VISIT),
-        lambda: services.approve(actor=colleague, application_id=app.pk, expected_state=State.SITE_VISIT),
+        lambda: recognition.approve(actor=province_user, application_id=app.pk, expected_state=State.SITE_VISIT),
+        lambda: recognition.approve(actor=colleague, application_id=app.pk, expected_state=State.SITE_VISIT),
     )
     assert sorted(kind for kind, _ in results) == ["error", "ok"], results
     assert isinstance(next(v for k, v in results if k == "error"), Conflict)

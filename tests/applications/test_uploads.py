@@ -11,7 +11,7 @@ from django.urls import reverse
 from applications import services
 from applications.models import ApplicationDocument, Condition
 from applications.workflow import State
-from jxjy_portal.workflow import RuleViolation
+from core.errors import RuleViolation
 from tests import factories
 
 from .conftest import (

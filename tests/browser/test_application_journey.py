@@ -24,7 +24,7 @@ PDF = factories.TINY_PDF
 def regions(page):
     """The ten city-level units, put back if an earlier transactional test flushed them (see
     restore_reference_data: serialized_rollback cannot, once Playwright runs in this thread)."""
-    from jxjy_portal.users.models import Region
+    from accounts.models import Region
 
     restore_reference_data()
     return Region.objects.all()

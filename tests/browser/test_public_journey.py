@@ -31,10 +31,10 @@ def regions(page):
     serialized_rollback cannot restore them here: while Playwright's sync API runs its event loop in this
     thread, Django hands out a fresh connection object that lacks the serialized test data.
     """
-    from jxjy_portal.users.models import Region
+    from accounts.models import Region
 
     if not Region.objects.exists():
-        importlib.import_module("jxjy_portal.users.migrations.0002_regions").load(apps, None)
+        importlib.import_module("accounts.migrations.0002_regions").load(apps, None)
     return Region.objects.all()
 
 

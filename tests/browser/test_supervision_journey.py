@@ -13,7 +13,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from bases.models import BaseStatus
-from inspections.models import Inspection, InspectionState, Item, RectificationOrder, RectificationState, Result
+from supervision.models import Inspection, InspectionState, Item, RectificationOrder, RectificationState, Result
 from tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -30,10 +30,10 @@ def _no_rate_limits(settings):
 @pytest.fixture
 def regions(page):
     """The ten cities of the data migration, loaded again if an earlier transactional test flushed them."""
-    from jxjy_portal.users.models import Region
+    from accounts.models import Region
 
     if not Region.objects.exists():
-        importlib.import_module("jxjy_portal.users.migrations.0002_regions").load(apps, None)
+        importlib.import_module("accounts.migrations.0002_regions").load(apps, None)
     return Region.objects.all()
 
 

@@ -31,11 +31,11 @@ def _a_cache_of_its_own(settings):
 
 def restore_reference_data() -> None:
     """Put back the ten city-level units (a data migration) if a transactional test's flush removed them."""
-    from jxjy_portal.users.models import Region
+    from accounts.models import Region
 
     if not Region.objects.exists():
         ContentType.objects.clear_cache()
-        importlib.import_module("jxjy_portal.users.migrations.0002_regions").load(apps, None)
+        importlib.import_module("accounts.migrations.0002_regions").load(apps, None)
 
 
 def owing_base(**fields):

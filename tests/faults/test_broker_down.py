@@ -1,6 +1,6 @@
 """Redis (the Celery broker) down while a user submits: the submission succeeds and its inbox messages are
 written; no e-mail goes out while the broker is unreachable; once it is back, the minutely outbox sweep
-(jxjy_portal.notify.send_pending, what the beat runs) sends each e-mail exactly once."""
+(core.notifications.send_pending, what the beat runs) sends each e-mail exactly once."""
 
 import time
 from collections import Counter
@@ -11,9 +11,9 @@ from django.test import Client
 from django.urls import reverse
 
 from applications.models import Application
-from jxjy_portal import notify
-from jxjy_portal.celery import app as celery_app
-from jxjy_portal.models import Notification
+from config.celery import app as celery_app
+from core import notifications as notify
+from core.models import Notification
 from tests import factories
 
 from .conftest import submit_post
@@ -63,7 +63,7 @@ def ready_draft(db):
 
 
 def test_the_broker_really_is_unreachable_and_queueing_fails_fast(broker_down):
-    from jxjy_portal.tasks import send_pending_emails
+    from core.tasks import send_pending_emails
 
     started = time.monotonic()
     with pytest.raises(Exception) as refused:

@@ -15,11 +15,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Role
 from applications.models import Application
 from bases.models import Base, RegisterSequence
-from inspections.models import RectificationOrder
-from jxjy_portal.models import Notification, TimelineEvent
-from jxjy_portal.users.models import Role
+from core.models import Notification, TimelineEvent
+from supervision.models import RectificationOrder
 from tests import factories
 
 from .conftest import race, restore_reference_data
@@ -69,7 +69,7 @@ def test_approve_and_reject_of_one_application_at_once_leave_one_decision(two_st
     approve = {"approve-recognised_on": "2031-05-01", "approve-expected_state": "site_visit"}
     reject = {"reject-comment": "条件不符", "reject-expected_state": "site_visit"}
     results = race(
-        post(two_staff[0], reverse("applications:approve", args=[app.pk]), approve),
+        post(two_staff[0], reverse("recognition:approve", args=[app.pk]), approve),
         post(two_staff[1], reverse("applications:reject", args=[app.pk]), reject),
     )
     statuses = outcome(results)
@@ -89,7 +89,7 @@ def test_approve_and_reject_of_one_application_at_once_leave_one_decision(two_st
 def test_two_staff_approving_one_application_at_once_create_one_base_with_one_number(two_staff):
     app = site_visit_application()
     data = {"approve-recognised_on": "2031-05-01", "approve-expected_state": "site_visit"}
-    url = reverse("applications:approve", args=[app.pk])
+    url = reverse("recognition:approve", args=[app.pk])
     statuses = outcome(race(post(two_staff[0], url, data), post(two_staff[1], url, data)))
     assert sorted(statuses) == [302, 400], statuses
     assert Base.objects.filter(application=app).count() == 1
@@ -107,7 +107,7 @@ def test_three_approvals_of_different_applications_at_once_get_consecutive_disti
         clients.append(client)
     data = {"approve-recognised_on": "2031-05-01", "approve-expected_state": "site_visit"}
     statuses = outcome(
-        race(*[post(c, reverse("applications:approve", args=[a.pk]), data) for c, a in zip(clients, apps, strict=True)])
+        race(*[post(c, reverse("recognition:approve", args=[a.pk]), data) for c, a in zip(clients, apps, strict=True)])
     )
     assert statuses == [302, 302, 302], statuses
     bases = Base.objects.filter(application__in=apps)
@@ -142,7 +142,7 @@ def test_two_staff_verifying_one_rectification_at_once_leave_one_verdict(two_sta
 
     def verify(client, action):
         data = {"comment": f"核验意见：{action}", "expected_state": "reported"}
-        return post(client, reverse("inspections:rectification_verify", args=[order.pk, action]), data)
+        return post(client, reverse("supervision:rectification_verify", args=[order.pk, action]), data)
 
     results = race(verify(two_staff[0], first), verify(two_staff[1], second))
     statuses = outcome(results)

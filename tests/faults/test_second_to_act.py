@@ -9,9 +9,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Role
 from bases.models import ChangeFiling
-from inspections.models import CancellationRequest, RectificationOrder
-from jxjy_portal.users.models import Role
+from supervision.models import CancellationRequest, RectificationOrder
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +68,7 @@ def case_approve_after_reject():
         {"reject-comment": "条件不符", "reject-expected_state": "site_visit"},
     )
     second = (
-        reverse("applications:approve", args=[app.pk]),
+        reverse("recognition:approve", args=[app.pk]),
         {"approve-recognised_on": "2031-05-01", "approve-expected_state": "site_visit"},
     )
     return Role.PROVINCE, {}, first, second, lambda: not hasattr(app.__class__.objects.get(pk=app.pk), "base")
@@ -77,7 +77,7 @@ def case_approve_after_reject():
 def case_reject_after_approve():
     app = site_visit_application()
     first = (
-        reverse("applications:approve", args=[app.pk]),
+        reverse("recognition:approve", args=[app.pk]),
         {"approve-recognised_on": "2031-05-01", "approve-expected_state": "site_visit"},
     )
     second = (
@@ -90,11 +90,11 @@ def case_reject_after_approve():
 def case_verify_after_verify():
     order = reported_order()
     first = (
-        reverse("inspections:rectification_verify", args=[order.pk, "fail"]),
+        reverse("supervision:rectification_verify", args=[order.pk, "fail"]),
         {"comment": "未整改到位", "expected_state": "reported"},
     )
     second = (
-        reverse("inspections:rectification_verify", args=[order.pk, "pass"]),
+        reverse("supervision:rectification_verify", args=[order.pk, "pass"]),
         {"comment": "通过", "expected_state": "reported"},
     )
     return Role.PROVINCE, {}, first, second, lambda: RectificationOrder.objects.get(pk=order.pk).state == "failed"
@@ -113,8 +113,8 @@ def case_cancellation_decided_twice():
     request = CancellationRequest.objects.create(
         base=base, requested_by=requester, requester_role="institution", reason="停办"
     )
-    first = (reverse("inspections:cancellation", args=[request.pk]), {"decision": "不同意"})
-    second = (reverse("inspections:cancellation", args=[request.pk]), {"decision": "仍不同意，另有理由"})
+    first = (reverse("supervision:cancellation", args=[request.pk]), {"decision": "不同意"})
+    second = (reverse("supervision:cancellation", args=[request.pk]), {"decision": "仍不同意，另有理由"})
     return Role.PROVINCE, {}, first, second, lambda: CancellationRequest.objects.get(pk=request.pk).decision == "不同意"
 
 

@@ -13,14 +13,14 @@ from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMessage
 
-from bases import tasks as base_tasks
+from accounts.models import Role
 from bases.models import AnnualFiling
-from inspections import tasks as inspection_tasks
-from inspections.models import RectificationOrder
-from jxjy_portal import tasks as portal_tasks
-from jxjy_portal.celery import app as celery_app
-from jxjy_portal.models import Notification
-from jxjy_portal.users.models import Role
+from config.celery import app as celery_app
+from core import jobs
+from core import tasks as portal_tasks
+from core.models import Notification
+from core.tasks import run_job
+from supervision.models import RectificationOrder
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def test_every_scheduled_task_is_acknowledged_late_and_redelivered_when_the_work
     assert settings.CELERY_TASK_REJECT_ON_WORKER_LOST is True
     assert celery_app.conf.task_acks_late is True and celery_app.conf.task_reject_on_worker_lost is True
     assert celery_app.conf.worker_prefetch_multiplier == 1
-    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+    for entry in jobs.beat_schedule().values():
         task = celery_app.tasks[entry["task"]]
         assert task.acks_late is True, entry["task"]
         assert task.reject_on_worker_lost in (True, None), entry["task"]  # None: the app's setting (True)
@@ -66,13 +66,13 @@ def test_a_reminder_job_that_dies_half_way_leaves_nothing_and_its_redelivery_rem
         mock.patch.object(Notification.objects, "bulk_create", side_effect=dies_half_way),
         pytest.raises(WorkerLost),
     ):
-        base_tasks.send_filing_reminders.apply(kwargs={"on": REMINDER_DAY})
+        run_job.apply(args=["annual-filing-reminders"], kwargs={"on": REMINDER_DAY})
     assert reminders().count() == 0, "the crashed run left half its rows behind"
     assert queued == [] and mail.outbox == [], "the crashed run queued e-mails"
 
     # The broker redelivers the message (acks_late + reject_on_worker_lost): the job runs again.
     with django_capture_on_commit_callbacks(execute=True):
-        result = base_tasks.send_filing_reminders.apply(kwargs={"on": REMINDER_DAY})
+        result = run_job.apply(args=["annual-filing-reminders"], kwargs={"on": REMINDER_DAY})
     assert result.successful() and result.result == sum(len(b.staff) for b in owing_bases)
     assert Counter(reminders().values_list("recipient_id", "dedupe_key")) == expected_reminders(owing_bases)
     assert Counter(m.to[0] for m in mail.outbox) == Counter(u.email for b in owing_bases for u in b.staff)
@@ -80,11 +80,11 @@ def test_a_reminder_job_that_dies_half_way_leaves_nothing_and_its_redelivery_rem
 
 def test_a_reminder_job_redelivered_after_it_succeeded_adds_nothing(owing_bases, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        base_tasks.send_filing_reminders.apply(kwargs={"on": REMINDER_DAY})
+        run_job.apply(args=["annual-filing-reminders"], kwargs={"on": REMINDER_DAY})
     mail.outbox.clear()
     # The ack was lost (the worker died after the commit): the same message runs again, twice.
     with django_capture_on_commit_callbacks(execute=True):
-        again = [base_tasks.send_filing_reminders.apply(kwargs={"on": REMINDER_DAY}).result for _ in range(2)]
+        again = [run_job.apply(args=["annual-filing-reminders"], kwargs={"on": REMINDER_DAY}).result for _ in range(2)]
     assert again == [0, 0]
     assert Counter(reminders().values_list("recipient_id", "dedupe_key")) == expected_reminders(owing_bases)
     assert mail.outbox == []
@@ -93,7 +93,7 @@ def test_a_reminder_job_redelivered_after_it_succeeded_adds_nothing(owing_bases,
 def test_two_workers_that_both_pass_the_dedupe_look_up_still_write_each_reminder_once(owing_bases):
     """Two deliveries running side by side both find "not sent yet"; the unique (recipient, dedupe_key)
     constraint and bulk_create(ignore_conflicts=True) make the second one's rows vanish."""
-    base_tasks.send_filing_reminders.apply(kwargs={"on": REMINDER_DAY})
+    run_job.apply(args=["annual-filing-reminders"], kwargs={"on": REMINDER_DAY})
     before = list(reminders().values_list("recipient_id", "dedupe_key"))
     late_twin = [Notification(recipient_id=recipient, title="重复", dedupe_key=key) for recipient, key in before]
     Notification.objects.bulk_create(late_twin, ignore_conflicts=True)
@@ -101,15 +101,14 @@ def test_two_workers_that_both_pass_the_dedupe_look_up_still_write_each_reminder
 
 
 @pytest.mark.parametrize(
-    "task, day",
+    "job, day",
     [
-        (base_tasks.mark_overdue_filings, "2027-01-01"),
-        (inspection_tasks.flag_inspection_clock, "2028-06-01"),
-        (inspection_tasks.flag_missed_deadlines, "2026-12-01"),
+        ("annual-filing-overdue", "2027-01-01"),
+        ("inspection-clock", "2028-06-01"),
+        ("rectification-deadlines", "2026-12-01"),
     ],
-    ids=lambda v: getattr(v, "name", v),
 )
-def test_every_other_daily_job_run_twice_on_one_day_adds_nothing_the_second_time(owing_bases, task, day):
+def test_every_other_daily_job_run_twice_on_one_day_adds_nothing_the_second_time(owing_bases, job, day):
     province = factories.UserFactory(role=Role.PROVINCE)  # the one these jobs tell
     RectificationOrder.objects.create(
         base=owing_bases[0], ground="noncompliance", findings="档案不全", deadline="2026-11-01", ordered_by=province
@@ -122,16 +121,16 @@ def test_every_other_daily_job_run_twice_on_one_day_adds_nothing_the_second_time
             sorted(RectificationOrder.objects.values_list("pk", "deadline_missed_at")),
         )
 
-    task.apply(kwargs={"on": day})
+    run_job.apply(args=[job], kwargs={"on": day})
     first = state()
-    assert first[0], f"{task.name} told nobody anything: the fixture does not exercise it"
-    task.apply(kwargs={"on": day})
+    assert first[0], f"{job} told nobody anything: the fixture does not exercise it"
+    run_job.apply(args=[job], kwargs={"on": day})
     assert state() == first
 
 
 def test_an_e_mail_sweep_that_dies_mid_batch_loses_no_e_mail_when_run_again(owing_bases):
-    """The outbox sweep (jxjy_portal.tasks.send_pending_emails, acks_late) is redelivered after a crash too."""
-    base_tasks.send_filing_reminders.apply(kwargs={"on": REMINDER_DAY})
+    """The outbox sweep (core.tasks.send_pending_emails, acks_late) is redelivered after a crash too."""
+    run_job.apply(args=["annual-filing-reminders"], kwargs={"on": REMINDER_DAY})
     mail.outbox.clear()
     with mock.patch.object(EmailMessage, "send", dies_on_the_fourth_send()), pytest.raises(WorkerLost):
         portal_tasks.send_pending_emails.apply()
@@ -156,7 +155,7 @@ def dies_on_the_fourth_send():
 
 
 def test_an_e_mail_sweep_that_dies_mid_batch_never_sends_an_e_mail_twice(owing_bases):
-    base_tasks.send_filing_reminders.apply(kwargs={"on": REMINDER_DAY})
+    run_job.apply(args=["annual-filing-reminders"], kwargs={"on": REMINDER_DAY})
     mail.outbox.clear()
     with mock.patch.object(EmailMessage, "send", dies_on_the_fourth_send()), pytest.raises(WorkerLost):
         portal_tasks.send_pending_emails.apply()

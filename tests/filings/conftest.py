@@ -15,9 +15,9 @@ from django.core import mail
 from django.db.models import Max
 from django.test import Client
 
+from accounts.models import Role
 from bases.models import AnnualFiling, BaseStatus, FilingPart, ServiceForm
-from jxjy_portal.models import Notification, TimelineEvent
-from jxjy_portal.users.models import Role
+from core.models import Notification, TimelineEvent
 from tests import factories
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

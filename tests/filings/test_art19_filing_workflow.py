@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from bases.models import AnnualFiling, FilingPart, FilingState, ServiceForm
-from jxjy_portal.models import Notification
+from core.models import Notification
 from tests import factories
 
 from .conftest import (

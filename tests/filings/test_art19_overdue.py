@@ -8,9 +8,10 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from bases import services, tasks
+from bases import services
 from bases.models import AnnualFiling, BaseStatus, FilingState
-from jxjy_portal.models import Notification
+from core.models import Notification
+from core.tasks import run_job
 from tests import factories
 
 from .conftest import COMPLETE, PLAN_ROW, REPORT_ROW, at, complete_filing, html, listed_filings, make_base
@@ -113,7 +114,7 @@ def test_running_the_overdue_job_again_marks_nothing_new_and_tells_the_province_
     for moment in (at(2027, 1, 1, 9, 0), at(2027, 1, 2, 0, 30)):
         clock(moment)
         with step() as s:
-            assert tasks.mark_overdue_filings.delay().get() == 0
+            assert run_job.delay("annual-filing-overdue").get() == 0
         assert s.notes == [] and s.mails == []
     assert dict(AnnualFiling.objects.filter(year=2026).values_list("pk", "overdue_marked_at")) == marks
     assert set(marks.values()) == {first, None}
@@ -133,13 +134,13 @@ def test_the_overdue_mark_waits_for_midnight_in_shanghai(clock, step, province):
     clock(at(2026, 12, 31, 23, 59))
     services.filing_transition(actor=last_minute.staff, filing_id=filing.pk, action="submit")
     with step() as s:
-        assert tasks.mark_overdue_filings.delay().get() == 0
+        assert run_job.delay("annual-filing-overdue").get() == 0
     assert s.notes == []
     assert not AnnualFiling.objects.filter(overdue_marked_at__isnull=False).exists()
 
     clock(at(2027, 1, 1, 0, 0))
     with step() as s:
-        assert tasks.mark_overdue_filings.delay().get() == 2
+        assert run_job.delay("annual-filing-overdue").get() == 2
     draft.refresh_from_db()
     filing.refresh_from_db()
     assert draft.overdue_marked_at == at(2027, 1, 1, 0, 0)

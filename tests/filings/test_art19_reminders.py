@@ -8,10 +8,12 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from bases import services, tasks
+from bases import services
 from bases.models import BaseStatus
-from jxjy_portal.celery import app as celery_app
-from jxjy_portal.models import Notification
+from config.celery import app as celery_app
+from core import jobs
+from core.models import Notification
+from core.tasks import run_job
 from tests import factories
 
 from .conftest import at, complete_filing, make_base
@@ -61,14 +63,16 @@ def test_the_default_reminder_days_are_1_15_25_and_31_december():
     assert services.reminder_days() == DEFAULT_DAYS
 
 
-def test_the_beat_runs_both_jobs_daily_and_they_are_registered_tasks():
-    schedule = settings.CELERY_BEAT_SCHEDULE
-    assert schedule["annual-filing-reminders"]["task"] == "bases.tasks.send_filing_reminders"
-    assert schedule["annual-filing-overdue"]["task"] == "bases.tasks.mark_overdue_filings"
+def test_the_beat_runs_both_jobs_daily_through_the_registered_job_task():
+    schedule = jobs.beat_schedule()
     for entry in ("annual-filing-reminders", "annual-filing-overdue"):
+        assert schedule[entry]["task"] == "core.tasks.run_job"
+        assert schedule[entry]["args"] == (entry,)
         cron = schedule[entry]["schedule"]
         assert len(cron.day_of_month) == 31 and len(cron.month_of_year) == 12 and len(cron.hour) == 1
-    assert {"bases.tasks.send_filing_reminders", "bases.tasks.mark_overdue_filings"} <= set(celery_app.tasks)
+    assert jobs.get("annual-filing-reminders").function is services.send_filing_reminders
+    assert jobs.get("annual-filing-overdue").function is services.mark_overdue_filings
+    assert "core.tasks.run_job" in celery_app.tasks
     assert celery_app.conf.timezone == "Asia/Shanghai"
 
 
@@ -78,7 +82,7 @@ def test_on_each_reminder_day_every_base_that_has_not_filed_gets_one_message_and
 ):
     clock(at(2026, month, day, 8, 0))  # the beat's hour
     with step() as s:
-        sent = tasks.send_filing_reminders.delay().get()
+        sent = run_job.delay("annual-filing-reminders").get()
     assert sent == len(DUE)
     for name in DUE:
         staff = world[name].staff
@@ -99,11 +103,11 @@ def test_on_each_reminder_day_every_base_that_has_not_filed_gets_one_message_and
 def test_running_the_job_again_the_same_day_sends_nothing_more(world, clock, step):
     clock(at(2026, 12, 15, 8, 0))
     with step() as first:
-        assert tasks.send_filing_reminders.delay().get() == len(DUE)
+        assert run_job.delay("annual-filing-reminders").get() == len(DUE)
     clock(at(2026, 12, 15, 20, 0))
     for _ in range(2):
         with step() as again:
-            assert tasks.send_filing_reminders.delay().get() == 0
+            assert run_job.delay("annual-filing-reminders").get() == 0
         assert again.notes == [] and again.mails == []
     assert Notification.objects.count() == len(first.notes) == len(DUE)
 
@@ -111,12 +115,12 @@ def test_running_the_job_again_the_same_day_sends_nothing_more(world, clock, ste
 def test_each_reminder_day_reminds_again_until_the_base_files(world, clock, step, client_as):
     clock(at(2026, 12, 1, 8, 0))
     with step():
-        tasks.send_filing_reminders.delay()
+        run_job.delay("annual-filing-reminders")
     # The base with nothing files between the first and the second reminder.
     complete_filing(world["nothing"], state="submitted")
     clock(at(2026, 12, 15, 8, 0))
     with step() as s:
-        assert tasks.send_filing_reminders.delay().get() == len(DUE) - 1
+        assert run_job.delay("annual-filing-reminders").get() == len(DUE) - 1
     assert world["nothing"].staff not in s.recipients
     assert len(reminders_to(world["nothing"].staff)) == 1
     assert len(reminders_to(world["draft"].staff)) == 2
@@ -130,7 +134,7 @@ def test_a_day_that_is_not_a_reminder_day_sends_nothing(month, day, world, clock
     year = 2027 if month == 1 else 2026
     clock(at(year, month, day, 8, 0))
     with step() as s:
-        assert tasks.send_filing_reminders.delay().get() == 0
+        assert run_job.delay("annual-filing-reminders").get() == 0
     assert s.notes == [] and s.mails == []
 
 
@@ -138,21 +142,21 @@ def test_the_reminder_day_is_the_date_in_shanghai_not_utc(world, clock, step):
     # 23:59 on 30 November in Fujian: not yet a reminder day.
     clock(at(2026, 11, 30, 23, 59))
     with step() as s:
-        assert tasks.send_filing_reminders.delay().get() == 0
+        assert run_job.delay("annual-filing-reminders").get() == 0
     assert s.notes == []
     # 00:00 on 1 December in Fujian is 16:00 on 30 November UTC: the first reminder goes out.
     clock(at(2026, 12, 1, 0, 0))
     with step() as s:
-        assert tasks.send_filing_reminders.delay().get() == len(DUE)
+        assert run_job.delay("annual-filing-reminders").get() == len(DUE)
     assert {n.dedupe_key.rsplit(":", 1)[1] for n in s.notes} == {"1201"}
     # 23:59 on 31 December is still a reminder day; 00:00 on 1 January is not.
     clock(at(2026, 12, 31, 23, 59))
     with step() as s:
-        assert tasks.send_filing_reminders.delay().get() == len(DUE)
+        assert run_job.delay("annual-filing-reminders").get() == len(DUE)
     assert {n.dedupe_key for n in s.notes} == {f"filing-reminder:{world[k].pk}:2026:1231" for k in DUE}
     clock(at(2027, 1, 1, 0, 0))
     with step() as s:
-        assert tasks.send_filing_reminders.delay().get() == 0
+        assert run_job.delay("annual-filing-reminders").get() == 0
 
 
 def test_a_base_recognised_after_the_reminder_day_is_not_yet_reminded(clock, step):
@@ -182,11 +186,11 @@ def test_the_reminder_days_can_be_configured(world, settings, clock, step):
     settings.ANNUAL_FILING_REMINDER_DAYS = ["11-20", "12-10"]
     clock(at(2026, 12, 1, 8, 0))
     with step() as s:
-        assert tasks.send_filing_reminders.delay().get() == 0
+        assert run_job.delay("annual-filing-reminders").get() == 0
     assert s.notes == []
     for month, day in [(11, 20), (12, 10)]:
         clock(at(2026, month, day, 8, 0))
         with step() as s:
-            assert tasks.send_filing_reminders.delay().get() == len(DUE)
+            assert run_job.delay("annual-filing-reminders").get() == len(DUE)
         assert {n.dedupe_key.rsplit(":", 1)[1] for n in s.notes} == {f"{month:02d}{day:02d}"}
         assert len(s.mails) == len(DUE)

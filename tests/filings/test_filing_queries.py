@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from bases import services
 from bases.models import AnnualFiling
-from jxjy_portal.models import Notification
+from core.models import Notification
 from tests import factories
 
 from .conftest import at, complete_filing, listed_filings, make_base

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from bases.models import AnnualFiling
-from jxjy_portal.jobs import JOBS
-from jxjy_portal.models import Notification
+from core import jobs
+from core.models import Notification
 
 from .conftest import at, complete_filing, make_base
 
@@ -34,7 +34,7 @@ def filed(db):
 
 
 def test_the_filing_jobs_have_the_names_operators_use():
-    assert {"annual-filing-reminders", "annual-filing-overdue"} <= set(JOBS)
+    assert {"annual-filing-reminders", "annual-filing-overdue"} <= set(jobs.registered())
 
 
 def test_run_job_sends_the_reminders_of_the_given_day(owing, filed, clock):

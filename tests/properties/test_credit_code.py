@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from jxjy_portal.users.credit_code import ALPHABET, check_character, is_valid, validate_credit_code
+from accounts.credit_code import ALPHABET, check_character, is_valid, validate_credit_code
 
 from .conftest import PURE
 

@@ -7,7 +7,7 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jxjy_portal.periods import add_years, last_day_of_years
+from core.periods import add_years, last_day_of_years
 
 from .conftest import PURE
 

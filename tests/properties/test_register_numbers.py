@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from applications.services import create_base
 from bases.models import Base, RegisterSequence
+from bases.services import create_base
 from tests import factories
 
 from .conftest import WITH_DB, fresh_example

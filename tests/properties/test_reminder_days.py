@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bases import services
-from jxjy_portal.models import Notification
+from core.models import Notification
 from tests import factories
 
 from .conftest import WITH_DB, fresh_example

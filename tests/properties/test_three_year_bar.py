@@ -9,10 +9,10 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from accounts.models import Role
 from applications import rules
-from inspections import services as supervision
-from jxjy_portal.periods import last_day_of_years
-from jxjy_portal.users.models import Role
+from core.periods import last_day_of_years
+from supervision import services as supervision
 from tests import factories
 
 from .conftest import WITH_DB, fresh_example

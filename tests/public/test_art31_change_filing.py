@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from bases.models import CHANGEABLE_FIELDS, Announcement, AnnouncementKind, Base, ChangeFiling, ChangeFilingState
-from jxjy_portal.models import Notification
+from core.models import Notification
 from tests import factories
 
 from .conftest import visible_text

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from bases import services
 from bases.models import Announcement, AnnouncementKind, Base
-from jxjy_portal.workflow import RuleViolation
+from core.errors import RuleViolation
 from tests import factories
 
 from .conftest import listed_bases, page_title, published_base, visible_text

@@ -12,8 +12,8 @@ from django.db.models.query import QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import InstitutionType
 from bases.models import BaseStatus
-from jxjy_portal.users.models import InstitutionType
 from tests import factories
 
 from .conftest import published_base, visible_text

@@ -11,12 +11,13 @@ import time_machine
 from django.core.cache import cache
 from django.urls import reverse
 
-from applications import notices, services
+from applications import notices
 from applications.models import CalendarDay, DayKind, Objection, PublicNotice
 from applications.workflow import State
+from bases import services as recognition
 from bases.models import Announcement, AnnouncementKind, Base
-from jxjy_portal.models import Notification
-from jxjy_portal.workflow import RuleViolation
+from core.errors import RuleViolation
+from core.models import Notification
 from tests import factories
 
 from .conftest import at, page_title, proposed_application, visible_text
@@ -110,12 +111,12 @@ def test_province_publishes_a_notice_from_a_holiday_and_it_starts_on_the_next_wo
         app = proposed_application(batch, name="福州鼓山职业培训学院")
         not_visited = factories.ApplicationFactory(complete=True, batch=batch, state=State.SITE_VISIT)
         province = client_as(province_user)
-        form = province.get(reverse("applications:notice_new", args=[batch.pk]))
+        form = province.get(reverse("recognition:notice_new", args=[batch.pk]))
         assert "福州鼓山职业培训学院" in visible_text(form)
         assert not_visited.institution.name not in visible_text(form)  # no recorded visit: not a candidate
 
         response = province.post(
-            reverse("applications:notice_new", args=[batch.pk]),
+            reverse("recognition:notice_new", args=[batch.pk]),
             {"applications": [app.pk], "starts_on": "2026-10-02", "working_days": 5},
             follow=True,
         )
@@ -136,7 +137,7 @@ def test_a_notice_needs_an_application_whose_site_visit_is_recorded(province_use
     app = factories.ApplicationFactory(complete=True, batch=batch, state=State.UNDER_REVIEW)
 
     with pytest.raises(RuleViolation, match="已完成实地考察"):
-        notices.publish_notice(actor=province_user, batch=batch, application_ids=[app.pk])
+        recognition.publish_notice(actor=province_user, batch=batch, application_ids=[app.pk])
     assert not PublicNotice.objects.exists()
 
 
@@ -149,7 +150,7 @@ def on_notice(province_user):
     with time_machine.travel(at(2026, 2, 27, 10, 0)):
         batch = factories.BatchFactory(name="2026年第一批")
         app = proposed_application(batch, name="福州鼓山职业培训学院")
-        notice = notices.publish_notice(
+        notice = recognition.publish_notice(
             actor=province_user, batch=batch, application_ids=[app.pk], starts_on=date(2026, 3, 2)
         )
     assert (notice.starts_on, notice.ends_on) == (date(2026, 3, 2), date(2026, 3, 6))
@@ -347,7 +348,7 @@ def test_only_the_province_sees_and_resolves_objections(
 def test_an_application_on_notice_is_not_approved_before_the_period_ends(province_user, on_notice):
     _, app = on_notice
     with time_machine.travel(at(2026, 3, 6, 23, 59)), pytest.raises(RuleViolation, match="公示") as refused:
-        services.approve(actor=province_user, application_id=app.pk)
+        recognition.approve(actor=province_user, application_id=app.pk)
 
     assert "至2026年3月6日" in str(refused.value)
     app.refresh_from_db()
@@ -359,10 +360,10 @@ def test_approval_waits_for_every_objection_to_be_resolved_then_succeeds(provinc
     _, app, objection = objected
     with time_machine.travel(at(2026, 3, 7, 0, 0)):  # the period is over
         with pytest.raises(RuleViolation, match="尚未处理的公示异议"):
-            services.approve(actor=province_user, application_id=app.pk)
+            recognition.approve(actor=province_user, application_id=app.pk)
 
         notices.resolve_objection(actor=province_user, objection_id=objection.pk, resolution="异议不成立。")
-        base = services.approve(actor=province_user, application_id=app.pk)
+        base = recognition.approve(actor=province_user, application_id=app.pk)
 
     app.refresh_from_db()
     assert app.state == State.APPROVED
@@ -373,7 +374,7 @@ def test_approval_waits_for_every_objection_to_be_resolved_then_succeeds(provinc
 def test_an_application_without_objections_is_approved_right_after_the_period(province_user, on_notice):
     _, app = on_notice
     with time_machine.travel(at(2026, 3, 7, 0, 0)):
-        base = services.approve(actor=province_user, application_id=app.pk)
+        base = recognition.approve(actor=province_user, application_id=app.pk)
 
     assert base.application == app
 
@@ -383,7 +384,7 @@ def test_the_approve_form_on_the_application_page_says_the_notice_is_running(cli
     with time_machine.travel(at(2026, 3, 4, 10, 0)):
         province = client_as(province_user)
         response = province.post(
-            reverse("applications:approve", args=[app.pk]),
+            reverse("recognition:approve", args=[app.pk]),
             {
                 "approve-expected_state": State.SITE_VISIT,
                 "approve-recognised_on": "2026-03-04",
@@ -399,7 +400,7 @@ def test_the_approve_form_on_the_application_page_says_the_notice_is_running(cli
 def test_an_application_never_put_on_notice_is_approved_as_before(province_user):
     app = proposed_application()
 
-    base = services.approve(actor=province_user, application_id=app.pk)
+    base = recognition.approve(actor=province_user, application_id=app.pk)
 
     assert base.application == app
     assert not Announcement.objects.filter(kind=AnnouncementKind.NOTICE).exists()

@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import InstitutionType
 from bases import services
 from bases.models import BaseStatus
-from jxjy_portal.users.models import InstitutionType
 from tests import factories
 
 from .conftest import listed_bases, published_base, visible_text

@@ -11,10 +11,11 @@ import openpyxl
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
+from accounts.models import InstitutionType, Role
 from applications.models import Bar, BarKind, Batch
 from applications.workflow import State
 from bases.models import AnnualFiling, Base, BaseStatus, FilingState
-from inspections.models import (
+from supervision.models import (
     CancellationRequest,
     Ground,
     Inspection,
@@ -25,7 +26,6 @@ from inspections.models import (
     Revocation,
     RevocationGround,
 )
-from jxjy_portal.users.models import InstitutionType, Role
 from tests import factories
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

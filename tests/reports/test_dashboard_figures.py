@@ -10,12 +10,12 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
+from accounts.models import InstitutionType
 from applications.models import BarKind
 from applications.workflow import State
 from bases.models import BaseStatus, FilingState
-from inspections.models import InspectionKind, InspectionState, RectificationState
-from jxjy_portal.users.models import InstitutionType
 from reports import selectors
+from supervision.models import InspectionKind, InspectionState, RectificationState
 
 from . import build
 from .build import FUZHOU, TODAY, XIAMEN, text_of

@@ -12,12 +12,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import InstitutionType
 from applications.models import BarKind
 from applications.workflow import State
 from bases.models import BaseStatus
-from inspections.models import InspectionKind
-from jxjy_portal.users.models import InstitutionType
 from reports import selectors
+from supervision.models import InspectionKind
 
 from . import build
 from .build import FUZHOU, TODAY, XIAMEN

@@ -107,8 +107,8 @@ RECOMMENDER_EXPORTS = [
     ("applications:recommender_queue", "", {"榕城申报机构01号"}),
     ("applications:recommender_queue", "state=recommended", set()),
     ("bases:recommended", "", {"榕城培训学院01号", "榕城培训学院02号"}),
-    ("inspections:rectifications", "", {"榕城培训学院01号"}),
-    ("inspections:cancellations", "", {"榕城培训学院01号"}),
+    ("supervision:rectifications", "", {"榕城培训学院01号"}),
+    ("supervision:cancellations", "", {"榕城培训学院01号"}),
 ]
 
 
@@ -132,8 +132,8 @@ def test_recommender_exports_hold_only_its_units_rows(
     [
         ("applications:province_queue", "鹭岛申报机构02号"),
         ("bases:province_list", "鹭岛研修中心02号"),
-        ("inspections:rectifications", "鹭岛研修中心01号"),
-        ("inspections:cancellations", "鹭岛研修中心01号"),
+        ("supervision:rectifications", "鹭岛研修中心01号"),
+        ("supervision:cancellations", "鹭岛研修中心01号"),
     ],
 )
 def test_province_exports_hold_every_units_rows(province_user, two_units, client_as, url_name, other):

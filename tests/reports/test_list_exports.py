@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from applications.workflow import State
 from bases.models import BaseStatus, FilingState
-from inspections.models import InspectionKind, InspectionState, RectificationState
+from supervision.models import InspectionKind, InspectionState, RectificationState
 from tests import factories
 
 from . import build
@@ -301,7 +301,7 @@ CASES = {
         {"提交时间": "datetime"},
     ),
     "inspections_spot_checks": Case(
-        "inspections:list",
+        "supervision:list",
         "province",
         "kind=spot_check",
         ["基地编号", "基地名称", "设区市", "类别", "考核日期", "考核组", "状态", "结果"],
@@ -310,7 +310,7 @@ CASES = {
         {"考核日期": "date", "类别": "不定期抽查".__eq__, "结果": "合格".__eq__},
     ),
     "inspections_inspector": Case(
-        "inspections:list",
+        "supervision:list",
         "inspector",
         "",
         ["基地编号", "基地名称", "设区市", "类别", "考核日期", "考核组", "状态", "结果"],
@@ -319,7 +319,7 @@ CASES = {
         {"考核日期": "date", "状态": "待考核".__eq__},
     ),
     "rectifications_open": Case(
-        "inspections:rectifications",
+        "supervision:rectifications",
         "province",
         "state=open",
         ["基地编号", "基地名称", "设区市", "事由", "整改期限", "逾期", "状态", "下达时间"],
@@ -328,7 +328,7 @@ CASES = {
         {"整改期限": "date", "下达时间": "datetime", "逾期": "否".__eq__, "状态": "整改中".__eq__},
     ),
     "cancellations": Case(
-        "inspections:cancellations",
+        "supervision:cancellations",
         "province",
         "",
         ["基地编号", "基地名称", "申请方", "理由", "状态", "申请时间"],

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from bases.models import FilingState
-from inspections.models import InspectionKind, InspectionState, RectificationState, RevocationGround
 from reports import selectors
+from supervision.models import InspectionKind, InspectionState, RectificationState, RevocationGround
 
 from . import build
 from .build import XIAMEN, Sheet, read_csv, text_of

@@ -63,7 +63,7 @@ def _world_of_the_module(django_db_setup, django_db_blocker):
 def w(world):
     """The permission matrix's world (tests/access/world.py) and what the security tests add to it: a
     document on the inspection assigned to another unit, so an inspector has another unit's file to try."""
-    from inspections.models import Item, SupervisionDocument
+    from supervision.models import Item, SupervisionDocument
 
     world.other_inspection_document = SupervisionDocument.objects.create(
         inspection=world.other_inspection,

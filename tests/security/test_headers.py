@@ -106,7 +106,7 @@ def test_a_404_and_the_csrf_refusal_carry_the_headers_too(db):
         ("applications:objection_evidence", "province", lambda w: {"pk": w.objection.pk}),
         ("bases:change_evidence", "institution_own", lambda w: {"pk": w.change.pk}),
         ("bases:plaque", "institution_own", lambda w: {"pk": w.base.pk}),
-        ("inspections:document", "institution_own", lambda w: {"pk": w.inspection_document.pk}),
+        ("supervision:document", "institution_own", lambda w: {"pk": w.inspection_document.pk}),
         ("public:open_data_csv", "anonymous", lambda w: {}),
     ],
 )
@@ -171,7 +171,7 @@ def run_with_production_settings(*args) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def production_settings() -> dict:
     code = (
-        "import json, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'jxjy_portal.settings';"
+        "import json, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings';"
         "from django.conf import settings;"
         f"print(json.dumps({{k: getattr(settings, k) for k in {SHOWN!r}}}))"
     )

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from applications.models import ApplicationDocument, ApplicationPerson, Objection
-from jxjy_portal.models import Notification
+from core.models import Notification
 from tests import factories
 
 from .helpers import rolled_back, url_of, url_without_object, writes
@@ -169,8 +169,8 @@ def test_marking_all_read_touches_only_ones_own_messages(w, as_role):
 
 
 def test_a_rectification_order_can_cite_only_an_inspection_of_its_own_base(w, as_role):
-    from inspections import services as supervision
-    from inspections.models import RectificationOrder
+    from supervision import services as supervision
+    from supervision.models import RectificationOrder
 
     elsewhere = supervision.schedule_inspection(
         actor=w.users["province"], base_id=w.unpublished_base.pk, kind="periodic",
@@ -178,7 +178,7 @@ def test_a_rectification_order_can_cite_only_an_inspection_of_its_own_base(w, as
     )  # fmt: skip
     before = RectificationOrder.objects.count()
     as_role("province").post(
-        reverse("inspections:rectification_new", args=[w.base.pk]) + f"?inspection={elsewhere.pk}",
+        reverse("supervision:rectification_new", args=[w.base.pk]) + f"?inspection={elsewhere.pk}",
         {"ground": "failed_inspection", "findings": "考核不合格", "deadline": "2031-01-01", "inspection": elsewhere.pk},
     )
     cited = RectificationOrder.objects.filter(base=w.base, inspection=elsewhere)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from bases import services as base_services
 from bases.models import Base
-from inspections import services as supervision
+from supervision import services as supervision
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Objection
-from jxjy_portal import settings as project_settings
+from config import settings as project_settings
 
 pytestmark = pytest.mark.django_db
 

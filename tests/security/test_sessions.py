@@ -9,7 +9,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from jxjy_portal.users import services as user_services
+from accounts import services as user_services
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from jxjy_portal.users.models import User
+from accounts.models import User
 
 from .helpers import rolled_back
 from .urlbook import project_patterns
@@ -61,11 +61,11 @@ LISTS = {
     "bases:filings": (("institution_other",), ()),
     "bases:filing_queue": (("province",), ("year", "state", "region", "flagged", "overdue", "page", "export")),
     "bases:filing_overview": (("province",), ("year",)),
-    "inspections:list": (("province", "inspector"), ("kind", "state", "region", "page", "export")),
-    "inspections:schedule": (("province",), ("base", "kind")),
-    "inspections:draws": (("province",), ("page",)),
-    "inspections:rectifications": (("institution_other", "recommender_other", "province"), ("late", "state", "page", "export")),
-    "inspections:cancellations": (("institution_other", "recommender_other", "province"), LIST),
+    "supervision:list": (("province", "inspector"), ("kind", "state", "region", "page", "export")),
+    "supervision:schedule": (("province",), ("base", "kind")),
+    "supervision:draws": (("province",), ("page",)),
+    "supervision:rectifications": (("institution_other", "recommender_other", "province"), ("late", "state", "page", "export")),
+    "supervision:cancellations": (("institution_other", "recommender_other", "province"), LIST),
     "reports:dashboard": (("province", "recommender_other"), ("year",)),
     "reports:year_summary": (("province",), ("year", "export")),
     "users:staff_accounts": (("province",), ("page",)),
@@ -73,8 +73,8 @@ LISTS = {
 }  # fmt: skip
 # Object pages that read parameters of their own.
 OBJECT_PAGES = {
-    "inspections:rectification_new": ("province", lambda w: {"base_pk": w.base.pk}, ("inspection",)),
-    "inspections:revoke": ("province", lambda w: {"base_pk": w.base.pk}, ("rectification",)),
+    "supervision:rectification_new": ("province", lambda w: {"base_pk": w.base.pk}, ("inspection",)),
+    "supervision:revoke": ("province", lambda w: {"base_pk": w.base.pk}, ("rectification",)),
 }
 # Pages with a search box, who sees the canary without a search, and where the rows are.
 SEARCHES = [
@@ -87,7 +87,7 @@ SEARCHES = [
 NOT_LISTS = {
     "healthz", "robots", "sitemap", "login", "logout", "register", "password_change", "password_change_done",
     "password_reset", "password_reset_done", "password_reset_complete", "inbox_read_all",
-    "applications:batch_new", "inspections:draw_new", "reports:chart",
+    "applications:batch_new", "supervision:draw_new", "reports:chart",
 }  # fmt: skip
 
 
@@ -212,22 +212,22 @@ BODY_IDS = [
                  lambda w, v: {**_edit(w, ""), "people-TOTAL_FORMS": "1", "people-0-id": v, "people-0-kind": "manager",
                                "people-0-name": "甲", "people-0-degree": "bachelor"},
                  id="applications:edit person id"),
-    pytest.param("province", lambda w: reverse("applications:notice_new", args=[w.batch.pk]),
+    pytest.param("province", lambda w: reverse("recognition:notice_new", args=[w.batch.pk]),
                  lambda w, v: {"applications": [v], "starts_on": "2030-01-02", "working_days": "5"},
-                 id="applications:notice_new applications"),
+                 id="recognition:notice_new applications"),
     pytest.param("anonymous", lambda w: reverse("applications:objection", args=[w.notice.pk]),
                  lambda w, v: {"application": v, "name": "甲", "contact": "1", "facts": "事实"},
                  id="applications:objection application"),
-    pytest.param("province", lambda w: reverse("inspections:schedule"),
+    pytest.param("province", lambda w: reverse("supervision:schedule"),
                  lambda w, v: {"base": v, "kind": "periodic", "scheduled_on": "2030-01-02", "province_team": "甲"},
-                 id="inspections:schedule base"),
-    pytest.param("province", lambda w: reverse("inspections:rectification_new", args=[w.base.pk]),
+                 id="supervision:schedule base"),
+    pytest.param("province", lambda w: reverse("supervision:rectification_new", args=[w.base.pk]),
                  lambda w, v: {"inspection": v, "ground": "noncompliance", "findings": "x", "deadline": "2031-01-01"},
-                 id="inspections:rectification_new inspection"),
-    pytest.param("province", lambda w: reverse("inspections:revoke", args=[w.base.pk]),
+                 id="supervision:rectification_new inspection"),
+    pytest.param("province", lambda w: reverse("supervision:revoke", args=[w.base.pk]),
                  lambda w, v: {"rectification": v, "ground": "failed_rectification", "reason": "x",
                                "effective_on": "2030-01-01", "decision_number": "1"},
-                 id="inspections:revoke rectification"),
+                 id="supervision:revoke rectification"),
 ]  # fmt: skip
 
 

@@ -16,11 +16,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Institution, Role
 from applications.forms import ApplicationForm
 from applications.models import Application, Batch, PublicNotice
 from bases.models import Announcement, AnnualFiling, Base, ChangeFiling
-from inspections.models import CancellationRequest, Inspection, Item, RectificationOrder
-from jxjy_portal.users.models import Institution, Role
+from supervision.models import CancellationRequest, Inspection, Item, RectificationOrder
 from tests import factories
 
 from .urlbook import URLS
@@ -224,7 +224,7 @@ def journey(db, settings):
     )
     ok(
         prov.post(
-            reverse("applications:approve", args=[app.pk]),
+            reverse("recognition:approve", args=[app.pk]),
             {
                 "approve-recognised_on": today.isoformat(),
                 "approve-comment": ATTRIBUTE,
@@ -266,7 +266,7 @@ def journey(db, settings):
     # An inspection: the province's team, the inspector's notes and summary, confirmed and published.
     ok(
         prov.post(
-            reverse("inspections:schedule"),
+            reverse("supervision:schedule"),
             {
                 "base": base.pk,
                 "kind": "periodic",
@@ -280,7 +280,7 @@ def journey(db, settings):
     inspection = Inspection.objects.get(base=base)
     ok(
         insp.post(
-            reverse("inspections:record", args=[inspection.pk]),
+            reverse("supervision:record", args=[inspection.pk]),
             {
                 "inspected_on": today.isoformat(),
                 "result": "pass",
@@ -296,7 +296,7 @@ def journey(db, settings):
         inspection.refresh_from_db()
         ok(
             prov.post(
-                reverse("inspections:act", args=[inspection.pk, action]),
+                reverse("supervision:act", args=[inspection.pk, action]),
                 {"comment": SCRIPT, "expected_state": inspection.state},
             ),
             action,
@@ -305,7 +305,7 @@ def journey(db, settings):
     # Rectification: the province's findings, the institution's report, the province's verification.
     ok(
         prov.post(
-            reverse("inspections:rectification_new", args=[base.pk]),
+            reverse("supervision:rectification_new", args=[base.pk]),
             {"ground": "noncompliance", "findings": ATTRIBUTE, "deadline": (today + timedelta(days=30)).isoformat()},
         ),
         "order rectification",
@@ -313,14 +313,14 @@ def journey(db, settings):
     order = RectificationOrder.objects.get(base=base)
     ok(
         inst.post(
-            reverse("inspections:rectification_report", args=[order.pk]),
+            reverse("supervision:rectification_report", args=[order.pk]),
             {"report": SCRIPT, "expected_state": "open", "attachment": factories.pdf_file(f"整改{ATTRIBUTE}.pdf")},
         ),
         "report",
     )
     ok(
         prov.post(
-            reverse("inspections:rectification_verify", args=[order.pk, "pass"]),
+            reverse("supervision:rectification_verify", args=[order.pk, "pass"]),
             {"comment": ATTRIBUTE, "expected_state": "reported"},
         ),
         "verify",
@@ -364,9 +364,9 @@ def journey(db, settings):
     )
 
     # The recommender asks to cancel the base; the province refuses with reasons (Art. 23).
-    ok(rec.post(reverse("inspections:cancellation_new", args=[base.pk]), {"reason": ATTRIBUTE}), "cancellation")
+    ok(rec.post(reverse("supervision:cancellation_new", args=[base.pk]), {"reason": ATTRIBUTE}), "cancellation")
     cancellation = CancellationRequest.objects.get(base=base)
-    ok(prov.post(reverse("inspections:cancellation", args=[cancellation.pk]), {"decision": SCRIPT}), "refuse")
+    ok(prov.post(reverse("supervision:cancellation", args=[cancellation.pk]), {"decision": SCRIPT}), "refuse")
 
     # A second applicant under public notice, and an objection anyone lodges against it (Art. 8).
     other_inst = factories.InstitutionFactory(name=f"异议对象{ATTRIBUTE}", region=fuzhou)
@@ -374,7 +374,7 @@ def journey(db, settings):
     factories.SiteVisitFactory(application=noticed, recorded_by=province)
     ok(
         prov.post(
-            reverse("applications:notice_new", args=[batch.pk]),
+            reverse("recognition:notice_new", args=[batch.pk]),
             {"applications": [noticed.pk], "starts_on": today.isoformat(), "working_days": "5"},
         ),
         "notice",
@@ -461,17 +461,17 @@ def pages(j) -> list[tuple[str, str, str, dict]]:
         ("institution", "bases:filing_edit", reverse("bases:filing_edit", args=[j["filing"].pk]), {}),
         ("institution", "bases:fee_disclosure", reverse("bases:fee_disclosure", args=[base.pk]), {}),
         ("institution", "bases:change_new", reverse("bases:change_new", args=[base.pk]), {}),
-        ("institution", "inspections:detail", reverse("inspections:detail", args=[j["inspection"].pk]), {}),
-        ("institution", "inspections:rectifications", reverse("inspections:rectifications"), {}),
-        ("institution", "inspections:rectification", reverse("inspections:rectification", args=[j["order"].pk]), {}),
-        ("institution", "inspections:cancellations", reverse("inspections:cancellations"), {}),
+        ("institution", "supervision:detail", reverse("supervision:detail", args=[j["inspection"].pk]), {}),
+        ("institution", "supervision:rectifications", reverse("supervision:rectifications"), {}),
+        ("institution", "supervision:rectification", reverse("supervision:rectification", args=[j["order"].pk]), {}),
+        ("institution", "supervision:cancellations", reverse("supervision:cancellations"), {}),
         (
             "institution",
-            "inspections:cancellation",
-            reverse("inspections:cancellation", args=[j["cancellation"].pk]),
+            "supervision:cancellation",
+            reverse("supervision:cancellation", args=[j["cancellation"].pk]),
             {},
         ),
-        ("institution", "inspections:cancellation_new", reverse("inspections:cancellation_new", args=[base.pk]), {}),
+        ("institution", "supervision:cancellation_new", reverse("supervision:cancellation_new", args=[base.pk]), {}),
         (
             "recommender",
             "applications:recommender_queue",
@@ -482,11 +482,11 @@ def pages(j) -> list[tuple[str, str, str, dict]]:
         ("recommender", "bases:recommended", reverse("bases:recommended"), {}),
         ("recommender", "bases:detail", reverse("bases:detail", args=[base.pk]), {}),
         ("recommender", "bases:filing_detail", reverse("bases:filing_detail", args=[j["filing"].pk]), {}),
-        ("recommender", "inspections:rectification", reverse("inspections:rectification", args=[j["order"].pk]), {}),
+        ("recommender", "supervision:rectification", reverse("supervision:rectification", args=[j["order"].pk]), {}),
         (
             "recommender",
-            "inspections:cancellation",
-            reverse("inspections:cancellation", args=[j["cancellation"].pk]),
+            "supervision:cancellation",
+            reverse("supervision:cancellation", args=[j["cancellation"].pk]),
             {},
         ),
         ("recommender", "reports:dashboard", reverse("reports:dashboard"), {}),
@@ -496,7 +496,7 @@ def pages(j) -> list[tuple[str, str, str, dict]]:
         ("province", "applications:detail", reverse("applications:detail", args=[j["noticed"].pk]), {}),
         ("province", "applications:batches", reverse("applications:batches"), {}),
         ("province", "applications:batch_edit", reverse("applications:batch_edit", args=[j["batch"].pk]), {}),
-        ("province", "applications:notice_new", reverse("applications:notice_new", args=[j["batch"].pk]), {}),
+        ("province", "recognition:notice_new", reverse("recognition:notice_new", args=[j["batch"].pk]), {}),
         ("province", "applications:bars", reverse("applications:bars"), {}),
         ("province", "applications:calendar", reverse("applications:calendar"), {}),
         ("province", "bases:province_list", reverse("bases:province_list"), {}),
@@ -506,23 +506,23 @@ def pages(j) -> list[tuple[str, str, str, dict]]:
         ("province", "bases:filing_queue", reverse("bases:filing_queue"), {"state": "returned"}),
         ("province", "bases:filing_overview", reverse("bases:filing_overview"), {}),
         ("province", "bases:filing_detail", reverse("bases:filing_detail", args=[j["filing"].pk]), {}),
-        ("province", "inspections:list", reverse("inspections:list"), {}),
-        ("province", "inspections:detail", reverse("inspections:detail", args=[j["inspection"].pk]), {}),
-        ("province", "inspections:schedule", reverse("inspections:schedule"), {}),
-        ("province", "inspections:draws", reverse("inspections:draws"), {}),
-        ("province", "inspections:draw_new", reverse("inspections:draw_new"), {}),
-        ("province", "inspections:rectifications", reverse("inspections:rectifications"), {}),
-        ("province", "inspections:rectification", reverse("inspections:rectification", args=[j["order"].pk]), {}),
-        ("province", "inspections:rectification_new", reverse("inspections:rectification_new", args=[base.pk]), {}),
-        ("province", "inspections:revoke", reverse("inspections:revoke", args=[base.pk]), {}),
-        ("province", "inspections:cancellations", reverse("inspections:cancellations"), {}),
-        ("province", "inspections:cancellation", reverse("inspections:cancellation", args=[j["cancellation"].pk]), {}),
+        ("province", "supervision:list", reverse("supervision:list"), {}),
+        ("province", "supervision:detail", reverse("supervision:detail", args=[j["inspection"].pk]), {}),
+        ("province", "supervision:schedule", reverse("supervision:schedule"), {}),
+        ("province", "supervision:draws", reverse("supervision:draws"), {}),
+        ("province", "supervision:draw_new", reverse("supervision:draw_new"), {}),
+        ("province", "supervision:rectifications", reverse("supervision:rectifications"), {}),
+        ("province", "supervision:rectification", reverse("supervision:rectification", args=[j["order"].pk]), {}),
+        ("province", "supervision:rectification_new", reverse("supervision:rectification_new", args=[base.pk]), {}),
+        ("province", "supervision:revoke", reverse("supervision:revoke", args=[base.pk]), {}),
+        ("province", "supervision:cancellations", reverse("supervision:cancellations"), {}),
+        ("province", "supervision:cancellation", reverse("supervision:cancellation", args=[j["cancellation"].pk]), {}),
         ("province", "users:staff_accounts", reverse("users:staff_accounts"), {}),
         ("province", "users:departments", reverse("users:departments"), {}),
         ("province", "reports:dashboard", reverse("reports:dashboard"), {}),
         ("province", "reports:year_summary", reverse("reports:year_summary"), {"year": timezone.localdate().year}),
-        ("inspector", "inspections:list", reverse("inspections:list"), {}),
-        ("inspector", "inspections:detail", reverse("inspections:detail", args=[j["inspection"].pk]), {}),
+        ("inspector", "supervision:list", reverse("supervision:list"), {}),
+        ("inspector", "supervision:detail", reverse("supervision:detail", args=[j["inspection"].pk]), {}),
     ]
     rows += [
         (who, "reports:chart", reverse("reports:chart", args=[name]), {})
@@ -539,11 +539,11 @@ NOT_SWEPT = {
     "password_reset_confirm", "password_reset_complete", "users:toggle_account", "users:department_edit",
     "applications:batch_new", "applications:batch_toggle", "applications:start", "applications:edit",
     "applications:upload", "applications:download", "applications:act", "applications:schedule_visit",
-    "applications:record_visit", "applications:approve", "applications:reject", "applications:resolve_objection",
+    "applications:record_visit", "recognition:approve", "applications:reject", "applications:resolve_objection",
     "applications:objection_evidence", "bases:plaque", "bases:change_evidence", "bases:publish_batch",
     "bases:filing_start", "bases:filing_act", "public:open_data_csv", "public:open_data_json",
-    "inspections:record", "inspections:act", "inspections:document", "inspections:draw",
-    "inspections:draw_publish", "inspections:rectification_report", "inspections:rectification_verify",
+    "supervision:record", "supervision:act", "supervision:document", "supervision:draw",
+    "supervision:draw_publish", "supervision:rectification_report", "supervision:rectification_verify",
 }  # fmt: skip
 
 # Where the payload must be shown (escaped) — otherwise the sweep would prove nothing about that page.
@@ -556,9 +556,9 @@ MUST_SHOW = {
     ("institution", "applications:mine"),
     ("institution", "bases:change_detail"),
     ("institution", "bases:filing_detail"),
-    ("institution", "inspections:detail"),
-    ("institution", "inspections:rectification"),
-    ("institution", "inspections:cancellation"),
+    ("institution", "supervision:detail"),
+    ("institution", "supervision:rectification"),
+    ("institution", "supervision:cancellation"),
     ("institution", "inbox"),
     ("recommender", "applications:recommender_queue"),
     ("recommender", "applications:detail"),
@@ -568,12 +568,12 @@ MUST_SHOW = {
     ("province", "applications:batches"),
     ("province", "bases:change_detail"),
     ("province", "bases:filing_detail"),
-    ("province", "inspections:detail"),
-    ("province", "inspections:rectification"),
-    ("province", "inspections:cancellation"),
+    ("province", "supervision:detail"),
+    ("province", "supervision:rectification"),
+    ("province", "supervision:cancellation"),
     ("province", "users:departments"),
     ("province", "inbox"),
-    ("inspector", "inspections:detail"),
+    ("inspector", "supervision:detail"),
 }
 
 
@@ -601,7 +601,7 @@ def test_the_notification_e_mails_and_inbox_keep_markup_as_plain_text(journey):
     """E-mails are plain text (no HTML part that would run the payload in a mail client)."""
     from django.core import mail
 
-    from jxjy_portal.notify import send_pending
+    from core.notifications import send_pending
 
     mail.outbox.clear()
     send_pending()

@@ -18,8 +18,8 @@ from django.urls import reverse
 
 from applications.models import ApplicationDocument, Objection
 from bases.models import ChangeFiling
-from inspections.models import Item, Revocation, SupervisionDocument
-from jxjy_portal import uploads
+from core import uploads
+from supervision.models import Item, Revocation, SupervisionDocument
 from tests import factories
 
 from .helpers import rolled_back
@@ -95,20 +95,20 @@ UPLOAD_POINTS = {
     ),
     "inspection item attachment": (
         "inspector",
-        lambda w: reverse("inspections:record", args=[w.assigned_inspection.pk]),
-        with_file("inspections:record", f"file_{Item.values[0]}"),
+        lambda w: reverse("supervision:record", args=[w.assigned_inspection.pk]),
+        with_file("supervision:record", f"file_{Item.values[0]}"),
         None,
     ),
     "rectification report attachment": (
         "institution_own",
-        lambda w: reverse("inspections:rectification_report", args=[w.rectification.pk]),
-        with_file("inspections:rectification_report", "attachment"),
+        lambda w: reverse("supervision:rectification_report", args=[w.rectification.pk]),
+        with_file("supervision:rectification_report", "attachment"),
         None,
     ),
     "revocation decision": (
         "province",
-        lambda w: reverse("inspections:revoke", args=[w.base.pk]),
-        with_file("inspections:revoke", "document"),
+        lambda w: reverse("supervision:revoke", args=[w.base.pk]),
+        with_file("supervision:revoke", "document"),
         None,
     ),
 }
@@ -144,10 +144,10 @@ def test_every_upload_point_of_the_project_is_covered():
         "applications.upload",
         "applications.objection",
         "bases.change_new",
-        "inspections.record",
-        "inspections.rectification_report",
-        "inspections.revoke",
-        "inspections.cancellation_detail",
+        "supervision.record",
+        "supervision.rectification_report",
+        "supervision.revoke",
+        "supervision.cancellation_detail",
     }, sorted(readers)
 
 
@@ -274,7 +274,7 @@ def test_a_grant_of_cancellation_with_a_macro_document_is_refused_and_the_base_s
     """The one upload point not in the table above: the province granting a cancellation request."""
     before_files = stored_files()
     response = as_role("province").post(
-        reverse("inspections:cancellation", args=[w.cancellation.pk]),
+        reverse("supervision:cancellation", args=[w.cancellation.pk]),
         {
             "grant": "1",
             "decision": "同意取消",

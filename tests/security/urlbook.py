@@ -16,9 +16,9 @@ from typing import Any
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from accounts.models import Role
 from applications.models import Condition
-from inspections.models import CancellationRequest, Item
-from jxjy_portal.users.models import Role
+from supervision.models import CancellationRequest, Item
 from tests import factories
 
 # Who may try: the other organisation's people (the world's records belong to `institution_own` and are routed
@@ -212,7 +212,7 @@ URLS = [
         "applications:calendar", none, "province", lambda w: {"date": "2031-10-01", "kind": "holiday", "name": "国庆节"}
     ),
     Url(
-        "applications:notice_new",
+        "recognition:notice_new",
         lambda w: {"batch_pk": w.batch.pk},
         "province",
         lambda w: {"applications": [w.visit_app.pk], "starts_on": today().isoformat(), "working_days": "5"},
@@ -295,7 +295,7 @@ URLS = [
         NOT_PROVINCE,
     ),
     Url(
-        "applications:approve",
+        "recognition:approve",
         lambda w: {"pk": w.visit_app.pk},
         "province",
         lambda w: {"approve-recognised_on": today().isoformat(), "approve-expected_state": "site_visit"},
@@ -397,10 +397,10 @@ URLS = [
     Url("public:open_data_csv", none, "anonymous"),
     Url("public:open_data_json", none, "anonymous"),
     # -- supervision --------------------------------------------------------------------------------------------
-    Url("inspections:list", none, "province"),
-    Url("inspections:schedule", none, "province"),
+    Url("supervision:list", none, "province"),
+    Url("supervision:schedule", none, "province"),
     Url(
-        "inspections:detail",
+        "supervision:detail",
         lambda w: {"pk": w.inspection.pk},
         "institution_own",
         None,
@@ -408,7 +408,7 @@ URLS = [
         kwargs_for={"inspector": lambda w: {"pk": w.other_inspection.pk}},
     ),
     Url(
-        "inspections:record",
+        "supervision:record",
         lambda w: {"pk": w.assigned_inspection.pk},
         "inspector",
         record_findings,
@@ -416,27 +416,27 @@ URLS = [
         kwargs_for={"inspector": lambda w: {"pk": w.other_inspection.pk}},
     ),
     Url(
-        "inspections:act",
+        "supervision:act",
         lambda w: {"pk": w.inspection.pk, "action": "publish"},
         "province",
         lambda w: {"comment": "", "expected_state": "confirmed"},
         NOT_PROVINCE,
     ),
     Url(
-        "inspections:document",
+        "supervision:document",
         lambda w: {"pk": w.inspection_document.pk},
         "institution_own",
         None,
         OTHER_ORGS,
         kwargs_for={"inspector": lambda w: {"pk": w.other_inspection_document.pk}},
     ),
-    Url("inspections:draws", none, "province"),
-    Url("inspections:draw_new", none, "province"),
-    Url("inspections:draw", lambda w: {"pk": w.draw.pk}, "province", None, NOT_PROVINCE),
-    Url("inspections:draw_publish", lambda w: {"pk": w.draw.pk}, "province", lambda w: {}, NOT_PROVINCE),
-    Url("inspections:rectifications", none, "province"),
+    Url("supervision:draws", none, "province"),
+    Url("supervision:draw_new", none, "province"),
+    Url("supervision:draw", lambda w: {"pk": w.draw.pk}, "province", None, NOT_PROVINCE),
+    Url("supervision:draw_publish", lambda w: {"pk": w.draw.pk}, "province", lambda w: {}, NOT_PROVINCE),
+    Url("supervision:rectifications", none, "province"),
     Url(
-        "inspections:rectification_new",
+        "supervision:rectification_new",
         lambda w: {"base_pk": w.base.pk},
         "province",
         lambda w: {
@@ -446,23 +446,23 @@ URLS = [
         },
         NOT_PROVINCE,
     ),
-    Url("inspections:rectification", lambda w: {"pk": w.rectification.pk}, "institution_own", None, OTHER_ORGS),
+    Url("supervision:rectification", lambda w: {"pk": w.rectification.pk}, "institution_own", None, OTHER_ORGS),
     Url(
-        "inspections:rectification_report",
+        "supervision:rectification_report",
         lambda w: {"pk": w.rectification.pk},
         "institution_own",
         lambda w: {"report": "已补齐培训档案", "expected_state": "open"},
         OTHER_ORGS,
     ),
     Url(
-        "inspections:rectification_verify",
+        "supervision:rectification_verify",
         lambda w: {"pk": w.reported_rectification.pk, "action": "pass"},
         "province",
         lambda w: {"comment": "核验通过", "expected_state": "reported"},
         NOT_PROVINCE,
     ),
     Url(
-        "inspections:revoke",
+        "supervision:revoke",
         lambda w: {"base_pk": w.base.pk},
         "province",
         lambda w: {
@@ -474,9 +474,9 @@ URLS = [
         },
         NOT_PROVINCE,
     ),
-    Url("inspections:cancellations", none, "province"),
+    Url("supervision:cancellations", none, "province"),
     Url(
-        "inspections:cancellation_new",
+        "supervision:cancellation_new",
         lambda w: {"base_pk": w.base.pk},
         "institution_own",
         lambda w: {"reason": "机构已停止培训业务"},
@@ -484,7 +484,7 @@ URLS = [
         prepare=refused_cancellation,
     ),
     Url(
-        "inspections:cancellation",
+        "supervision:cancellation",
         lambda w: {"pk": w.cancellation.pk},
         "province",
         lambda w: {"decision": "不同意，基地运行正常"},

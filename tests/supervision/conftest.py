@@ -17,9 +17,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from inspections import services
-from inspections.models import Item, Result, Verdict
-from jxjy_portal.models import Notification
+from core.models import Notification
+from supervision import services
+from supervision.models import Item, Result, Verdict
 from tests import factories
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -11,8 +11,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from inspections import services, urls
-from inspections.models import (
+from accounts.models import Role
+from supervision import services, urls
+from supervision.models import (
     CancellationRequest,
     Inspection,
     InspectionState,
@@ -21,7 +22,6 @@ from inspections.models import (
     Result,
     SupervisionDocument,
 )
-from jxjy_portal.users.models import Role
 from tests import factories
 
 from .conftest import XIAMEN, base_in, listed, order, record, schedule
@@ -106,34 +106,34 @@ def only(status, *actors):
 NONE = lambda w: []  # noqa: E731
 
 ROWS = [
-    Row("inspections:list", NONE, only(200, "province", "inspector", "inspector_other")),
-    Row("inspections:schedule", NONE, only(200, "province")),
-    Row("inspections:detail", lambda w: [w.confirmed.pk], only(200, "province", "inspector", "institution")),
-    Row("inspections:record", lambda w: [w.scheduled.pk], only(200, "province", "inspector"), post=True),
-    Row("inspections:act", lambda w: [w.recorded.pk, "confirm"], only(200, "province"), post=True),
-    Row("inspections:document", lambda w: [w.inspection_doc.pk], only(200, "province", "inspector", "institution")),
-    Row("inspections:draws", NONE, only(200, "province")),
-    Row("inspections:draw_new", NONE, only(200, "province")),
-    Row("inspections:draw", lambda w: [w.draw.pk], only(200, "province")),
-    Row("inspections:draw_publish", lambda w: [w.draw.pk], only(200, "province"), post=True),
+    Row("supervision:list", NONE, only(200, "province", "inspector", "inspector_other")),
+    Row("supervision:schedule", NONE, only(200, "province")),
+    Row("supervision:detail", lambda w: [w.confirmed.pk], only(200, "province", "inspector", "institution")),
+    Row("supervision:record", lambda w: [w.scheduled.pk], only(200, "province", "inspector"), post=True),
+    Row("supervision:act", lambda w: [w.recorded.pk, "confirm"], only(200, "province"), post=True),
+    Row("supervision:document", lambda w: [w.inspection_doc.pk], only(200, "province", "inspector", "institution")),
+    Row("supervision:draws", NONE, only(200, "province")),
+    Row("supervision:draw_new", NONE, only(200, "province")),
+    Row("supervision:draw", lambda w: [w.draw.pk], only(200, "province")),
+    Row("supervision:draw_publish", lambda w: [w.draw.pk], only(200, "province"), post=True),
     Row(
-        "inspections:rectifications",
+        "supervision:rectifications",
         NONE,
         only(200, "province", "institution", "institution_other", "recommender", "recommender_other"),
     ),
-    Row("inspections:rectification_new", lambda w: [w.base.pk], only(200, "province")),
-    Row("inspections:rectification", lambda w: [w.order.pk], only(200, "province", "institution", "recommender")),
-    Row("inspections:rectification_report", lambda w: [w.order.pk], only(200, "institution"), post=True),
-    Row("inspections:rectification_verify", lambda w: [w.order.pk, "pass"], only(200, "province"), post=True),
-    Row("inspections:revoke", lambda w: [w.base.pk], only(200, "province")),
+    Row("supervision:rectification_new", lambda w: [w.base.pk], only(200, "province")),
+    Row("supervision:rectification", lambda w: [w.order.pk], only(200, "province", "institution", "recommender")),
+    Row("supervision:rectification_report", lambda w: [w.order.pk], only(200, "institution"), post=True),
+    Row("supervision:rectification_verify", lambda w: [w.order.pk, "pass"], only(200, "province"), post=True),
+    Row("supervision:revoke", lambda w: [w.base.pk], only(200, "province")),
     Row(
-        "inspections:cancellations",
+        "supervision:cancellations",
         NONE,
         only(200, "province", "institution", "institution_other", "recommender", "recommender_other"),
     ),
-    Row("inspections:cancellation_new", lambda w: [w.base.pk], only(200, "institution", "recommender")),
+    Row("supervision:cancellation_new", lambda w: [w.base.pk], only(200, "institution", "recommender")),
     Row(
-        "inspections:cancellation",
+        "supervision:cancellation",
         lambda w: [w.cancellation.pk],
         only(200, "province", "institution", "recommender"),
     ),
@@ -141,16 +141,16 @@ ROWS = [
 
 # What a denied POST carries: what would change something if the actor were allowed.
 POST_DATA = {
-    "inspections:record": lambda w: {
+    "supervision:record": lambda w: {
         "inspected_on": timezone.localdate().isoformat(),
         "result": "pass",
         "summary": "合格。",
         **{f"verdict_{i.value}": "meets" for i in Item},
     },
-    "inspections:act": lambda w: {"comment": "", "expected_state": "recorded"},
-    "inspections:draw_publish": lambda w: {},
-    "inspections:rectification_report": lambda w: {"report": "已整改。", "expected_state": "open"},
-    "inspections:rectification_verify": lambda w: {"comment": "通过。"},
+    "supervision:act": lambda w: {"comment": "", "expected_state": "recorded"},
+    "supervision:draw_publish": lambda w: {},
+    "supervision:rectification_report": lambda w: {"report": "已整改。", "expected_state": "open"},
+    "supervision:rectification_verify": lambda w: {"comment": "通过。"},
 }
 
 
@@ -165,7 +165,7 @@ def snapshot(w):
 
 
 def test_every_supervision_url_has_a_row():
-    names = {f"inspections:{p.name}" for p in urls.urlpatterns}
+    names = {f"supervision:{p.name}" for p in urls.urlpatterns}
     assert names == {r.name for r in ROWS}
 
 
@@ -213,13 +213,13 @@ def test_the_institution_sees_only_its_confirmed_inspections(world, client_as):
     inst = client_as(world.users["institution"])
 
     for inspection, status in [(world.confirmed, 200), (world.scheduled, 404), (world.recorded, 404)]:
-        assert inst.get(reverse("inspections:detail", args=[inspection.pk])).status_code == status
+        assert inst.get(reverse("supervision:detail", args=[inspection.pk])).status_code == status
 
 
 def test_the_inspection_list_shows_an_inspector_only_its_units_inspections(world, client_as):
-    mine = listed(client_as(world.users["inspector"]).get(reverse("inspections:list")), "")
-    theirs = listed(client_as(world.users["inspector_other"]).get(reverse("inspections:list")), "")
-    everything = listed(client_as(world.users["province"]).get(reverse("inspections:list")), "")
+    mine = listed(client_as(world.users["inspector"]).get(reverse("supervision:list")), "")
+    theirs = listed(client_as(world.users["inspector_other"]).get(reverse("supervision:list")), "")
+    everything = listed(client_as(world.users["province"]).get(reverse("supervision:list")), "")
 
     assert sorted(mine) == sorted([world.confirmed.pk, world.scheduled.pk, world.recorded.pk])
     assert theirs == []
@@ -227,7 +227,7 @@ def test_the_inspection_list_shows_an_inspector_only_its_units_inspections(world
 
 
 def test_the_rectification_list_shows_a_recommender_only_the_bases_routed_to_it(world, client_as):
-    url = reverse("inspections:rectifications")
+    url = reverse("supervision:rectifications")
 
     assert listed(client_as(world.users["recommender"]).get(url), "rectifications/") == [world.order.pk]
     assert listed(client_as(world.users["recommender_other"]).get(url), "rectifications/") == []
@@ -249,7 +249,7 @@ def test_the_unconfirmed_inspections_documents_are_hidden_from_the_institution(w
 
     world.recorded.refresh_from_db()
     assert world.recorded.state == InspectionState.RECORDED
-    url = reverse("inspections:document", args=[doc.pk])
+    url = reverse("supervision:document", args=[doc.pk])
     assert client_as(world.users["institution"]).get(url).status_code == 404
     assert client_as(world.users["inspector"]).get(url).status_code == 200
     assert client_as(world.users["inspector_other"]).get(url).status_code == 404
@@ -263,7 +263,7 @@ def test_every_attachment_link_the_recommender_is_shown_opens(world, client_as):
         files=[factories.pdf_file("整改报告.pdf")],
     )
     recommender = client_as(world.users["recommender"])
-    page = recommender.get(reverse("inspections:rectification", args=[world.order.pk])).content.decode()
+    page = recommender.get(reverse("supervision:rectification", args=[world.order.pk])).content.decode()
     links = listed_links(page)
 
     assert links, "the recommender is shown the report's attachment"
@@ -279,6 +279,6 @@ def listed_links(page: str) -> list[str]:
 def test_the_institution_finds_its_confirmed_inspection_and_its_rectification_on_its_base_page(world, client_as):
     page = client_as(world.users["institution"]).get(reverse("bases:detail", args=[world.base.pk])).content.decode()
 
-    assert reverse("inspections:detail", args=[world.confirmed.pk]) in page
-    assert reverse("inspections:rectification", args=[world.order.pk]) in page
-    assert reverse("inspections:detail", args=[world.scheduled.pk]) not in page  # not confirmed yet
+    assert reverse("supervision:detail", args=[world.confirmed.pk]) in page
+    assert reverse("supervision:rectification", args=[world.order.pk]) in page
+    assert reverse("supervision:detail", args=[world.scheduled.pk]) not in page  # not confirmed yet

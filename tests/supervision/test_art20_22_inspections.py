@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bases.models import Announcement, AnnouncementKind, BaseStatus
-from inspections import services
-from inspections.models import (
+from supervision import services
+from supervision.models import (
     Ground,
     Inspection,
     InspectionItem,
@@ -60,7 +60,7 @@ def record_form(inspection, *, result=Result.PASS, skip=(), **overrides):
 def act(client, inspection, action, comment=""):
     inspection.refresh_from_db()
     return client.post(
-        reverse("inspections:act", args=[inspection.pk, action]),
+        reverse("supervision:act", args=[inspection.pk, action]),
         {"comment": comment, "expected_state": inspection.state},
     )
 
@@ -73,10 +73,10 @@ def test_the_province_schedules_with_an_inspector_unit_and_only_that_units_inspe
 ):
     unit = inspector_user.inspector_unit
     with new_notifications() as n:
-        response = client_as(province_user).post(reverse("inspections:schedule"), schedule_form(base, unit))
+        response = client_as(province_user).post(reverse("supervision:schedule"), schedule_form(base, unit))
 
     inspection = Inspection.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("inspections:detail", args=[inspection.pk])
+    assert response.status_code == 302 and response["Location"] == reverse("supervision:detail", args=[inspection.pk])
     assert (inspection.base, inspection.kind, inspection.state, inspection.inspector_unit) == (
         base,
         InspectionKind.PERIODIC,
@@ -88,16 +88,16 @@ def test_the_province_schedules_with_an_inspector_unit_and_only_that_units_inspe
     assert f"考核任务：{base.name}" in n.titles
 
     mine = client_as(inspector_user)
-    assert listed(mine.get(reverse("inspections:list")), "") == [inspection.pk]
-    detail = mine.get(reverse("inspections:detail", args=[inspection.pk]))
+    assert listed(mine.get(reverse("supervision:list")), "") == [inspection.pk]
+    detail = mine.get(reverse("supervision:detail", args=[inspection.pk]))
     assert detail.status_code == 200
     assert "提交考核结果" in visible_text(detail)
 
     theirs = client_as(other_inspector)
-    response = theirs.get(reverse("inspections:list"))
+    response = theirs.get(reverse("supervision:list"))
     assert listed(response, "") == [] and base.name not in visible_text(response)
-    assert theirs.get(reverse("inspections:detail", args=[inspection.pk])).status_code == 404
-    assert theirs.post(reverse("inspections:record", args=[inspection.pk]), record_form(inspection)).status_code == 404
+    assert theirs.get(reverse("supervision:detail", args=[inspection.pk])).status_code == 404
+    assert theirs.post(reverse("supervision:record", args=[inspection.pk]), record_form(inspection)).status_code == 404
     inspection.refresh_from_db()
     assert inspection.state == InspectionState.SCHEDULED
 
@@ -105,7 +105,7 @@ def test_the_province_schedules_with_an_inspector_unit_and_only_that_units_inspe
 def test_scheduling_without_a_province_team_or_an_inspector_unit_is_refused_at_the_field(
     base, province_user, client_as
 ):
-    response = client_as(province_user).post(reverse("inspections:schedule"), schedule_form(base))
+    response = client_as(province_user).post(reverse("supervision:schedule"), schedule_form(base))
 
     assert response.status_code == 200
     assert "请填写省人社厅考核人员或选择受委托考核单位。" in visible_text(response)
@@ -115,7 +115,7 @@ def test_scheduling_without_a_province_team_or_an_inspector_unit_is_refused_at_t
 def test_scheduling_in_the_past_is_refused(base, province_user, inspector_user, client_as):
     yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
     response = client_as(province_user).post(
-        reverse("inspections:schedule"), schedule_form(base, inspector_user.inspector_unit, scheduled_on=yesterday)
+        reverse("supervision:schedule"), schedule_form(base, inspector_user.inspector_unit, scheduled_on=yesterday)
     )
 
     assert "考核日期不能早于今天。" in visible_text(response)
@@ -125,7 +125,7 @@ def test_scheduling_in_the_past_is_refused(base, province_user, inspector_user, 
 def test_a_revoked_base_cannot_be_scheduled(province_user):
     revoked = factories.BaseFactory(status=BaseStatus.REVOKED)
 
-    from jxjy_portal.workflow import RuleViolation
+    from core.errors import RuleViolation
 
     with pytest.raises(RuleViolation, match="基地当前状态为「已撤销」"):
         schedule(province_user, revoked)
@@ -141,7 +141,7 @@ def test_the_inspector_records_all_nine_items_and_the_province_is_asked_to_confi
     data = record_form(inspection, file_faculty=factories.pdf_file("师资核查.pdf"))
 
     with new_notifications() as n:
-        response = client_as(inspector_user).post(reverse("inspections:record", args=[inspection.pk]), data)
+        response = client_as(inspector_user).post(reverse("supervision:record", args=[inspection.pk]), data)
 
     assert response.status_code == 302
     inspection.refresh_from_db()
@@ -160,7 +160,7 @@ def test_the_inspector_records_all_nine_items_and_the_province_is_asked_to_confi
     assert (doc.inspection, doc.item, doc.original_name) == (inspection, Item.FACULTY, "师资核查.pdf")
     assert n.recipients == {province_user} and n.titles == [f"考核结果待确认：{base.name}"]
 
-    page = visible_text(client_as(province_user).get(reverse("inspections:detail", args=[inspection.pk])))
+    page = visible_text(client_as(province_user).get(reverse("supervision:detail", args=[inspection.pk])))
     assert "待确认" in page and "确认考核结果" in page and "退回考核单位" in page
 
 
@@ -170,7 +170,7 @@ def test_a_missing_verdict_is_refused_naming_the_item_and_what_was_typed_is_kept
     inspection = schedule(province_user, base, unit=inspector_user.inspector_unit)
     data = record_form(inspection, skip=[Item.PLATFORM], summary="已核查师资与设施，待补对接情况。")
 
-    response = client_as(inspector_user).post(reverse("inspections:record", args=[inspection.pk]), data)
+    response = client_as(inspector_user).post(reverse("supervision:record", args=[inspection.pk]), data)
 
     assert response.status_code == 400
     text = visible_text(response)
@@ -187,7 +187,7 @@ def test_a_missing_verdict_is_refused_naming_the_item_and_what_was_typed_is_kept
 
 
 def test_the_service_refuses_a_missing_verdict_naming_every_missing_item(base, province_user, inspector_user):
-    from jxjy_portal.workflow import RuleViolation
+    from core.errors import RuleViolation
 
     inspection = schedule(province_user, base, unit=inspector_user.inspector_unit)
     verdicts = {i.value: Verdict.MEETS for i in Item if i not in (Item.CREDIT, Item.FEES)}
@@ -205,7 +205,7 @@ def test_an_inspection_day_after_today_is_refused(base, province_user, inspector
     tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
 
     response = client_as(inspector_user).post(
-        reverse("inspections:record", args=[inspection.pk]), record_form(inspection, inspected_on=tomorrow)
+        reverse("supervision:record", args=[inspection.pk]), record_form(inspection, inspected_on=tomorrow)
     )
 
     assert response.status_code == 400
@@ -239,7 +239,7 @@ def test_sending_back_needs_a_comment_and_then_returns_the_inspection_to_the_uni
     assert "课件审核情况记录不完整，请补充。" in n.notes[0].body
 
     # the unit may record again, and its earlier answers are offered back
-    page = client_as(inspector_user).get(reverse("inspections:detail", args=[inspection.pk])).content.decode()
+    page = client_as(inspector_user).get(reverse("supervision:detail", args=[inspection.pk])).content.decode()
     assert "提交考核结果" in page and '<option value="meets" selected>' in page
 
 
@@ -303,8 +303,8 @@ def test_a_confirmed_fail_offers_the_province_a_rectification_order_linked_to_th
     inspection = schedule(province_user, base, unit=inspector_user.inspector_unit)
     record(inspector_user, inspection, result=Result.FAIL)
     province = client_as(province_user)
-    detail = reverse("inspections:detail", args=[inspection.pk])
-    order_link = f"{reverse('inspections:rectification_new', args=[base.pk])}?inspection={inspection.pk}"
+    detail = reverse("supervision:detail", args=[inspection.pk])
+    order_link = f"{reverse('supervision:rectification_new', args=[base.pk])}?inspection={inspection.pk}"
 
     assert order_link not in province.get(detail).content.decode()  # not before the province confirms
     act(province, inspection, "confirm")
@@ -334,14 +334,14 @@ def test_a_pass_offers_no_rectification(base, province_user, inspector_user, cli
     province = client_as(province_user)
     act(province, inspection, "confirm")
 
-    assert "责令限期整改" not in visible_text(province.get(reverse("inspections:detail", args=[inspection.pk])))
+    assert "责令限期整改" not in visible_text(province.get(reverse("supervision:detail", args=[inspection.pk])))
 
 
 def test_the_institution_sees_its_inspection_only_once_the_province_has_confirmed_it(
     base, province_user, inspector_user, institution_user, other_institution_user, client_as
 ):
     inspection = schedule(province_user, base, unit=inspector_user.inspector_unit)
-    detail = reverse("inspections:detail", args=[inspection.pk])
+    detail = reverse("supervision:detail", args=[inspection.pk])
     inst = client_as(institution_user)
 
     assert inst.get(detail).status_code == 404
@@ -354,7 +354,7 @@ def test_the_institution_sees_its_inspection_only_once_the_province_has_confirme
     text = visible_text(response)
     assert "结果： 不合格" in text and "各项内容均已核查。" in text
     page = response.content.decode()
-    assert reverse("inspections:record", args=[inspection.pk]) not in page  # nothing to act on
+    assert reverse("supervision:record", args=[inspection.pk]) not in page  # nothing to act on
     assert f"/inspections/{inspection.pk}/act/" not in page
     assert client_as(other_institution_user).get(detail).status_code == 404
 
@@ -363,7 +363,7 @@ def test_the_timeline_shows_recorded_values_as_people_read_them(base, province_u
     inspection = schedule(province_user, base, unit=inspector_user.inspector_unit)
     record(inspector_user, inspection, result=Result.FAIL)
 
-    text = visible_text(client_as(province_user).get(reverse("inspections:detail", args=[inspection.pk])))
+    text = visible_text(client_as(province_user).get(reverse("supervision:detail", args=[inspection.pk])))
 
     assert "→ fail" not in text
     assert "recorded by" not in text

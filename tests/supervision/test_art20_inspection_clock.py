@@ -6,12 +6,13 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
-from applications.services import create_base
 from bases.models import BaseStatus
-from inspections import services, tasks
-from inspections.models import Result
-from jxjy_portal.models import Notification
-from jxjy_portal.periods import add_years, last_day_of_years
+from bases.services import create_base
+from core.models import Notification
+from core.periods import add_years, last_day_of_years
+from core.tasks import run_job
+from supervision import services
+from supervision.models import Result
 from tests import factories
 
 from .conftest import at, base_in, confirmed, count_queries, new_notifications, record, schedule, visible_text
@@ -127,9 +128,9 @@ def test_the_daily_task_at_23_59_and_00_00_in_shanghai_counts_the_local_day(prov
     base_in(next_inspection_due=date(2026, 6, 30))
 
     with at(2026, 6, 30, 23, 59):
-        assert tasks.flag_inspection_clock() == {"overdue": 0, "due_soon": 1}
+        assert run_job("inspection-clock") == {"overdue": 0, "due_soon": 1}
     with at(2026, 7, 1, 0, 0):
-        assert tasks.flag_inspection_clock() == {"overdue": 1, "due_soon": 0}
+        assert run_job("inspection-clock") == {"overdue": 1, "due_soon": 0}
 
 
 def test_revoked_and_cancelled_bases_are_not_on_the_clock(province_user):
@@ -160,7 +161,7 @@ def test_the_province_is_told_once_per_day_however_often_the_job_runs(province_u
     with new_notifications() as n:
         services.flag_inspection_clock(today=TODAY)
         services.flag_inspection_clock(today=TODAY)
-        tasks.flag_inspection_clock(on=TODAY.isoformat())
+        run_job("inspection-clock", on=TODAY.isoformat())
     assert sorted(x.recipient_id for x in n.notes) == sorted([province_user.pk, second_province.pk])
 
     with new_notifications() as n:
@@ -195,12 +196,12 @@ def test_the_province_list_shows_overdue_and_due_soon_bases_with_a_schedule_link
         late = base_in(name="逾期基地", next_inspection_due=date(2026, 2, 28))
         soon = base_in(name="将到期基地", next_inspection_due=date(2026, 5, 30))
         base_in(name="远期基地", next_inspection_due=date(2026, 5, 31))
-        response = client_as(province_user).get(reverse("inspections:list"))
+        response = client_as(province_user).get(reverse("supervision:list"))
 
     text = visible_text(response)
     assert "逾期基地 " in text and "2026年2月28日 已逾期" in text
     assert "将到期基地 " in text and "2026年5月30日 90日内到期" in text
     assert "远期基地" not in text
     page = response.content.decode()
-    assert f"{reverse('inspections:schedule')}?base={late.pk}&" in page
-    assert f"{reverse('inspections:schedule')}?base={soon.pk}&" in page
+    assert f"{reverse('supervision:schedule')}?base={late.pk}&" in page
+    assert f"{reverse('supervision:schedule')}?base={soon.pk}&" in page

@@ -7,11 +7,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import InstitutionType
 from bases.models import Announcement, AnnouncementKind, BaseStatus
-from inspections import services
-from inspections.models import Inspection, InspectionKind, InspectionState, Result, SpotCheckDraw
-from jxjy_portal.users.models import InstitutionType
-from jxjy_portal.workflow import RuleViolation
+from core.errors import RuleViolation
+from supervision import services
+from supervision.models import Inspection, InspectionKind, InspectionState, Result, SpotCheckDraw
 from tests import factories
 
 from .conftest import FUZHOU, NANPING, QUANZHOU, XIAMEN, ZHANGZHOU, base_in, record, visible_text
@@ -124,7 +124,7 @@ def test_the_draw_page_says_whether_the_stored_draw_reproduces(province_user, cl
     for _ in range(6):
         base_in()
     the_draw = draw(province_user, size=2)
-    page = reverse("inspections:draw", args=[the_draw.pk])
+    page = reverse("supervision:draw", args=[the_draw.pk])
     province = client_as(province_user)
 
     text = visible_text(province.get(page))
@@ -163,7 +163,7 @@ def test_an_assignment_that_cannot_avoid_the_bases_city_is_refused_and_nothing_i
         draw(province_user, size=1, assign_inspectors=True, province_team="")
 
     response = client_as(province_user).post(
-        reverse("inspections:draw_new"),
+        reverse("supervision:draw_new"),
         {
             "size": 1,
             "region": "",
@@ -195,7 +195,7 @@ def test_the_assigned_units_inspector_sees_the_spot_check(province_user, client_
 
     (inspection,) = the_draw.inspections.all()
     assert (inspection.base, inspection.inspector_unit) == (base, unit)
-    response = client_as(inspector).get(reverse("inspections:detail", args=[inspection.pk]))
+    response = client_as(inspector).get(reverse("supervision:detail", args=[inspection.pk]))
     assert response.status_code == 200 and "不定期抽查" in visible_text(response)
 
 
@@ -215,15 +215,15 @@ def test_a_draw_is_published_only_once_every_spot_check_is_confirmed_then_in_one
     with pytest.raises(RuleViolation, match="还有1家基地的抽查结果未确认，全部确认后方可公布。"):
         services.publish_draw(actor=province_user, draw_id=the_draw.pk)
     province = client_as(province_user)
-    page = province.get(reverse("inspections:draw", args=[the_draw.pk])).content.decode()
+    page = province.get(reverse("supervision:draw", args=[the_draw.pk])).content.decode()
     assert "全部结果确认后方可公布" in page and "disabled" in page
-    response = province.post(reverse("inspections:draw_publish", args=[the_draw.pk]), follow=True)
+    response = province.post(reverse("supervision:draw_publish", args=[the_draw.pk]), follow=True)
     assert "还有1家基地的抽查结果未确认" in visible_text(response)
     assert not Announcement.objects.exists()
 
     record(province_user, inspections[2], result=Result.EXCELLENT)
     services.inspection_transition(actor=province_user, inspection_id=inspections[2].pk, action="confirm")
-    response = province.post(reverse("inspections:draw_publish", args=[the_draw.pk]))
+    response = province.post(reverse("supervision:draw_publish", args=[the_draw.pk]))
 
     announcement = Announcement.objects.get(kind=AnnouncementKind.INSPECTION)
     assert response.status_code == 302 and response["Location"] == reverse(

@@ -7,10 +7,10 @@ import pytest
 from django.utils import timezone
 
 from applications import rules
-from inspections import services
-from inspections.models import Result
-from jxjy_portal.periods import last_day_of_years
-from jxjy_portal.workflow import RuleViolation
+from core.errors import RuleViolation
+from core.periods import last_day_of_years
+from supervision import services
+from supervision.models import Result
 
 from .conftest import at, confirmed, order
 

@@ -12,10 +12,10 @@ from applications import rules
 from applications import services as applications
 from applications.models import Application, Bar, BarKind
 from bases.models import Announcement, AnnouncementKind, BaseStatus
-from inspections import services
-from inspections.models import REVOCATION_ARTICLES, Revocation, RevocationGround, SupervisionDocument
-from jxjy_portal.periods import last_day_of_years
-from jxjy_portal.workflow import RuleViolation
+from core.errors import RuleViolation
+from core.periods import last_day_of_years
+from supervision import services
+from supervision.models import REVOCATION_ARTICLES, Revocation, RevocationGround, SupervisionDocument
 from tests import factories
 
 from .conftest import at, listed_bases, new_notifications, order, visible_text
@@ -165,11 +165,11 @@ def test_a_revocation_effective_on_29_february_bars_until_28_february_three_year
 
 def test_the_province_revokes_through_the_page_with_a_decision_document(base, province_user, client_as):
     province = client_as(province_user)
-    form = province.get(reverse("inspections:revoke", args=[base.pk]))
+    form = province.get(reverse("supervision:revoke", args=[base.pk]))
     assert "requested" not in form.content.decode()  # a requested cancellation goes through its request
 
     response = province.post(
-        reverse("inspections:revoke", args=[base.pk]),
+        reverse("supervision:revoke", args=[base.pk]),
         {
             "ground": RevocationGround.PUBLIC_OPINION,
             "reason": "课件出现严重错误，引发重大舆情。",
@@ -187,7 +187,7 @@ def test_the_province_revokes_through_the_page_with_a_decision_document(base, pr
 
 def test_revoking_without_a_decision_number_or_document_is_refused_at_the_field(base, province_user, client_as):
     response = client_as(province_user).post(
-        reverse("inspections:revoke", args=[base.pk]),
+        reverse("supervision:revoke", args=[base.pk]),
         {"ground": RevocationGround.SUSPENDED, "reason": "单位撤并。", "effective_on": "2026-03-10"},
     )
 

@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from accounts.models import Role
 from applications.models import Bar, BarKind
 from bases.models import Announcement, AnnouncementKind, BaseStatus
-from inspections import services
-from inspections.models import CancellationRequest, RequestState, RevocationGround
-from jxjy_portal.users.models import Role
+from supervision import services
+from supervision.models import CancellationRequest, RequestState, RevocationGround
 from tests import factories
 
 from .conftest import at, listed, listed_bases, new_notifications, visible_text
@@ -20,11 +20,11 @@ pytestmark = pytest.mark.django_db
 
 
 def ask(client, base, reason="机构业务调整，不再开展继续教育。"):
-    return client.post(reverse("inspections:cancellation_new", args=[base.pk]), {"reason": reason})
+    return client.post(reverse("supervision:cancellation_new", args=[base.pk]), {"reason": reason})
 
 
 def decide(client, request, **data):
-    return client.post(reverse("inspections:cancellation", args=[request.pk]), data)
+    return client.post(reverse("supervision:cancellation", args=[request.pk]), data)
 
 
 @pytest.mark.parametrize("who", ["institution", "recommender"])
@@ -33,14 +33,14 @@ def test_the_institution_and_its_recommending_unit_may_each_ask_for_cancellation
 ):
     actor = {"institution": institution_user, "recommender": recommender_user}[who]
     page = client_as(actor).get(reverse("bases:detail", args=[base.pk]))
-    assert reverse("inspections:cancellation_new", args=[base.pk]) in page.content.decode()
+    assert reverse("supervision:cancellation_new", args=[base.pk]) in page.content.decode()
 
     with new_notifications() as n:
         response = ask(client_as(actor), base)
 
     request = CancellationRequest.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("inspections:cancellation", args=[request.pk])
+    assert response["Location"] == reverse("supervision:cancellation", args=[request.pk])
     assert (request.base, request.requested_by, request.requester_role, request.state) == (
         base,
         actor,
@@ -53,14 +53,14 @@ def test_the_institution_and_its_recommending_unit_may_each_ask_for_cancellation
     base.refresh_from_db()
     assert base.status == BaseStatus.ACTIVE  # nothing changes until the province decides
 
-    text = visible_text(client_as(province_user).get(reverse("inspections:cancellation", args=[request.pk])))
+    text = visible_text(client_as(province_user).get(reverse("supervision:cancellation", args=[request.pk])))
     assert f"申请方： {actor.organisation_name}" in text and "同意取消" in text and "不予取消" in text
 
 
 def test_a_recommender_of_another_unit_gets_404_and_files_nothing(base, xiamen_recommender, client_as):
     other = client_as(xiamen_recommender)
 
-    assert other.get(reverse("inspections:cancellation_new", args=[base.pk])).status_code == 404
+    assert other.get(reverse("supervision:cancellation_new", args=[base.pk])).status_code == 404
     assert ask(other, base).status_code == 404
     assert not CancellationRequest.objects.exists()
 
@@ -171,7 +171,7 @@ def test_a_granted_request_cancels_the_base_and_bars_the_institution_for_three_y
     assert "匾牌真实，但该基地资格已取消" in verify
 
     # nothing more to decide, and no new request for a base that is gone
-    page = client_as(province_user).get(reverse("inspections:cancellation", args=[request.pk]))
+    page = client_as(province_user).get(reverse("supervision:cancellation", args=[request.pk]))
     assert "状态： 同意取消" in visible_text(page) and 'name="grant"' not in page.content.decode()
     assert ask(client_as(institution_user), base).status_code == 200
     assert CancellationRequest.objects.count() == 1
@@ -200,11 +200,11 @@ def test_the_request_list_shows_each_party_only_its_own(
 ):
     mine = services.request_cancellation(actor=institution_user, base_id=base.pk, reason="业务调整。")
     theirs = services.request_cancellation(actor=other_institution_user, base_id=other_base.pk, reason="撤并。")
-    url = reverse("inspections:cancellations")
+    url = reverse("supervision:cancellations")
 
     assert listed(client_as(institution_user).get(url), "cancellations/") == [mine.pk]
     assert listed(client_as(recommender_user).get(url), "cancellations/") == [mine.pk]
     assert listed(client_as(xiamen_recommender).get(url), "cancellations/") == [theirs.pk]
     assert sorted(listed(client_as(province_user).get(url), "cancellations/")) == sorted([mine.pk, theirs.pk])
-    assert client_as(other_institution_user).get(reverse("inspections:cancellation", args=[mine.pk])).status_code == 404
-    assert client_as(xiamen_recommender).get(reverse("inspections:cancellation", args=[mine.pk])).status_code == 404
+    assert client_as(other_institution_user).get(reverse("supervision:cancellation", args=[mine.pk])).status_code == 404
+    assert client_as(xiamen_recommender).get(reverse("supervision:cancellation", args=[mine.pk])).status_code == 404

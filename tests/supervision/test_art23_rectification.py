@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bases.models import BaseStatus
-from inspections import services, tasks
-from inspections.models import Ground, RectificationOrder, RectificationState, RevocationGround, SupervisionDocument
-from jxjy_portal.workflow import RuleViolation
+from core.errors import RuleViolation
+from core.tasks import run_job
+from supervision import services
+from supervision.models import Ground, RectificationOrder, RectificationState, RevocationGround, SupervisionDocument
 from tests import factories
 
 from .conftest import at, base_in, count_queries, listed, listed_bases, new_notifications, order, visible_text
@@ -42,13 +43,13 @@ def test_ordering_rectification_puts_the_base_in_rectifying_on_the_register_and_
     deadline = timezone.localdate() + timedelta(days=30)
     with new_notifications() as n:
         response = client_as(province_user).post(
-            reverse("inspections:rectification_new", args=[base.pk]),
+            reverse("supervision:rectification_new", args=[base.pk]),
             {"ground": Ground.IRREGULAR, "findings": "超范围办班，收费未公开。", "deadline": deadline.isoformat()},
         )
 
     the_order = RectificationOrder.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("inspections:rectification", args=[the_order.pk])
+    assert response["Location"] == reverse("supervision:rectification", args=[the_order.pk])
     assert (the_order.state, the_order.ground, the_order.deadline) == (
         RectificationState.OPEN,
         Ground.IRREGULAR,
@@ -79,7 +80,7 @@ def test_a_deadline_of_today_is_refused(base, province_user):
 
 def test_an_order_without_findings_is_refused_at_the_field(base, province_user, client_as):
     response = client_as(province_user).post(
-        reverse("inspections:rectification_new", args=[base.pk]),
+        reverse("supervision:rectification_new", args=[base.pk]),
         {"ground": Ground.NONCOMPLIANCE, "findings": "", "deadline": "2099-01-01"},
     )
 
@@ -97,12 +98,12 @@ def test_the_institution_reports_with_an_attachment_and_the_province_is_asked_to
 ):
     the_order = order(province_user, base, deadline=timezone.localdate() + timedelta(days=30))
     inst = client_as(institution_user)
-    page = reverse("inspections:rectification", args=[the_order.pk])
+    page = reverse("supervision:rectification", args=[the_order.pk])
     assert "提交整改报告" in visible_text(inst.get(page))
 
     with new_notifications() as n:
         response = inst.post(
-            reverse("inspections:rectification_report", args=[the_order.pk]),
+            reverse("supervision:rectification_report", args=[the_order.pk]),
             {
                 "report": "已补充专职教师3名，收费标准已公开。",
                 "attachment": factories.pdf_file("整改报告.pdf"),
@@ -120,7 +121,7 @@ def test_the_institution_reports_with_an_attachment_and_the_province_is_asked_to
 
     text = visible_text(inst.get(page))
     assert "待核验" in text and "已补充专职教师3名" in text and "整改报告.pdf" in text
-    download = reverse("inspections:document", args=[doc.pk])
+    download = reverse("supervision:document", args=[doc.pk])
     response = inst.get(download)
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
     assert client_as(province_user).get(download).status_code == 200
@@ -135,7 +136,7 @@ def test_a_report_with_a_file_that_is_not_an_allowed_type_is_refused_and_the_tex
 
     the_order = order(province_user, base, deadline=timezone.localdate() + timedelta(days=30))
     response = client_as(institution_user).post(
-        reverse("inspections:rectification_report", args=[the_order.pk]),
+        reverse("supervision:rectification_report", args=[the_order.pk]),
         {
             "report": "整改情况说明全文。",
             "attachment": SimpleUploadedFile("整改报告.pdf", FAKE_EXE, content_type="application/pdf"),
@@ -155,7 +156,7 @@ def test_an_empty_report_is_refused(base, province_user, institution_user, clien
     the_order = order(province_user, base, deadline=timezone.localdate() + timedelta(days=30))
 
     response = client_as(institution_user).post(
-        reverse("inspections:rectification_report", args=[the_order.pk]), {"report": "", "expected_state": "open"}
+        reverse("supervision:rectification_report", args=[the_order.pk]), {"report": "", "expected_state": "open"}
     )
 
     assert response.status_code == 400 and "请填写整改报告。" in visible_text(response)
@@ -177,7 +178,7 @@ def test_a_passed_report_returns_the_base_to_active(base, province_user, institu
 
     with new_notifications() as n:
         response = client_as(province_user).post(
-            reverse("inspections:rectification_verify", args=[the_order.pk, "pass"]),
+            reverse("supervision:rectification_verify", args=[the_order.pk, "pass"]),
             {"comment": "整改到位。", "expected_state": "reported"},
         )
 
@@ -189,7 +190,7 @@ def test_a_passed_report_returns_the_base_to_active(base, province_user, institu
     assert n.recipients == {institution_user} and n.titles == ["整改通过"]
     assert listed_bases(client.get(reverse("public:register"), {"status": "active"})) == [base.pk]
     assert "撤销基地资格" not in visible_text(
-        client_as(province_user).get(reverse("inspections:rectification", args=[the_order.pk]))
+        client_as(province_user).get(reverse("supervision:rectification", args=[the_order.pk]))
     )
 
 
@@ -212,7 +213,7 @@ def test_a_failed_report_needs_a_comment_and_then_allows_revocation_for_failed_r
 ):
     the_order = reported(province_user, institution_user, base)
     province = client_as(province_user)
-    verify_fail = reverse("inspections:rectification_verify", args=[the_order.pk, "fail"])
+    verify_fail = reverse("supervision:rectification_verify", args=[the_order.pk, "fail"])
 
     response = province.post(verify_fail, {"comment": "", "expected_state": "reported"})
     assert response.status_code == 400 and "请填写整改未通过的理由或意见。" in visible_text(response)
@@ -227,9 +228,9 @@ def test_a_failed_report_needs_a_comment_and_then_allows_revocation_for_failed_r
     base.refresh_from_db()
     assert base.status == BaseStatus.RECTIFYING  # revocation is a separate decision
 
-    page = province.get(reverse("inspections:rectification", args=[the_order.pk]))
+    page = province.get(reverse("supervision:rectification", args=[the_order.pk]))
     assert "整改未通过。依据第二十三条，可取消该基地资格。" in visible_text(page)
-    assert f"{reverse('inspections:revoke', args=[base.pk])}?rectification={the_order.pk}" in page.content.decode()
+    assert f"{reverse('supervision:revoke', args=[base.pk])}?rectification={the_order.pk}" in page.content.decode()
 
     revocation = revoke_for_failed_rectification(province_user, base, the_order)
     assert revocation.rectification == the_order and revocation.article == "第二十三条第一款"
@@ -266,16 +267,16 @@ def test_an_open_order_past_its_deadline_is_flagged_and_one_on_its_deadline_is_n
     assert note.recipient == province_user
     assert note.title == "整改逾期：1家基地未在期限内报送整改报告"
     assert f"{late.base.name}（期限2026年2月28日）" in note.body and on_time.base.name not in note.body
-    assert note.url == reverse("inspections:rectifications") + "?late=on"
+    assert note.url == reverse("supervision:rectifications") + "?late=on"
 
 
 def test_the_daily_task_at_23_59_and_00_00_in_shanghai_counts_the_local_day(province_user):
     (the_order,) = orders_due(province_user, [date(2026, 6, 30)])
 
     with at(2026, 6, 30, 23, 59):
-        assert tasks.flag_missed_deadlines() == 0
+        assert run_job("rectification-deadlines") == 0
     with at(2026, 7, 1, 0, 0):
-        assert tasks.flag_missed_deadlines() == 1
+        assert run_job("rectification-deadlines") == 1
     the_order.refresh_from_db()
     assert the_order.deadline_missed_at is not None
 
@@ -308,7 +309,7 @@ def test_the_late_filter_lists_only_flagged_open_orders(province_user, client_as
     services.flag_missed_deadlines(today=date(2026, 3, 1))
 
     with at(2026, 3, 1, 10, 0):
-        response = client_as(province_user).get(reverse("inspections:rectifications"), {"late": "on"})
+        response = client_as(province_user).get(reverse("supervision:rectifications"), {"late": "on"})
 
     assert listed(response, "rectifications/") == [late.pk]
     assert "逾期" in visible_text(response)
@@ -322,7 +323,7 @@ def test_revocation_for_failed_rectification_is_allowed_for_an_open_order_past_i
     base = the_order.base
 
     with at(2026, 3, 1, 0, 0):
-        page = client_as(province_user).get(reverse("inspections:rectification", args=[the_order.pk]))
+        page = client_as(province_user).get(reverse("supervision:rectification", args=[the_order.pk]))
         assert "整改逾期未报。依据第二十三条，可取消该基地资格。" in visible_text(page)
         revoke_for_failed_rectification(province_user, base, the_order)
 
@@ -335,7 +336,7 @@ def test_revocation_for_failed_rectification_is_refused_for_an_open_order_within
     base = the_order.base
 
     with at(2026, 2, 28, 23, 59):
-        page = client_as(province_user).get(reverse("inspections:rectification", args=[the_order.pk]))
+        page = client_as(province_user).get(reverse("supervision:rectification", args=[the_order.pk]))
         assert "可取消该基地资格" not in visible_text(page)
         with pytest.raises(RuleViolation) as refused:
             revoke_for_failed_rectification(province_user, base, the_order)

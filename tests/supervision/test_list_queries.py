@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from inspections import services
+from supervision import services
 from tests import factories
 
 from .conftest import base_in, count_queries, listed, order, schedule
@@ -44,12 +44,12 @@ def test_the_inspection_list_runs_the_same_queries_for_5_and_50(province_user, i
         schedule(province_user, base_in(next_inspection_due=timezone.localdate() + timedelta(days=5)), unit=unit)
 
     for user in (province_user,):
-        few, many = grow(make, client_as(user), reverse("inspections:list"), "")
+        few, many = grow(make, client_as(user), reverse("supervision:list"), "")
         assert few == many
     inspector = client_as(inspector_user)
     assert (
-        queries_for(inspector, reverse("inspections:list"))[0]
-        == queries_for(inspector, reverse("inspections:list") + "?page=2")[0]
+        queries_for(inspector, reverse("supervision:list"))[0]
+        == queries_for(inspector, reverse("supervision:list") + "?page=2")[0]
     )
 
 
@@ -57,10 +57,10 @@ def test_the_rectification_list_runs_the_same_queries_for_5_and_50(province_user
     def make():
         order(province_user, base_in(), deadline=timezone.localdate() + timedelta(days=30))
 
-    few, many = grow(make, client_as(province_user), reverse("inspections:rectifications"), "rectifications/")
+    few, many = grow(make, client_as(province_user), reverse("supervision:rectifications"), "rectifications/")
     assert few == many
-    few_r, _ = queries_for(client_as(recommender_user), reverse("inspections:rectifications"))
-    many_r, _ = queries_for(client_as(recommender_user), reverse("inspections:rectifications") + "?page=2")
+    few_r, _ = queries_for(client_as(recommender_user), reverse("supervision:rectifications"))
+    many_r, _ = queries_for(client_as(recommender_user), reverse("supervision:rectifications") + "?page=2")
     assert few_r == many_r
 
 
@@ -70,7 +70,7 @@ def test_the_cancellation_list_runs_the_same_queries_for_5_and_50(province_user,
     def make():
         services.request_cancellation(actor=recommender, base_id=base_in().pk, reason="推荐单位申请取消。")
 
-    few, many = grow(make, client_as(province_user), reverse("inspections:cancellations"), "cancellations/")
+    few, many = grow(make, client_as(province_user), reverse("supervision:cancellations"), "cancellations/")
     assert few == many
 
 
@@ -81,5 +81,5 @@ def test_the_draw_list_runs_the_same_queries_for_5_and_50(province_user, client_
     def make():
         services.draw_spot_check(actor=province_user, size=1, scheduled_on=timezone.localdate(), province_team="王五")
 
-    few, many = grow(make, client_as(province_user), reverse("inspections:draws"), "draws/")
+    few, many = grow(make, client_as(province_user), reverse("supervision:draws"), "draws/")
     assert few == many

@@ -9,9 +9,9 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from bases import cache as public_cache
-from inspections import services
-from inspections.models import Result, RevocationGround
+from public import cache as public_cache
+from supervision import services
+from supervision.models import Result, RevocationGround
 
 from .conftest import listed_bases, order, record, schedule, visible_text
 

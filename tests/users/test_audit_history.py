@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 
+from accounts.models import Department, User
 from applications.models import Application, Batch
-from jxjy_portal.users.models import Department, User
 from tests import factories
 
 

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from jxjy_portal.users.credit_code import is_valid, validate_credit_code
+from accounts.credit_code import is_valid, validate_credit_code
 
 
 @pytest.mark.parametrize("code", ["91440300708461136T", "91110108551385082Q", "91350100M000100Y43"])

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from jxjy_portal.users.models import User
+from accounts.models import User
 from tests import factories
 
 

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth import get_user
 from django.urls import reverse
 
-from jxjy_portal.users.credit_code import ALPHABET
-from jxjy_portal.users.models import Institution, Role, User
+from accounts.credit_code import ALPHABET
+from accounts.models import Institution, Role, User
 from tests import factories
 
 CREDIT_CODE = factories.fujian_credit_code(9_990_001)

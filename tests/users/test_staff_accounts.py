@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from jxjy_portal.users.models import Department, Role, User
+from accounts.models import Department, Role, User
 from tests import factories
 
 

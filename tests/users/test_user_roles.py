@@ -3,7 +3,7 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from jxjy_portal.users.models import Role, User
+from accounts.models import Role, User
 from tests import factories
 
 

@@ -1,0 +1,8 @@
+"""The daily jobs about bases (Art. 19)."""
+
+from core import jobs
+
+from . import services
+
+jobs.register("annual-filing-reminders", services.send_filing_reminders, at="08:00")
+jobs.register("annual-filing-overdue", services.mark_overdue_filings, at="00:30")

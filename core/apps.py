@@ -1,0 +1,16 @@
+"""The kernel's app: its models (inbox, timeline) and the discovery of what each domain app registers."""
+
+from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    # The label the kernel's tables were created under, when the kernel lived in the project package.
+    label = "jxjy_portal"
+    verbose_name = "平台公共"
+
+    def ready(self):
+        # Each domain app registers its scope rules, state machines, jobs and export columns in modules
+        # of these names, as Django's admin finds admin.py.
+        autodiscover_modules("access", "workflow", "jobs", "exports")

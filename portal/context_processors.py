@@ -1,0 +1,67 @@
+"""Values every page's shell needs: the navigation for the user's role and the unread count."""
+
+from django.utils.functional import SimpleLazyObject
+
+from accounts.models import Role
+
+NAV = {
+    Role.INSTITUTION: [
+        ("我的申报", "applications:mine"),
+        ("我的基地", "bases:mine"),
+        ("年度报告", "bases:filings"),
+        ("变更备案", "bases:change_list"),
+        ("整改", "supervision:rectifications"),
+    ],
+    Role.RECOMMENDER: [
+        ("待推荐申报", "applications:recommender_queue"),
+        ("推荐的基地", "bases:recommended"),
+        ("基地整改", "supervision:rectifications"),
+        ("统计", "reports:dashboard"),
+    ],
+    Role.PROVINCE: [
+        ("统计", "reports:dashboard"),
+        ("申报审核", "applications:province_queue"),
+        ("基地名册", "bases:province_list"),
+        ("年度报告", "bases:filing_queue"),
+        ("考核抽查", "supervision:list"),
+        ("整改", "supervision:rectifications"),
+        (
+            "更多",
+            [
+                ("申报批次", "applications:batches"),
+                ("年度汇总", "reports:year_summary"),
+                ("取消资格申请", "supervision:cancellations"),
+                ("变更备案", "bases:change_list"),
+                ("不予受理名单", "applications:bars"),
+                ("节假日安排", "applications:calendar"),
+                ("账户管理", "users:staff_accounts"),
+                ("行业主管部门", "users:departments"),
+            ],
+        ),
+    ],
+    Role.INSPECTOR: [("考核任务", "supervision:list")],
+    Role.ADMIN: [],
+}
+
+
+def _unread(request):
+    user = request.user
+    if not user.is_authenticated:
+        return 0
+    return user.notifications.filter(read_at=None).count()
+
+
+def _item(label, target) -> dict:
+    if isinstance(target, list):
+        return {"label": label, "children": [{"label": sub, "url_name": url} for sub, url in target]}
+    return {"label": label, "url_name": target}
+
+
+def portal(request):
+    user = request.user
+    role = getattr(user, "role", None) if user.is_authenticated else None
+    return {
+        "nav_items": [_item(label, target) for label, target in NAV.get(role, [])],
+        "unread_count": SimpleLazyObject(lambda: _unread(request)),
+        "site_name": "福建省省级专业技术人员继续教育基地管理平台",
+    }

@@ -1,0 +1,480 @@
+"""Demo data for `make run`: one account per role and applications in every state. Safe to run again."""
+
+from datetime import date, timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.credit_code import check_character
+from accounts.models import (
+    Department,
+    InspectorUnit,
+    Institution,
+    InstitutionType,
+    Region,
+    Role,
+    User,
+)
+from applications import notices, services
+from applications.models import RULE_CONDITIONS, Application, Batch, Condition, Degree, PersonKind
+from bases import services as base_services
+from bases.models import Announcement, AnnualFiling, Base, FeeDisclosure
+from supervision import services as sup
+from supervision.models import Inspection, Item
+
+PASSWORD = "Demo12345678"
+DEPARTMENTS = [
+    "福建省教育厅",
+    "福建省卫生健康委员会",
+    "福建省住房和城乡建设厅",
+    "福建省工业和信息化厅",
+    "福建省农业农村厅",
+]
+TINY_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+# (username, institution name, type, region code, state the demo application is driven to)
+INSTITUTIONS = [
+    ("institution", "福州海峡专业技术人员培训学院", InstitutionType.TRAINING, "350100", "draft"),
+    ("inst_submitted", "福州市工程技术继续教育中心", InstitutionType.TRAINING, "350100", "submitted"),
+    ("inst_returned", "莆田学院继续教育学院", InstitutionType.UNIVERSITY, "350300", "returned"),
+    ("inst_notrec", "三明市建筑业协会培训部", InstitutionType.ASSOCIATION, "350400", "not_recommended"),
+    ("inst_recommended", "泉州信息工程学院继续教育中心", InstitutionType.UNIVERSITY, "350500", "recommended"),
+    ("inst_review", "福建省农业科学院培训中心", InstitutionType.RESEARCH, "350100", "under_review"),
+    ("inst_visit", "漳州职业技术学院继续教育学院", InstitutionType.UNIVERSITY, "350600", "site_visit"),
+    ("inst_approved", "福建医科大学继续医学教育中心", InstitutionType.UNIVERSITY, "350100", "approved"),
+    ("inst_rejected", "龙岩某咨询培训有限公司", InstitutionType.OTHER, "350800", "rejected"),
+    ("inst_withdrawn", "宁德时代新能源培训学院", InstitutionType.ENTERPRISE, "350900", "withdrawn"),
+    ("base_fz", "福州大学继续教育学院", InstitutionType.UNIVERSITY, "350100", "approved_last_year"),
+    ("base_xm", "厦门大学继续教育学院", InstitutionType.UNIVERSITY, "350200", "approved_last_year"),
+    ("base_qz", "泉州市卫生健康培训中心", InstitutionType.TRAINING, "350500", "approved"),
+    ("base_np", "南平市农业技术推广培训中心", InstitutionType.RESEARCH, "350700", "approved"),
+    ("base_pt", "平潭综合实验区专业技术人员培训中心", InstitutionType.TRAINING, "350128", "approved"),
+]
+
+
+def credit_code(n: int, region_code: str) -> str:
+    body = f"52{region_code}MJ{n:07d}"
+    return body + check_character(body)
+
+
+class Command(BaseCommand):
+    help = "Load demo accounts, institutions, a batch and applications in every state (idempotent)."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            accounts = self.accounts()
+            created = self.applications(accounts)
+            self.public_side(accounts)
+            self.annual_filings(accounts)
+            self.supervision(accounts)
+        self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账户（密码均为 {PASSWORD}）："))
+        for username, role, org in [
+            ("admin", "系统管理员", "（后台 /admin/）"),
+            ("province", "省人社厅", "福建省人力资源和社会保障厅"),
+            ("fuzhou_hr", "推荐单位", "福州市人力资源和社会保障局"),
+            ("xiamen_hr", "推荐单位", "厦门市人力资源和社会保障局"),
+            ("edu_dept", "推荐单位", "福建省教育厅"),
+            ("inspector", "考核委托单位", "福建省继续教育评估中心"),
+            *[(u, "施教机构", name) for u, name, *_ in INSTITUTIONS],
+        ]:
+            self.stdout.write(f"  {username:<18} {role:<8} {org}")
+        if created:
+            self.stdout.write(f"新建了{created}份演示申报。")
+
+    def user(self, username, role, **fields):
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(username=username, role=role, email=f"{username}@demo.jxjy.example.cn", **fields)
+            user.set_password(PASSWORD)
+            user.full_clean(exclude=["password"])
+            user.save()
+        return user
+
+    def accounts(self):
+        fuzhou = Region.objects.get(code="350100")
+        xiamen = Region.objects.get(code="350200")
+        for name in DEPARTMENTS:
+            Department.objects.get_or_create(name=name)
+        unit, _ = InspectorUnit.objects.get_or_create(name="福建省继续教育评估中心", defaults={"region": fuzhou})
+        InspectorUnit.objects.get_or_create(name="厦门市专业技术人员评估中心", defaults={"region": xiamen})
+        if not User.objects.filter(username="admin").exists():
+            User.objects.create_superuser("admin", "admin@demo.jxjy.example.cn", PASSWORD, full_name="系统管理员")
+        accounts = {
+            "province": self.user("province", Role.PROVINCE, full_name="林处长", is_staff=False),
+            "fuzhou_hr": self.user("fuzhou_hr", Role.RECOMMENDER, full_name="陈科长", region=fuzhou),
+            "xiamen_hr": self.user("xiamen_hr", Role.RECOMMENDER, full_name="黄科长", region=xiamen),
+            "edu_dept": self.user(
+                "edu_dept",
+                Role.RECOMMENDER,
+                full_name="王科长",
+                department=Department.objects.get(name="福建省教育厅"),
+            ),
+            "inspector": self.user("inspector", Role.INSPECTOR, full_name="张专家", inspector_unit=unit),
+        }
+        for region in Region.objects.exclude(code__in=["350100", "350200"]):
+            accounts[f"hr_{region.code}"] = self.user(
+                f"hr_{region.code}", Role.RECOMMENDER, full_name=f"{region.name}经办人", region=region
+            )
+        return accounts
+
+    def batch(self):
+        today = timezone.localdate()
+        Batch.objects.get_or_create(
+            name=f"{today.year - 1}年度省级继续教育基地申报（已截止）",
+            defaults={
+                "year": today.year - 1,
+                "opens_on": today.replace(year=today.year - 1, month=3, day=1),
+                "closes_on": today.replace(year=today.year - 1, month=4, day=30),
+                "notes": "上一年度批次，已截止。",
+            },
+        )
+        batch, _ = Batch.objects.get_or_create(
+            name=f"{today.year}年度省级继续教育基地申报",
+            defaults={
+                "year": today.year,
+                "opens_on": today - timedelta(days=30),
+                "closes_on": today + timedelta(days=45),
+                "notes": "请对照《福建省省级专业技术人员继续教育基地管理办法》第七条逐项填报并上传佐证材料。",
+            },
+        )
+        return batch
+
+    def applications(self, accounts) -> int:
+        batch = self.batch()
+        province = accounts["province"]
+        created = 0
+        for n, (username, name, kind, region_code, target) in enumerate(INSTITUTIONS, start=1):
+            if Institution.objects.filter(name=name).exists():
+                continue
+            region = Region.objects.get(code=region_code)
+            inst = Institution.objects.create(
+                name=name,
+                credit_code=credit_code(n, region_code),
+                type=kind,
+                region=region,
+                legal_representative="李明",
+                address=f"{region.name}学府路{n}号",
+                contact_person="赵老师",
+                phone=f"0591-8765{n:04d}",
+                email=f"{username}@demo.jxjy.example.cn",
+            )
+            user = self.user(username, Role.INSTITUTION, full_name=f"{name}经办人", institution=inst)
+            app = services.start_application(actor=user, batch=batch)
+            complete_application(app, user, priority=(n % 3 == 0))
+            created += 1
+            if target == "draft":
+                continue
+            if target == "withdrawn":
+                services.transition(
+                    actor=user, application_id=app.pk, action="withdraw", comment="机构调整，暂不申报。"
+                )
+                continue
+            services.submit(actor=user, application_id=app.pk)
+            if target == "submitted":
+                continue
+            recommender = User.objects.filter(role=Role.RECOMMENDER, region=region).first()
+            if target == "returned":
+                services.transition(
+                    actor=recommender,
+                    application_id=app.pk,
+                    action="return_recommender",
+                    comment="请补充近三年培训登记台账。",
+                )
+                continue
+            if target == "not_recommended":
+                services.transition(
+                    actor=recommender,
+                    application_id=app.pk,
+                    action="not_recommend",
+                    comment="培训规模与本地区需求不符，暂不推荐。",
+                )
+                continue
+            services.transition(
+                actor=recommender, application_id=app.pk, action="recommend", comment="材料齐全，同意推荐。"
+            )
+            if target == "recommended":
+                continue
+            services.transition(actor=province, application_id=app.pk, action="start_review")
+            if target == "under_review":
+                continue
+            if target == "rejected":
+                services.reject(
+                    actor=province,
+                    application_id=app.pk,
+                    fraud_finding=True,
+                    reason="经核实，近三年培训人数证明材料系伪造。",
+                )
+                continue
+            services.schedule_visit(
+                actor=province,
+                application_id=app.pk,
+                scheduled_on=timezone.localdate() + timedelta(days=7),
+                team="林处长、张专家、陈科长",
+            )
+            if target == "site_visit":
+                continue
+            services.record_visit(
+                actor=province,
+                application_id=app.pk,
+                findings="场地、师资、制度与申报材料一致，培训台账完整。",
+            )
+            recognised_on = None
+            if target == "approved_last_year":
+                recognised_on = timezone.localdate().replace(year=timezone.localdate().year - 1, month=6, day=18)
+            base_services.approve(
+                actor=province,
+                application_id=app.pk,
+                comment="经审核和实地考察，予以认定。",
+                recognised_on=recognised_on,
+            )
+        return created
+
+    def public_side(self, accounts):
+        """Publish the recognised base, its fee disclosure, a pending change filing and an open notice."""
+
+        if Announcement.objects.exists():
+            return
+        province = accounts["province"]
+        batch = self.batch()
+        if Base.objects.filter(batch=batch, published_at=None).exists():
+            base_services.publish_recognitions(actor=province, batch=batch)
+        owner = User.objects.get(username="inst_approved")
+        base = Base.objects.filter(institution_id=owner.institution_id).first()
+        if base and not FeeDisclosure.objects.filter(base=base).exists():
+            base_services.save_fee_disclosure(
+                actor=owner,
+                base_id=base.pk,
+                scope="卫生健康领域专业技术人员继续医学教育",
+                content="公需科目、专业科目培训；高级研修项目；师资培训。",
+                fee_items="公需科目网络培训 每学时 10元\n专业科目面授培训 每人每天 300元\n高级研修项目 按财政批复标准，不向学员收费",
+            )
+            base_services.file_change(
+                actor=owner,
+                base_id=base.pk,
+                changes={"phone": "0591-22862000"},
+                reason="办公电话调整。",
+                evidence=SimpleUploadedFile("变更说明.pdf", TINY_PDF),
+            )
+        visit_app = Application.objects.filter(batch=batch, state="site_visit").first()
+        if visit_app:
+            services.record_visit(
+                actor=province, application_id=visit_app.pk, findings="场地与师资情况属实，教学管理制度健全。"
+            )
+            notice = base_services.publish_notice(actor=province, batch=batch, application_ids=[visit_app.pk])
+            if notice.is_open():  # a notice published on a weekend starts on the next working day
+                notices.lodge_objection(
+                    notice=notice,
+                    application_id=visit_app.pk,
+                    name="王某",
+                    contact="13800000000",
+                    facts="反映该机构2024年培训人数统计含非专业技术人员。",
+                )
+
+    def annual_filings(self, accounts):
+        """Filings in every state for this year, one flagged under 1000, and last year's overdue mark."""
+
+        if AnnualFiling.objects.exists():
+            return
+        province = accounts["province"]
+        today = timezone.localdate()
+        year = today.year
+        bases = {b.institution.users.first().username: b for b in Base.objects.select_related("institution")}
+        plan = [
+            ("base_fz", "accepted", 3600, 3800),
+            ("base_xm", "submitted", 860, 1200),
+            ("base_qz", "returned", 1500, 1600),
+            ("base_np", "draft", 1200, None),
+        ]
+        for username, target, trained, planned in plan:
+            base = bases.get(username)
+            if base is None:
+                continue
+            owner = base.institution.users.first()
+            filing = base_services.start_filing(actor=owner, base_id=base.pk, year=year)
+            base_services.save_filing(
+                actor=owner,
+                filing_id=filing.pk,
+                data={
+                    "plan_execution": "完成年度培训计划，举办高级研修班和公需科目培训。",
+                    "trained_total": trained,
+                    "priority_area_trainees": trained // 10,
+                    "fees_charged": "公需科目每学时10元，全年收费约20万元。",
+                    "plan_trainees": planned,
+                    "plan_description": "下一年度计划举办专业科目培训班12期。" if planned else "",
+                },
+                programmes=[
+                    {"part": "report", "form": "public_or_professional", "count": 10, "trainees": trained},
+                    {"part": "plan", "form": "advanced_seminar", "count": 2, "trainees": 120},
+                ],
+            )
+            if target == "draft":
+                continue
+            base_services.filing_transition(actor=owner, filing_id=filing.pk, action="submit")
+            if target == "accepted":
+                base_services.filing_transition(actor=province, filing_id=filing.pk, action="accept")
+            elif target == "returned":
+                base_services.filing_transition(
+                    actor=province, filing_id=filing.pk, action="return", comment="请补充各服务形式的培训人数明细。"
+                )
+        # Bases recognised last year owed a report on last year by 31 December: mark who missed it.
+        base_services.mark_overdue_filings(today=date(year, 1, 1))
+
+    def supervision(self, accounts):
+        """Inspections, a spot-check draw, rectifications, a revocation and a cancellation request."""
+
+        if Inspection.objects.exists():
+            return
+        province, inspector = accounts["province"], accounts["inspector"]
+        today = timezone.localdate()
+        bases = {b.institution.users.first().username: b for b in Base.objects.select_related("institution")}
+        all_meet = {i.value: "meets" for i in Item}
+
+        def inspect(base, kind, result, *, unit=None, confirm=True):
+            inspection = sup.schedule_inspection(
+                actor=province,
+                base_id=base.pk,
+                kind=kind,
+                scheduled_on=today,
+                province_team="林处长",
+                inspector_unit=unit,
+            )
+            verdicts = all_meet if result != "fail" else {**all_meet, "tasks": "fails", "fees": "fails"}
+            sup.record_result(
+                actor=inspector if unit else province,
+                inspection_id=inspection.pk,
+                inspected_on=today,
+                verdicts=verdicts,
+                notes={"tasks": "详见考核报告。"},
+                result=result,
+                summary="考核组听取汇报、查阅台账并实地查看。",
+            )
+            if confirm:
+                sup.inspection_transition(actor=province, inspection_id=inspection.pk, action="confirm")
+            return inspection
+
+        unit = inspector.inspector_unit
+        if "base_fz" in bases:  # periodic inspection, excellent, published: commended (Art. 22)
+            done = inspect(bases["base_fz"], "periodic", "excellent")
+            sup.inspection_transition(actor=province, inspection_id=done.pk, action="publish")
+        if "base_xm" in bases:  # assigned to the inspector unit, waiting for its record
+            sup.schedule_inspection(
+                actor=province,
+                base_id=bases["base_xm"].pk,
+                kind="periodic",
+                scheduled_on=today,
+                province_team="",
+                inspector_unit=unit,
+            )
+        if "base_qz" in bases:  # failed, rectification reported, waiting for verification
+            failed = inspect(bases["base_qz"], "periodic", "fail", unit=unit)
+            order = sup.order_rectification(
+                actor=province,
+                base_id=bases["base_qz"].pk,
+                ground="failed_inspection",
+                findings="年度培训任务未完成，收费标准未公开。",
+                deadline=today + timedelta(days=60),
+                inspection_id=failed.pk,
+            )
+            owner = bases["base_qz"].institution.users.first()
+            sup.report_rectification(
+                actor=owner, order_id=order.pk, report="已补充举办培训班3期，并在网站公开收费标准。"
+            )
+        if "base_np" in bases:  # rectification ordered for irregular fees, open
+            sup.order_rectification(
+                actor=province,
+                base_id=bases["base_np"].pk,
+                ground="irregular",
+                findings="存在超标准收取培训费的情况。",
+                deadline=today + timedelta(days=30),
+            )
+        if "base_pt" in bases:  # revoked directly (Art. 23 second list (1)): barred for 3 years
+            sup.revoke(
+                actor=province,
+                base_id=bases["base_pt"].pk,
+                ground="public_opinion",
+                reason="授课内容出现严重科学性问题并引发重大舆情。",
+                effective_on=today,
+                decision_number=f"闽人社文〔{today.year}〕88号",
+                document=SimpleUploadedFile("撤销决定.pdf", TINY_PDF),
+            )
+        if "inst_approved" in bases:  # its recommender asks for cancellation
+            sup.request_cancellation(
+                actor=accounts["fuzhou_hr"],
+                base_id=bases["inst_approved"].pk,
+                reason="该机构因内部机构调整，申请暂停基地工作。",
+            )
+        # A random spot check over the rest, inspector units drawn away from each base's own city.
+        sup.draw_spot_check(
+            actor=province, size=2, scheduled_on=today + timedelta(days=20), assign_inspectors=True, seed=20261126
+        )
+
+
+def complete_application(app: Application, user: User, *, priority: bool = False) -> Application:
+    """Fill in every Art. 7 fact and upload one small PDF per required condition."""
+    people = [
+        {
+            "id": None,
+            "kind": PersonKind.MANAGER,
+            "name": f"管理员{i}",
+            "degree": Degree.BACHELOR,
+            "title": "主任",
+            "full_time": True,
+            "specialty": "教育管理",
+        }
+        for i in range(1, 6)
+    ] + [
+        {
+            "id": None,
+            "kind": PersonKind.FACULTY,
+            "name": f"教师{i}",
+            "degree": Degree.MASTER,
+            "title": "副教授",
+            "full_time": False,
+            "specialty": "工程技术",
+        }
+        for i in range(1, 4)
+    ]
+    data = {
+        "training_fields": "工程技术、卫生健康",
+        "introduction": "长期承担专业技术人员继续教育任务。",
+        "is_city_base": priority,
+        "city_base_reference": "榕人社〔2022〕18号" if priority else "",
+        "is_independent_legal_person": True,
+        "qualification": "民办学校办学许可证（教育培训类）",
+        "office_address": app.institution.address,
+        "teaching_capacity": 300,
+        "teaching_equipment": "多媒体教室6间，计算机实训室2间。",
+        "faculty_total": 60,
+        "faculty_description": "专兼职教师60人，均为本科以上学历。",
+        "trained_year_1": 3200,
+        "trained_year_2": 2900,
+        "trained_year_3": 2500,
+        "experience_description": "近三年累计培训专业技术人员八千余人次。",
+        "credit_declaration": True,
+        "credit_statement": "无不良记录。",
+        "contact_person": app.institution.contact_person,
+        "contact_phone": app.institution.phone,
+        "contact_email": app.institution.email,
+        "recommender_kind": "region",
+    }
+    services.save_draft(actor=user, application_id=app.pk, data=data, people_rows=people)
+    conditions = [
+        Condition.LEGAL,
+        Condition.VENUE,
+        Condition.STAFF,
+        *RULE_CONDITIONS,
+        Condition.EXPERIENCE,
+        Condition.CREDIT,
+    ]
+    if priority:
+        conditions.append(Condition.PRIORITY)
+    for condition in conditions:
+        services.upload_document(
+            actor=user,
+            application_id=app.pk,
+            condition=condition,
+            file=SimpleUploadedFile(f"{Condition(condition).label[:10]}.pdf", TINY_PDF),
+        )
+    return app

@@ -1,0 +1,42 @@
+"""What each role's home page shows: the work waiting for the user."""
+
+from django.db.models import Count
+
+from accounts.models import Role
+from applications import selectors as application_selectors
+from applications.models import Application, Bar
+from applications.workflow import IN_PROGRESS, State
+from bases.models import Base
+from core import access
+
+
+def home_summary(user) -> dict:
+    """What waits for the user on their home page."""
+    if user.role == Role.INSTITUTION:
+        apps = list(application_selectors.institution_applications(user)[:10])
+        return {
+            "applications": apps,
+            "open_batches": list(application_selectors.open_batches()),
+            "bases": list(Base.objects.filter(institution_id=user.institution_id).order_by("-recognised_on")),
+            "bars": list(Bar.objects.filter(institution_id=user.institution_id).blocking()),
+            "has_in_progress": any(a.state in IN_PROGRESS for a in apps),
+        }
+    if user.role == Role.RECOMMENDER:
+        counts = dict(access.visible(user, Application.objects.all()).values_list("state").annotate(n=Count("id")))
+        return {
+            "waiting": counts.get(State.SUBMITTED, 0),
+            "counts": counts,
+            "recent": list(application_selectors.recommender_queue(user, application_selectors.QueueFilters())[:10]),
+        }
+    if user.role == Role.PROVINCE:
+        counts = dict(Application.objects.values_list("state").annotate(n=Count("id")))
+        return {
+            "counts": counts,
+            "to_review": counts.get(State.RECOMMENDED, 0),
+            "under_review": counts.get(State.UNDER_REVIEW, 0),
+            "site_visits": counts.get(State.SITE_VISIT, 0),
+            "open_batches": list(application_selectors.open_batches()),
+            "bases_active": Base.objects.live().count(),
+            "recent": list(application_selectors.province_queue(user, application_selectors.QueueFilters())[:10]),
+        }
+    return {}

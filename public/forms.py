@@ -1,0 +1,52 @@
+"""Input of the public side: the register's filters and the plaque check."""
+
+from django import forms
+
+from accounts.models import InstitutionType, Region
+from core.forms import StyledFormMixin
+
+from .selectors import REGISTER_SORTS, REGISTER_STATUS_CHOICES, RegisterFilters
+
+
+class RegisterFilterForm(StyledFormMixin, forms.Form):
+    q = forms.CharField(label="名称或编号", required=False, max_length=100)
+    region = forms.ModelChoiceField(label="设区市", queryset=Region.objects.all(), required=False, empty_label="全部")
+    field = forms.CharField(label="培训领域", required=False, max_length=50)
+    institution_type = forms.ChoiceField(
+        label="机构类型", required=False, choices=[("", "全部"), *InstitutionType.choices]
+    )
+    # A number, offered as a list of the years that have bases: any year filters, listed or not.
+    year = forms.IntegerField(label="认定年度", required=False, min_value=2000, max_value=2100, widget=forms.Select)
+    status = forms.ChoiceField(label="状态", required=False, choices=REGISTER_STATUS_CHOICES)
+    sort = forms.ChoiceField(
+        label="排序",
+        required=False,
+        choices=[
+            ("number", "按编号"),
+            ("-recognised", "按认定日期（新→旧）"),
+            ("name", "按名称"),
+            ("region", "按设区市"),
+        ],
+    )
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].widget.choices = [("", "全部"), *[(y, f"{y}年") for y in years]]
+
+    def filters(self) -> RegisterFilters:
+        if not self.is_valid():
+            return RegisterFilters()
+        d = self.cleaned_data
+        return RegisterFilters(
+            q=(d.get("q") or "").strip(),
+            region=d["region"].pk if d.get("region") else None,
+            field=(d.get("field") or "").strip(),
+            institution_type=d.get("institution_type") or "",
+            year=d.get("year"),
+            status=d.get("status") or "",
+            sort=d.get("sort") if d.get("sort") in REGISTER_SORTS else "number",
+        )
+
+
+class VerifyForm(StyledFormMixin, forms.Form):
+    code = forms.CharField(label="匾牌验证码", max_length=16, error_messages={"required": "请输入匾牌上的验证码。"})

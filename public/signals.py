@@ -1,0 +1,19 @@
+"""Any saved change to a public fact makes the cached public pages stale."""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from bases.models import Announcement, Base, ChangeFiling, FeeDisclosure
+from supervision.models import Inspection
+
+from . import cache
+
+
+@receiver([post_save, post_delete], sender=Base)
+@receiver([post_save, post_delete], sender=FeeDisclosure)
+@receiver([post_save, post_delete], sender=Announcement)
+@receiver([post_save, post_delete], sender=ChangeFiling)
+@receiver(post_save, sender=Inspection)
+@receiver(m2m_changed, sender=Announcement.bases.through)
+def public_facts_changed(sender, **kwargs):
+    cache.invalidate()

@@ -1,0 +1,107 @@
+"""The public side, no sign-in needed: the register, a base's page, verification, announcements, open data."""
+
+import csv
+import io
+import json
+
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import content_disposition_header
+
+from bases.models import Announcement
+from core.throttle import rate_limit
+
+from . import selectors
+from .cache import cached_public_page
+from .forms import RegisterFilterForm, VerifyForm
+
+PAGE_SIZE = 20
+
+
+@cached_public_page
+def register(request):
+    """The published register of bases: search, filters, sorting, pagination."""
+    form = RegisterFilterForm(request.GET or None, years=selectors.register_years())
+    page = Paginator(selectors.register_page(form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "public/register.html", {"form": form, "page_obj": page})
+
+
+@cached_public_page
+def public_detail(request, pk):
+    base = selectors.public_base(pk)
+    return render(
+        request,
+        "public/base_detail.html",
+        {
+            "base": base,
+            "fee": getattr(base, "fee_disclosure", None),
+            "changes": list(selectors.public_change_history(base)),
+            "announcements": list(selectors.announcements_about(base)[:20]),
+            # Art. 21: the published inspection results, which the template lists.
+            "inspections": list(base.inspections.filter(state="published").order_by("-inspected_on", "-id")),
+        },
+    )
+
+
+@rate_limit("verify")
+def verify(request, code=None):
+    """Is this plaque genuine, and what is the base's status now?"""
+    form = VerifyForm(request.GET or None, initial={"code": code})
+    looked_up = code or (form.cleaned_data["code"] if form.is_valid() else None)
+    base = selectors.base_by_code(looked_up) if looked_up else None
+    return render(request, "public/verify.html", {"form": form, "code": looked_up, "base": base})
+
+
+@cached_public_page
+def announcement_list(request):
+    page = Paginator(selectors.announcements(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "public/announcements.html", {"page_obj": page})
+
+
+@cached_public_page
+def announcement_detail(request, pk):
+    announcement = get_object_or_404(Announcement, pk=pk)
+    return render(request, "public/announcement.html", {"announcement": announcement})
+
+
+def open_data(request):
+    return render(request, "public/open_data.html", {"fields": selectors.OPEN_DATA_FIELDS})
+
+
+@rate_limit("open_data")
+def open_data_csv(request):
+    filters = RegisterFilterForm(request.GET or None).filters()
+    keys = [key for key, _, _ in selectors.OPEN_DATA_FIELDS]
+
+    def rows():
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=keys)
+        yield "\ufeff"  # BOM: Excel opens UTF-8 correctly
+        writer.writeheader()
+        for record in selectors.open_data_csv_rows(filters):
+            writer.writerow(record)
+            if buffer.tell() > 32_768:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, "fujian-jxjy-bases.csv")
+    return response
+
+
+@rate_limit("open_data")
+def open_data_json(request):
+    filters = RegisterFilterForm(request.GET or None).filters()
+
+    def chunks():
+        yield '{"fields": ' + json.dumps([k for k, _, _ in selectors.OPEN_DATA_FIELDS]) + ', "bases": ['
+        first = True
+        for record in selectors.open_data_rows(filters):
+            yield ("" if first else ",") + json.dumps(record, ensure_ascii=False)
+            first = False
+        yield "]}"
+
+    return StreamingHttpResponse(chunks(), content_type="application/json; charset=utf-8")

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class SupervisionConfig(AppConfig):
+    """Supervision (Art. 20-24). The label stays "inspections", the app's first name, so tables keep theirs."""
+
+    name = "supervision"
+    label = "inspections"
+    verbose_name = "考核监督"
