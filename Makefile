@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The development server and the tests run with DEBUG on (and its development SECRET_KEY); the
+# settings' default is off, for every other way the code is started.
+export DEBUG ?= True
 
 .PHONY: run test lint format install
 

@@ -7,9 +7,8 @@ from accounts.models import Department, Region
 from core.forms import DateInput, StyledFormMixin, formfield
 from core.uploads import ACCEPT_ATTR
 
-from .models import APPLICANT_CONDITIONS, Application, ApplicationPerson, Batch, Condition, RecommenderKind
+from .models import APPLICANT_CONDITIONS, Application, ApplicationPerson, Batch, Condition, RecommenderKind, State
 from .services import APPLICANT_FIELDS
-from .workflow import State
 
 
 class BatchForm(StyledFormMixin, forms.ModelForm):

@@ -9,12 +9,38 @@ from simple_history.models import HistoricalRecords
 from accounts.models import Department, Institution, Region
 from core import uploads
 
-from .workflow import APPLICANT_LABELS, EDITABLE, State
-
 MIN_TEACHING_CAPACITY = 100  # Art. 7(2)
 MIN_BACHELOR_MANAGERS = 5  # Art. 7(3)
 MIN_TRAINED_PER_YEAR = 1000  # Art. 7(5)
 EXPERIENCE_YEARS = 3  # figures asked for: the three years before the batch's year
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "待推荐"
+    RETURNED = "returned", "退回修改"
+    NOT_RECOMMENDED = "not_recommended", "不予推荐"
+    RECOMMENDED = "recommended", "已推荐"
+    UNDER_REVIEW = "under_review", "省级审核"
+    SITE_VISIT = "site_visit", "实地考察"
+    APPROVED = "approved", "认定通过"
+    REJECTED = "rejected", "不予认定"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+# States in which an application is "in progress": the institution may not start another (SPEC 2.2).
+IN_PROGRESS = frozenset(
+    {State.DRAFT, State.SUBMITTED, State.RETURNED, State.RECOMMENDED, State.UNDER_REVIEW, State.SITE_VISIT}
+)
+# Where the institution may still edit its figures and documents.
+EDITABLE = frozenset({State.DRAFT, State.RETURNED})
+
+# A gentler name for the applicant where staff see the working name (Hypha's pattern).
+APPLICANT_LABELS = {
+    State.SUBMITTED: "待推荐单位审核",
+    State.RECOMMENDED: "已推荐，待省人社厅审核",
+    State.UNDER_REVIEW: "省人社厅审核中",
+}
 
 
 class Batch(models.Model):

@@ -18,8 +18,7 @@ from core import access, timeline, uploads
 from core.errors import RuleViolation
 from core.notifications import notify
 
-from .models import Application, Batch, CalendarDay, DayKind, Objection, PublicNotice
-from .workflow import State
+from .models import Application, Batch, CalendarDay, DayKind, Objection, PublicNotice, State
 
 DEFAULT_WORKING_DAYS = 5
 

@@ -13,6 +13,7 @@ from accounts.models import Institution
 
 from .models import (
     BACHELOR_OR_ABOVE,
+    IN_PROGRESS,
     MIN_BACHELOR_MANAGERS,
     MIN_TEACHING_CAPACITY,
     MIN_TRAINED_PER_YEAR,
@@ -23,7 +24,6 @@ from .models import (
     PersonKind,
     RecommenderKind,
 )
-from .workflow import IN_PROGRESS
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,7 @@ from django.utils import timezone
 
 from core import access
 
-from .models import PRIORITY_Q, Application, ApplicationDocument, Bar, Batch, Condition
-from .workflow import State
+from .models import PRIORITY_Q, Application, ApplicationDocument, Bar, Batch, Condition, State
 
 LIST_FIELDS = (
     "id",

@@ -15,6 +15,7 @@ from core.workflow import perform
 
 from . import rules
 from .models import (
+    EDITABLE,
     Application,
     ApplicationDocument,
     ApplicationPerson,
@@ -24,8 +25,9 @@ from .models import (
     Condition,
     RecommenderKind,
     SiteVisit,
+    State,
 )
-from .workflow import EDITABLE, WORKFLOW, State
+from .workflow import WORKFLOW
 
 APPLICANT_FIELDS = [
     "training_fields",

@@ -38,8 +38,8 @@ from .forms import (
     VisitFindingsForm,
     person_initial,
 )
-from .models import APPLICANT_CONDITIONS, Batch, CalendarDay, Condition, Objection, PublicNotice, SiteVisit
-from .workflow import DEDICATED_FORMS, WORKFLOW, State
+from .models import APPLICANT_CONDITIONS, Batch, CalendarDay, Condition, Objection, PublicNotice, SiteVisit, State
+from .workflow import DEDICATED_FORMS, WORKFLOW
 
 PAGE_SIZE = 20
 
@@ -287,7 +287,7 @@ def _detail_context(request, app, **bound_forms):
     user = request.user
     documents = selectors.documents_of(app)
     visit = SiteVisit.objects.filter(application=app).first()
-    actions = WORKFLOW.available(app.state, user.role)
+    actions = WORKFLOW.available(app, user)
     expected = {"expected_state": app.state}
     plain = [t for t in actions if t.action not in DEDICATED_FORMS]
     context = {

@@ -277,7 +277,7 @@ def filing_edit(request, pk):
 @role_required(Role.INSTITUTION, Role.PROVINCE, Role.RECOMMENDER)
 def filing_detail(request, pk):
     filing = selectors.filing_detail(request.user, pk)
-    actions = FILING_WORKFLOW.available(filing.state, request.user.role)
+    actions = FILING_WORKFLOW.available(filing, request.user)
     return render(
         request,
         "bases/filing_detail.html",
@@ -317,7 +317,7 @@ def filing_act(request, pk, action):
                 "filing": filing,
                 "programmes": list(filing.programmes.all()),
                 "form": form,
-                "actions": FILING_WORKFLOW.available(filing.state, request.user.role),
+                "actions": FILING_WORKFLOW.available(filing, request.user),
                 "timeline": timeline.events_for(filing, state_labels=dict(FilingState.choices)),
             },
             status=400,

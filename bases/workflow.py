@@ -2,19 +2,18 @@
 
 from accounts.models import Role
 from applications.rules import Problem, eligibility_check
-from core.workflow import T, Workflow
+from core.workflow import Transition, Workflow
 
-from .models import Base, FilingState
+from .models import AnnualFiling, Base, FilingState
 
-_ = frozenset
 FILING_TRANSITIONS = [
-    # action             from                                           to                      who               article
-    T("submit",          _({FilingState.DRAFT, FilingState.RETURNED}), FilingState.SUBMITTED,  Role.INSTITUTION, "第十九条", "提交备案"),
-    T("accept",          _({FilingState.SUBMITTED}),                    FilingState.ACCEPTED,   Role.PROVINCE,    "第十九条", "予以备案", style="success"),
-    T("return",          _({FilingState.SUBMITTED}),                    FilingState.RETURNED,   Role.PROVINCE,    "第十九条", "退回修改", comment_required=True, style="warning"),
+    # action               from                                      to                     who               article
+    Transition("submit",   {FilingState.DRAFT, FilingState.RETURNED}, FilingState.SUBMITTED, Role.INSTITUTION, "第十九条", "提交备案"),
+    Transition("accept",   {FilingState.SUBMITTED},                   FilingState.ACCEPTED,  Role.PROVINCE,    "第十九条", "予以备案"),
+    Transition("return",   {FilingState.SUBMITTED},                   FilingState.RETURNED,  Role.PROVINCE,    "第十九条", "退回修改", comment_required=True),
 ]  # fmt: skip
 
-FILING_WORKFLOW = Workflow(FilingState, FILING_TRANSITIONS)
+FILING_WORKFLOW = Workflow(AnnualFiling, "state", FilingState, FILING_TRANSITIONS)
 EDITABLE_FILING = frozenset({FilingState.DRAFT, FilingState.RETURNED})
 
 

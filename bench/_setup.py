@@ -7,6 +7,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DEBUG", "True")  # the benchmarks run on a developer's machine, as `make run` does
 os.environ.setdefault("AXES_ENABLED", "False")
 
 

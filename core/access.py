@@ -7,6 +7,7 @@ engine locks rows through the same rule. The kernel holds no rule of its own.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
@@ -60,9 +61,11 @@ def get_visible_or_404(user, queryset, **lookup):
     if isinstance(queryset, type):
         queryset = queryset._default_manager.all()
     try:
-        return visible(user, queryset).get(**lookup)
+        obj = visible(user, queryset).get(**lookup)
     except queryset.model.DoesNotExist:
         raise Http404("未找到该记录。") from None
+    obj._viewer = user  # fetched in this user's scope: `can` and the template filter need not ask again
+    return obj
 
 
 def has_role(user, *roles) -> bool:
@@ -90,3 +93,89 @@ def role_required(*roles):
         return wrapped
 
     return decorate
+
+
+# -- what a user may do: the one question, `can(user, action, obj)` ------------------------------------
+#
+# The actions of a model are registered by its state machines (core.workflow registers every
+# transition) and by `permit` for actions that change no state (editing a draft, downloading a
+# plaque). An action's decider answers `refusal(obj, action, user)`: None, or the RuleViolation that
+# says why not. `can` adds the row scope, so services, views and templates ask one question.
+
+_actions: dict[type[Model], dict[str, object]] = {}
+
+
+def register_actions(model: type[Model], deciders: dict[str, object]) -> None:
+    known = _actions.setdefault(model, {})
+    for action, decider in deciders.items():
+        if action in known and known[action] is not decider:
+            raise ValueError(f"{model._meta.label}: the action {action} is registered twice")
+        known[action] = decider
+
+
+@dataclass(frozen=True)
+class Permission:
+    """An action that changes no state: who may take it, in which states, and under which guards."""
+
+    roles: frozenset
+    states: frozenset | None = None
+    state_field: str = "state"
+    guards: tuple = ()
+    message: str = "当前状态下不能办理此事项。"
+
+    def refusal(self, obj, action: str, user) -> RuleViolation | None:
+        if not has_role(user, *self.roles):
+            return RuleViolation("您的角色无权执行此操作。")
+        if self.states is not None and getattr(obj, self.state_field) not in self.states:
+            return RuleViolation(self.message)
+        for guard in self.guards:
+            found = guard(obj, user)
+            if found:
+                return found if isinstance(found, RuleViolation) else RuleViolation(found)
+        return None
+
+
+def permit(model: type[Model], action: str, *, roles, states=None, state_field="state", guards=(), message=None):
+    """Register an action on `model` that changes no state (see `Permission`)."""
+    permission = Permission(
+        roles=frozenset(roles),
+        states=frozenset(states) if states is not None else None,
+        state_field=state_field,
+        guards=tuple(guards),
+        **({"message": message} if message else {}),
+    )
+    register_actions(model, {action: permission})
+    return permission
+
+
+def in_scope(user, obj) -> bool:
+    """Is `obj` among the rows `user` may see? Remembered on the object, so a page asks the database once."""
+    if getattr(obj, "_viewer", None) is user:
+        return True
+    if user is None or not user.is_authenticated:
+        return False
+    seen = obj.__dict__.setdefault("_scope_checked", {})
+    if user.pk not in seen:
+        seen[user.pk] = visible(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+    return seen[user.pk]
+
+
+def refusal(user, action: str, obj) -> RuleViolation | None:
+    """Why `user` may not take `action` on `obj` now, or None if they may."""
+    try:
+        decider = _actions[type(obj)][action]
+    except KeyError:
+        raise LookupError(f"{type(obj)._meta.label} has no action {action}") from None
+    if not in_scope(user, obj):
+        return RuleViolation("未找到该记录。")
+    return decider.refusal(obj, action, user)
+
+
+def can(user, action: str, obj) -> bool:
+    return refusal(user, action, obj) is None
+
+
+def require(user, action: str, obj) -> None:
+    """For services: raise the refusal, if there is one."""
+    if (found := refusal(user, action, obj)) is not None:
+        raise found

@@ -1,90 +1,183 @@
-"""The shape every workflow shares: transitions as data, a domain error, and one locked state change.
+"""The workflow engine: every state machine is a table of transitions, and `perform` is the only writer
+of a state.
 
-Each domain keeps its own table (applications/workflow.py, ...); `perform` is the one place that
-looks an action up, checks role and object scope through access.py, locks the row, changes the state
-and writes the timeline event.
+Each domain app declares its machines in its own `workflow.py` as `Workflow(Model, "state", States,
+[Transition(...), ...])`. A transition names the states it leaves, where it goes, the roles that may
+take it (or SYSTEM, for scheduled jobs), its article and label, and its guards: functions of the
+object and the actor that return a refusal (a message or a RuleViolation) or None. The engine asks
+the guards both when it lists what a user may do (so no button is offered that would be refused)
+and, again under the row lock, when it performs the transition.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Model
+from django.dispatch import Signal
 
 from . import access, timeline
 from .errors import Conflict, RuleViolation
 
+# The actor of scheduled jobs: no user, no scope.
+SYSTEM = "system"
+
+# Sent after every transition, inside its transaction, with obj, transition, actor and from_state; the
+# conditional UPDATE sends no post_save, so this is how other layers hear of a state change.
+transitioned = Signal()
+
+Guard = Callable[[object, object], "str | RuleViolation | None"]
+
 
 @dataclass(frozen=True)
-class T:
-    """One allowed transition: the action, the states it leaves, where it goes, who may, and why."""
+class Transition:
+    """One allowed move: the action, the states it leaves, where it goes, who may, why, and when not."""
 
     action: str
     sources: frozenset
     target: str
-    role: str
+    roles: frozenset
     article: str
     label: str
+    guards: tuple = field(default=())
     comment_required: bool = False
-    style: str = "primary"
+
+    def __post_init__(self):
+        object.__setattr__(self, "sources", frozenset(self.sources))
+        roles = {self.roles} if isinstance(self.roles, str) else set(self.roles)
+        object.__setattr__(self, "roles", frozenset(roles))
+        object.__setattr__(self, "guards", tuple(self.guards))
+
+    def allows_role(self, actor) -> bool:
+        if actor is None:
+            return SYSTEM in self.roles
+        return bool(actor.is_authenticated and actor.is_active and actor.role in self.roles)
+
+    def refusal(self, obj, actor, *, state: str) -> RuleViolation | None:
+        """Why `actor` may not take this transition on `obj` now, or None if it may."""
+        if not self.allows_role(actor):
+            return RuleViolation("您的角色无权执行此操作。")
+        if state not in self.sources:
+            return RuleViolation(f"当前状态下不能{self.label}。")
+        for guard in self.guards:
+            found = guard(obj, actor)
+            if found:
+                return found if isinstance(found, RuleViolation) else RuleViolation(found, article=self.article)
+        return None
 
 
 class Workflow:
-    def __init__(self, state_choices, transitions: list[T]):
-        self.states = state_choices
-        self.transitions = transitions
-        self.by_action = {t.action: t for t in transitions}
+    """The state machine of one state field of one model."""
+
+    def __init__(self, model: type[Model], state_field: str, states, transitions: Iterable[Transition]):
+        self.model = model
+        self.state_field = state_field
+        self.states = states
+        self.transitions = list(transitions)
+        self.by_action = {}
+        for t in self.transitions:
+            if t.action in self.by_action:
+                raise ValueError(f"{model.__name__}: action {t.action} appears twice")
+            unknown = (t.sources | {t.target}) - set(states.values)
+            if unknown:
+                raise ValueError(f"{model.__name__}.{t.action}: unknown states {sorted(unknown)}")
+            self.by_action[t.action] = t
+        _register(self)
+
+    def __repr__(self):
+        return f"<Workflow {self.model._meta.label}.{self.state_field}>"
 
     def label(self, state: str) -> str:
         return self.states(state).label
 
-    def get(self, action: str) -> T:
+    def get(self, action: str) -> Transition:
         try:
             return self.by_action[action]
         except KeyError:
             raise RuleViolation("不支持的操作。") from None
 
-    def available(self, state: str, role: str) -> list[T]:
-        return [t for t in self.transitions if state in t.sources and t.role == role]
+    def state_of(self, obj) -> str:
+        return getattr(obj, self.state_field)
+
+    def refusal(self, obj, action: str, actor) -> RuleViolation | None:
+        return self.get(action).refusal(obj, actor, state=self.state_of(obj))
+
+    def available(self, obj, actor) -> list[Transition]:
+        """The transitions `actor` may take on `obj` now: role, state and every guard agree."""
+        state = self.state_of(obj)
+        return [t for t in self.transitions if t.refusal(obj, actor, state=state) is None]
+
+
+_workflows: dict[type[Model], list[Workflow]] = {}
+
+
+def _register(workflow: Workflow) -> None:
+    machines = _workflows.setdefault(workflow.model, [])
+    if any(w.state_field == workflow.state_field for w in machines):
+        raise ValueError(f"{workflow!r} is declared twice")
+    machines.append(workflow)
+    access.register_actions(workflow.model, {t.action: workflow for t in workflow.transitions})
+
+
+def registered() -> list[Workflow]:
+    return [w for machines in _workflows.values() for w in machines]
+
+
+def workflow_for(model: type[Model], action: str | None = None) -> Workflow:
+    for w in _workflows.get(model, []):
+        if action is None or action in w.by_action:
+            return w
+    raise LookupError(f"no workflow of {model._meta.label} has the action {action}")
 
 
 def perform(
     *,
     workflow: Workflow,
-    queryset,
     pk,
     action: str,
     actor,
+    queryset=None,
     comment: str = "",
     expected_state: str | None = None,
     check=None,
     article: str | None = None,
-    state_field: str = "state",
 ):
-    """Run one transition on the row `pk` of `queryset`, inside the caller's transaction.
+    """Take one transition on the row `pk`, inside the caller's transaction; returns (obj, transition).
 
-    Returns (obj, transition). Raises RuleViolation (or Conflict when someone else acted first).
-    `check(obj, t)` may raise RuleViolation before anything changes.
+    The row is fetched in the actor's scope (404 outside it) and locked; the state it is in, the role
+    and every guard are checked under the lock; the state is written with a conditional UPDATE and a
+    timeline event records who did it and why. `check(obj, t)` may raise a RuleViolation too (for
+    refusals that carry their own details, such as the Art. 7 pre-check). Raises RuleViolation, or
+    Conflict when someone else acted first.
     """
     t = workflow.get(action)
-    if actor.role != t.role:
+    if not t.allows_role(actor):
         raise RuleViolation("您的角色无权执行此操作。")
     comment = (comment or "").strip()
     if t.comment_required and not comment:
         raise RuleViolation(f"请填写{t.label}的理由或意见。", field="comment")
+    field_name = workflow.state_field
+    queryset = workflow.model._default_manager.all() if queryset is None else queryset
     with transaction.atomic():
-        obj = access.get_visible_or_404(actor, queryset.select_for_update(of=("self",)), pk=pk)
-        current = getattr(obj, state_field)
+        locked = queryset.select_for_update(of=("self",))
+        # A scheduled job (no actor) acts on any row; a person only within their scope.
+        obj = locked.get(pk=pk) if actor is None else access.get_visible_or_404(actor, locked, pk=pk)
+        current = getattr(obj, field_name)
         if (expected_state and current != expected_state) or current not in t.sources:
             raise Conflict(
                 f"该记录已由他人处理，当前状态为「{workflow.label(current)}」，您的操作未执行，请查看最新情况。"
             )
+        refused = t.refusal(obj, actor, state=current)
+        if refused is not None:
+            raise refused
         if check is not None:
             check(obj, t)
         # A conditional UPDATE as well as the row lock: on databases without row locks it still lets
         # exactly one of two concurrent transitions through.
-        updated = type(obj).objects.filter(pk=obj.pk, **{state_field: current}).update(**{state_field: t.target})
+        updated = type(obj)._default_manager.filter(pk=obj.pk, **{field_name: current}).update(**{field_name: t.target})
         if updated != 1:
             raise Conflict("该记录已由他人处理，您的操作未执行，请刷新后查看最新情况。")
-        setattr(obj, state_field, t.target)
+        setattr(obj, field_name, t.target)
         timeline.record(
             obj,
             actor=actor,
@@ -95,4 +188,5 @@ def perform(
             comment=comment,
             article=article if article is not None else t.article,
         )
+        transitioned.send(sender=type(obj), obj=obj, transition=t, actor=actor, from_state=current)
     return obj, t

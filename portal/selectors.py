@@ -4,8 +4,7 @@ from django.db.models import Count
 
 from accounts.models import Role
 from applications import selectors as application_selectors
-from applications.models import Application, Bar
-from applications.workflow import IN_PROGRESS, State
+from applications.models import IN_PROGRESS, Application, Bar, State
 from bases.models import Base
 from core import access
 

@@ -4,6 +4,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from bases.models import Announcement, Base, ChangeFiling, FeeDisclosure
+from core.workflow import transitioned
 from supervision.models import Inspection
 
 from . import cache
@@ -15,5 +16,7 @@ from . import cache
 @receiver([post_save, post_delete], sender=ChangeFiling)
 @receiver(post_save, sender=Inspection)
 @receiver(m2m_changed, sender=Announcement.bases.through)
+@receiver(transitioned, sender=Base)  # the engine's conditional UPDATE sends no post_save
+@receiver(transitioned, sender=Inspection)
 def public_facts_changed(sender, **kwargs):
     cache.invalidate()

@@ -11,8 +11,7 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from accounts.models import InstitutionType, Region, Role
-from applications.models import Application, Bar, Batch
-from applications.workflow import State
+from applications.models import Application, Bar, Batch, State
 from bases.models import LIVE_STATUSES, MIN_ANNUAL_TRAINEES, AnnualFiling, Base, BaseStatus, FilingState
 from core import access
 from core.periods import add_years

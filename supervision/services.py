@@ -147,7 +147,7 @@ def record_result(
     expected_state: str | None = None,
 ) -> Inspection:
     """The assigned inspector unit (or the province) records the nine items and the overall result."""
-    action = "record" if actor.role == Role.INSPECTOR else "record_p"
+    action = "record"
 
     def check(inspection, t):
         missing = [Item(i).label for i in Item if not verdicts.get(i)]

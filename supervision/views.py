@@ -129,7 +129,7 @@ def inspection_detail(request, pk, record_form=None, decision_form=None, status=
             ),
             "actions": [
                 t
-                for t in INSPECTION_WORKFLOW.available(inspection.state, role)
+                for t in INSPECTION_WORKFLOW.available(inspection, request.user)
                 if t.action.startswith(("send_back", "confirm", "publish"))
             ],
             "decision_form": decision_form or DecisionForm(initial={"expected_state": inspection.state}),
@@ -337,7 +337,7 @@ def rectification_detail(request, pk, report_form=None, decision_form=None, stat
                 if role == Role.INSTITUTION and order.state == RectificationState.OPEN
                 else None
             ),
-            "actions": [t for t in RECTIFICATION_WORKFLOW.available(order.state, role) if t.action != "report"],
+            "actions": [t for t in RECTIFICATION_WORKFLOW.available(order, request.user) if t.action != "report"],
             "decision_form": decision_form or DecisionForm(initial={"expected_state": order.state}),
             "can_revoke": role == Role.PROVINCE
             and order.base.status in LIVE_STATUSES

@@ -1,25 +1,22 @@
 """Inspections and rectification orders as transition tables (Art. 20-23)."""
 
 from accounts.models import Role
-from core.workflow import T, Workflow
+from core.workflow import Transition, Workflow
 
-from .models import InspectionState as I
-from .models import RectificationState as R
+from .models import Inspection, InspectionState, RectificationOrder, RectificationState
 
-_ = frozenset
 INSPECTION_TRANSITIONS = [
-    # action       from                          to              who               article
-    T("record",    _({I.SCHEDULED, I.RECORDED}), I.RECORDED,     Role.INSPECTOR,   "第二十条", "提交考核结果"),
-    T("record_p",  _({I.SCHEDULED, I.RECORDED}), I.RECORDED,     Role.PROVINCE,    "第二十条", "记录考核结果"),
-    T("send_back", _({I.RECORDED}),              I.SCHEDULED,    Role.PROVINCE,    "第二十条", "退回考核单位", comment_required=True, style="warning"),
-    T("confirm",   _({I.RECORDED}),              I.CONFIRMED,    Role.PROVINCE,    "第二十条、第二十一条", "确认考核结果", style="success"),
-    T("publish",   _({I.CONFIRMED}),             I.PUBLISHED,    Role.PROVINCE,    "第二十一条", "向社会公布结果"),
+    # action                from                                                  to                          who                                article
+    Transition("record",    {InspectionState.SCHEDULED, InspectionState.RECORDED}, InspectionState.RECORDED,  {Role.INSPECTOR, Role.PROVINCE},   "第二十条", "提交考核结果"),
+    Transition("send_back", {InspectionState.RECORDED},                          InspectionState.SCHEDULED, Role.PROVINCE, "第二十条", "退回考核单位", comment_required=True),
+    Transition("confirm",   {InspectionState.RECORDED},                          InspectionState.CONFIRMED, Role.PROVINCE, "第二十条、第二十一条", "确认考核结果"),
+    Transition("publish",   {InspectionState.CONFIRMED},                         InspectionState.PUBLISHED, Role.PROVINCE, "第二十一条", "向社会公布结果"),
 ]  # fmt: skip
-INSPECTION_WORKFLOW = Workflow(I, INSPECTION_TRANSITIONS)
+INSPECTION_WORKFLOW = Workflow(Inspection, "state", InspectionState, INSPECTION_TRANSITIONS)
 
 RECTIFICATION_TRANSITIONS = [
-    T("report",    _({R.OPEN}),                  R.REPORTED,     Role.INSTITUTION, "第二十三条", "提交整改报告"),
-    T("pass",      _({R.REPORTED}),              R.PASSED,       Role.PROVINCE,    "第二十三条", "整改通过", style="success"),
-    T("fail",      _({R.REPORTED}),              R.FAILED,       Role.PROVINCE,    "第二十三条", "整改未通过", comment_required=True, style="danger"),
+    Transition("report",    {RectificationState.OPEN},     RectificationState.REPORTED, Role.INSTITUTION, "第二十三条", "提交整改报告"),
+    Transition("pass",      {RectificationState.REPORTED}, RectificationState.PASSED,   Role.PROVINCE,    "第二十三条", "整改通过"),
+    Transition("fail",      {RectificationState.REPORTED}, RectificationState.FAILED,   Role.PROVINCE,    "第二十三条", "整改未通过", comment_required=True),
 ]  # fmt: skip
-RECTIFICATION_WORKFLOW = Workflow(R, RECTIFICATION_TRANSITIONS)
+RECTIFICATION_WORKFLOW = Workflow(RectificationOrder, "state", RectificationState, RECTIFICATION_TRANSITIONS)

@@ -5,8 +5,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from accounts.models import Role, User
-from applications.models import Application
-from applications.workflow import State
+from applications.models import Application, State
 from bases.models import AnnualFiling, Base, BaseStatus, FilingState
 from supervision.models import CancellationRequest, Inspection, RectificationOrder, Revocation, SpotCheckDraw
 

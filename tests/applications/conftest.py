@@ -19,8 +19,7 @@ from django.test import Client
 
 from applications import services
 from applications.forms import ApplicationForm, person_initial
-from applications.models import Application
-from applications.workflow import State
+from applications.models import Application, State
 from bases import services as recognition
 from core.models import Notification, TimelineEvent
 from tests import factories

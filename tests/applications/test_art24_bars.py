@@ -10,8 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications import services
-from applications.models import Application, Bar, BarKind
-from applications.workflow import State
+from applications.models import Application, Bar, BarKind, State
 from bases.models import BaseStatus
 from core.errors import RuleViolation
 from tests import factories

@@ -6,8 +6,7 @@ from django.urls import reverse
 
 from accounts.credit_code import check_character
 from applications import rules, services
-from applications.models import RULE_CONDITIONS, Condition, Degree, PersonKind
-from applications.workflow import State
+from applications.models import RULE_CONDITIONS, Condition, Degree, PersonKind, State
 from core.errors import RuleViolation
 from core.models import Notification
 from tests import factories

@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications import services
-from applications.models import Application, SiteVisit
-from applications.workflow import State
+from applications.models import Application, SiteVisit, State
 from bases import services as recognition
 from bases.models import Base
 from core.errors import Conflict, RuleViolation

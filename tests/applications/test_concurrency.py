@@ -8,8 +8,7 @@ import pytest
 from django.db import connection
 
 from applications import services
-from applications.models import Application
-from applications.workflow import State
+from applications.models import Application, State
 from bases import services as recognition
 from bases.models import Base, RegisterSequence
 from core.errors import Conflict, RuleViolation

@@ -10,8 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.models import Application
-from applications.workflow import State
+from applications.models import Application, State
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from applications import services
-from applications.models import ApplicationDocument, Condition
-from applications.workflow import State
+from applications.models import ApplicationDocument, Condition, State
 from core.errors import RuleViolation
 from tests import factories
 

@@ -8,8 +8,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from applications.models import Application
-from applications.workflow import State
+from applications.models import Application, State
 from tests import factories
 from tests.applications.conftest import restore_reference_data
 

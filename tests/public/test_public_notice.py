@@ -12,8 +12,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from applications import notices
-from applications.models import CalendarDay, DayKind, Objection, PublicNotice
-from applications.workflow import State
+from applications.models import CalendarDay, DayKind, Objection, PublicNotice, State
 from bases import services as recognition
 from bases.models import Announcement, AnnouncementKind, Base
 from core.errors import RuleViolation

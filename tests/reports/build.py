@@ -12,8 +12,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from accounts.models import InstitutionType, Role
-from applications.models import Bar, BarKind, Batch
-from applications.workflow import State
+from applications.models import Bar, BarKind, Batch, State
 from bases.models import AnnualFiling, Base, BaseStatus, FilingState
 from supervision.models import (
     CancellationRequest,

@@ -11,8 +11,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import InstitutionType
-from applications.models import BarKind
-from applications.workflow import State
+from applications.models import BarKind, State
 from bases.models import BaseStatus, FilingState
 from reports import selectors
 from supervision.models import InspectionKind, InspectionState, RectificationState

@@ -13,8 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import InstitutionType
-from applications.models import BarKind
-from applications.workflow import State
+from applications.models import BarKind, State
 from bases.models import BaseStatus
 from reports import selectors
 from supervision.models import InspectionKind

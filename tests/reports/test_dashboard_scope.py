@@ -9,8 +9,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from applications.models import BarKind
-from applications.workflow import State
+from applications.models import BarKind, State
 from bases.models import BaseStatus
 from reports import selectors
 

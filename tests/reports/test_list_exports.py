@@ -18,7 +18,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from applications.workflow import State
+from applications.models import State
 from bases.models import BaseStatus, FilingState
 from supervision.models import InspectionKind, InspectionState, RectificationState
 from tests import factories

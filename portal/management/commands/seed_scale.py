@@ -27,8 +27,8 @@ from applications.models import (
     Condition,
     Degree,
     PersonKind,
+    State,
 )
-from applications.workflow import State
 from bases.models import AnnualFiling, Base, BaseStatus, FilingState, RegisterSequence
 from core import uploads
 from core.models import TimelineEvent
