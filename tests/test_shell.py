@@ -148,7 +148,7 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 def test_the_shell_check_spots_what_it_forbids():
     bad = (
-        '<link rel="stylesheet" href="https://cdn.example/bootstrap.css">'
+        '<link rel="stylesheet" href="https://assets.example.org/bootstrap.css">'
         '<script>alert(1)</script><div style="color:red" onclick="x()"></div><style>p{}</style>'
     )
     found = " | ".join(shell_problems(bad))
@@ -158,7 +158,7 @@ def test_the_shell_check_spots_what_it_forbids():
         "style attribute",
         "style element",
         "event handler",
-        "https://cdn",
+        "https://assets.example.org",
     ):
         assert what in found
 
