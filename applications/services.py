@@ -15,7 +15,6 @@ from core.workflow import perform
 
 from . import rules
 from .models import (
-    EDITABLE,
     Application,
     ApplicationDocument,
     ApplicationPerson,
@@ -132,10 +131,7 @@ def start_application(*, actor: User, batch: Batch) -> Application:
 
 def _editable_for(actor: User, application_id) -> Application:
     app = access.get_visible_or_404(actor, Application.objects.select_for_update(), pk=application_id)
-    if actor.role != Role.INSTITUTION:
-        raise RuleViolation("只有申报机构可以修改申报内容。")
-    if app.state not in EDITABLE:
-        raise RuleViolation(f"申报当前状态为「{app.get_state_display()}」，不能修改。")
+    access.require(actor, "edit", app)
     return app
 
 

@@ -128,8 +128,8 @@ def edit(request, pk):
     bad file is refused with its reason next to its row, and the typed text is kept either way.
     """
     app = selectors.application_detail(request.user, pk)
-    if not app.is_editable:
-        messages.info(request, f"申报当前状态为「{app.get_state_display()}」，不能修改。")
+    if refused := access.refusal(request.user, "edit", app):
+        messages.info(request, refused.message)
         return redirect("applications:detail", pk=app.pk)
     problems, file_errors = [], {}
     if request.method != "POST":
@@ -304,7 +304,7 @@ def _detail_context(request, app, **bound_forms):
         or ActionForm(initial=expected, prefix="plain"),
         "comment_required_for": "、".join(t.label for t in plain if t.comment_required),
         "can": {t.action for t in actions},
-        "problems": rules.unmet_conditions(app) if app.is_editable and user.role == Role.INSTITUTION else [],
+        "problems": rules.unmet_conditions(app) if access.can(user, "edit", app) else [],
         "bars": list(app.bars.all()),
     }
     if user.role == Role.PROVINCE:

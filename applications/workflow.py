@@ -1,9 +1,10 @@
 """An application's whole life on one screen (SPEC 2.2; Art. 8, 9, 24)."""
 
 from accounts.models import Role
+from core import access
 from core.workflow import Transition, Workflow
 
-from .models import IN_PROGRESS, Application, State
+from .models import EDITABLE, IN_PROGRESS, Application, State
 
 INSTITUTION, RECOMMENDER, PROVINCE = Role.INSTITUTION, Role.RECOMMENDER, Role.PROVINCE
 
@@ -25,3 +26,13 @@ WORKFLOW = Workflow(Application, "state", State, TRANSITIONS)
 
 # Actions that need a form of their own (dates, team, fraud finding) rather than a plain comment box.
 DEDICATED_FORMS = {"schedule_visit", "approve", "reject", "submit"}
+
+# The institution edits its figures and documents while the application is a draft or returned to it.
+EDIT = access.permit(
+    Application,
+    "edit",
+    roles={INSTITUTION},
+    states=EDITABLE,
+    role_message="只有申报机构可以修改申报内容。",
+    state_message="申报当前状态为「{state}」，不能修改。",
+)

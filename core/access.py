@@ -115,19 +115,25 @@ def register_actions(model: type[Model], deciders: dict[str, object]) -> None:
 
 @dataclass(frozen=True)
 class Permission:
-    """An action that changes no state: who may take it, in which states, and under which guards."""
+    """An action that changes no state: who may take it, in which states, and under which guards.
+
+    `role_message` and `state_message` say why not; the state message may name the current state
+    as {state}.
+    """
 
     roles: frozenset
     states: frozenset | None = None
     state_field: str = "state"
     guards: tuple = ()
-    message: str = "当前状态下不能办理此事项。"
+    role_message: str = "您的角色无权执行此操作。"
+    state_message: str = "当前状态为「{state}」，不能办理此事项。"
 
     def refusal(self, obj, action: str, user) -> RuleViolation | None:
         if not has_role(user, *self.roles):
-            return RuleViolation("您的角色无权执行此操作。")
+            return RuleViolation(self.role_message)
         if self.states is not None and getattr(obj, self.state_field) not in self.states:
-            return RuleViolation(self.message)
+            shown = getattr(obj, f"get_{self.state_field}_display", lambda: getattr(obj, self.state_field))()
+            return RuleViolation(self.state_message.format(state=shown))
         for guard in self.guards:
             found = guard(obj, user)
             if found:
@@ -135,14 +141,14 @@ class Permission:
         return None
 
 
-def permit(model: type[Model], action: str, *, roles, states=None, state_field="state", guards=(), message=None):
-    """Register an action on `model` that changes no state (see `Permission`)."""
+def permit(model: type[Model], action: str, *, roles, states=None, state_field="state", guards=(), **messages):
+    """Register an action on `model` that changes no state (see `Permission`); returns it."""
     permission = Permission(
         roles=frozenset(roles),
         states=frozenset(states) if states is not None else None,
         state_field=state_field,
         guards=tuple(guards),
-        **({"message": message} if message else {}),
+        **messages,
     )
     register_actions(model, {action: permission})
     return permission

@@ -123,13 +123,6 @@ def registered() -> list[Workflow]:
     return [w for machines in _workflows.values() for w in machines]
 
 
-def workflow_for(model: type[Model], action: str | None = None) -> Workflow:
-    for w in _workflows.get(model, []):
-        if action is None or action in w.by_action:
-            return w
-    raise LookupError(f"no workflow of {model._meta.label} has the action {action}")
-
-
 def perform(
     *,
     workflow: Workflow,

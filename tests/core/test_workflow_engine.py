@@ -49,7 +49,7 @@ def test_every_state_machine_is_registered_with_its_model():
         ("inspections.Inspection", "state"),
         ("inspections.RectificationOrder", "state"),
     } <= machines
-    assert workflow.workflow_for(Application, "recommend") is WORKFLOW
+    assert WORKFLOW in workflow.registered()
 
 
 def test_can_combines_scope_role_and_state(institution_user, recommender_user):
@@ -79,3 +79,14 @@ def test_the_template_filter_asks_can_for_the_user_the_object_was_fetched_for(in
     assert page.render(Context({"app": fetched})) == "撤回"
     # An object not fetched through the access layer offers nothing: the page cannot say for whom.
     assert page.render(Context({"app": Application.objects.get(pk=app.pk)})) == ""
+
+
+def test_an_action_without_a_transition_is_declared_once_and_asked_the_same_way(institution_user, recommender_user):
+    app = factories.ApplicationFactory(
+        institution=institution_user.institution, recommender_region=recommender_user.region
+    )
+    assert access.can(institution_user, "edit", app)
+    Application.objects.filter(pk=app.pk).update(state=State.SUBMITTED, submitted_at="2026-12-01T08:00+08:00")
+    app.refresh_from_db()
+    assert access.refusal(institution_user, "edit", app).message == "申报当前状态为「待推荐」，不能修改。"
+    assert access.refusal(recommender_user, "edit", app).message == "只有申报机构可以修改申报内容。"
