@@ -90,6 +90,11 @@ class Base(models.Model):
     def __str__(self):
         return f"{self.name}（{self.register_number}）"
 
+    @property
+    def is_live(self) -> bool:
+        """Does the base hold its recognition (正常 or 整改中)?"""
+        return self.status in LIVE_STATUSES
+
     @staticmethod
     def format_number(year: int, sequence: int) -> str:
         return f"闽继教基地〔{year}〕{sequence:03d}号"

@@ -33,7 +33,7 @@ from .models import (
     FilingState,
     RegisterSequence,
 )
-from .workflow import EDITABLE_FILING, FILING_WORKFLOW
+from .workflow import CHANGE_WORKFLOW, EDITABLE_FILING, FILING_WORKFLOW
 
 # -- recognition (Art. 8(4), 9): the public notice, the decision, the published list ------------------
 
@@ -199,10 +199,8 @@ def publish_recognitions(*, actor: User, batch) -> Announcement:
 @transaction.atomic
 def save_fee_disclosure(*, actor: User, base_id, scope: str, content: str, fee_items: str) -> FeeDisclosure:
     """The base keeps its training scope, content, fee items and standards public (Art. 29)."""
-    access.require_role(actor, Role.INSTITUTION)
     base = access.get_visible_or_404(actor, Base.objects.select_for_update(), pk=base_id)
-    if base.status not in LIVE_STATUSES:
-        raise RuleViolation("基地资格已撤销或取消，不能再更新收费公开信息。")
+    access.require(actor, "disclose_fees", base)
     disclosure = FeeDisclosure.objects.filter(base=base).first() or FeeDisclosure(base=base)
     disclosure.scope, disclosure.content, disclosure.fee_items = scope.strip(), content.strip(), fee_items.strip()
     disclosure.full_clean()
@@ -214,10 +212,8 @@ def save_fee_disclosure(*, actor: User, base_id, scope: str, content: str, fee_i
 @transaction.atomic
 def file_change(*, actor: User, base_id, changes: dict, reason: str, evidence) -> ChangeFiling:
     """A base files changed key facts with evidence (Art. 31)."""
-    access.require_role(actor, Role.INSTITUTION)
     base = access.get_visible_or_404(actor, Base.objects.select_for_update(), pk=base_id)
-    if base.status not in LIVE_STATUSES:
-        raise RuleViolation("基地资格已撤销或取消，不能办理变更备案。")
+    access.require(actor, "file_change", base)
     if base.change_filings.filter(state=ChangeFilingState.SUBMITTED).exists():
         raise RuleViolation("已有一份变更备案正在办理，请待其办结后再提交。")
     changes = {
@@ -262,18 +258,17 @@ def file_change(*, actor: User, base_id, changes: dict, reason: str, evidence) -
 @transaction.atomic
 def decide_change(*, actor: User, filing_id, accept: bool, comment: str = "") -> ChangeFiling:
     """The province records (accepts) a change filing, which updates and publishes the facts, or returns it."""
-    access.require_role(actor, Role.PROVINCE)
-    filing = access.get_visible_or_404(
-        actor, ChangeFiling.objects.select_for_update().select_related("base"), pk=filing_id
+    filing, t = perform(
+        workflow=CHANGE_WORKFLOW,
+        queryset=ChangeFiling.objects.select_related("base"),
+        pk=filing_id,
+        action="accept" if accept else "return",
+        actor=actor,
+        comment=comment,
     )
-    if filing.state != ChangeFilingState.SUBMITTED:
-        raise RuleViolation(f"该变更备案当前状态为「{filing.get_state_display()}」，不能再办理。")
-    if not accept and not comment.strip():
-        raise RuleViolation("退回时请填写意见。", field="comment")
     base = Base.objects.select_for_update().get(pk=filing.base_id)
-    filing.state = ChangeFilingState.ACCEPTED if accept else ChangeFilingState.RETURNED
     filing.decided_at = timezone.now()
-    filing.save()
+    filing.save(update_fields=["decided_at"])
     if accept:
         for field, value in filing.changes.items():
             setattr(base, field, value)

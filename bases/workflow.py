@@ -1,10 +1,41 @@
-"""The annual filing's life (Art. 19), and what a base means for an institution's next application."""
+"""The base's legal status (Art. 23, 24), its change filings (Art. 31) and annual filings (Art. 19), and what
+a live base means for an institution's next application (Art. 8)."""
 
 from accounts.models import Role
 from applications.rules import Problem, eligibility_check
+from core import access
 from core.workflow import Transition, Workflow
 
-from .models import AnnualFiling, Base, FilingState
+from .models import (
+    LIVE_STATUSES,
+    AnnualFiling,
+    Base,
+    BaseStatus,
+    ChangeFiling,
+    ChangeFilingState,
+    FilingState,
+)
+
+INSTITUTION, RECOMMENDER, PROVINCE = Role.INSTITUTION, Role.RECOMMENDER, Role.PROVINCE
+
+# A base is created 正常 by the recognition decision (bases.services.approve); from then on only these
+# moves change its status. The supervision services take them.
+BASE_TRANSITIONS = [
+    # action                 from                      to                       who       article
+    Transition("order_rectification", LIVE_STATUSES,   BaseStatus.RECTIFYING,   PROVINCE, "第二十三条第一款", "责令限期整改"),
+    # taken when the last open rectification order passes (supervision.services.verify_rectification)
+    Transition("restore",    {BaseStatus.RECTIFYING},  BaseStatus.ACTIVE,       PROVINCE, "第二十三条", "整改通过，恢复正常"),
+    Transition("revoke",     LIVE_STATUSES,            BaseStatus.REVOKED,      PROVINCE, "第二十三条", "撤销基地资格"),
+    Transition("cancel",     LIVE_STATUSES,            BaseStatus.CANCELLED,    PROVINCE, "第二十三条第二款", "取消基地资格"),
+]  # fmt: skip
+BASE_WORKFLOW = Workflow(Base, "status", BaseStatus, BASE_TRANSITIONS)
+
+CHANGE_TRANSITIONS = [
+    Transition("accept",     {ChangeFilingState.SUBMITTED}, ChangeFilingState.ACCEPTED, PROVINCE, "第三十一条", "予以备案"),
+    Transition("return",     {ChangeFilingState.SUBMITTED}, ChangeFilingState.RETURNED, PROVINCE, "第三十一条", "退回修改",
+               comment_required="退回时请填写意见。"),
+]  # fmt: skip
+CHANGE_WORKFLOW = Workflow(ChangeFiling, "state", ChangeFilingState, CHANGE_TRANSITIONS)
 
 FILING_TRANSITIONS = [
     # action               from                                      to                     who               article
@@ -23,3 +54,35 @@ def runs_no_live_base(institution) -> Problem | None:
     if Base.objects.live().filter(institution=institution).exists():
         return Problem("该机构已是省级继续教育基地，无需重复申报", "第八条")
     return None
+
+
+# -- what a base's people may do that changes no status -----------------------------------------------
+
+ENDED_MESSAGE = "基地当前状态为「{state}」，不能办理此事项。"
+
+PLAQUE = access.permit(Base, "download_plaque", roles={INSTITUTION, PROVINCE})
+DISCLOSE_FEES = access.permit(
+    Base,
+    "disclose_fees",
+    roles={INSTITUTION},
+    states=LIVE_STATUSES,
+    state_field="status",
+    state_message="基地资格已撤销或取消，不能再更新收费公开信息。",
+)
+FILE_CHANGE = access.permit(
+    Base,
+    "file_change",
+    roles={INSTITUTION},
+    states=LIVE_STATUSES,
+    state_field="status",
+    state_message="基地资格已撤销或取消，不能办理变更备案。",
+)
+# The province schedules inspections of a live base (Art. 20, 21).
+SCHEDULE_INSPECTION = access.permit(
+    Base,
+    "schedule_inspection",
+    roles={PROVINCE},
+    states=LIVE_STATUSES,
+    state_field="status",
+    state_message=ENDED_MESSAGE,
+)

@@ -40,7 +40,8 @@ class Transition:
     article: str
     label: str
     guards: tuple = field(default=())
-    comment_required: bool = False
+    # True, or the message that asks for the missing comment
+    comment_required: bool | str = False
 
     def __post_init__(self):
         object.__setattr__(self, "sources", frozenset(self.sources))
@@ -148,7 +149,8 @@ def perform(
         raise RuleViolation("您的角色无权执行此操作。")
     comment = (comment or "").strip()
     if t.comment_required and not comment:
-        raise RuleViolation(f"请填写{t.label}的理由或意见。", field="comment")
+        asked = t.comment_required if isinstance(t.comment_required, str) else f"请填写{t.label}的理由或意见。"
+        raise RuleViolation(asked, field="comment")
     field_name = workflow.state_field
     queryset = workflow.model._default_manager.all() if queryset is None else queryset
     with transaction.atomic():

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.models import InspectorUnit
@@ -226,6 +227,20 @@ class RectificationOrder(models.Model):
 
     def __str__(self):
         return f"{self.base.name}整改（{self.deadline}）"
+
+    @property
+    def ends_in_revocation(self) -> bool:
+        """Not passed, or the deadline missed: the base may lose its recognition (Art. 23 first list)."""
+        if self.state == RectificationState.FAILED:
+            return True
+        if self.state == RectificationState.OPEN:
+            return self.deadline < timezone.localdate()
+        # a report that came only after the deadline does not undo the missed deadline (SPEC 2.6)
+        return bool(
+            self.state == RectificationState.REPORTED
+            and self.reported_at
+            and timezone.localdate(self.reported_at) > self.deadline
+        )
 
 
 class RevocationGround(models.TextChoices):

@@ -12,6 +12,7 @@ from accounts import selectors as people
 from accounts.models import InspectorUnit, Role, User
 from applications.models import Bar, BarKind
 from bases.models import LIVE_STATUSES, Announcement, AnnouncementKind, Base, BaseStatus
+from bases.workflow import BASE_WORKFLOW
 from core import access, timeline, uploads
 from core.errors import RuleViolation
 from core.notifications import notify
@@ -29,22 +30,21 @@ from .models import (
     Item,
     RectificationOrder,
     RectificationState,
-    RequestState,
     Result,
     Revocation,
     RevocationGround,
     SpotCheckDraw,
     SupervisionDocument,
 )
-from .workflow import INSPECTION_WORKFLOW, RECTIFICATION_WORKFLOW
+from .workflow import CANCELLATION_WORKFLOW, INSPECTION_WORKFLOW, RECTIFICATION_WORKFLOW
 
 DUE_SOON_DAYS = 90
 
 
-def _live_base(actor, base_id) -> Base:
+def _base_for(actor, action: str, base_id) -> Base:
+    """The base, locked, in the actor's scope (404 outside it), once `can(actor, action, base)` agrees."""
     base = access.get_visible_or_404(actor, Base.objects.select_for_update().select_related("institution"), pk=base_id)
-    if base.status not in LIVE_STATUSES:
-        raise RuleViolation(f"基地当前状态为「{base.get_status_display()}」，不能办理此事项。")
+    access.require(actor, action, base)
     return base
 
 
@@ -92,8 +92,7 @@ def schedule_inspection(
     draw: SpotCheckDraw | None = None,
 ) -> Inspection:
     """Schedule a periodic inspection or a spot check with a team: province staff and/or an inspector unit."""
-    access.require_role(actor, Role.PROVINCE)
-    base = _live_base(actor, base_id)
+    base = _base_for(actor, "schedule_inspection", base_id)
     if not province_team.strip() and inspector_unit is None:
         raise RuleViolation("请填写省人社厅考核人员或选择受委托考核单位。", field="province_team")
     inspection = Inspection.objects.create(
@@ -238,19 +237,20 @@ def _publish(inspections: list[Inspection], *, actor: User, title: str | None = 
     to publish there is no announcement.
     """
     now = timezone.now()
-    fresh = [i for i in inspections if i.published_at is None or i.state != InspectionState.PUBLISHED]
-    Inspection.objects.filter(pk__in=[i.pk for i in fresh]).update(published_at=now, state=InspectionState.PUBLISHED)
-    for i in fresh:
-        if i.state != InspectionState.PUBLISHED:  # published through a draw: perform() did not record it
-            timeline.record(
-                i,
-                actor=actor,
+    fresh = []
+    for i in inspections:
+        if i.published_at is not None and i.state == InspectionState.PUBLISHED:
+            continue
+        if i.state != InspectionState.PUBLISHED:  # published with its draw, not on its own
+            i, _ = perform(
+                workflow=INSPECTION_WORKFLOW,
+                queryset=Inspection.objects.select_related("base"),
+                pk=i.pk,
                 action="publish",
-                label="向社会公布结果",
-                from_state=i.state,
-                to_state=InspectionState.PUBLISHED,
-                article="第二十一条",
+                actor=actor,
             )
+        fresh.append(i)
+    Inspection.objects.filter(pk__in=[i.pk for i in fresh]).update(published_at=now)
     if not fresh:
         return None
     inspections = fresh  # results already published one by one are not announced again
@@ -410,25 +410,40 @@ def order_rectification(
     *, actor: User, base_id, ground: str, findings: str, deadline: date, inspection_id=None
 ) -> RectificationOrder:
     """Order the base to rectify by a deadline; it becomes 整改中 on the register."""
-    access.require_role(actor, Role.PROVINCE)
-    base = _live_base(actor, base_id)
-    if deadline <= timezone.localdate():
-        raise RuleViolation("整改期限应晚于今天。", field="deadline")
-    if not findings.strip():
-        raise RuleViolation("请写明存在的问题。", field="findings")
-    if inspection_id is not None and not base.inspections.filter(pk=inspection_id).exists():
-        raise RuleViolation("所引用的考核不属于该基地。")
-    if (
-        ground == Ground.FAILED_INSPECTION
-        and not base.inspections.filter(
-            pk=inspection_id, result=Result.FAIL, state__in=[InspectionState.CONFIRMED, InspectionState.PUBLISHED]
-        ).exists()
-    ):
-        raise RuleViolation(
-            "以考核或抽查不合格为由责令整改，须引用该基地一次已确认的不合格考核。",
-            article="第二十三条第一款第三项",
-            field="ground",
-        )
+
+    def check(base, t):
+        if deadline <= timezone.localdate():
+            raise RuleViolation("整改期限应晚于今天。", field="deadline")
+        if not findings.strip():
+            raise RuleViolation("请写明存在的问题。", field="findings")
+        if ground not in Ground.values:
+            raise RuleViolation("请选择整改事由。", field="ground")
+        if inspection_id is not None and not base.inspections.filter(pk=inspection_id).exists():
+            raise RuleViolation("所引用的考核不属于该基地。")
+        if (
+            ground == Ground.FAILED_INSPECTION
+            and not base.inspections.filter(
+                pk=inspection_id, result=Result.FAIL, state__in=[InspectionState.CONFIRMED, InspectionState.PUBLISHED]
+            ).exists()
+        ):
+            raise RuleViolation(
+                "以考核或抽查不合格为由责令整改，须引用该基地一次已确认的不合格考核。",
+                article="第二十三条第一款第三项",
+                field="ground",
+            )
+
+    base, t = perform(
+        workflow=BASE_WORKFLOW,
+        queryset=Base.objects.select_related("institution", "application"),
+        pk=base_id,
+        action="order_rectification",
+        actor=actor,
+        check=check,
+        comment=f"{Ground(ground).label if ground in Ground.values else ''}；期限{deadline:%Y年%-m月%-d日}",
+    )
+    # a base under rectification is no longer held up as an example (Art. 22)
+    base.status_changed_on, base.commended_at = timezone.localdate(), None
+    base.save(update_fields=["status_changed_on", "commended_at"])
     order = RectificationOrder.objects.create(
         base=base,
         ground=ground,
@@ -437,19 +452,7 @@ def order_rectification(
         inspection_id=inspection_id,
         ordered_by=actor,
     )
-    base.status, base.status_changed_on = BaseStatus.RECTIFYING, timezone.localdate()
-    base.commended_at = None  # a base under rectification is no longer held up as an example (Art. 22)
-    base.save(update_fields=["status", "status_changed_on", "commended_at"])
     link = reverse("supervision:rectification", args=[order.pk])
-    timeline.record(
-        base,
-        actor=actor,
-        action="order_rectification",
-        label="责令限期整改",
-        to_state=base.status,
-        comment=f"{order.get_ground_display()}；期限{deadline:%Y年%-m月%-d日}",
-        article="第二十三条第一款",
-    )
     timeline.record(
         order,
         actor=actor,
@@ -515,16 +518,9 @@ def verify_rectification(
         base=base, state__in=[RectificationState.OPEN, RectificationState.REPORTED]
     ).exists()
     if passed and not still_open and base.status == BaseStatus.RECTIFYING:
-        base.status, base.status_changed_on = BaseStatus.ACTIVE, timezone.localdate()
-        base.save(update_fields=["status", "status_changed_on"])
-        timeline.record(
-            base,
-            actor=actor,
-            action="rectified",
-            label="整改通过，恢复正常",
-            to_state=base.status,
-            article="第二十三条",
-        )
+        base, _ = perform(workflow=BASE_WORKFLOW, pk=base.pk, action="restore", actor=actor)
+        base.status_changed_on = timezone.localdate()
+        base.save(update_fields=["status_changed_on"])
     _notify_base(
         base,
         "整改通过" if passed else "整改未通过",
@@ -573,36 +569,42 @@ def revoke(
 ) -> Revocation:
     """End a base's recognition; it leaves the active register, its plaque verifies as revoked, and the
     institution may not apply for 3 years from the effective date (Art. 24)."""
-    access.require_role(actor, Role.PROVINCE)
-    base = _live_base(actor, base_id)
-    if not reason.strip():
-        raise RuleViolation("请写明具体情况。", field="reason")
-    if not decision_number.strip():
-        raise RuleViolation("请填写决定文号。", field="decision_number")
-    rectification = None
-    if ground == RevocationGround.FAILED_RECTIFICATION:
-        rectification = RectificationOrder.objects.filter(pk=rectification_id, base=base).first()
-        missed = rectification and (
-            (rectification.state == RectificationState.OPEN and rectification.deadline < timezone.localdate())
-            # a report that came only after the deadline does not undo the missed deadline (SPEC 2.6)
-            or (
-                rectification.state == RectificationState.REPORTED
-                and rectification.reported_at
-                and timezone.localdate(rectification.reported_at) > rectification.deadline
-            )
-        )
-        ok = rectification and (rectification.state == RectificationState.FAILED or missed)
-        if not ok:
-            raise RuleViolation(
-                "以整改未达要求为由取消资格，须有整改未通过或逾期未整改的整改通知。",
-                article="第二十三条第一款",
-                field="ground",
-            )
-    request = None
-    if ground == RevocationGround.REQUESTED:
-        request = CancellationRequest.objects.filter(pk=cancellation_request_id, base=base).first()
-        if request is None:
-            raise RuleViolation("主动申请取消的，须有建设单位或推荐单位的取消申请。", field="ground")
+    if ground not in RevocationGround.values:
+        raise RuleViolation("请选择撤销事由。", field="ground")
+    cancelled = ground == RevocationGround.REQUESTED
+    found = {}
+
+    def check(base, t):
+        if not reason.strip():
+            raise RuleViolation("请写明具体情况。", field="reason")
+        if not decision_number.strip():
+            raise RuleViolation("请填写决定文号。", field="decision_number")
+        if ground == RevocationGround.FAILED_RECTIFICATION:
+            found["rectification"] = rectification = RectificationOrder.objects.filter(
+                pk=rectification_id, base=base
+            ).first()
+            if not (rectification and rectification.ends_in_revocation):
+                raise RuleViolation(
+                    "以整改未达要求为由取消资格，须有整改未通过或逾期未整改的整改通知。",
+                    article="第二十三条第一款",
+                    field="ground",
+                )
+        if cancelled:
+            found["request"] = CancellationRequest.objects.filter(pk=cancellation_request_id, base=base).first()
+            if found["request"] is None:
+                raise RuleViolation("主动申请取消的，须有建设单位或推荐单位的取消申请。", field="ground")
+
+    base, t = perform(
+        workflow=BASE_WORKFLOW,
+        queryset=Base.objects.select_related("institution", "application"),
+        pk=base_id,
+        action="cancel" if cancelled else "revoke",
+        actor=actor,
+        check=check,
+        comment=f"{decision_number.strip()}；{reason.strip()}",
+        article=REVOCATION_ARTICLES[ground],
+    )
+    rectification, request = found.get("rectification"), found.get("request")
     revocation = Revocation.objects.create(
         base=base,
         ground=ground,
@@ -616,10 +618,8 @@ def revoke(
     )
     if document:
         _attach(actor=actor, file=document, revocation=revocation)
-    cancelled = ground == RevocationGround.REQUESTED
-    base.status = BaseStatus.CANCELLED if cancelled else BaseStatus.REVOKED
     base.status_changed_on = effective_on
-    base.save(update_fields=["status", "status_changed_on"])
+    base.save(update_fields=["status_changed_on"])
     bar = Bar.objects.create(
         institution=base.institution,
         kind=BarKind.CANCELLATION if cancelled else BarKind.REVOCATION,
@@ -644,15 +644,6 @@ def revoke(
         ),
     )
     announcement.bases.set([base])
-    timeline.record(
-        base,
-        actor=actor,
-        action="revoke",
-        label=f"{word}基地资格",
-        to_state=base.status,
-        comment=f"{revocation.decision_number}；{revocation.reason}",
-        article=revocation.article,
-    )
     link = reverse("bases:detail", args=[base.pk])
     body = f"自{effective_on:%Y年%-m月%-d日}起{word}{base.name}省级继续教育基地资格。{bar.until_text}。"
     _notify_base(base, f"基地资格已{word}", body, link)
@@ -663,12 +654,9 @@ def revoke(
 @transaction.atomic
 def request_cancellation(*, actor: User, base_id, reason: str) -> CancellationRequest:
     """The base's institution or its recommending unit asks the province to cancel the base (Art. 23 (2)(3))."""
-    access.require_role(actor, Role.INSTITUTION, Role.RECOMMENDER)
-    base = _live_base(actor, base_id)
+    base = _base_for(actor, "request_cancellation", base_id)
     if not reason.strip():
         raise RuleViolation("请写明申请取消的理由。", field="reason")
-    if base.cancellation_requests.filter(state=RequestState.SUBMITTED).exists():
-        raise RuleViolation("已有一份取消申请待省人社厅决定。")
     request = CancellationRequest.objects.create(
         base=base, requested_by=actor, requester_role=actor.role, reason=reason.strip()
     )
@@ -702,17 +690,22 @@ def decide_cancellation(
     document=None,
 ) -> CancellationRequest:
     """The province grants (the base is cancelled) or refuses a cancellation request."""
-    access.require_role(actor, Role.PROVINCE)
-    request = access.get_visible_or_404(
-        actor, CancellationRequest.objects.select_for_update().select_related("base"), pk=request_id
+
+    def check(request, t):
+        if not grant and not decision.strip():
+            raise RuleViolation("不予取消的，请写明理由。", field="decision")
+
+    request, t = perform(
+        workflow=CANCELLATION_WORKFLOW,
+        queryset=CancellationRequest.objects.select_related("base"),
+        pk=request_id,
+        action="grant" if grant else "refuse",
+        actor=actor,
+        check=check,
+        comment=decision,
     )
-    if request.state != RequestState.SUBMITTED:
-        raise RuleViolation("该申请已作出决定。")
-    if not grant and not decision.strip():
-        raise RuleViolation("不予取消的，请写明理由。", field="decision")
-    request.state = RequestState.GRANTED if grant else RequestState.REFUSED
     request.decision, request.decided_at = decision.strip(), timezone.now()
-    request.save()
+    request.save(update_fields=["decision", "decided_at"])
     if grant:
         revoke(
             actor=actor,

@@ -1,9 +1,18 @@
-"""Inspections and rectification orders as transition tables (Art. 20-23)."""
+"""Inspections, rectification orders and cancellation requests as transition tables (Art. 20-23)."""
 
 from accounts.models import Role
+from bases.models import LIVE_STATUSES, Base
+from core import access
 from core.workflow import Transition, Workflow
 
-from .models import Inspection, InspectionState, RectificationOrder, RectificationState
+from .models import (
+    CancellationRequest,
+    Inspection,
+    InspectionState,
+    RectificationOrder,
+    RectificationState,
+    RequestState,
+)
 
 INSPECTION_TRANSITIONS = [
     # action                from                                                  to                          who                                article
@@ -20,3 +29,45 @@ RECTIFICATION_TRANSITIONS = [
     Transition("fail",      {RectificationState.REPORTED}, RectificationState.FAILED,   Role.PROVINCE,    "第二十三条", "整改未通过", comment_required=True),
 ]  # fmt: skip
 RECTIFICATION_WORKFLOW = Workflow(RectificationOrder, "state", RectificationState, RECTIFICATION_TRANSITIONS)
+
+CANCELLATION_TRANSITIONS = [
+    Transition("grant",     {RequestState.SUBMITTED}, RequestState.GRANTED, Role.PROVINCE, "第二十三条第二款第三项", "同意取消"),
+    Transition("refuse",    {RequestState.SUBMITTED}, RequestState.REFUSED, Role.PROVINCE, "第二十三条第二款第三项", "不予取消"),
+]  # fmt: skip
+CANCELLATION_WORKFLOW = Workflow(CancellationRequest, "state", RequestState, CANCELLATION_TRANSITIONS)
+
+
+def no_request_pending(base, user):
+    if base.cancellation_requests.filter(state=RequestState.SUBMITTED).exists():
+        return "已有一份取消申请待省人社厅决定。"
+    return None
+
+
+# The base's institution or its recommending unit asks the province to cancel a live base (Art. 23 (2)(3)).
+REQUEST_CANCELLATION = access.permit(
+    Base,
+    "request_cancellation",
+    roles={Role.INSTITUTION, Role.RECOMMENDER},
+    states=LIVE_STATUSES,
+    state_field="status",
+    guards=(no_request_pending,),
+    state_message="基地当前状态为「{state}」，不能办理此事项。",
+)
+
+
+def base_is_live(order, user):
+    if not order.base.is_live:
+        return f"基地当前状态为「{order.base.get_status_display()}」，不能办理此事项。"
+    return None
+
+
+def rectification_failed(order, user):
+    if not order.ends_in_revocation:
+        return "以整改未达要求为由取消资格，须有整改未通过或逾期未整改的整改通知。"
+    return None
+
+
+# From a failed or missed rectification the province proceeds to revoke the base (Art. 23 first list).
+REVOKE_AFTER_RECTIFICATION = access.permit(
+    RectificationOrder, "revoke_base", roles={Role.PROVINCE}, guards=(base_is_live, rectification_failed)
+)

@@ -123,8 +123,8 @@ CASES = [
     pytest.param(case_approve_after_reject, "已由他人处理", id="approve after another rejected"),
     pytest.param(case_reject_after_approve, "已由他人处理", id="reject after another approved"),
     pytest.param(case_verify_after_verify, "已由他人处理", id="verify a rectification already verified"),
-    pytest.param(case_change_filing_decided_twice, "不能再办理", id="decide a change filing already decided"),
-    pytest.param(case_cancellation_decided_twice, "已作出决定", id="decide a cancellation already decided"),
+    pytest.param(case_change_filing_decided_twice, "已由他人处理", id="decide a change filing already decided"),
+    pytest.param(case_cancellation_decided_twice, "已由他人处理", id="decide a cancellation already decided"),
 ]  # fmt: skip
 
 

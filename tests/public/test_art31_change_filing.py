@@ -164,7 +164,7 @@ def test_the_colleague_who_decides_second_is_told_the_filing_was_already_decided
         reverse("bases:change_detail", args=[filed.pk]), {"return": "", "comment": "再退回"}
     )
 
-    assert "不能再办理" in visible_text(response)
+    assert "已由他人处理" in visible_text(response)
 
 
 def test_institution_cannot_decide_its_own_filing(client_as, institution_user, own_base, filed):

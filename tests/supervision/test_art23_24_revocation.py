@@ -209,6 +209,6 @@ def test_a_revoked_base_cannot_be_revoked_again(base, province_user):
     )
     services.revoke(**kwargs)
 
-    with pytest.raises(RuleViolation, match="基地当前状态为「已撤销」"):
+    with pytest.raises(RuleViolation, match="当前状态为「已撤销」"):
         services.revoke(**kwargs)
     assert Bar.objects.count() == 1 and Announcement.objects.count() == 1
