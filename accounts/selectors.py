@@ -17,6 +17,11 @@ def recommender_staff(*, region_id=None, department_id=None) -> QuerySet[User]:
     return User.objects.none()
 
 
+def recommenders_of(routed) -> QuerySet[User]:
+    """The staff of the unit a record is routed to for recommendation (its city bureau or department)."""
+    return recommender_staff(region_id=routed.recommender_region_id, department_id=routed.recommender_department_id)
+
+
 def institution_staff(institution_id) -> QuerySet[User]:
     return User.objects.filter(role=Role.INSTITUTION, institution_id=institution_id, is_active=True)
 

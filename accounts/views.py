@@ -7,14 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core import access
-from core.access import role_required
 
 from . import selectors, services
+from .access import STAFF_ROLES
 from .forms import DepartmentForm, StaffAccountForm
-from .models import Department, Role, User
+from .models import Department, User
 
 
-@role_required(Role.PROVINCE)
+@access.allowed("manage_staff")
 def staff_accounts(request):
     form = StaffAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -27,25 +27,26 @@ def staff_accounts(request):
         else:
             messages.success(request, f"已创建账户“{user.username}”（{user.get_role_display()}）。")
             return redirect("users:staff_accounts")
-    page = Paginator(selectors.staff_accounts(), 30).get_page(request.GET.get("page"))
+    page = Paginator(access.visible(request.user, selectors.staff_accounts()), 30).get_page(request.GET.get("page"))
+    page.object_list = access.bind(request.user, list(page.object_list))  # for `u|can:"toggle_active"`
     return render(request, "users/staff_accounts.html", {"form": form, "page_obj": page})
 
 
-@role_required(Role.PROVINCE)
+# Province staff manage staff accounts; administrators' and institutions' accounts are not theirs (404).
+@access.allowed(
+    User, "toggle_active", load="pk", queryset=lambda: User.objects.filter(role__in=STAFF_ROLES, is_superuser=False)
+)
 @require_POST
-def toggle_account(request, pk):
-    # Province staff manage staff accounts; administrators and institutions' accounts are not theirs.
-    staff = User.objects.filter(role__in=[Role.PROVINCE, Role.RECOMMENDER, Role.INSPECTOR], is_superuser=False)
-    user = access.get_visible_or_404(request.user, staff, pk=pk)
-    if user.pk == request.user.pk:
-        messages.error(request, "不能停用自己的账户。")
+def toggle_account(request, user):
+    if refused := access.refusal(request.user, "toggle_active", user):
+        messages.error(request, refused.message)
     else:
         services.set_account_active(actor=request.user, user=user, active=not user.is_active)
         messages.success(request, f"账户“{user.username}”已{'启用' if user.is_active else '停用'}。")
     return redirect("users:staff_accounts")
 
 
-@role_required(Role.PROVINCE)
+@access.allowed("manage_staff")
 def departments(request, pk=None):
     department = get_object_or_404(Department, pk=pk) if pk else None
     form = DepartmentForm(request.POST or None, instance=department)

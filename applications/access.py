@@ -7,6 +7,7 @@ a draft that was never submitted is routed to nobody yet.
 from django.db.models import Q
 
 from accounts.models import Institution, Role
+from core import access
 from core.access import EVERYTHING, NOTHING, rule
 
 from .models import Application, ApplicationDocument, ApplicationPerson, Bar, Batch, Objection, SiteVisit
@@ -73,3 +74,29 @@ def _bar(user) -> Q:
 @rule(Objection)
 def _objection(user) -> Q:
     return EVERYTHING if user.role == Role.PROVINCE else NOTHING
+
+
+# -- what each role may do that is not about one record ------------------------------------------------
+
+access.capability("manage_batches", roles={Role.PROVINCE})  # open, edit, close and reopen batches
+access.capability("apply", roles={Role.INSTITUTION})  # its own applications; start one in an open batch
+access.capability("recommend_applications", roles={Role.RECOMMENDER})  # the queue of its own unit
+access.capability("review_applications", roles={Role.PROVINCE})  # the provincial queue, visits, objections
+access.capability("keep_bars", roles={Role.PROVINCE})  # the list of bars in force (Art. 24)
+access.capability("keep_calendar", roles={Role.PROVINCE})  # the holiday calendar of notice periods
+
+
+# -- objections to a public notice: the province records how each was resolved -------------------------
+
+
+def _not_yet_resolved(objection, user):
+    return "该异议已处理。" if objection.is_resolved else None
+
+
+access.permit(
+    Objection,
+    "resolve",
+    roles={Role.PROVINCE},
+    guards=(_not_yet_resolved,),
+    role_message="只有省人社厅可以处理异议。",
+)

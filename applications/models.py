@@ -192,6 +192,20 @@ class Application(models.Model):
         return self.state in EDITABLE
 
     @property
+    def is_returned(self) -> bool:
+        """Sent back to the institution for changes (by its recommender or the province)."""
+        return self.state == State.RETURNED
+
+    @property
+    def is_approved(self) -> bool:
+        return self.state == State.APPROVED
+
+    @property
+    def is_turned_down(self) -> bool:
+        """Ended by a decision against it: not recommended, or not recognised."""
+        return self.state in (State.NOT_RECOMMENDED, State.REJECTED)
+
+    @property
     def applicant_state_label(self) -> str:
         return APPLICANT_LABELS.get(self.state, self.get_state_display())
 

@@ -9,14 +9,11 @@ import secrets
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from accounts import selectors as people
-from accounts.models import Role, User
-from core import access, timeline, uploads
+from accounts.models import User
+from core import access, events, uploads
 from core.errors import RuleViolation
-from core.notifications import notify
 
 from .models import Application, Batch, CalendarDay, DayKind, Objection, PublicNotice, State
 
@@ -61,7 +58,7 @@ def period_end(start: date, working_days: int) -> date:
 @transaction.atomic
 def save_calendar_day(*, actor: User, day: CalendarDay) -> CalendarDay:
     """Record a public holiday or a make-up working day (province)."""
-    if not access.has_role(actor, Role.PROVINCE):
+    if not access.may(actor, "keep_calendar"):
         raise RuleViolation("只有省人社厅可以维护节假日安排。")
     day.full_clean()
     day.save()
@@ -71,7 +68,7 @@ def save_calendar_day(*, actor: User, day: CalendarDay) -> CalendarDay:
 @transaction.atomic
 def remove_calendar_day(*, actor: User, day_id: int) -> None:
     """Take a day off the calendar; its history keeps who removed it and when."""
-    if not access.has_role(actor, Role.PROVINCE):
+    if not access.may(actor, "keep_calendar"):
         raise RuleViolation("只有省人社厅可以维护节假日安排。")
     CalendarDay.objects.filter(pk=day_id).delete()
 
@@ -112,38 +109,25 @@ def lodge_objection(
         if not Objection.objects.filter(confirmation_number=objection.confirmation_number).exists():
             break
     objection.save()
-    timeline.record(
-        app, actor=None, action="objection", label="收到公示异议", comment=f"受理编号{objection.confirmation_number}"
-    )
-    notify(
-        people.province_staff(),
-        title=f"公示异议：{app.institution.name}",
-        body=f"公示期间收到对{app.institution.name}的异议（受理编号{objection.confirmation_number}），请核实处理。",
-        url=reverse("applications:detail", args=[app.pk]),
-    )
+    events.happened("application.objection_received", actor=None, application=app, objection=objection)
     return objection
 
 
 @transaction.atomic
 def resolve_objection(*, actor: User, objection_id: int, resolution: str) -> Objection:
     """The province records how an objection was resolved."""
-    if not access.has_role(actor, Role.PROVINCE):
-        raise RuleViolation("只有省人社厅可以处理异议。")
+    objection = access.get_visible_or_404(
+        actor, Objection.objects.select_for_update().select_related("application"), pk=objection_id
+    )
+    access.require(actor, "resolve", objection)  # the province, and only once
     if not resolution.strip():
         raise RuleViolation("请填写处理结果。", field="resolution")
-    objection = Objection.objects.select_for_update().select_related("application").get(pk=objection_id)
-    if objection.is_resolved:
-        raise RuleViolation("该异议已处理。")
     objection.resolution = resolution.strip()
     objection.resolved_at = timezone.now()
     objection.resolved_by = actor
     objection.save()
-    timeline.record(
-        objection.application,
-        actor=actor,
-        action="resolve_objection",
-        label="处理公示异议",
-        comment=f"受理编号{objection.confirmation_number}：{objection.resolution}",
+    events.happened(
+        "application.objection_resolved", actor=actor, application=objection.application, objection=objection
     )
     return objection
 

@@ -3,17 +3,15 @@
 from datetime import date
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from accounts import selectors as people
-from accounts.models import Role, User
-from core import access, timeline, uploads
+from accounts.models import User
+from core import access, events, uploads
 from core.errors import RuleViolation
-from core.notifications import notify
 from core.workflow import perform
 
 from . import rules
+from .events import TOLD_AFTER
 from .models import (
     Application,
     ApplicationDocument,
@@ -63,17 +61,13 @@ APPLICANT_FIELDS = [
 PERSON_FIELDS = ["kind", "name", "degree", "title", "full_time", "specialty"]
 
 
-def _link(app: Application) -> str:
-    return reverse("applications:detail", args=[app.pk])
-
-
 # -- batches (Art. 8: 分批进行申报和评定) ---------------------------------------------------------------
 
 
 @transaction.atomic
 def save_batch(*, actor: User, batch: Batch | None = None, **fields) -> Batch:
     """Create or edit a batch (province)."""
-    access.require_role(actor, Role.PROVINCE)
+    access.require_capability(actor, "manage_batches")
     batch = batch or Batch()
     for name, value in fields.items():
         setattr(batch, name, value)
@@ -85,7 +79,7 @@ def save_batch(*, actor: User, batch: Batch | None = None, **fields) -> Batch:
 @transaction.atomic
 def close_batch(*, actor: User, batch: Batch) -> Batch:
     """Stop accepting applications in a batch now (province)."""
-    access.require_role(actor, Role.PROVINCE)
+    access.require_capability(actor, "manage_batches")
     batch.closed_at = timezone.now()
     batch.save(update_fields=["closed_at"])
     return batch
@@ -93,7 +87,7 @@ def close_batch(*, actor: User, batch: Batch) -> Batch:
 
 @transaction.atomic
 def reopen_batch(*, actor: User, batch: Batch) -> Batch:
-    access.require_role(actor, Role.PROVINCE)
+    access.require_capability(actor, "manage_batches")
     if batch.closes_on < timezone.localdate():
         raise RuleViolation("截止日期已过，请先修改截止日期再重新开放。", field="closes_on")
     batch.closed_at = None
@@ -107,7 +101,7 @@ def reopen_batch(*, actor: User, batch: Batch) -> Batch:
 @transaction.atomic
 def start_application(*, actor: User, batch: Batch) -> Application:
     """Open a draft in an open batch for the actor's institution (Art. 8(1), 8(3))."""
-    access.require_role(actor, Role.INSTITUTION)
+    access.require_capability(actor, "apply")
     if not batch.is_open():
         raise RuleViolation(f"“{batch.name}”当前不在申报时间内，不能填报。", article="第八条")
     institution = actor.institution
@@ -125,7 +119,7 @@ def start_application(*, actor: User, batch: Batch) -> Application:
         recommender_kind=RecommenderKind.REGION,
         recommender_region=institution.region,
     )
-    timeline.record(app, actor=actor, action="create", label="创建申报草稿", to_state=State.DRAFT)
+    events.happened("application.created", actor=actor, application=app)
     return app
 
 
@@ -181,8 +175,7 @@ def upload_document(*, actor: User, application_id, condition: str, file, replac
     """Attach a checked supporting document; replacing one keeps the old file in the history."""
     if condition == Condition.SITE_VISIT:
         app = access.get_visible_or_404(actor, Application.objects.select_for_update(), pk=application_id)
-        if actor.role != Role.PROVINCE or app.state != State.SITE_VISIT:
-            raise RuleViolation("实地考察材料只能由省人社厅在实地考察阶段上传。")
+        access.require(actor, "add_visit_material", app)
     else:
         app = _editable_for(actor, application_id)
     checked = uploads.check(file)
@@ -208,17 +201,11 @@ def upload_document(*, actor: User, application_id, condition: str, file, replac
     if old is not None:
         old.replaced_at = timezone.now()
         old.save(update_fields=["replaced_at"])
-        timeline.record(
-            app,
-            actor=actor,
-            action="replace_document",
-            label=f"替换材料：{label}",
-            comment=f"{old.original_name} → {doc.original_name}",
+        events.happened(
+            "application.document_replaced", actor=actor, application=app, document=doc, old=old, label=label
         )
     else:
-        timeline.record(
-            app, actor=actor, action="upload_document", label=f"上传材料：{label}", comment=doc.original_name
-        )
+        events.happened("application.document_uploaded", actor=actor, application=app, document=doc, label=label)
     return doc
 
 
@@ -231,38 +218,17 @@ def remove_document(*, actor: User, application_id, document_id) -> ApplicationD
         raise RuleViolation("该材料不存在或已被撤下。")
     doc.replaced_at = timezone.now()
     doc.save(update_fields=["replaced_at"])
-    timeline.record(
-        app,
+    events.happened(
+        "application.document_removed",
         actor=actor,
-        action="remove_document",
-        label=f"撤下材料：{Condition(doc.condition).label}",
-        comment=doc.original_name,
+        application=app,
+        document=doc,
+        label=Condition(doc.condition).label,
     )
     return doc
 
 
 # -- the workflow ------------------------------------------------------------------------------------
-
-
-def _notify_recommender(app: Application, title: str, body: str):
-    notify(
-        people.recommender_staff(region_id=app.recommender_region_id, department_id=app.recommender_department_id),
-        title=title,
-        body=body,
-        url=_link(app),
-    )
-
-
-def _notify_province(app: Application, title: str, body: str):
-    notify(people.province_staff(), title=title, body=body, url=_link(app))
-
-
-def _notify_institution(app: Application, title: str, body: str):
-    notify(people.institution_staff(app.institution_id), title=title, body=body, url=_link(app))
-
-
-def _with_comment(text: str, comment: str) -> str:
-    return f"{text}\n意见：{comment}" if comment else text
 
 
 @transaction.atomic
@@ -292,12 +258,7 @@ def submit(*, actor: User, application_id, expected_state: str | None = None) ->
     app.submitted_at = app.submitted_at or now
     app.last_submitted_at = now
     app.save(update_fields=["submitted_at", "last_submitted_at", "updated_at"])
-    _notify_recommender(
-        app,
-        f"待推荐：{app.institution.name}的基地申报",
-        f"{app.institution.name}提交了{app.batch.name}的省级继续教育基地申报，请审核推荐。",
-    )
-    _notify_institution(app, "申报已提交", f"您的申报已提交至{app.recommender_name}审核推荐。")
+    events.happened("application.submitted", actor=actor, application=app)
     return app
 
 
@@ -309,31 +270,12 @@ class PrecheckFailed(RuleViolation):
         self.problems = problems
 
 
-# What each plain transition tells whom: (recipients, title, body).
-_NOTICES = {
-    "withdraw": (_notify_recommender, "申报已撤回：{name}", "{name}撤回了基地申报。"),
-    "recommend": (_notify_province, "待审核：{name}的基地申报", "{unit}推荐了{name}的基地申报，请审核。"),
-    "return_recommender": (
-        _notify_institution,
-        "申报被退回修改",
-        "{unit}退回了您的申报，请按意见修改后重新提交。",
-    ),
-    "not_recommend": (_notify_institution, "申报不予推荐", "{unit}决定不予推荐您的申报。"),
-    "start_review": (_notify_institution, "申报进入省级审核", "省人社厅已受理您的申报，正在审核材料。"),
-    "return_province": (
-        _notify_institution,
-        "申报被省人社厅退回修改",
-        "省人社厅退回了您的申报，请按意见修改后重新提交。",
-    ),
-}
-
-
 @transaction.atomic
 def transition(
     *, actor: User, application_id, action: str, comment: str = "", expected_state: str | None = None
 ) -> Application:
     """Any transition that needs nothing but an optional comment (withdraw, recommend, return, ...)."""
-    if action not in _NOTICES:
+    if action not in TOLD_AFTER:
         raise RuleViolation("该操作需要填写专门的表单。")
     app, t = perform(
         workflow=WORKFLOW,
@@ -350,15 +292,7 @@ def transition(
         app.decided_at = timezone.now()
         app.decision_reason = comment
         app.save(update_fields=["decided_at", "decision_reason", "updated_at"])
-    send, title, body = _NOTICES[action]
-    fmt = {"name": app.institution.name, "unit": app.recommender_name}
-    if action == "withdraw":
-        # Only those who have seen the application hear that it is withdrawn: a draft never reached them.
-        if app.submitted_at:
-            send(app, title.format(**fmt), _with_comment(body.format(**fmt), comment))
-            _notify_province(app, title.format(**fmt), body.format(**fmt))
-    else:
-        send(app, title.format(**fmt), _with_comment(body.format(**fmt), comment))
+    events.happened(TOLD_AFTER[action], actor=actor, application=app, comment=comment.strip())
     return app
 
 
@@ -385,9 +319,7 @@ def schedule_visit(
     visit, _ = SiteVisit.objects.update_or_create(
         application=app, defaults={"scheduled_on": scheduled_on, "team": team}
     )
-    _notify_institution(
-        app, "省人社厅将实地考察", f"省人社厅定于{scheduled_on:%Y年%-m月%-d日}实地考察，考察组：{team}。"
-    )
+    events.happened("application.visit_scheduled", actor=actor, application=app, visit=visit)
     return visit
 
 
@@ -396,10 +328,8 @@ def record_visit(
     *, actor: User, application_id, findings: str, scheduled_on: date | None = None, team: str | None = None
 ) -> SiteVisit:
     """Record what the site visit found (province)."""
-    access.require_role(actor, Role.PROVINCE)
     app = access.get_visible_or_404(actor, Application.objects.select_for_update(), pk=application_id)
-    if app.state != State.SITE_VISIT:
-        raise RuleViolation("只有处于实地考察阶段的申报才能记录考察情况。")
+    access.require(actor, "record_visit", app)
     if not findings.strip():
         raise RuleViolation("请填写考察情况。", field="findings")
     visit = SiteVisit.objects.select_for_update().get(application=app)
@@ -411,14 +341,7 @@ def record_visit(
     visit.recorded_at = timezone.now()
     visit.recorded_by = actor
     visit.save()
-    timeline.record(
-        app,
-        actor=actor,
-        action="record_visit",
-        label="记录实地考察情况",
-        comment=visit.findings,
-        article="第八条第四项",
-    )
+    events.happened("application.visit_recorded", actor=actor, application=app, visit=visit)
     return visit
 
 
@@ -457,6 +380,6 @@ def reject(
             article="第二十四条",
             application=app,
         )
-        timeline.record(app, actor=actor, action="bar", label="认定弄虚作假，不再受理其认定申请", article="第二十四条")
-    _notify_institution(app, "申报不予认定", _with_comment("省人社厅决定不予认定您的申报。", reason))
+        events.happened("application.barred", actor=actor, application=app)
+    events.happened("application.rejected", actor=actor, application=app, comment=reason.strip())
     return app

@@ -14,10 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.models import Role
 from core import access, exports, timeline, uploads
-from core.access import role_required
 from core.errors import RuleViolation
+from core.forms import show_refusal
 from core.throttle import client_address
 
 from . import exports as columns
@@ -38,8 +37,18 @@ from .forms import (
     VisitFindingsForm,
     person_initial,
 )
-from .models import APPLICANT_CONDITIONS, Batch, CalendarDay, Condition, Objection, PublicNotice, SiteVisit, State
-from .workflow import DEDICATED_FORMS, WORKFLOW
+from .models import (
+    APPLICANT_CONDITIONS,
+    Application,
+    Batch,
+    CalendarDay,
+    Condition,
+    Objection,
+    PublicNotice,
+    SiteVisit,
+    State,
+)
+from .workflow import DEDICATED_FORMS, WITHOUT_COMMENT, WORKFLOW
 
 PAGE_SIZE = 20
 
@@ -47,7 +56,7 @@ PAGE_SIZE = 20
 # -- batches (province) ---------------------------------------------------------------------------
 
 
-@role_required(Role.PROVINCE)
+@access.allowed("manage_batches")
 def batches(request):
     if export := exports.respond(
         request, rows=selectors.batches_overview(), columns=columns.BATCHES, filename="申报批次"
@@ -57,7 +66,7 @@ def batches(request):
     return render(request, "applications/batches.html", {"page_obj": page, "today": timezone.localdate()})
 
 
-@role_required(Role.PROVINCE)
+@access.allowed("manage_batches")
 def batch_edit(request, pk=None):
     batch = access.get_visible_or_404(request.user, Batch, pk=pk) if pk else None
     form = BatchForm(request.POST or None, instance=batch)
@@ -72,10 +81,9 @@ def batch_edit(request, pk=None):
     return render(request, "applications/batch_form.html", {"form": form, "batch": batch})
 
 
-@role_required(Role.PROVINCE)
+@access.allowed("manage_batches", load="pk", model=Batch)
 @require_POST
-def batch_toggle(request, pk):
-    batch = access.get_visible_or_404(request.user, Batch, pk=pk)
+def batch_toggle(request, batch):
     try:
         if batch.closed_at:
             services.reopen_batch(actor=request.user, batch=batch)
@@ -84,14 +92,14 @@ def batch_toggle(request, pk):
             services.close_batch(actor=request.user, batch=batch)
             messages.success(request, f"“{batch.name}”已截止申报。")
     except RuleViolation as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
     return redirect("applications:batches")
 
 
 # -- the institution's side -------------------------------------------------------------------------
 
 
-@role_required(Role.INSTITUTION)
+@access.allowed("apply")
 def mine(request):
     apps = selectors.institution_applications(request.user)
     if export := exports.respond(request, rows=apps, columns=columns.APPLICATIONS, filename="我的申报"):
@@ -107,20 +115,19 @@ def mine(request):
     )
 
 
-@role_required(Role.INSTITUTION)
+@access.allowed("apply", load="batch_pk", model=Batch)
 @require_POST
-def start(request, batch_pk):
-    batch = access.get_visible_or_404(request.user, Batch, pk=batch_pk)
+def start(request, batch):
     try:
         app = services.start_application(actor=request.user, batch=batch)
     except RuleViolation as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
         return redirect("applications:mine")
     messages.success(request, "已创建申报草稿，可随时保存，下次继续填写。")
     return redirect("applications:edit", pk=app.pk)
 
 
-@role_required(Role.INSTITUTION)
+@access.allowed(Application, "edit")
 def edit(request, pk):
     """The application form: one page, saved as a draft at any time; submit runs the Art. 7 pre-check.
 
@@ -149,7 +156,7 @@ def edit(request, pk):
         if request.POST.get("remove", "").isdigit() and len(request.POST["remove"]) < 12:
             services.remove_document(actor=request.user, application_id=app.pk, document_id=int(request.POST["remove"]))
     except RuleViolation as error:
-        messages.error(request, str(error))
+        show_refusal(request, error)
         return redirect("applications:detail", pk=app.pk)
     if file_errors:
         messages.warning(request, "草稿已保存，但有文件未能上传，请查看材料清单中的提示。")
@@ -225,6 +232,7 @@ def _edit_context(app, form, people, problems, file_errors):
         "problems": problems,
         "problem_fields": problem_fields,
         "file_errors": file_errors,
+        "replace_errors": [error for name, error in file_errors.items() if name.startswith("replace_")],
         "accept": uploads.ACCEPT_ATTR,
         "max_upload": uploads.human_size(settings.UPLOAD_MAX_BYTES),
         "conditions": [
@@ -241,7 +249,7 @@ def _edit_context(app, form, people, problems, file_errors):
     }
 
 
-@role_required(Role.PROVINCE)
+@access.allowed(Application, "add_visit_material")
 @require_POST
 def upload(request, pk):
     """The province attaches site-visit material (Art. 8(4)); applicants upload on their edit page."""
@@ -259,7 +267,7 @@ def upload(request, pk):
         except ValidationError as error:
             form.add_error("file", error)
         except RuleViolation as error:
-            messages.error(request, str(error))
+            show_refusal(request, error)
             return redirect("applications:detail", pk=app.pk)
         else:
             messages.success(request, f"已上传“{doc.original_name}”。")
@@ -292,6 +300,8 @@ def _detail_context(request, app, **bound_forms):
     plain = [t for t in actions if t.action not in DEDICATED_FORMS]
     context = {
         "app": app,
+        # The applicant sees gentler names for the stages its application passes through.
+        "state_label": app.applicant_state_label if access.may(user, "apply") else app.get_state_display(),
         "people": list(app.people.all()),
         "documents": [d for d in documents if d.is_current],
         "replaced_documents": [d for d in documents if not d.is_current],
@@ -303,11 +313,11 @@ def _detail_context(request, app, **bound_forms):
         or bound_forms.get("plain")
         or ActionForm(initial=expected, prefix="plain"),
         "comment_required_for": "、".join(t.label for t in plain if t.comment_required),
-        "can": {t.action for t in actions},
+        "ask_comment": any(t.action not in WITHOUT_COMMENT for t in plain),
         "problems": rules.unmet_conditions(app) if access.can(user, "edit", app) else [],
         "bars": list(app.bars.all()),
     }
-    if user.role == Role.PROVINCE:
+    if access.may(user, "review_applications"):
         today = timezone.localdate()
         objections = list(app.objections.select_related("notice").order_by("created_at"))
         context.update(
@@ -364,7 +374,7 @@ def act(request, pk, action):
 
 
 def _after_action(request, app):
-    if request.user.role == Role.RECOMMENDER:
+    if access.may(request.user, "recommend_applications"):
         return redirect("applications:recommender_queue")
     return redirect("applications:detail", pk=app.pk)
 
@@ -381,7 +391,7 @@ def rerender_application(request, app, **bound):
     return render(request, "applications/detail.html", _detail_context(request, app, **bound), status=400)
 
 
-@role_required(Role.PROVINCE)
+@access.allowed(Application, "schedule_visit")
 @require_POST
 def schedule_visit(request, pk):
     app = selectors.application_detail(request.user, pk)
@@ -398,14 +408,14 @@ def schedule_visit(request, pk):
                 expected_state=d["expected_state"],
             )
         except RuleViolation as error:
-            messages.error(request, str(error))
+            show_refusal(request, error)
             return redirect("applications:detail", pk=app.pk)
         messages.success(request, "已安排实地考察，并通知申报机构。")
         return redirect("applications:detail", pk=app.pk)
     return rerender_application(request, app, schedule_visit=form)
 
 
-@role_required(Role.PROVINCE)
+@access.allowed(Application, "record_visit")
 @require_POST
 def record_visit(request, pk):
     app = selectors.application_detail(request.user, pk)
@@ -414,14 +424,14 @@ def record_visit(request, pk):
         try:
             services.record_visit(actor=request.user, application_id=app.pk, findings=form.cleaned_data["findings"])
         except RuleViolation as error:
-            messages.error(request, str(error))
+            show_refusal(request, error)
             return redirect("applications:detail", pk=app.pk)
         messages.success(request, "已记录实地考察情况。")
         return redirect("applications:detail", pk=app.pk)
     return rerender_application(request, app, findings=form)
 
 
-@role_required(Role.PROVINCE)
+@access.allowed(Application, "reject")
 @require_POST
 def reject(request, pk):
     app = selectors.application_detail(request.user, pk)
@@ -437,7 +447,7 @@ def reject(request, pk):
                 expected_state=d["expected_state"],
             )
         except RuleViolation as error:
-            form.add_error(None, str(error))
+            show_refusal(request, error, form)
         else:
             messages.success(request, "已作出不予认定决定" + ("，并记入不予受理名单。" if d["fraud_finding"] else "。"))
             return redirect("applications:detail", pk=app.pk)
@@ -460,7 +470,7 @@ RECOMMENDER_STATES = [
 ]
 
 
-@role_required(Role.RECOMMENDER)
+@access.allowed("recommend_applications")
 def recommender_queue(request):
     form = QueueFilterForm(request.GET or None, states=RECOMMENDER_STATES, with_units=False)
     qs = selectors.recommender_queue(request.user, form.filters())
@@ -470,7 +480,7 @@ def recommender_queue(request):
     return render(request, "applications/queue.html", {"page_obj": page, "filter_form": form, "title": "待推荐申报"})
 
 
-@role_required(Role.PROVINCE)
+@access.allowed("review_applications")
 def province_queue(request):
     form = QueueFilterForm(request.GET or None, states=[s for s in State if s != State.DRAFT])
     qs = selectors.province_queue(request.user, form.filters())
@@ -484,7 +494,7 @@ def province_queue(request):
     )
 
 
-@role_required(Role.PROVINCE)
+@access.allowed("keep_bars")
 def bars(request):
     if export := exports.respond(
         request, rows=selectors.bars_in_force(), columns=columns.BARS, filename="不予受理名单"
@@ -530,39 +540,37 @@ def objection(request, notice_pk):
             except ValidationError as error:
                 form.add_error("evidence", error)
             except RuleViolation as error:
-                form.add_error(error.field if error.field in form.fields else None, str(error))
+                show_refusal(request, error, form)
             else:
                 return render(request, "applications/objection_done.html", {"objection": lodged, "notice": notice})
     return render(request, "applications/objection_form.html", {"notice": notice, "form": form})
 
 
-@role_required(Role.PROVINCE)
+@access.allowed(Objection, "resolve", load="pk")
 @require_POST
-def resolve_objection(request, pk):
-    found = access.get_visible_or_404(request.user, Objection, pk=pk)
-    form = ResolveObjectionForm(request.POST, prefix=f"objection-{pk}")
+def resolve_objection(request, objection):
+    form = ResolveObjectionForm(request.POST, prefix=f"objection-{objection.pk}")
     if form.is_valid():
         try:
             notices.resolve_objection(
-                actor=request.user, objection_id=found.pk, resolution=form.cleaned_data["resolution"]
+                actor=request.user, objection_id=objection.pk, resolution=form.cleaned_data["resolution"]
             )
-            messages.success(request, f"已记录异议{found.confirmation_number}的处理结果。")
+            messages.success(request, f"已记录异议{objection.confirmation_number}的处理结果。")
         except RuleViolation as error:
-            messages.error(request, str(error))
+            show_refusal(request, error)
     else:
         messages.error(request, "请填写处理结果。")
-    return redirect(reverse("applications:detail", args=[found.application_id]) + "#objections")
+    return redirect(reverse("applications:detail", args=[objection.application_id]) + "#objections")
 
 
-@role_required(Role.PROVINCE)
-def objection_evidence(request, pk):
-    found = access.get_visible_or_404(request.user, Objection, pk=pk)
-    if not found.evidence:
+@access.allowed("review_applications", load="pk", model=Objection)
+def objection_evidence(request, objection):
+    if not objection.evidence:
         raise Http404("没有附件。")
-    return uploads.serve(found.evidence, filename=found.evidence_name, content_type=found.evidence_type)
+    return uploads.serve(objection.evidence, filename=objection.evidence_name, content_type=objection.evidence_type)
 
 
-@role_required(Role.PROVINCE)
+@access.allowed("keep_calendar")
 def calendar(request):
     """The province's holiday calendar: public holidays and make-up working days."""
     form = CalendarDayForm(request.POST or None)

@@ -26,6 +26,8 @@ WORKFLOW = Workflow(Application, "state", State, TRANSITIONS)
 
 # Actions that need a form of their own (dates, team, fraud finding) rather than a plain comment box.
 DEDICATED_FORMS = {"schedule_visit", "approve", "reject", "submit"}
+# Plain actions offered without the comment box: the applicant withdraws without giving reasons.
+WITHOUT_COMMENT = {"withdraw"}
 
 # The institution edits its figures and documents while the application is a draft or returned to it.
 EDIT = access.permit(
@@ -35,4 +37,21 @@ EDIT = access.permit(
     states=EDITABLE,
     role_message="只有申报机构可以修改申报内容。",
     state_message="申报当前状态为「{state}」，不能修改。",
+)
+
+# During the site visit the province records what it found and attaches the visit's material.
+RECORD_VISIT = access.permit(
+    Application,
+    "record_visit",
+    roles={PROVINCE},
+    states={State.SITE_VISIT},
+    state_message="只有处于实地考察阶段的申报才能记录考察情况。",
+)
+ADD_VISIT_MATERIAL = access.permit(
+    Application,
+    "add_visit_material",
+    roles={PROVINCE},
+    states={State.SITE_VISIT},
+    role_message="实地考察材料只能由省人社厅在实地考察阶段上传。",
+    state_message="实地考察材料只能由省人社厅在实地考察阶段上传。",
 )

@@ -5,6 +5,7 @@ from django.db.models import Q
 
 from accounts.models import Role
 from applications.access import recommender_routing
+from core import access
 from core.access import EVERYTHING, NOTHING, rule
 
 from .models import AnnualFiling, Base, ChangeFiling
@@ -42,3 +43,20 @@ def _change_filing(user) -> Q:
     if user.role == Role.INSTITUTION:
         return Q(base__institution_id=user.institution_id)
     return NOTHING
+
+
+# -- who may open what ----------------------------------------------------------------------------------
+
+INSTITUTION, RECOMMENDER, PROVINCE = Role.INSTITUTION, Role.RECOMMENDER, Role.PROVINCE
+
+access.permit(Base, "view", roles={INSTITUTION, RECOMMENDER, PROVINCE})
+access.permit(AnnualFiling, "view", roles={INSTITUTION, RECOMMENDER, PROVINCE})
+access.permit(ChangeFiling, "view", roles={INSTITUTION, PROVINCE})
+
+access.capability("list_own_bases", roles={INSTITUTION})
+access.capability("list_recommended_bases", roles={RECOMMENDER})
+access.capability("keep_register", roles={PROVINCE})
+access.capability("recognise_bases", roles={PROVINCE})
+access.capability("see_change_filings", roles={INSTITUTION, PROVINCE})
+access.capability("file_annual_reports", roles={INSTITUTION})
+access.capability("review_annual_filings", roles={PROVINCE})

@@ -233,6 +233,10 @@ class FilingState(models.TextChoices):
     ACCEPTED = "accepted", "已备案"
 
 
+# A filing handed to the province: it counts as filed for the year (Art. 19).
+FILED_STATES = frozenset({FilingState.SUBMITTED, FilingState.ACCEPTED})
+
+
 class ServiceForm(models.TextChoices):
     """The forms of continuing-education service of Art. 13."""
 
@@ -298,6 +302,11 @@ class AnnualFiling(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.overdue_marked_at is not None
+
+    @property
+    def was_returned(self) -> bool:
+        """Sent back by the province: the institution is filling it in again."""
+        return self.state == FilingState.RETURNED
 
     @property
     def report_under_target(self) -> bool:

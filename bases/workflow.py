@@ -60,29 +60,46 @@ def runs_no_live_base(institution) -> Problem | None:
 
 ENDED_MESSAGE = "基地当前状态为「{state}」，不能办理此事项。"
 
-PLAQUE = access.permit(Base, "download_plaque", roles={INSTITUTION, PROVINCE})
-DISCLOSE_FEES = access.permit(
-    Base,
-    "disclose_fees",
-    roles={INSTITUTION},
-    states=LIVE_STATUSES,
-    state_field="status",
-    state_message="基地资格已撤销或取消，不能再更新收费公开信息。",
+
+def published(base, user):
+    if not base.published_at:
+        return "该基地尚未公布，公布后方可下载匾牌。"
+    return None
+
+
+def holds_recognition(base, user):
+    # a plaque whose code would not verify as a current base must not be printed
+    if not base.is_live:
+        return "该基地资格已撤销或取消，不能下载匾牌。"
+    return None
+
+
+PLAQUE = access.permit(Base, "download_plaque", roles={INSTITUTION, PROVINCE}, guards=(published, holds_recognition))
+
+
+def permit_while_live(action: str, *, roles, message: str = ENDED_MESSAGE, guards=()):
+    """Declare an action on a base that only a live base (正常 or 整改中) allows."""
+    return access.permit(
+        Base, action, roles=roles, states=LIVE_STATUSES, state_field="status", state_message=message, guards=guards
+    )
+
+
+DISCLOSE_FEES = permit_while_live(
+    "disclose_fees", roles={INSTITUTION}, message="基地资格已撤销或取消，不能再更新收费公开信息。"
 )
-FILE_CHANGE = access.permit(
-    Base,
-    "file_change",
-    roles={INSTITUTION},
-    states=LIVE_STATUSES,
-    state_field="status",
-    state_message="基地资格已撤销或取消，不能办理变更备案。",
+FILE_CHANGE = permit_while_live("file_change", roles={INSTITUTION}, message="基地资格已撤销或取消，不能办理变更备案。")
+# The base's institution opens its annual filing for a year while the base holds its recognition (Art. 19).
+START_FILING = permit_while_live(
+    "start_filing", roles={INSTITUTION}, message="基地资格已撤销或取消，无需再报送年度计划。"
 )
 # The province schedules inspections of a live base (Art. 20, 21).
-SCHEDULE_INSPECTION = access.permit(
-    Base,
-    "schedule_inspection",
-    roles={PROVINCE},
-    states=LIVE_STATUSES,
-    state_field="status",
-    state_message=ENDED_MESSAGE,
+SCHEDULE_INSPECTION = permit_while_live("schedule_inspection", roles={PROVINCE})
+
+# The institution keeps its filings while the filing is a draft or returned to it (Art. 19).
+EDIT_FILING = access.permit(
+    AnnualFiling,
+    "edit",
+    roles={INSTITUTION},
+    states=EDITABLE_FILING,
+    state_message="年度报告当前状态为「{state}」，不能修改。",
 )

@@ -79,7 +79,11 @@ def require_role(user, *roles) -> None:
 
 
 def role_required(*roles):
-    """Only these roles reach the view; anyone else signed in gets 404 (nothing to learn from a 403)."""
+    """Only these roles reach the view; anyone else signed in gets 404 (nothing to learn from a 403).
+
+    For views outside the domain apps (the shell, the admin's pages); a domain view names what it does
+    with `allowed`, so its roles come from the same table the services and templates read.
+    """
 
     def decorate(view):
         @login_required
@@ -100,7 +104,7 @@ def role_required(*roles):
 # The actions of a model are registered by its state machines (core.workflow registers every
 # transition) and by `permit` for actions that change no state (editing a draft, downloading a
 # plaque). An action's decider answers `refusal(obj, action, user)`: None, or the RuleViolation that
-# says why not. `can` adds the row scope, so services, views and templates ask one question.
+# says why not; and `roles_for(action)`: the roles that may ever take it. `can` adds the row scope, so services, views and templates ask one question.
 
 _actions: dict[type[Model], dict[str, object]] = {}
 
@@ -127,6 +131,9 @@ class Permission:
     guards: tuple = ()
     role_message: str = "您的角色无权执行此操作。"
     state_message: str = "当前状态为「{state}」，不能办理此事项。"
+
+    def roles_for(self, action: str) -> frozenset:
+        return self.roles
 
     def refusal(self, obj, action: str, user) -> RuleViolation | None:
         if not has_role(user, *self.roles):
@@ -185,3 +192,107 @@ def require(user, action: str, obj) -> None:
     """For services: raise the refusal, if there is one."""
     if (found := refusal(user, action, obj)) is not None:
         raise found
+
+
+def bind(user, objects):
+    """Mark rows read through `visible(user, ...)` as seen in `user`'s scope, so `can` and the template
+    filter ask no more queries for them; returns them."""
+    for obj in objects:
+        obj._viewer = user
+    return objects
+
+
+def may_ever(user, model: type[Model], action: str) -> bool:
+    """Does the user's role allow `action` on some `model` record, in some state? (Views use it to answer
+    404 to a POST from a role that never takes the action.)"""
+    return has_role(user, *roles_for(model, action))
+
+
+def roles_for(model: type[Model], action: str) -> frozenset:
+    """The roles that may ever take `action` on a `model` (in some state, under some guard)."""
+    try:
+        return frozenset(_actions[model][action].roles_for(action))
+    except KeyError:
+        raise LookupError(f"{model._meta.label} has no action {action}") from None
+
+
+# -- what a user may do that is not about one record: capabilities -------------------------------------
+#
+# Opening the inspection clock, drawing spot checks, keeping the holiday calendar: each is a named
+# capability with the roles that hold it, registered by its app's access.py. Services `require` it,
+# views are `allowed` by it, and templates ask `user|may:"name"`.
+
+_capabilities: dict[str, frozenset] = {}
+
+
+def capability(name: str, *, roles) -> str:
+    """Register the capability `name` held by `roles`; returns the name."""
+    roles = frozenset(roles)
+    if _capabilities.get(name, roles) != roles:
+        raise ValueError(f"the capability {name} is registered twice")
+    _capabilities[name] = roles
+    return name
+
+
+def may(user, name: str) -> bool:
+    try:
+        roles = _capabilities[name]
+    except KeyError:
+        raise LookupError(f"no capability {name}") from None
+    return has_role(user, *roles)
+
+
+def require_capability(user, name: str) -> None:
+    """For services: refuse an actor who does not hold the capability."""
+    if not may(user, name):
+        raise RuleViolation("您的角色无权执行此操作。")
+
+
+def allowed(
+    what,
+    action: str | None = None,
+    *,
+    action_from: str | None = None,
+    load: str | None = None,
+    model=None,
+    queryset=None,
+):
+    """The view decorator: `@allowed("draw_spot_checks")` for a capability, `@allowed(Base, "revoke")` for
+    an action on a record, `@allowed(Inspection, action_from="action")` when the URL names the action.
+    Anyone signed in who may never do it gets 404 (a 403 would confirm the page exists), and so does an
+    action the model does not have.
+
+    With `load="base_pk"` the record is fetched in the user's scope from that URL argument (from
+    `queryset`, or the rows of `model`, by default the action's model; 404 outside the scope) and handed
+    to the view by the model's name (`base=`). The service then asks `require`, which adds the record's
+    state and guards.
+    """
+    if load is not None and model is None and queryset is None and action is None and action_from is None:
+        raise TypeError("allowed(capability, load=...) needs the model or queryset to load from")
+
+    def roles(kwargs) -> frozenset:
+        if action_from is not None:
+            try:
+                return roles_for(what, kwargs[action_from])
+            except LookupError:
+                return frozenset()
+        return _capabilities[what] if action is None else roles_for(what, action)
+
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not has_role(request.user, *roles(kwargs)):
+                raise Http404("页面不存在。")
+            if load is not None:
+                rows = queryset() if callable(queryset) else queryset
+                if rows is None:
+                    rows = model or what
+                obj = get_visible_or_404(request.user, rows, pk=kwargs.pop(load))
+                kwargs[obj._meta.model_name] = obj
+            return view(request, *args, **kwargs)
+
+        wrapped.allowed = (what, action or action_from)
+        return wrapped
+
+    return decorate

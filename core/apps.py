@@ -11,6 +11,6 @@ class CoreConfig(AppConfig):
     verbose_name = "平台公共"
 
     def ready(self):
-        # Each domain app registers its scope rules, state machines and jobs in modules of these names,
-        # as Django's admin finds admin.py.
-        autodiscover_modules("access", "workflow", "jobs")
+        # Each domain app registers its scope rules, state machines, events and jobs in modules of these
+        # names, as Django's admin finds admin.py.
+        autodiscover_modules("access", "workflow", "events", "jobs")

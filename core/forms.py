@@ -1,8 +1,12 @@
-"""How every form looks: Bootstrap classes on widgets and one field template for label, help and errors."""
+"""How every form looks (Bootstrap classes on widgets, one field template for label, help and errors), and
+how a refusal of the domain reaches the user."""
 
 from django import forms
+from django.contrib import messages
 from django.db import models
 from django.forms.renderers import TemplatesSetting
+
+from .errors import Conflict
 
 
 class PortalRenderer(TemplatesSetting):
@@ -50,3 +54,20 @@ def formfield(model_field, **kwargs):
     if isinstance(model_field, models.URLField):
         kwargs.setdefault("assume_scheme", "https")
     return model_field.formfield(**kwargs)
+
+
+def show_refusal(request, error, form=None) -> None:
+    """Tell the user why the domain refused (a RuleViolation or a Conflict), where they will read it.
+
+    A refusal about one of the form's fields goes under that field, any other at the top of the form.
+    Without a form (the view redirects), or when someone else acted first (the page may no longer offer
+    the form), it goes among the page's messages.
+    """
+    text = str(error)
+    field = getattr(error, "field", None)
+    if form is not None and field in form.fields:
+        form.add_error(field, text)
+    elif form is not None and not isinstance(error, Conflict):
+        form.add_error(None, text)
+    else:
+        messages.error(request, text)

@@ -103,6 +103,10 @@ class Workflow:
     def refusal(self, obj, action: str, actor) -> RuleViolation | None:
         return self.get(action).refusal(obj, actor, state=self.state_of(obj))
 
+    def roles_for(self, action: str) -> frozenset:
+        """The roles of people who may take `action` (the system actor of jobs is not one)."""
+        return self.get(action).roles - {SYSTEM}
+
     def available(self, obj, actor) -> list[Transition]:
         """The transitions `actor` may take on `obj` now: role, state and every guard agree."""
         state = self.state_of(obj)

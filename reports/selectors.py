@@ -5,12 +5,13 @@ A recommender sees the same figures over its own unit's applications and the bas
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
-from accounts.models import InstitutionType, Region, Role
+from accounts.models import InstitutionType, Region
 from applications.models import Application, Bar, Batch, State
 from bases.models import LIVE_STATUSES, MIN_ANNUAL_TRAINEES, AnnualFiling, Base, BaseStatus, FilingState
 from core import access
@@ -34,6 +35,24 @@ def scoped_applications(user) -> QuerySet[Application]:
     return access.visible(user, Application.objects.all())
 
 
+class RectificationRow(NamedTuple):
+    """A rectification in progress, with what the page says about it."""
+
+    name: str
+    deadline: date
+    state: str
+    deadline_missed_at: datetime | None
+
+    @property
+    def is_reported(self) -> bool:
+        """The base has reported its rectification; the province has yet to verify it."""
+        return self.state == RectificationState.REPORTED
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.deadline_missed_at is not None and self.state == RectificationState.OPEN
+
+
 @dataclass
 class Dashboard:
     today: date
@@ -46,7 +65,7 @@ class Dashboard:
     coverage: dict = field(default_factory=dict)
     due_soon: list = field(default_factory=list)
     overdue: list = field(default_factory=list)
-    rectifications: list = field(default_factory=list)
+    rectifications: list = field(default_factory=list)  # RectificationRow
     bars: list = field(default_factory=list)
 
 
@@ -77,7 +96,8 @@ def dashboard(user, today: date) -> Dashboard:
     d.by_status = [(label, status_total[value]) for value, label in BaseStatus.choices]
 
     # 1 query: each batch's funnel.
-    everything = user.role == Role.PROVINCE or user.is_superuser
+    # Whoever sees every application counts without the scope's subquery.
+    everything = access.scope_q(user, Application) == access.EVERYTHING
     apps = scoped_applications(user)
     in_scope = Q() if everything else Q(applications__in=apps)
     funnel = (
@@ -152,14 +172,15 @@ def dashboard(user, today: date) -> Dashboard:
     d.due_soon = [row for row in clock if row[2] >= today]
 
     # 1 query each: rectifications in progress, bars in force.
-    d.rectifications = list(
-        RectificationOrder.objects.filter(
+    d.rectifications = [
+        RectificationRow(*row)
+        for row in RectificationOrder.objects.filter(
             base__in=bases, state__in=[RectificationState.OPEN, RectificationState.REPORTED]
         )
         .order_by("deadline")
         .values_list("base__name", "deadline", "state", "deadline_missed_at")[:100]
-    )
-    if user.role == Role.PROVINCE:
+    ]
+    if access.may(user, "keep_bars"):
         d.bars = list(
             Bar.objects.in_force(today)
             .order_by("-starts_on")

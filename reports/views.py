@@ -5,9 +5,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from accounts.models import Role
 from bases.models import MIN_ANNUAL_TRAINEES
-from core.access import role_required
+from core import access
 from core.exports import Column, respond
 
 from . import charts, selectors
@@ -21,15 +20,18 @@ CHARTS = {
 }
 
 
-@role_required(Role.PROVINCE, Role.RECOMMENDER)
+@access.allowed("see_statistics")
 def dashboard(request):
-    data = selectors.dashboard(request.user, timezone.localdate())
-    return render(request, "reports/dashboard.html", {"d": data, "charts": CHARTS})
+    user = request.user
+    data = selectors.dashboard(user, timezone.localdate())
+    # A recommender's figures cover its own unit's applications and the bases they led to.
+    scope_note = f"（{user.organisation_name}推荐范围）" if access.may(user, "recommend_applications") else ""
+    return render(request, "reports/dashboard.html", {"d": data, "charts": CHARTS, "scope_note": scope_note})
 
 
 # An SVG is a document of its own: it gets a policy of its own, allowing only its inline styles.
 @csp({"default-src": ["'none'"], "style-src": ["'unsafe-inline'"], "img-src": ["data:"]})
-@role_required(Role.PROVINCE, Role.RECOMMENDER)
+@access.allowed("see_statistics")
 def chart(request, name):
     if name not in CHARTS:
         raise Http404
@@ -39,7 +41,7 @@ def chart(request, name):
     return response
 
 
-@role_required(Role.PROVINCE)
+@access.allowed("see_year_summary")
 def year_summary(request):
     today = timezone.localdate()
     text = request.GET.get("year", "")

@@ -6,6 +6,7 @@ from django.db.models import Q
 from accounts.models import Role
 from applications.access import recommender_routing
 from bases.access import owned_by_base
+from core import access
 from core.access import EVERYTHING, NOTHING, rule
 
 from .models import (
@@ -58,3 +59,19 @@ def _supervision_document(user) -> Q:
             user, "revocation__base__application__"
         )
     return NOTHING
+
+
+# -- who may open what ----------------------------------------------------------------------------------
+
+PROVINCE, INSPECTOR, INSTITUTION, RECOMMENDER = Role.PROVINCE, Role.INSPECTOR, Role.INSTITUTION, Role.RECOMMENDER
+
+access.permit(Inspection, "view", roles={PROVINCE, INSPECTOR, INSTITUTION})
+access.permit(SupervisionDocument, "view", roles={PROVINCE, INSPECTOR, INSTITUTION, RECOMMENDER})
+access.permit(RectificationOrder, "view", roles={PROVINCE, INSTITUTION, RECOMMENDER})
+access.permit(CancellationRequest, "view", roles={PROVINCE, INSTITUTION, RECOMMENDER})
+
+access.capability("see_inspections", roles={PROVINCE, INSPECTOR})
+# scheduling inspections, drawing spot checks, watching the 3-year clock (Art. 20, 21)
+access.capability("plan_inspections", roles={PROVINCE})
+access.capability("see_rectifications", roles={PROVINCE, INSTITUTION, RECOMMENDER})
+access.capability("see_cancellations", roles={PROVINCE, INSTITUTION, RECOMMENDER})

@@ -229,6 +229,20 @@ class RectificationOrder(models.Model):
         return f"{self.base.name}整改（{self.deadline}）"
 
     @property
+    def is_late(self) -> bool:
+        """Still open after its deadline was marked missed."""
+        return bool(self.deadline_missed_at and self.state == RectificationState.OPEN)
+
+    @property
+    def shortfall(self) -> str:
+        """What went wrong, in the words of the revocation notice (Art. 23 first list)."""
+        if self.state == RectificationState.FAILED:
+            return "整改未通过"
+        if self.state == RectificationState.REPORTED:
+            return "整改报告逾期提交"
+        return "整改逾期未报"
+
+    @property
     def ends_in_revocation(self) -> bool:
         """Not passed, or the deadline missed: the base may lose its recognition (Art. 23 first list)."""
         if self.state == RectificationState.FAILED:

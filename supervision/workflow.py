@@ -1,7 +1,7 @@
 """Inspections, rectification orders and cancellation requests as transition tables (Art. 20-23)."""
 
 from accounts.models import Role
-from bases.models import LIVE_STATUSES, Base
+from bases.workflow import permit_while_live
 from core import access
 from core.workflow import Transition, Workflow
 
@@ -12,6 +12,7 @@ from .models import (
     RectificationOrder,
     RectificationState,
     RequestState,
+    Result,
 )
 
 INSPECTION_TRANSITIONS = [
@@ -44,14 +45,8 @@ def no_request_pending(base, user):
 
 
 # The base's institution or its recommending unit asks the province to cancel a live base (Art. 23 (2)(3)).
-REQUEST_CANCELLATION = access.permit(
-    Base,
-    "request_cancellation",
-    roles={Role.INSTITUTION, Role.RECOMMENDER},
-    states=LIVE_STATUSES,
-    state_field="status",
-    guards=(no_request_pending,),
-    state_message="基地当前状态为「{state}」，不能办理此事项。",
+REQUEST_CANCELLATION = permit_while_live(
+    "request_cancellation", roles={Role.INSTITUTION, Role.RECOMMENDER}, guards=(no_request_pending,)
 )
 
 
@@ -70,4 +65,32 @@ def rectification_failed(order, user):
 # From a failed or missed rectification the province proceeds to revoke the base (Art. 23 first list).
 REVOKE_AFTER_RECTIFICATION = access.permit(
     RectificationOrder, "revoke_base", roles={Role.PROVINCE}, guards=(base_is_live, rectification_failed)
+)
+
+
+def failed(inspection, user):
+    if inspection.result != Result.FAIL:
+        return "考核结果不是不合格。"
+    return None
+
+
+def base_of_inspection_is_live(inspection, user):
+    if not inspection.base.is_live:
+        return f"基地当前状态为「{inspection.base.get_status_display()}」，不能办理此事项。"
+    return None
+
+
+def not_yet_ordered(inspection, user):
+    if inspection.rectifications.exists():
+        return "已依据此次考核责令限期整改。"
+    return None
+
+
+# A confirmed failing result: the province orders the base to rectify (Art. 23 first list (3)).
+RECTIFY_AFTER_INSPECTION = access.permit(
+    Inspection,
+    "order_rectification",
+    roles={Role.PROVINCE},
+    states={InspectionState.CONFIRMED, InspectionState.PUBLISHED},
+    guards=(failed, base_of_inspection_is_live, not_yet_ordered),
 )

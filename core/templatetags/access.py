@@ -15,3 +15,9 @@ def can(obj, action: str) -> bool:
     if viewer is None or obj is None:
         return False
     return access.can(viewer, action, obj)
+
+
+@register.filter
+def may(user, name: str) -> bool:
+    """`{% if user|may:"draw_spot_checks" %}`: does the user hold a capability (not about one record)?"""
+    return access.may(user, name)

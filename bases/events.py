@@ -1,0 +1,135 @@
+"""What happens to bases, written down and told (core.events): recognition, publication, fee disclosure,
+change filings and annual filings (Art. 8(4), 9, 19, 29, 31), and who hears of a base."""
+
+from django.urls import reverse
+
+from accounts import selectors as people
+from core.events import Event, Record, Tell, table
+
+# -- who hears of a base ---------------------------------------------------------------------------------
+
+
+def province(facts):
+    return people.province_staff()
+
+
+def institution_of_base(facts):
+    return people.institution_staff(facts["base"].institution_id)
+
+
+def recommenders_of_base(facts):
+    """The staff of the unit that recommended the base's application."""
+    return people.recommenders_of(facts["base"].application)
+
+
+def base_link(facts) -> str:
+    return reverse("bases:detail", args=[facts["base"].pk])
+
+
+def change_link(facts) -> str:
+    return reverse("bases:change_detail", args=[facts["filing"].pk])
+
+
+def filing_link(facts) -> str:
+    return reverse("bases:filing_detail", args=[facts["filing"].pk])
+
+
+def _filing_decided(facts) -> str:
+    filing = facts["filing"]
+    if facts["accepted"]:
+        return f"{filing.year}年度报告已备案。"
+    return f"{filing.year}年度报告被退回，意见：{facts['comment']}"
+
+
+def _flags(facts) -> str:
+    flags = facts["filing"].flags
+    return "\n提示：" + "；".join(flags) if flags else ""
+
+
+EVENTS = table(
+    {
+        # -- recognition (Art. 8(4), 9) --
+        "notice": Event(
+            record=Record(
+                "application",
+                "列入拟认定名单公示",
+                comment="公示期{starts_on:%Y年%-m月%-d日}至{ends_on:%Y年%-m月%-d日}",
+            ),
+        ),
+        "recognise": Event(
+            record=Record("application", "认定为省级继续教育基地，编号{base.register_number}", article="第九条"),
+            tell=[
+                Tell(
+                    institution_of_base,
+                    "已认定为省级继续教育基地",
+                    "您的机构已被认定为省级专业技术人员继续教育基地，编号{base.register_number}。",
+                    link=lambda f: reverse("applications:detail", args=[f["application"].pk]),
+                )
+            ],
+        ),
+        "publish": Event(record=Record("base", "公布为省级继续教育基地", article="第九条")),
+        # -- what the base keeps public and files (Art. 29, 31) --
+        "fee_disclosure": Event(record=Record("base", "更新收费公开信息", article="第二十九条")),
+        "file_change": Event(
+            record=Record("base", "提交变更备案", article="第三十一条", comment="{changed}"),
+            tell=[Tell(province, "变更备案：{base.name}", "{base.name}提交了变更备案，请审核。", link=change_link)],
+        ),
+        "decide_change": Event(
+            record=Record(
+                "base",
+                lambda f: "变更备案已备案" if f["accepted"] else "变更备案被退回",
+                article="第三十一条",
+                comment="{comment}",
+            ),
+            tell=[
+                Tell(
+                    institution_of_base,
+                    lambda f: "变更备案已备案" if f["accepted"] else "变更备案被退回",
+                    lambda f: (
+                        f"您提交的变更备案已{'备案并公布' if f['accepted'] else '退回'}。"
+                        + (f"意见：{f['comment']}" if f["comment"] else "")
+                    ),
+                    link=change_link,
+                )
+            ],
+        ),
+        # -- annual filings (Art. 19) --
+        "filing_created": Event(
+            record=Record("filing", "创建年度报告草稿", action="create", to_state=lambda f: f["filing"].state),
+        ),
+        "filing_submitted": Event(
+            tell=[
+                Tell(
+                    province,
+                    "年度报告待备案：{base.name}",
+                    lambda f: (
+                        f"{f['base'].name}报送了{f['filing'].year}年度报告和{f['filing'].plan_year}年度计划。"
+                        + _flags(f)
+                    ),
+                    link=filing_link,
+                )
+            ],
+        ),
+        "filing_decided": Event(
+            tell=[
+                Tell(
+                    institution_of_base,
+                    lambda f: "年度报告已备案" if f["accepted"] else "年度报告被退回修改",
+                    _filing_decided,
+                    link=filing_link,
+                )
+            ],
+        ),
+        "filings_overdue": Event(
+            tell=[
+                Tell(
+                    province,
+                    "{year}年度报告逾期未报：{count}家基地",
+                    "以下基地未在12月31日前报送年度报告和下一年度计划（第十九条）：\n{lines}",
+                    link=lambda f: reverse("bases:filing_queue") + f"?year={f['year']}&overdue=on",
+                    dedupe="filing-overdue:{year}",
+                )
+            ],
+        ),
+    }
+)

@@ -1,0 +1,39 @@
+"""Every write on bases, one module per part of the measures: recognition and publication (Art. 8-9), fee
+disclosure and change filings (Art. 29, 31), annual filings (Art. 19)."""
+
+from .changes import decide_change, file_change, save_fee_disclosure
+from .filings import (
+    FILING_FIELDS,
+    bases_due_to_file,
+    filing_problems,
+    filing_transition,
+    filing_year_for,
+    mark_overdue_filings,
+    reminder_days,
+    save_filing,
+    send_filing_reminders,
+    start_filing,
+)
+from .recognition import DEFAULT_WORKING_DAYS, approve, candidates, create_base, publish_notice, publish_recognitions
+
+__all__ = [
+    "DEFAULT_WORKING_DAYS",
+    "FILING_FIELDS",
+    "approve",
+    "bases_due_to_file",
+    "candidates",
+    "create_base",
+    "decide_change",
+    "file_change",
+    "filing_problems",
+    "filing_transition",
+    "filing_year_for",
+    "mark_overdue_filings",
+    "publish_notice",
+    "publish_recognitions",
+    "reminder_days",
+    "save_fee_disclosure",
+    "save_filing",
+    "send_filing_reminders",
+    "start_filing",
+]

@@ -1,0 +1,162 @@
+"""Recognition (Art. 8(4), 9): the public notice, the decision that creates a base with its register number, the published list."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from applications.models import Application, Batch, PublicNotice, SiteVisit
+from applications.notices import DEFAULT_WORKING_DAYS, candidates, check_can_approve, first_working_day, period_end
+from applications.workflow import WORKFLOW as APPLICATION_WORKFLOW
+from core import access, events
+from core.errors import RuleViolation
+from core.periods import last_day_of_years
+from core.workflow import perform
+
+from ..models import (
+    Announcement,
+    AnnouncementKind,
+    Base,
+    RegisterSequence,
+)
+
+
+@transaction.atomic
+def publish_notice(
+    *,
+    actor: User,
+    batch: Batch,
+    application_ids: list[int],
+    starts_on: date | None = None,
+    working_days: int = DEFAULT_WORKING_DAYS,
+) -> PublicNotice:
+    """Publish the proposed list of a batch for objections before approval."""
+    if not access.may(actor, "recognise_bases"):
+        raise RuleViolation("只有省人社厅可以发布公示。")
+    apps = list(candidates(batch).filter(pk__in=application_ids))
+    if not apps:
+        raise RuleViolation("请至少选择一个已完成实地考察的拟认定申报。", field="applications")
+    starts_on = first_working_day(starts_on or timezone.localdate())
+    ends_on = period_end(starts_on, working_days)
+    title = f"{batch.name}拟认定省级专业技术人员继续教育基地名单公示"
+    lines = "\n".join(f"{n}. {a.institution.name}（{a.institution.region.name}）" for n, a in enumerate(apps, 1))
+    body = (
+        f"根据《福建省省级专业技术人员继续教育基地管理办法》，经申报、推荐、审核和实地考察，拟认定以下"
+        f"{len(apps)}家机构为省级专业技术人员继续教育基地，现予公示。\n\n{lines}\n\n"
+        f"公示期为{starts_on:%Y年%-m月%-d日}至{ends_on:%Y年%-m月%-d日}（{working_days}个工作日）。"
+        f"对公示对象有异议的，可在公示期内通过本平台“提出异议”页面实名反映，并提供必要的证明材料。"
+    )
+    announcement = Announcement.objects.create(
+        kind=AnnouncementKind.NOTICE, title=title, body=body, published_at=timezone.now(), batch=batch, created_by=actor
+    )
+    notice = PublicNotice.objects.create(
+        batch=batch,
+        title=title,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        working_days=working_days,
+        announcement=announcement,
+        created_by=actor,
+    )
+    notice.applications.set(apps)
+    for app in apps:
+        events.happened("notice", actor=actor, application=app, starts_on=starts_on, ends_on=ends_on)
+    return notice
+
+
+@transaction.atomic
+def approve(
+    *,
+    actor: User,
+    application_id,
+    comment: str = "",
+    recognised_on: date | None = None,
+    expected_state: str | None = None,
+) -> Base:
+    """Recognise the applicant (Art. 8(4)) and create its base with the next register number (Art. 9)."""
+
+    def check(app, t):
+        visit = SiteVisit.objects.filter(application=app).first()
+        if visit is None or not visit.recorded_at:
+            raise RuleViolation("请先记录实地考察情况，再作出认定。", article="第八条第四项")
+        check_can_approve(app)  # the public notice (公示), when the province held one
+
+    app, t = perform(
+        workflow=APPLICATION_WORKFLOW,
+        queryset=Application.objects.select_related("batch", "institution"),
+        pk=application_id,
+        action="approve",
+        actor=actor,
+        comment=comment,
+        expected_state=expected_state,
+        check=check,
+    )
+    app.decided_at = timezone.now()
+    app.decision_reason = comment
+    app.save(update_fields=["decided_at", "decision_reason", "updated_at"])
+    base = create_base(application=app, recognised_on=recognised_on or timezone.localdate())
+    events.happened("recognise", actor=actor, application=app, base=base)
+    return base
+
+
+def create_base(*, application: Application, recognised_on: date) -> Base:
+    """The base of a recognised application, numbered 闽继教基地〔年〕序号号 (unique, sequential per year)."""
+    year = recognised_on.year
+    RegisterSequence.objects.get_or_create(year=year)
+    seq = RegisterSequence.objects.select_for_update().get(year=year)
+    seq.last += 1
+    seq.save(update_fields=["last"])
+    number = seq.last
+    inst = application.institution
+    return Base.objects.create(
+        institution=inst,
+        application=application,
+        batch=application.batch,
+        register_number=Base.format_number(year, number),
+        year=year,
+        sequence=number,
+        recognised_on=recognised_on,
+        next_inspection_due=last_day_of_years(recognised_on, 3),
+        name=inst.name,
+        region=inst.region,
+        institution_type=inst.type,
+        fields=application.training_fields,
+        address=application.office_address or inst.address,
+        contact_person=application.contact_person or inst.contact_person,
+        phone=application.contact_phone or inst.phone,
+        email=application.contact_email or inst.email,
+        website=inst.website,
+    )
+
+
+@transaction.atomic
+def publish_recognitions(*, actor: User, batch) -> Announcement:
+    """Publish a batch's recognised bases (Art. 9: 统一公布): they enter the public register."""
+    access.require_capability(actor, "recognise_bases")
+    bases = list(
+        Base.objects.select_for_update()
+        .filter(batch=batch, published_at=None)
+        .select_related("region")
+        .order_by("sequence")
+    )
+    if not bases:
+        raise RuleViolation("该批次没有待公布的新认定基地。")
+    now = timezone.now()
+    Base.objects.filter(pk__in=[b.pk for b in bases]).update(published_at=now)
+    lines = "\n".join(f"{b.register_number}　{b.name}（{b.region.name}）" for b in bases)
+    announcement = Announcement.objects.create(
+        kind=AnnouncementKind.RECOGNITION,
+        title=f"关于公布{batch.name}认定的省级专业技术人员继续教育基地名单的通知",
+        body=(
+            f"根据《福建省省级专业技术人员继续教育基地管理办法》第八条、第九条，经申报推荐、审核和实地考察，"
+            f"认定以下{len(bases)}家机构为省级专业技术人员继续教育基地，现予公布。\n\n{lines}"
+        ),
+        published_at=now,
+        batch=batch,
+        created_by=actor,
+    )
+    announcement.bases.set(bases)
+    for base in bases:
+        events.happened("publish", actor=actor, base=base)
+    return announcement

@@ -1,0 +1,73 @@
+"""The lists of bases (an institution's own, a recommender's, the province's register), a base's page and its plaque (Art. 9)."""
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+
+from core import access, exports, timeline
+from core.access import allowed
+from core.forms import show_refusal
+
+from .. import exports as columns
+from .. import plaque as plaque_pdf
+from .. import selectors
+from ..models import Base, BaseStatus
+from . import PAGE_SIZE
+
+
+def _list(request, title):
+    if export := exports.respond(
+        request, rows=selectors.bases_for(request.user), columns=columns.BASES, filename=title
+    ):
+        return export
+    page = Paginator(selectors.bases_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "bases/list.html", {"page_obj": page, "title": title})
+
+
+@allowed("list_own_bases")
+def mine(request):
+    return _list(request, "我的基地")
+
+
+@allowed("list_recommended_bases")
+def recommended(request):
+    return _list(request, "本单位推荐的基地")
+
+
+@allowed("keep_register")
+def province_list(request):
+    return _list(request, "基地名册")
+
+
+@allowed(Base, "view")
+def detail(request, pk):
+    base = selectors.base_detail(request.user, pk)
+    return render(
+        request,
+        "bases/detail.html",
+        {
+            "base": base,
+            "annual_filings": list(base.annual_filings.order_by("-year")[:6]),
+            "fee": getattr(base, "fee_disclosure", None),
+            "filings": list(access.visible(request.user, base.change_filings.all()).order_by("-submitted_at")[:10]),
+            "inspections": list(access.visible(request.user, base.inspections.all()).order_by("-scheduled_on")[:10]),
+            "rectifications": list(
+                access.visible(request.user, base.rectifications.all()).order_by("-ordered_at")[:10]
+            ),
+            "revocation": getattr(base, "revocation", None),
+            "timeline": timeline.events_for(base, state_labels=dict(BaseStatus.choices)),
+        },
+    )
+
+
+@allowed(Base, "download_plaque")
+def plaque(request, pk):
+    """The plaque PDF (Art. 9) for the base's own institution and the province."""
+    base = selectors.base_detail(request.user, pk)
+    if refused := access.refusal(request.user, "download_plaque", base):
+        show_refusal(request, refused)
+        return redirect("bases:detail", pk=base.pk)
+    response = HttpResponse(plaque_pdf.render(base), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, f"匾牌-{base.register_number}.pdf")
+    return response

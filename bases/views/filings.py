@@ -1,0 +1,193 @@
+"""Annual plan and report (Art. 19): the institution fills it in, the province decides and watches the year."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from core import access, exports, timeline
+from core.access import allowed
+from core.errors import RuleViolation
+from core.forms import show_refusal
+
+from .. import exports as columns
+from .. import selectors, services
+from ..forms import (
+    AnnualFilingForm,
+    DecisionForm,
+    FilingFilterForm,
+    ProgrammeFormSet,
+    programme_initial,
+)
+from ..models import FILED_STATES, AnnualFiling, FilingState
+from ..workflow import FILING_WORKFLOW
+from . import PAGE_SIZE
+
+
+@allowed("file_annual_reports")
+def filings(request):
+    """The institution's filings, and the years it still has to file."""
+    today = timezone.localdate()
+    own = access.bind(request.user, list(selectors.filings_of_institution(request.user)))
+    have = {(f.base_id, f.year) for f in own}
+    bases = list(selectors.bases_for(request.user).live())
+    to_start = [
+        (b, y)
+        for b in bases
+        for y in (today.year - 1, today.year)
+        if y >= b.recognised_on.year and (b.pk, y) not in have
+    ]
+    return render(request, "bases/filings.html", {"filings": own, "to_start": to_start, "today": today})
+
+
+@allowed("file_annual_reports")
+@require_POST
+def filing_start(request, base_pk, year):
+    try:
+        filing = services.start_filing(actor=request.user, base_id=base_pk, year=year)
+    except RuleViolation as error:
+        show_refusal(request, error)
+        return redirect("bases:filings")
+    return redirect("bases:filing_edit", pk=filing.pk)
+
+
+@allowed(AnnualFiling, "edit")
+def filing_edit(request, pk):
+    """The report on year Y and the plan for Y+1, saved as a draft at any time and submitted together."""
+    filing = selectors.filing_detail(request.user, pk)
+    if not access.can(request.user, "edit", filing):
+        return redirect("bases:filing_detail", pk=filing.pk)
+    form = AnnualFilingForm(request.POST or None, instance=filing)
+    programmes = ProgrammeFormSet(
+        request.POST or None,
+        prefix="programmes",
+        initial=None if request.method == "POST" else programme_initial(filing),
+    )
+    if request.method == "POST":
+        if form.is_valid() & programmes.is_valid():
+            try:
+                services.save_filing(
+                    actor=request.user,
+                    filing_id=filing.pk,
+                    data={k: form.cleaned_data.get(k) for k in form.fields},
+                    programmes=programmes.rows(),
+                )
+                if "submit" in request.POST:
+                    services.filing_transition(
+                        actor=request.user,
+                        filing_id=filing.pk,
+                        action="submit",
+                        expected_state=request.POST.get("expected_state") or None,
+                    )
+            except RuleViolation as error:
+                messages.error(request, ("已保存草稿，但" if "submit" in request.POST else "") + str(error))
+            else:
+                if "submit" in request.POST:
+                    messages.success(request, "年度报告和下一年度计划已报送省人社厅备案。")
+                    return redirect("bases:filing_detail", pk=filing.pk)
+                messages.success(request, "草稿已保存。")
+                return redirect("bases:filing_edit", pk=filing.pk)
+            filing = selectors.filing_detail(request.user, pk)
+            form = AnnualFilingForm(instance=filing)
+            programmes = ProgrammeFormSet(prefix="programmes", initial=programme_initial(filing))
+        else:
+            messages.error(request, "有内容填写不正确，请按提示修改（已填写的内容均已保留，尚未保存）。")
+    return render(request, "bases/filing_edit.html", {"filing": filing, "form": form, "programmes": programmes})
+
+
+@allowed(AnnualFiling, "view")
+def filing_detail(request, pk):
+    filing = selectors.filing_detail(request.user, pk)
+    actions = FILING_WORKFLOW.available(filing, request.user)
+    return render(
+        request,
+        "bases/filing_detail.html",
+        {
+            "filing": filing,
+            "programmes": list(filing.programmes.all()),
+            "actions": [t for t in actions if t.action != "submit"],
+            "form": DecisionForm(),
+            "timeline": timeline.events_for(filing, state_labels=dict(FilingState.choices)),
+        },
+    )
+
+
+@allowed("review_annual_filings")
+@require_POST
+def filing_act(request, pk, action):
+    filing = selectors.filing_detail(request.user, pk)
+    if action not in ("accept", "return"):
+        raise Http404
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    try:
+        services.filing_transition(
+            actor=request.user,
+            filing_id=filing.pk,
+            action=action,
+            comment=form.cleaned_data.get("comment", ""),
+            expected_state=request.POST.get("expected_state") or None,
+        )
+    except RuleViolation as error:
+        show_refusal(request, error, form)
+        return render(
+            request,
+            "bases/filing_detail.html",
+            {
+                "filing": filing,
+                "programmes": list(filing.programmes.all()),
+                "form": form,
+                "actions": FILING_WORKFLOW.available(filing, request.user),
+                "timeline": timeline.events_for(filing, state_labels=dict(FilingState.choices)),
+            },
+            status=400,
+        )
+    messages.success(request, "已予以备案。" if action == "accept" else "已退回修改。")
+    return redirect("bases:filing_queue")
+
+
+def _year_param(request, *, default: int) -> int:
+    """A year from the query string, or the default when it is missing or not a plausible year."""
+    text = request.GET.get("year", "")
+    return int(text) if text.isdigit() and 2000 <= int(text[:5]) <= 2100 and len(text) == 4 else default
+
+
+def _filing_years():
+    today = timezone.localdate()
+    return list(range(today.year, today.year - 6, -1))
+
+
+@allowed("review_annual_filings")
+def filing_queue(request):
+    form = FilingFilterForm(request.GET or None, years=_filing_years())
+    qs = selectors.filing_queue(request.user, form.filters())
+    if export := exports.respond(request, rows=qs, columns=columns.FILINGS, filename="年度报告"):
+        return export
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "bases/filing_queue.html", {"form": form, "page_obj": page})
+
+
+@allowed("review_annual_filings")
+def filing_overview(request):
+    today = timezone.localdate()
+    year = _year_param(request, default=today.year)
+    rows = list(selectors.year_overview(year, today))
+    for row in rows:
+        row.filed = row.filing_state in FILED_STATES
+        row.filing_label = FilingState(row.filing_state).label if row.filing_state else ""
+    deadline_passed = today > date(year, 12, 31)
+    counts = {
+        "total": len(rows),
+        "filed": sum(1 for r in rows if r.filed),
+        "overdue": sum(1 for r in rows if r.filing_overdue and not r.filed),
+    }
+    counts["missing"] = counts["total"] - counts["filed"]
+    return render(
+        request,
+        "bases/filing_overview.html",
+        {"rows": rows, "year": year, "years": _filing_years(), "counts": counts, "deadline_passed": deadline_passed},
+    )

@@ -1,0 +1,34 @@
+"""Every write of supervision (Art. 20-24): one function per user action, each in a transaction, one module
+per part of the measures."""
+
+from .draws import draw_sample, draw_spot_check, publish_draw, replay_draw
+from .inspections import (
+    DUE_SOON_DAYS,
+    flag_inspection_clock,
+    inspection_transition,
+    publish_results,
+    record_result,
+    schedule_inspection,
+)
+from .rectification import flag_missed_deadlines, order_rectification, report_rectification, verify_rectification
+from .revocation import decide_cancellation, request_cancellation, revoke
+
+__all__ = [
+    "DUE_SOON_DAYS",
+    "decide_cancellation",
+    "draw_sample",
+    "draw_spot_check",
+    "flag_inspection_clock",
+    "flag_missed_deadlines",
+    "inspection_transition",
+    "order_rectification",
+    "publish_draw",
+    "publish_results",
+    "record_result",
+    "replay_draw",
+    "report_rectification",
+    "request_cancellation",
+    "revoke",
+    "schedule_inspection",
+    "verify_rectification",
+]

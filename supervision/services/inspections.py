@@ -1,0 +1,229 @@
+"""Inspections (Art. 20-22): scheduling, the result, its confirmation and publication, the 3-year clock."""
+
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import InspectorUnit, User
+from bases.models import Announcement, AnnouncementKind, Base
+from core import access, events
+from core.errors import RuleViolation
+from core.periods import last_day_of_years
+from core.workflow import perform
+
+from ..models import (
+    Inspection,
+    InspectionItem,
+    InspectionKind,
+    InspectionState,
+    Item,
+    Result,
+    SpotCheckDraw,
+)
+from ..workflow import INSPECTION_WORKFLOW
+from .common import attach, base_for
+
+DUE_SOON_DAYS = 90
+
+
+@transaction.atomic
+def schedule_inspection(
+    *,
+    actor: User,
+    base_id,
+    kind: str,
+    scheduled_on: date,
+    province_team: str = "",
+    inspector_unit: InspectorUnit | None = None,
+    draw: SpotCheckDraw | None = None,
+) -> Inspection:
+    """Schedule a periodic inspection or a spot check with a team: province staff and/or an inspector unit."""
+    base = base_for(actor, "schedule_inspection", base_id)
+    if not province_team.strip() and inspector_unit is None:
+        raise RuleViolation("请填写省人社厅考核人员或选择受委托考核单位。", field="province_team")
+    inspection = Inspection.objects.create(
+        base=base,
+        kind=kind,
+        scheduled_on=scheduled_on,
+        province_team=province_team.strip(),
+        inspector_unit=inspector_unit,
+        draw=draw,
+        created_by=actor,
+    )
+    InspectionItem.objects.bulk_create([InspectionItem(inspection=inspection, item=i) for i in Item])
+    events.happened("schedule", actor=actor, inspection=inspection, base=base, kind=inspection.get_kind_display())
+    return inspection
+
+
+@transaction.atomic
+def record_result(
+    *,
+    actor: User,
+    inspection_id,
+    inspected_on: date,
+    verdicts: dict,
+    notes: dict,
+    result: str,
+    summary: str,
+    files: dict | None = None,
+    expected_state: str | None = None,
+) -> Inspection:
+    """The assigned inspector unit (or the province) records the nine items and the overall result."""
+    action = "record"
+
+    def check(inspection, t):
+        missing = [Item(i).label for i in Item if not verdicts.get(i)]
+        if missing:
+            raise RuleViolation("请对每一项考核内容作出结论：" + "、".join(missing) + "。", field="items")
+        if result not in Result.values:
+            raise RuleViolation("请选择考核结果。", field="result")
+        if inspected_on > timezone.localdate():
+            raise RuleViolation("实地考核日期不能晚于今天。", field="inspected_on")
+
+    inspection, t = perform(
+        workflow=INSPECTION_WORKFLOW,
+        queryset=Inspection.objects.select_related("base"),
+        pk=inspection_id,
+        action=action,
+        actor=actor,
+        expected_state=expected_state,
+        check=check,
+        comment=f"考核结果：{Result(result).label}" if result in Result.values else "",
+    )
+    for row in inspection.items.all():
+        row.verdict, row.notes = verdicts[row.item], (notes.get(row.item) or "").strip()
+        row.save()
+    inspection.inspected_on, inspection.result, inspection.summary = inspected_on, result, summary.strip()
+    inspection.recorded_by, inspection.recorded_at = actor, timezone.now()
+    inspection.save()
+    for item, file in (files or {}).items():
+        attach(actor=actor, file=file, inspection=inspection, item=item)
+    if not access.may_ever(actor, Inspection, "confirm"):  # an inspector unit's result awaits the province
+        events.happened(
+            "result_submitted",
+            actor=actor,
+            inspection=inspection,
+            base=inspection.base,
+            result=inspection.get_result_display(),
+        )
+    return inspection
+
+
+@transaction.atomic
+def inspection_transition(
+    *, actor: User, inspection_id, action: str, comment: str = "", expected_state: str | None = None
+) -> Inspection:
+    """Send back, confirm or publish an inspection's result (Art. 20-22)."""
+    if action not in ("send_back", "confirm", "publish"):
+        raise RuleViolation("不支持的操作。")
+    inspection, t = perform(
+        workflow=INSPECTION_WORKFLOW,
+        queryset=Inspection.objects.select_related("base", "inspector_unit"),
+        pk=inspection_id,
+        action=action,
+        actor=actor,
+        comment=comment,
+        expected_state=expected_state,
+    )
+    base = Base.objects.select_for_update().get(pk=inspection.base_id)
+    if action == "send_back":
+        events.happened("result_sent_back", actor=actor, inspection=inspection, base=base, comment=comment)
+    elif action == "confirm":
+        inspection.confirmed_at = timezone.now()
+        inspection.save(update_fields=["confirmed_at"])
+        if inspection.kind == InspectionKind.PERIODIC:
+            # Art. 20: the next on-site periodic inspection is due 3 years after this one.
+            due = last_day_of_years(inspection.inspected_on, 3)
+            if base.next_inspection_due is None or due > base.next_inspection_due:
+                base.next_inspection_due = due
+                base.save(update_fields=["next_inspection_due"])
+        events.happened(
+            "result_confirmed",
+            actor=actor,
+            inspection=inspection,
+            base=base,
+            kind=inspection.get_kind_display(),
+            result=inspection.get_result_display(),
+        )
+    elif action == "publish":
+        publish_results([inspection], actor=actor)
+    return inspection
+
+
+def publish_results(inspections: list[Inspection], *, actor: User, title: str | None = None) -> Announcement | None:
+    """Publish results (Art. 21) and commend the excellent (Art. 22).
+
+    Results already published one by one are neither announced nor commended again; with nothing new
+    to publish there is no announcement.
+    """
+    now = timezone.now()
+    fresh = []
+    for i in inspections:
+        if i.published_at is not None and i.state == InspectionState.PUBLISHED:
+            continue
+        if i.state != InspectionState.PUBLISHED:  # published with its draw, not on its own
+            i, _ = perform(
+                workflow=INSPECTION_WORKFLOW,
+                queryset=Inspection.objects.select_related("base"),
+                pk=i.pk,
+                action="publish",
+                actor=actor,
+            )
+        fresh.append(i)
+    Inspection.objects.filter(pk__in=[i.pk for i in fresh]).update(published_at=now)
+    if not fresh:
+        return None
+    inspections = fresh  # results already published one by one are not announced again
+    lines = "\n".join(f"{i.base.register_number}　{i.base.name}：{i.get_result_display()}" for i in inspections)
+    kinds = {i.get_kind_display() for i in inspections}
+    announcement = Announcement.objects.create(
+        kind=AnnouncementKind.INSPECTION,
+        published_at=now,
+        created_by=actor,
+        base=inspections[0].base if len(inspections) == 1 else None,
+        title=title or f"{inspections[0].base.name}{'、'.join(kinds)}结果公告",
+        body=f"根据《福建省省级专业技术人员继续教育基地管理办法》第二十条、第二十一条，现将{'、'.join(kinds)}结果公布如下：\n\n{lines}",
+    )
+    announcement.bases.set([i.base for i in inspections])
+    excellent = [i.base for i in fresh if i.result == Result.EXCELLENT]
+    if excellent:
+        Base.objects.filter(pk__in=[b.pk for b in excellent]).update(commended_at=now)
+        commendation = Announcement.objects.create(
+            kind=AnnouncementKind.COMMENDATION,
+            published_at=now,
+            created_by=actor,
+            base=excellent[0] if len(excellent) == 1 else None,
+            title="考核优秀的省级继续教育基地",
+            body="以下省级继续教育基地考核评估优秀，予以宣传推广，并在培训资源配置、任务分配等方面给予一定倾斜（第二十二条）：\n\n"
+            + "\n".join(f"{b.register_number}　{b.name}" for b in excellent),
+        )
+        commendation.bases.set(excellent)
+    for i in inspections:
+        events.happened(
+            "inspection_published",
+            actor=actor,
+            base=i.base,
+            kind=i.get_kind_display(),
+            result=i.get_result_display(),
+        )
+    return announcement
+
+
+@transaction.atomic
+def flag_inspection_clock(*, today: date) -> dict:
+    """Daily: list bases whose periodic inspection is due within 90 days or overdue, and tell the province."""
+    live = Base.objects.live()
+    overdue = list(
+        live.filter(next_inspection_due__lt=today)
+        .order_by("next_inspection_due")
+        .values_list("register_number", "name", "next_inspection_due")
+    )
+    soon = list(
+        live.filter(next_inspection_due__gte=today, next_inspection_due__lte=today + timedelta(days=DUE_SOON_DAYS))
+        .order_by("next_inspection_due")
+        .values_list("register_number", "name", "next_inspection_due")
+    )
+    if overdue or soon:
+        events.happened("inspection_clock", actor=None, overdue=overdue, soon=soon, today=today)
+    return {"overdue": len(overdue), "due_soon": len(soon)}

@@ -1,0 +1,117 @@
+"""Revocation and cancellation pages (Art. 23, 24)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from bases.models import Base
+from core import access, exports, uploads
+from core.access import allowed
+from core.errors import RuleViolation
+from core.forms import show_refusal
+
+from .. import exports as columns
+from .. import selectors, services
+from ..forms import (
+    CancellationDecisionForm,
+    CancellationRequestForm,
+    RevocationForm,
+)
+from ..models import (
+    CancellationRequest,
+)
+from . import PAGE_SIZE
+
+
+@allowed(Base, "revoke", load="base_pk")
+def revoke(request, base):
+    initial = {
+        "effective_on": timezone.localdate(),
+        "rectification": request.GET.get("rectification"),
+        "ground": "failed_rectification" if request.GET.get("rectification") else None,
+    }
+    form = RevocationForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and uploads.form_is_valid(request, form):
+        d = form.cleaned_data
+        try:
+            services.revoke(
+                actor=request.user,
+                base_id=base.pk,
+                ground=d["ground"],
+                reason=d["reason"],
+                effective_on=d["effective_on"],
+                decision_number=d["decision_number"],
+                document=d["document"],
+                rectification_id=d.get("rectification"),
+            )
+        except ValidationError as error:
+            form.add_error("document", error)
+        except RuleViolation as error:
+            show_refusal(request, error, form)
+        else:
+            messages.success(request, "已撤销基地资格，并发布公告。")
+            return redirect("bases:detail", pk=base.pk)
+    return render(request, "supervision/revoke.html", {"base": base, "form": form})
+
+
+@allowed(Base, "request_cancellation", load="base_pk")
+def cancellation_new(request, base):
+    form = CancellationRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            req = services.request_cancellation(actor=request.user, base_id=base.pk, reason=form.cleaned_data["reason"])
+        except RuleViolation as error:
+            show_refusal(request, error, form)
+        else:
+            messages.success(request, "取消资格申请已提交省人社厅。")
+            return redirect("supervision:cancellation", pk=req.pk)
+    return render(request, "supervision/cancellation_form.html", {"base": base, "form": form})
+
+
+@allowed("see_cancellations")
+def cancellation_list(request):
+    qs = selectors.cancellation_requests_for(request.user)
+    if export := exports.respond(request, rows=qs, columns=columns.CANCELLATIONS, filename="取消资格申请"):
+        return export
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "supervision/cancellations.html", {"page_obj": page})
+
+
+@allowed(
+    CancellationRequest, "view", load="pk", queryset=CancellationRequest.objects.select_related("base", "requested_by")
+)
+def cancellation_detail(request, cancellationrequest):
+    req = cancellationrequest
+    form = CancellationDecisionForm(
+        request.POST or None, request.FILES or None, initial={"effective_on": timezone.localdate()}
+    )
+    if request.method == "POST":
+        if not access.may_ever(request.user, CancellationRequest, "grant"):
+            raise Http404
+        if uploads.form_is_valid(request, form):
+            d = form.cleaned_data
+            try:
+                services.decide_cancellation(
+                    actor=request.user,
+                    request_id=req.pk,
+                    grant="grant" in request.POST,
+                    decision=d["decision"] or "",
+                    effective_on=d.get("effective_on"),
+                    decision_number=d.get("decision_number") or "",
+                    document=d.get("document"),
+                )
+            except ValidationError as error:
+                form.add_error("document", error)
+            except RuleViolation as error:
+                show_refusal(request, error, form)
+            else:
+                messages.success(request, "已作出决定。")
+                return redirect("supervision:cancellation", pk=req.pk)
+    return render(
+        request,
+        "supervision/cancellation.html",
+        {"req": req, "form": form},
+    )
