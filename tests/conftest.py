@@ -10,7 +10,7 @@ import pytest
 from accounts.models import Role
 from config.celery import app as celery_app
 
-from . import factories
+from . import factories, helpers
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -75,7 +75,7 @@ def _portal_test_settings(settings, media_root):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    # Tasks run in-process unless a test starts a real worker (see tests/test_celery_worker.py).
+    # Tasks run in-process unless a test starts a real worker (see tests/core/test_celery_worker.py).
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     yield
@@ -118,14 +118,10 @@ def inspector_user(db):
 
 
 @pytest.fixture
-def client_for(client):
-    """client_for(user) logs the test client in as that user and returns it."""
-
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
+def client_as(db):
+    """client_as(user): a fresh client signed in as that user, so several people can act side by side
+    (tests/helpers.py; `client_as(user, client)` signs an existing client in instead)."""
+    return helpers.client_as
 
 
 # -- the permission matrix's world -----------------------------------------------------------------

@@ -5,10 +5,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories
+from tests.helpers import client_as
 
 
 def _page(client, w, role, url_name, **query):
-    client.force_login(w.users[role])
+    client_as(w.users[role], client)
     response = client.get(reverse(url_name), query)
     assert response.status_code == 200
     return response.content.decode()
@@ -85,16 +86,16 @@ def test_a_department_routed_application_reaches_that_department_and_not_the_cit
     other_department = factories.RecommenderUserFactory(region=None, department=factories.DepartmentFactory())
     city = factories.RecommenderUserFactory(region=app.institution.region)  # the institution's own city
 
-    client.force_login(health)
+    client_as(health, client)
     assert client.get(url).status_code == 200
     for outsider in (other_department, city):
-        client.force_login(outsider)
+        client_as(outsider, client)
         assert client.get(url).status_code == 404
 
 
 def test_a_deactivated_account_is_signed_out_at_its_next_request(client, world):
     recommender = world.users["recommender_own"]
-    client.force_login(recommender)
+    client_as(recommender, client)
     url = reverse("applications:detail", args=[world.app.pk])
     assert client.get(url).status_code == 200
     recommender.is_active = False

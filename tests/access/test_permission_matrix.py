@@ -1,8 +1,9 @@
 """The permission matrix: every URL × every role (own vs other) → the status the user gets (SPEC 1).
 
-The table is data. It is checked against the URL configuration, so a new URL without a row fails
-`test_every_url_has_a_row_in_the_matrix`. Out of scope answers 404 (never 403), anonymous users are
-sent to the login page, and a POST that is out of scope changes nothing.
+The table is data, keyed on the entries of the URL book (tests/urlbook.py), which says how to fill in each
+URL's arguments and what a successful POST sends. A URL missing from the book, or a book entry (or variant)
+without a row here, fails `test_every_url_has_a_row_in_the_matrix`. Out of scope answers 404 (never 403),
+anonymous users are sent to the login page, and a POST that is out of scope changes nothing.
 
 Roles: an institution and its own records vs another institution; the recommender of the unit the
 application is routed to (福州市) vs the recommender of another unit (厦门市); the province; an
@@ -10,21 +11,18 @@ inspector (who has no business with applications or bases).
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.apps import apps as django_apps
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
+from django.urls import reverse
 
-from accounts.models import Role
-from applications.models import Condition
-from supervision.models import CancellationRequest, Item
-from tests import factories
 from tests.access.world import ROLES
+from tests.helpers import client_as
+from tests.urlbook import BY_ID, URLS, missing_urls, unknown_urls
 
 SIGNED_IN = ROLES[1:]
 INSTITUTIONS = ("institution_own", "institution_other")
@@ -61,259 +59,152 @@ def only(status, *roles, default=404) -> dict[str, Any]:
     return expect(default, **dict.fromkeys(roles, status))
 
 
+# GET: the answer for each role, keyed on the URL book's entries (and their variants, "name[case]").
+GET = {
+    # The shell and accounts: public pages answer everyone; the rest needs a login.
+    "home": expect(200, anonymous=200),
+    "register": expect(TO_HOME, anonymous=200),
+    "login": expect(200, anonymous=200),
+    "logout": expect(405, anonymous=405),  # logging out is a POST
+    "password_reset": expect(200, anonymous=200),
+    "password_reset_done": expect(200, anonymous=200),
+    "password_reset_confirm": expect(200, anonymous=200),  # a bad link
+    "password_reset_complete": expect(200, anonymous=200),
+    "password_change": expect(200),
+    "password_change_done": expect(200),
+    "inbox": expect(200),
+    "inbox_open": expect(405),
+    "inbox_read_all": expect(405),
+    # The province manages accounts and departments.
+    "users:staff_accounts": only(200, "province"),
+    "users:toggle_account": only(405, "province"),
+    "users:departments": only(200, "province"),
+    "users:department_edit": only(200, "province"),
+    # Batches: the province opens them; institutions start an application in one (POST).
+    "applications:batches": only(200, "province"),
+    "applications:batch_new": only(200, "province"),
+    "applications:batch_edit": only(200, "province"),
+    "applications:batch_toggle": only(405, "province"),
+    "applications:start": only(405, *INSTITUTIONS),
+    # Lists: each role its own.
+    "applications:mine": only(200, *INSTITUTIONS),
+    "applications:recommender_queue": only(200, *RECOMMENDERS),
+    "applications:province_queue": only(200, "province"),
+    "applications:bars": only(200, "province"),
+    # One application: its institution, the recommender it is routed to once submitted, the province.
+    "applications:detail": only(200, "institution_own", "recommender_own", "province"),  # submitted
+    "applications:detail[draft]": only(200, "institution_own", "province"),
+    "applications:edit": only(200, "institution_own"),  # a draft
+    "applications:edit[submitted: not editable]": only(TO_APP, "institution_own"),
+    "applications:upload": only(405, "province"),
+    "applications:download": only(200, "institution_own", "recommender_own", "province"),  # submitted
+    "applications:download[draft]": only(200, "institution_own", "province"),
+    "applications:download[document of another application]": expect(404),
+    "applications:act[recommend]": expect(405),
+    "applications:act[withdraw]": expect(405),
+    "applications:schedule_visit": only(405, "province"),
+    "applications:record_visit": only(405, "province"),
+    "recognition:approve": only(405, "province"),
+    "applications:reject": only(405, "province"),
+    # The notice before recognition (公示): the province publishes it, anyone may object while it is open.
+    "recognition:notice_new": only(200, "province"),
+    "applications:objection": expect(200, anonymous=200),  # open
+    "applications:objection[closed: gone]": expect(410, anonymous=410),
+    "applications:resolve_objection": only(405, "province"),
+    "applications:objection_evidence": only(200, "province"),
+    "applications:calendar": only(200, "province"),
+    # Bases.
+    "bases:mine": only(200, *INSTITUTIONS),
+    "bases:recommended": only(200, *RECOMMENDERS),
+    "bases:province_list": only(200, "province"),
+    "bases:detail": only(200, "institution_own", "recommender_own", "province"),
+    "bases:plaque": only(200, "institution_own", "province"),
+    "bases:fee_disclosure": only(200, "institution_own"),
+    "bases:change_new": only(200, "institution_own"),
+    "bases:change_list": only(200, *INSTITUTIONS, "province"),
+    "bases:change_detail": only(200, "institution_own", "province"),
+    "bases:change_evidence": only(200, "institution_own", "province"),
+    "bases:publish_batch": only(405, "province"),
+    # Annual plan and report (Art. 19).
+    "bases:filings": only(200, *INSTITUTIONS),
+    "bases:filing_queue": only(200, "province"),
+    "bases:filing_overview": only(200, "province"),
+    "bases:filing_start": only(405, *INSTITUTIONS),
+    "bases:filing_detail": only(200, "institution_own", "recommender_own", "province"),
+    "bases:filing_edit": only(200, "institution_own"),  # a draft
+    "bases:filing_act": only(405, "province"),
+    # Supervision (Art. 20-23): the province runs it; an inspector sees only what is assigned to its unit;
+    # an institution sees its inspections once confirmed, its rectifications and cancellation requests.
+    "supervision:list": only(200, "province", "inspector"),
+    "supervision:schedule": only(200, "province"),
+    "supervision:detail": only(200, "province", "inspector", "institution_own"),  # confirmed
+    "supervision:detail[scheduled]": only(200, "province", "inspector"),
+    "supervision:detail[assigned to another unit]": only(200, "province"),
+    "supervision:document": only(200, "province", "inspector", "institution_own"),
+    "supervision:record": only(405, "province", "inspector"),
+    "supervision:act": only(405, "province"),
+    "supervision:draws": only(200, "province"),
+    "supervision:draw_new": only(200, "province"),
+    "supervision:draw": only(200, "province"),
+    "supervision:draw_publish": only(405, "province"),
+    "supervision:rectifications": only(200, "province", *INSTITUTIONS, *RECOMMENDERS),
+    "supervision:rectification_new": only(200, "province"),
+    "supervision:rectification": only(200, "province", "institution_own", "recommender_own"),
+    "supervision:rectification_report": only(405, *INSTITUTIONS),
+    "supervision:rectification_verify": only(405, "province"),
+    "supervision:revoke": only(200, "province"),
+    "supervision:cancellations": only(200, "province", *INSTITUTIONS, *RECOMMENDERS),
+    "supervision:cancellation_new": only(200, "institution_own", "recommender_own"),
+    "supervision:cancellation": only(200, "province", "institution_own", "recommender_own"),
+    # Reports: the province's dashboard; a recommender sees the same scoped to its own unit.
+    "reports:dashboard": only(200, "province", *RECOMMENDERS),
+    "reports:chart": only(200, "province", *RECOMMENDERS),
+    "reports:year_summary": only(200, "province"),
+    # The public side: everyone, signed in or not, sees only what is published.
+    "public:register": expect(200, anonymous=200),
+    "public:base": expect(200, anonymous=200),  # published
+    "public:base[not yet published]": expect(404, anonymous=404),
+    "public:announcements": expect(200, anonymous=200),
+    "public:announcement": expect(200, anonymous=200),
+    "public:verify": expect(200, anonymous=200),
+    "public:verify_code": expect(200, anonymous=200),
+    "public:open_data": expect(200, anonymous=200),
+    "public:open_data_csv": expect(200, anonymous=200),
+    "public:open_data_json": expect(200, anonymous=200),
+    "sitemap": expect(200, anonymous=200),
+    "robots": expect(200, anonymous=200),
+    "healthz": expect(200, anonymous=200),
+}
+
+
 @dataclass(frozen=True)
 class Row:
+    """One GET of the matrix: a URL book entry (or one of its variants) and the answer for each role."""
+
+    id: str
     name: str
     kwargs: Any  # world → the URL's kwargs
     expected: dict[str, Any]
-    case: str = ""  # tells rows of one URL apart
-
-    @property
-    def id(self):
-        return f"{self.name}[{self.case}]" if self.case else self.name
 
 
-def none(w):
-    return {}
-
-
-# GET: every URL of the project (except the Django admin) has at least one row.
-ROWS = [
-    # The shell and accounts: public pages answer everyone; the rest needs a login.
-    Row("home", none, expect(200, anonymous=200)),
-    Row("register", none, expect(TO_HOME, anonymous=200)),
-    Row("login", none, expect(200, anonymous=200)),
-    Row("logout", none, expect(405, anonymous=405)),  # logging out is a POST
-    Row("password_reset", none, expect(200, anonymous=200)),
-    Row("password_reset_done", none, expect(200, anonymous=200)),
-    Row(
-        "password_reset_confirm",
-        lambda w: {"uidb64": "MQ", "token": "bad-token"},
-        expect(200, anonymous=200),
-        "bad link",
-    ),
-    Row("password_reset_complete", none, expect(200, anonymous=200)),
-    Row("password_change", none, expect(200)),
-    Row("password_change_done", none, expect(200)),
-    Row("inbox", none, expect(200)),
-    Row("inbox_open", lambda w: {"pk": w.note.pk}, expect(405)),
-    Row("inbox_read_all", none, expect(405)),
-    # The province manages accounts and departments.
-    Row("users:staff_accounts", none, only(200, "province")),
-    Row("users:toggle_account", lambda w: {"pk": w.staff.pk}, only(405, "province")),
-    Row("users:departments", none, only(200, "province")),
-    Row("users:department_edit", lambda w: {"pk": w.department.pk}, only(200, "province")),
-    # Batches: the province opens them; institutions start an application in one (POST).
-    Row("applications:batches", none, only(200, "province")),
-    Row("applications:batch_new", none, only(200, "province")),
-    Row("applications:batch_edit", lambda w: {"pk": w.batch.pk}, only(200, "province")),
-    Row("applications:batch_toggle", lambda w: {"pk": w.batch.pk}, only(405, "province")),
-    Row("applications:start", lambda w: {"batch_pk": w.batch.pk}, only(405, *INSTITUTIONS)),
-    # Lists: each role its own.
-    Row("applications:mine", none, only(200, *INSTITUTIONS)),
-    Row("applications:recommender_queue", none, only(200, *RECOMMENDERS)),
-    Row("applications:province_queue", none, only(200, "province")),
-    Row("applications:bars", none, only(200, "province")),
-    # One application: its institution, the recommender it is routed to once submitted, the province.
-    Row(
-        "applications:detail",
-        lambda w: {"pk": w.app.pk},
-        only(200, "institution_own", "recommender_own", "province"),
-        "submitted",
-    ),
-    Row(
-        "applications:detail",
-        lambda w: {"pk": w.draft.pk},
-        only(200, "institution_own", "province"),
-        "draft",
-    ),
-    Row(
-        "applications:edit",
-        lambda w: {"pk": w.draft.pk},
-        only(200, "institution_own"),
-        "draft",
-    ),
-    Row(
-        "applications:edit",
-        lambda w: {"pk": w.app.pk},
-        only(TO_APP, "institution_own"),
-        "submitted: not editable",
-    ),
-    Row("applications:upload", lambda w: {"pk": w.visit_app.pk}, only(405, "province")),
-    Row(
-        "applications:download",
-        lambda w: {"pk": w.app.pk, "doc_pk": w.document.pk},
-        only(200, "institution_own", "recommender_own", "province"),
-        "submitted",
-    ),
-    Row(
-        "applications:download",
-        lambda w: {"pk": w.draft.pk, "doc_pk": w.draft_document.pk},
-        only(200, "institution_own", "province"),
-        "draft",
-    ),
-    Row(
-        "applications:download",
-        lambda w: {"pk": w.draft.pk, "doc_pk": w.document.pk},
-        expect(404),
-        "document of another application",
-    ),
-    Row("applications:act", lambda w: {"pk": w.app.pk, "action": "recommend"}, expect(405)),
-    Row("applications:schedule_visit", lambda w: {"pk": w.review_app.pk}, only(405, "province")),
-    Row("applications:record_visit", lambda w: {"pk": w.visit_app.pk}, only(405, "province")),
-    Row("recognition:approve", lambda w: {"pk": w.visit_app.pk}, only(405, "province")),
-    Row("applications:reject", lambda w: {"pk": w.review_app.pk}, only(405, "province")),
-    # The notice before recognition (公示): the province publishes it, anyone may object while it is open.
-    Row("recognition:notice_new", lambda w: {"batch_pk": w.batch.pk}, only(200, "province")),
-    Row("applications:objection", lambda w: {"notice_pk": w.notice.pk}, expect(200, anonymous=200), "open"),
-    Row(
-        "applications:objection",
-        lambda w: {"notice_pk": w.closed_notice.pk},
-        expect(410, anonymous=410),
-        "closed: gone",
-    ),
-    Row("applications:resolve_objection", lambda w: {"pk": w.objection.pk}, only(405, "province")),
-    Row("applications:objection_evidence", lambda w: {"pk": w.objection.pk}, only(200, "province")),
-    Row("applications:calendar", none, only(200, "province")),
-    # Bases.
-    Row("bases:mine", none, only(200, *INSTITUTIONS)),
-    Row("bases:recommended", none, only(200, *RECOMMENDERS)),
-    Row("bases:province_list", none, only(200, "province")),
-    Row(
-        "bases:detail",
-        lambda w: {"pk": w.base.pk},
-        only(200, "institution_own", "recommender_own", "province"),
-    ),
-    Row("bases:plaque", lambda w: {"pk": w.base.pk}, only(200, "institution_own", "province")),
-    Row("bases:fee_disclosure", lambda w: {"pk": w.base.pk}, only(200, "institution_own")),
-    Row("bases:change_new", lambda w: {"pk": w.base.pk}, only(200, "institution_own")),
-    Row("bases:change_list", none, only(200, *INSTITUTIONS, "province")),
-    Row("bases:change_detail", lambda w: {"pk": w.change.pk}, only(200, "institution_own", "province")),
-    Row("bases:change_evidence", lambda w: {"pk": w.change.pk}, only(200, "institution_own", "province")),
-    Row("bases:publish_batch", lambda w: {"batch_pk": w.batch.pk}, only(405, "province")),
-    # Annual plan and report (Art. 19).
-    Row("bases:filings", none, only(200, *INSTITUTIONS)),
-    Row("bases:filing_queue", none, only(200, "province")),
-    Row("bases:filing_overview", none, only(200, "province")),
-    Row(
-        "bases:filing_start",
-        lambda w: {"base_pk": w.base.pk, "year": timezone.localdate().year},
-        only(405, *INSTITUTIONS),
-    ),
-    Row(
-        "bases:filing_detail",
-        lambda w: {"pk": w.filing.pk},
-        only(200, "institution_own", "recommender_own", "province"),
-    ),
-    Row("bases:filing_edit", lambda w: {"pk": w.filing_draft.pk}, only(200, "institution_own"), "draft"),
-    Row("bases:filing_act", lambda w: {"pk": w.filing.pk, "action": "accept"}, only(405, "province")),
-    # Supervision (Art. 20-23): the province runs it; an inspector sees only what is assigned to its unit;
-    # an institution sees its inspections once confirmed, its rectifications and cancellation requests.
-    Row("supervision:list", none, only(200, "province", "inspector")),
-    Row("supervision:schedule", none, only(200, "province")),
-    Row(
-        "supervision:detail",
-        lambda w: {"pk": w.inspection.pk},
-        only(200, "province", "inspector", "institution_own"),
-        "confirmed",
-    ),
-    Row(
-        "supervision:detail",
-        lambda w: {"pk": w.assigned_inspection.pk},
-        only(200, "province", "inspector"),
-        "scheduled",
-    ),
-    Row(
-        "supervision:detail",
-        lambda w: {"pk": w.other_inspection.pk},
-        only(200, "province"),
-        "assigned to another unit",
-    ),
-    Row(
-        "supervision:document",
-        lambda w: {"pk": w.inspection_document.pk},
-        only(200, "province", "inspector", "institution_own"),
-    ),
-    Row("supervision:record", lambda w: {"pk": w.assigned_inspection.pk}, only(405, "province", "inspector")),
-    Row("supervision:act", lambda w: {"pk": w.inspection.pk, "action": "publish"}, only(405, "province")),
-    Row("supervision:draws", none, only(200, "province")),
-    Row("supervision:draw_new", none, only(200, "province")),
-    Row("supervision:draw", lambda w: {"pk": w.draw.pk}, only(200, "province")),
-    Row("supervision:draw_publish", lambda w: {"pk": w.draw.pk}, only(405, "province")),
-    Row("supervision:rectifications", none, only(200, "province", *INSTITUTIONS, *RECOMMENDERS)),
-    Row("supervision:rectification_new", lambda w: {"base_pk": w.base.pk}, only(200, "province")),
-    Row(
-        "supervision:rectification",
-        lambda w: {"pk": w.rectification.pk},
-        only(200, "province", "institution_own", "recommender_own"),
-    ),
-    Row("supervision:rectification_report", lambda w: {"pk": w.rectification.pk}, only(405, *INSTITUTIONS)),
-    Row(
-        "supervision:rectification_verify",
-        lambda w: {"pk": w.reported_rectification.pk, "action": "pass"},
-        only(405, "province"),
-    ),
-    Row("supervision:revoke", lambda w: {"base_pk": w.base.pk}, only(200, "province")),
-    Row("supervision:cancellations", none, only(200, "province", *INSTITUTIONS, *RECOMMENDERS)),
-    Row(
-        "supervision:cancellation_new",
-        lambda w: {"base_pk": w.base.pk},
-        only(200, "institution_own", "recommender_own"),
-    ),
-    Row(
-        "supervision:cancellation",
-        lambda w: {"pk": w.cancellation.pk},
-        only(200, "province", "institution_own", "recommender_own"),
-    ),
-    # Reports: the province's dashboard; a recommender sees the same scoped to its own unit.
-    Row("reports:dashboard", none, only(200, "province", *RECOMMENDERS)),
-    Row("reports:chart", lambda w: {"name": "region"}, only(200, "province", *RECOMMENDERS)),
-    Row("reports:year_summary", none, only(200, "province")),
-    # The public side: everyone, signed in or not, sees only what is published.
-    Row("public:register", none, expect(200, anonymous=200)),
-    Row("public:base", lambda w: {"pk": w.base.pk}, expect(200, anonymous=200), "published"),
-    Row("public:base", lambda w: {"pk": w.unpublished_base.pk}, expect(404, anonymous=404), "not yet published"),
-    Row("public:announcements", none, expect(200, anonymous=200)),
-    Row("public:announcement", lambda w: {"pk": w.announcement.pk}, expect(200, anonymous=200)),
-    Row("public:verify", none, expect(200, anonymous=200)),
-    Row("public:verify_code", lambda w: {"code": w.base.verification_code}, expect(200, anonymous=200)),
-    Row("public:open_data", none, expect(200, anonymous=200)),
-    Row("public:open_data_csv", none, expect(200, anonymous=200)),
-    Row("public:open_data_json", none, expect(200, anonymous=200)),
-    Row("sitemap", none, expect(200, anonymous=200)),
-    Row("robots", none, expect(200, anonymous=200)),
-    Row("healthz", none, expect(200, anonymous=200)),
-]
-
-# URL namespaces that are not the portal's own pages.
-SKIPPED_NAMESPACES = {"admin"}
-
-
-def project_url_names(resolver=None, prefix="") -> list[str]:
-    """Every URL name in the project, namespaced ('applications:detail'); unnamed ones are reported too."""
-    resolver = resolver or get_resolver()
-    names = []
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            if entry.namespace in SKIPPED_NAMESPACES:
-                continue
-            names += project_url_names(entry, f"{prefix}{entry.namespace}:" if entry.namespace else prefix)
-        elif isinstance(entry, URLPattern):
-            names.append(f"{prefix}{entry.name}" if entry.name else f"<unnamed: {prefix}{entry.pattern}>")
-    return names
+BOOK_CASES = [(case_id, entry, kwargs) for entry in URLS for case_id, kwargs in entry.cases()]
+ROWS = [Row(case_id, entry.name, kwargs, GET[case_id]) for case_id, entry, kwargs in BOOK_CASES if case_id in GET]
 
 
 def test_every_url_has_a_row_in_the_matrix():
-    missing = sorted(set(project_url_names()) - {row.name for row in ROWS})
-    assert not missing, f"URLs without a row in the permission matrix (add one to ROWS): {missing}"
+    assert not missing_urls(), f"URLs missing from the URL book tests/urlbook.py (add an entry): {missing_urls()}"
+    missing = sorted({case_id for case_id, _, _ in BOOK_CASES} - set(GET))
+    assert not missing, f"URL book entries without a row in the permission matrix (add one to GET): {missing}"
 
 
 def test_every_row_names_a_url_that_exists_and_every_role():
-    names = set(project_url_names())
-    assert {row.name for row in ROWS} <= names
-    for row in ROWS:
+    assert not unknown_urls(), f"URL book entries that name no URL of the project: {unknown_urls()}"
+    unknown = sorted(set(GET) - {case_id for case_id, _, _ in BOOK_CASES})
+    assert not unknown, f"rows of GET that name no URL book entry or variant: {unknown}"
+    unknown = sorted(set(POST) - set(BY_ID))
+    assert not unknown, f"rows of POST that name no URL book entry: {unknown}"
+    for row in [*ROWS, *POST_ROWS]:
         assert set(row.expected) == set(ROLES), row.id
-    assert len({row.id for row in ROWS}) == len(ROWS), "two rows share an id; give them a case"
 
 
 def _check(response, expected, w) -> str | None:
@@ -328,19 +219,12 @@ def _check(response, expected, w) -> str | None:
     return f"expected {expected}, got {response.status_code} {response.get('Location', '')}"
 
 
-def _client_as(client, w, role):
-    client.logout()
-    if w.users[role] is not None:
-        client.force_login(w.users[role])
-    return client
-
-
 @pytest.mark.parametrize("row", ROWS, ids=lambda r: r.id)
 def test_get_answers_what_the_matrix_says(client, world, row, subtests):
     url = reverse(row.name, kwargs=row.kwargs(world))
     for role in ROLES:  # one world per row, one subtest per role: GETs change nothing
         with subtests.test(role=role):
-            response = _client_as(client, world, role).get(url)
+            response = client_as(world.users[role], client).get(url)
             problem = _check(response, row.expected[role], world)
             assert problem is None, f"GET {url} as {role}: {problem}"
 
@@ -384,307 +268,91 @@ def snapshot(tables) -> dict:
     return state
 
 
-def _management(prefix, total=0):
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": "0",
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
+@dataclass(frozen=True)
+class PostExpect:
+    """A POST that the `allowed` roles may make (and that then changes something); every other role changes
+    nothing: out of scope it answers 404, in scope but not allowed it is refused with a message."""
+
+    allowed: tuple[str, ...]
+    expected: dict[str, Any]
 
 
-def _pdf(w):
-    return factories.pdf_file("考察记录.pdf")
+def post_only(*allowed, also_in_scope=(), default=404) -> PostExpect:
+    """The allowed roles succeed (302); roles that may see the record but not act get a 302 that changes nothing."""
+    return PostExpect(allowed, expect(default, **dict.fromkeys((*allowed, *also_in_scope), 302)))
+
+
+# POST: who may make each URL book entry's POST (with the book's data, after its `prepare`), keyed on the book.
+POST = {
+    "users:staff_accounts": post_only("province"),
+    "users:toggle_account": post_only("province"),
+    "users:departments": post_only("province"),
+    "users:department_edit": post_only("province"),
+    "applications:batch_new": post_only("province"),
+    "applications:batch_edit": post_only("province"),
+    "applications:batch_toggle": post_only("province"),
+    # institution_own already has an application in progress, so it is refused (with a message, nothing saved).
+    "applications:start": post_only("institution_other", also_in_scope=["institution_own"]),
+    "applications:edit": post_only("institution_own"),  # a draft
+    "applications:upload": post_only("province"),
+    # The recommender of another unit, another institution and an inspector cannot even see it: 404.
+    # Those who can see it but may not recommend get a message and nothing changes.
+    "applications:act[recommend]": post_only("recommender_own", also_in_scope=["institution_own", "province"]),
+    "applications:act[withdraw]": post_only("institution_own", also_in_scope=["recommender_own", "province"]),
+    "recognition:notice_new": post_only("province"),
+    "applications:resolve_objection": post_only("province"),
+    "applications:calendar": post_only("province"),
+    "applications:schedule_visit": post_only("province"),
+    "applications:record_visit": post_only("province"),
+    "recognition:approve": post_only("province"),
+    "applications:reject": post_only("province"),
+    # Supervision.
+    "supervision:record": post_only("inspector", "province"),  # the findings
+    "supervision:act": post_only("province"),  # publish
+    "supervision:draw_publish": post_only("province"),
+    "supervision:rectification_report": post_only("institution_own"),
+    "supervision:rectification_verify": post_only("province"),  # pass
+    # A base's institution or its recommending unit may ask the province to cancel it (Art. 23).
+    "supervision:cancellation_new": post_only("institution_own", "recommender_own"),
+    # Only the province decides it; the requesting institution may look but not decide.
+    "supervision:cancellation": post_only("province"),
+    "bases:publish_batch": post_only("province"),
+    "bases:fee_disclosure": post_only("institution_own"),
+    # Only the province decides a change filing; the institution that filed it may look but not decide.
+    "bases:change_detail": post_only("province"),
+    # Another institution cannot even see the base: 404 from the service, nothing started.
+    "bases:filing_start": post_only("institution_own"),
+    "bases:filing_edit": post_only("institution_own"),  # a draft
+    "bases:filing_act": post_only("province"),  # accept
+}
 
 
 @dataclass(frozen=True)
 class PostRow:
-    """A POST that the `allowed` roles may make (and that then changes something); every other role changes
-    nothing: out of scope it answers 404, in scope but not allowed it is refused with a message."""
+    """One POST of the matrix: a URL book entry with its data and who may make it."""
 
+    id: str
     name: str
-    kwargs: Any
+    kwargs: Any  # world → the URL's kwargs
     data: Any  # world → POST data that would succeed for the allowed roles
-    allowed: str | tuple[str, ...]
-    expected: dict[str, Any] = field(default_factory=dict)
-    case: str = ""
+    allowed_roles: tuple[str, ...]
+    expected: dict[str, Any]
     prepare: Any = None  # world → None: puts the world in the state the allowed POST needs (rolled back after)
-
-    @property
-    def id(self):
-        return f"{self.name}[{self.case}]" if self.case else self.name
-
-    @property
-    def allowed_roles(self) -> tuple[str, ...]:
-        return (self.allowed,) if isinstance(self.allowed, str) else self.allowed
-
-
-def post_only(*allowed, also_in_scope=(), default=404):
-    """The allowed roles succeed (302); roles that may see the record but not act get a 302 that changes nothing."""
-    return expect(default, **dict.fromkeys((*allowed, *also_in_scope), 302))
-
-
-def _record_findings(w):
-    return {
-        "inspected_on": timezone.localdate().isoformat(),
-        "result": "pass",
-        "summary": "各项符合要求",
-        "expected_state": "scheduled",
-        **{f"verdict_{item}": "meets" for item in Item.values},
-    }
 
 
 POST_ROWS = [
     PostRow(
-        "users:staff_accounts",
-        none,
-        lambda w: {
-            "username": "new-recommender",
-            "full_name": "新推荐员",
-            "email": "new@example.cn",
-            "role": Role.RECOMMENDER,
-            "region": factories.region("350300").pk,
-            "password": "Str0ng-Passw0rd",
-        },
-        "province",
-        post_only("province"),
-    ),
-    PostRow("users:toggle_account", lambda w: {"pk": w.staff.pk}, lambda w: {}, "province", post_only("province")),
-    PostRow(
-        "users:departments", none, lambda w: {"name": "福建省新设厅", "active": "on"}, "province", post_only("province")
-    ),
-    PostRow(
-        "users:department_edit",
-        lambda w: {"pk": w.department.pk},
-        lambda w: {"name": "福建省改名厅", "active": "on"},
-        "province",
-        post_only("province"),
-    ),
-    PostRow(
-        "applications:batch_new",
-        none,
-        lambda w: {"name": "新批次", "year": "2030", "opens_on": "2030-01-01", "closes_on": "2030-02-01"},
-        "province",
-        post_only("province"),
-    ),
-    PostRow(
-        "applications:batch_edit",
-        lambda w: {"pk": w.batch.pk},
-        lambda w: {
-            "name": "改名批次",
-            "year": str(w.batch.year),
-            "opens_on": w.batch.opens_on.isoformat(),
-            "closes_on": w.batch.closes_on.isoformat(),
-        },
-        "province",
-        post_only("province"),
-    ),
-    PostRow("applications:batch_toggle", lambda w: {"pk": w.batch.pk}, lambda w: {}, "province", post_only("province")),
-    # institution_own already has an application in progress, so it is refused (with a message, nothing saved).
-    PostRow(
-        "applications:start",
-        lambda w: {"batch_pk": w.batch.pk},
-        lambda w: {},
-        "institution_other",
-        post_only("institution_other", also_in_scope=["institution_own"]),
-    ),
-    PostRow(
-        "applications:edit",
-        lambda w: {"pk": w.draft.pk},
-        lambda w: {"training_fields": "卫生健康", "recommender_kind": "region", **_management("people")},
-        "institution_own",
-        post_only("institution_own"),
-        "draft",
-    ),
-    PostRow(
-        "applications:upload",
-        lambda w: {"pk": w.visit_app.pk},
-        lambda w: {"condition": Condition.SITE_VISIT, "file": _pdf(w)},
-        "province",
-        post_only("province"),
-    ),
-    # The recommender of another unit, another institution and an inspector cannot even see it: 404.
-    # Those who can see it but may not recommend get a message and nothing changes.
-    PostRow(
-        "applications:act",
-        lambda w: {"pk": w.app.pk, "action": "recommend"},
-        lambda w: {"recommend-comment": "同意推荐", "recommend-expected_state": "submitted"},
-        "recommender_own",
-        post_only("recommender_own", also_in_scope=["institution_own", "province"]),
-        "recommend",
-    ),
-    PostRow(
-        "applications:act",
-        lambda w: {"pk": w.app.pk, "action": "withdraw"},
-        lambda w: {"withdraw-comment": "", "withdraw-expected_state": "submitted"},
-        "institution_own",
-        post_only("institution_own", also_in_scope=["recommender_own", "province"]),
-        "withdraw",
-    ),
-    PostRow(
-        "recognition:notice_new",
-        lambda w: {"batch_pk": w.batch.pk},
-        lambda w: {
-            "applications": [w.visit_app.pk],
-            "starts_on": timezone.localdate().isoformat(),
-            "working_days": "5",
-        },
-        "province",
-        post_only("province"),
-    ),
-    PostRow(
-        "applications:resolve_objection",
-        lambda w: {"pk": w.objection.pk},
-        lambda w: {f"objection-{w.objection.pk}-resolution": "经核实，异议不成立。"},
-        "province",
-        post_only("province"),
-    ),
-    PostRow(
-        "applications:calendar",
-        none,
-        lambda w: {"date": "2031-10-01", "kind": "holiday", "name": "国庆节"},
-        "province",
-        post_only("province"),
-    ),
-    PostRow(
-        "applications:schedule_visit",
-        lambda w: {"pk": w.review_app.pk},
-        lambda w: {
-            "schedule_visit-scheduled_on": timezone.localdate().isoformat(),
-            "schedule_visit-team": "张三、李四",
-            "schedule_visit-expected_state": "under_review",
-        },
-        "province",
-        post_only("province"),
-    ),
-    PostRow(
-        "applications:record_visit",
-        lambda w: {"pk": w.visit_app.pk},
-        lambda w: {"findings-findings": "复核一致"},
-        "province",
-        post_only("province"),
-    ),
-    PostRow(
-        "recognition:approve",
-        lambda w: {"pk": w.visit_app.pk},
-        lambda w: {
-            "approve-recognised_on": timezone.localdate().isoformat(),
-            "approve-expected_state": "site_visit",
-        },
-        "province",
-        post_only("province"),
-    ),
-    PostRow(
-        "applications:reject",
-        lambda w: {"pk": w.review_app.pk},
-        lambda w: {"reject-comment": "条件不符", "reject-expected_state": "under_review"},
-        "province",
-        post_only("province"),
-    ),
-    # Supervision.
-    PostRow(
-        "supervision:record",
-        lambda w: {"pk": w.assigned_inspection.pk},
-        _record_findings,
-        ("inspector", "province"),
-        post_only("inspector", "province"),
-        "findings",
-    ),
-    PostRow(
-        "supervision:act",
-        lambda w: {"pk": w.inspection.pk, "action": "publish"},
-        lambda w: {"comment": "", "expected_state": "confirmed"},
-        "province",
-        post_only("province"),
-        "publish",
-    ),
-    PostRow("supervision:draw_publish", lambda w: {"pk": w.draw.pk}, lambda w: {}, "province", post_only("province")),
-    PostRow(
-        "supervision:rectification_report",
-        lambda w: {"pk": w.rectification.pk},
-        lambda w: {"report": "已补齐培训档案", "expected_state": "open"},
-        "institution_own",
-        post_only("institution_own"),
-    ),
-    PostRow(
-        "supervision:rectification_verify",
-        lambda w: {"pk": w.reported_rectification.pk, "action": "pass"},
-        lambda w: {"comment": "核验通过", "expected_state": "reported"},
-        "province",
-        post_only("province"),
-        "pass",
-    ),
-    # A base's institution or its recommending unit may ask the province to cancel it (Art. 23).
-    PostRow(
-        "supervision:cancellation_new",
-        lambda w: {"base_pk": w.base.pk},
-        lambda w: {"reason": "机构已停止培训业务"},
-        ("institution_own", "recommender_own"),
-        post_only("institution_own", "recommender_own"),
-        prepare=lambda w: CancellationRequest.objects.filter(pk=w.cancellation.pk).update(state="refused"),
-    ),
-    # Only the province decides it; the requesting institution may look but not decide.
-    PostRow(
-        "supervision:cancellation",
-        lambda w: {"pk": w.cancellation.pk},
-        lambda w: {"decision": "不同意，基地运行正常"},
-        "province",
-        post_only("province"),
-        "decide",
-    ),
-    PostRow(
-        "bases:publish_batch",
-        lambda w: {"batch_pk": w.batch.pk},
-        lambda w: {},
-        "province",
-        post_only("province"),
-    ),
-    PostRow(
-        "bases:fee_disclosure",
-        lambda w: {"pk": w.base.pk},
-        lambda w: {"scope": "公需科目", "content": "工程技术", "fee_items": "公需科目培训 每人每学时 20元"},
-        "institution_own",
-        post_only("institution_own"),
-    ),
-    # Only the province decides a change filing; the institution that filed it may look but not decide.
-    PostRow(
-        "bases:change_detail",
-        lambda w: {"pk": w.change.pk},
-        lambda w: {"accept": "1", "comment": ""},
-        "province",
-        post_only("province"),
-    ),
-    # Another institution cannot even see the base: 404 from the service, nothing started.
-    PostRow(
-        "bases:filing_start",
-        lambda w: {"base_pk": w.base.pk, "year": timezone.localdate().year},
-        lambda w: {},
-        "institution_own",
-        post_only("institution_own"),
-    ),
-    PostRow(
-        "bases:filing_edit",
-        lambda w: {"pk": w.filing_draft.pk},
-        lambda w: {"plan_execution": "按计划完成", "trained_total": "1200", **_management("programmes")},
-        "institution_own",
-        post_only("institution_own"),
-        "draft",
-    ),
-    PostRow(
-        "bases:filing_act",
-        lambda w: {"pk": w.filing.pk, "action": "accept"},
-        lambda w: {"comment": "", "expected_state": "submitted"},
-        "province",
-        post_only("province"),
-        "accept",
-    ),
+        entry.id, entry.name, entry.kwargs, entry.data, POST[entry.id].allowed, POST[entry.id].expected, entry.prepare
+    )
+    for entry in URLS
+    if entry.id in POST
 ]
 
 
 def test_every_post_only_url_has_a_post_row():
     """A URL that answers GET with 405 for someone in scope only takes POSTs: its POST must be in the matrix."""
     post_only_names = {row.name for row in ROWS if 405 in row.expected.values()}
-    # Covered elsewhere: logging out (tests/users) and the inbox (tests/test_notify.py), which act on
+    # Covered elsewhere: logging out (tests/accounts) and the inbox (tests/core/test_notify.py), which act on
     # the user's own session and messages only.
     post_only_names -= {"logout", "inbox_open", "inbox_read_all"}
     missing = sorted(post_only_names - {row.name for row in POST_ROWS})
@@ -696,7 +364,7 @@ def test_post_answers_what_the_matrix_says_and_only_the_allowed_role_changes_any
     url = reverse(row.name, kwargs=row.kwargs(world))
     for role in ROLES:
         with subtests.test(role=role):
-            client = _client_as(client, world, role)
+            client = client_as(world.users[role], client)
             # Each role's POST runs in a savepoint that is rolled back, so every role starts from the same
             # world. Whatever tables it wrote to are compared after the POST and once it is undone.
             with transaction.atomic():

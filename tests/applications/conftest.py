@@ -1,7 +1,6 @@
-"""Fixtures for the application tests: a signed-in client per role, applications moved to any state
-through the services, the edit page's POST data, and a recorder of what one step notified."""
+"""Fixtures for the application tests: applications moved to any state through the services, the edit
+page's POST data, and a recorder of what one step notified."""
 
-import importlib
 import io
 import zipfile
 from contextlib import contextmanager
@@ -9,13 +8,11 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
-from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Max
 from django.forms import CheckboxInput
-from django.test import Client
 
 from applications import services
 from applications.forms import ApplicationForm, person_initial
@@ -74,37 +71,7 @@ def upload(name: str, content: bytes = factories.TINY_PDF, content_type: str = "
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
-# -- reference data after a flush ------------------------------------------------------------------
-
-
-def restore_reference_data() -> None:
-    """Put back what migrations load (the ten city-level units) if a transactional test flushed it.
-
-    serialized_rollback normally does this, but once tests/conftest.py's session-wide Playwright browser is
-    running, its event loop makes Django hand this thread a fresh connection object that lacks the
-    serialized test data, so every later transactional test starts from empty tables. The content types
-    cached before the flush point at deleted rows, so forget them too.
-    """
-    from accounts.models import Region
-
-    if not Region.objects.exists():
-        ContentType.objects.clear_cache()
-        importlib.import_module("accounts.migrations.0002_regions").load(apps, None)
-
-
-# -- users and clients ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def client_as(db):
-    """client_as(user): a fresh client signed in as that user, so several roles can act side by side."""
-
-    def make(user) -> Client:
-        c = Client()
-        c.force_login(user)
-        return c
-
-    return make
+# -- users ----------------------------------------------------------------------------------------------
 
 
 @pytest.fixture

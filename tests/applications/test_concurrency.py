@@ -15,14 +15,14 @@ from core.errors import Conflict, RuleViolation
 from core.models import Notification
 from tests import factories
 
-from .conftest import complete_draft, events, restore_reference_data
+from .conftest import complete_draft, events
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture(autouse=True)
 def _reference_data(transactional_db):
-    restore_reference_data()
+    factories.restore_reference_data()
 
 
 def race(*calls):

@@ -1,5 +1,5 @@
 """The packages form layers, each importing only those to its left, and nothing imports in a circle
-(STYLE.md §1; docs/decisions.md "Layers"):
+(docs/decisions.md "Layers"):
 
     core ← accounts ← applications ← bases ← supervision ← public, reports ← portal ← config
 

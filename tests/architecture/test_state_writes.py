@@ -1,4 +1,4 @@
-"""The workflow engine is the only writer of a state (STYLE.md §2): no code outside core/workflow.py
+"""The workflow engine is the only writer of a state (docs/decisions.md "One engine, one question"): no code outside core/workflow.py
 assigns `.state` or `.status`, passes them to `.update()`, or sets them with `setattr`. Creating a
 record in its first state is not a transition and is allowed."""
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from applications.models import Application, State
 from tests import factories
-from tests.applications.conftest import restore_reference_data
+from tests.factories import restore_reference_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -1,6 +1,6 @@
-"""The engine and the one permission question (STYLE.md §2, §2a): a transition names a set of roles and
-its guards; the guards decide both what a page offers and what `perform` lets through; `can()` adds
-the row scope, and templates ask it through one filter."""
+"""The engine and the one permission question (docs/decisions.md "One engine, one question"): a
+transition names a set of roles and its guards; the guards decide both what a page offers and what
+`perform` lets through; `can()` adds the row scope, and templates ask it through one filter."""
 
 from types import SimpleNamespace
 

@@ -1,14 +1,11 @@
 """Fixtures for the fault tests: bases that owe their annual filing, a complete application ready to submit,
-threads released at one moment, and the reference data a transactional test's flush removes."""
+and threads released at one moment."""
 
-import importlib
 import threading
 import uuid
 from datetime import date
 
 import pytest
-from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.forms import CheckboxInput
 from django.utils import timezone
@@ -27,15 +24,6 @@ def _a_cache_of_its_own(settings):
     settings.CACHES = {name: {**config, "KEY_PREFIX": prefix} for name, config in settings.CACHES.items()}
     yield
     forget_keys(prefix)
-
-
-def restore_reference_data() -> None:
-    """Put back the ten city-level units (a data migration) if a transactional test's flush removed them."""
-    from accounts.models import Region
-
-    if not Region.objects.exists():
-        ContentType.objects.clear_cache()
-        importlib.import_module("accounts.migrations.0002_regions").load(apps, None)
 
 
 def owing_base(**fields):

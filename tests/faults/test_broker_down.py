@@ -7,7 +7,6 @@ from collections import Counter
 
 import pytest
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 
 from applications.models import Application
@@ -15,6 +14,7 @@ from config.celery import app as celery_app
 from core import notifications as notify
 from core.models import Notification
 from tests import factories
+from tests.helpers import client_as
 
 from .conftest import submit_post
 
@@ -76,8 +76,7 @@ def test_a_submission_while_redis_is_down_succeeds_and_its_e_mails_go_out_once_w
     broker_down, ready_draft, django_capture_on_commit_callbacks, caplog
 ):
     app, staff, recommender = ready_draft
-    client = Client()
-    client.force_login(staff[0])
+    client = client_as(staff[0])
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True) as after_commit:

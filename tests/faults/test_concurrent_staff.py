@@ -11,7 +11,6 @@ from datetime import date
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,26 +20,22 @@ from bases.models import Base, RegisterSequence
 from core.models import Notification, TimelineEvent
 from supervision.models import RectificationOrder
 from tests import factories
+from tests.helpers import client_as
 
-from .conftest import race, restore_reference_data
+from .conftest import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture(autouse=True)
 def _reference_data(transactional_db):
-    restore_reference_data()
+    factories.restore_reference_data()
 
 
 @pytest.fixture
 def two_staff(postgres):
     """Two province staff, each signed in in their own browser."""
-    clients = []
-    for _ in range(2):
-        client = Client()
-        client.force_login(factories.UserFactory(role=Role.PROVINCE))
-        clients.append(client)
-    return clients
+    return [client_as(factories.UserFactory(role=Role.PROVINCE)) for _ in range(2)]
 
 
 def site_visit_application(**fields) -> Application:
@@ -100,11 +95,7 @@ def test_two_staff_approving_one_application_at_once_create_one_base_with_one_nu
 def test_three_approvals_of_different_applications_at_once_get_consecutive_distinct_numbers(postgres):
     batch = factories.BatchFactory()
     apps = [site_visit_application(batch=batch) for _ in range(3)]
-    clients = []
-    for _ in apps:
-        client = Client()
-        client.force_login(factories.UserFactory(role=Role.PROVINCE))
-        clients.append(client)
+    clients = [client_as(factories.UserFactory(role=Role.PROVINCE)) for _ in apps]
     data = {"approve-recognised_on": "2031-05-01", "approve-expected_state": "site_visit"}
     statuses = outcome(
         race(*[post(c, reverse("recognition:approve", args=[a.pk]), data) for c, a in zip(clients, apps, strict=True)])

@@ -5,7 +5,6 @@ asked is not done, and the page they get back says that someone else has already
 from datetime import date
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,14 +12,13 @@ from accounts.models import Role
 from bases.models import ChangeFiling
 from supervision.models import CancellationRequest, RectificationOrder
 from tests import factories
+from tests.helpers import client_as
 
 pytestmark = pytest.mark.django_db
 
 
 def staff(role, **fields):
-    client = Client()
-    client.force_login(factories.UserFactory(role=role, **fields))
-    return client
+    return client_as(factories.UserFactory(role=role, **fields))
 
 
 def submitted_application():

@@ -1,9 +1,8 @@
-"""Fixtures for the public side: published bases, an anonymous visitor, a signed-in client per role, a
-proposed application under public notice, and helpers that read what a page shows."""
+"""Fixtures for the public side: published bases, an anonymous visitor, a proposed application
+under public notice, and helpers that read what a page shows."""
 
 import re
 from datetime import datetime
-from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -36,31 +35,6 @@ def _no_rate_limits(settings):
 # -- reading pages ----------------------------------------------------------------------------------
 
 
-class _Text(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.parts, self._skip = [], 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "title"):
-            self._skip += 1
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style", "title") and self._skip:
-            self._skip -= 1
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)
-
-
-def visible_text(response) -> str:
-    """The words a visitor reads on the page, whitespace collapsed (no markup, no <title>)."""
-    parser = _Text()
-    parser.feed(response.content.decode())
-    return re.sub(r"\s+", " ", " ".join(parser.parts))
-
-
 def page_title(response) -> str:
     match = re.search(r"<title>(.*?)</title>", response.content.decode(), re.S)
     assert match, "the page has no <title>"
@@ -79,18 +53,6 @@ def listed_bases(response) -> list[int]:
 def visitor(db) -> Client:
     """Someone on the public side, not signed in."""
     return Client()
-
-
-@pytest.fixture
-def client_as(db):
-    """client_as(user): a fresh client signed in as that user, so several parties can act side by side."""
-
-    def make(user) -> Client:
-        c = Client()
-        c.force_login(user)
-        return c
-
-    return make
 
 
 # -- bases --------------------------------------------------------------------------------------------

@@ -7,8 +7,9 @@ import time_machine
 from django.urls import reverse
 
 from bases.models import Base, FeeDisclosure
+from tests.helpers import visible_text
 
-from .conftest import SHANGHAI, visible_text
+from .conftest import SHANGHAI
 
 pytestmark = pytest.mark.django_db
 

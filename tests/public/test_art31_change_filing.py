@@ -7,8 +7,7 @@ from django.urls import reverse
 from bases.models import CHANGEABLE_FIELDS, Announcement, AnnouncementKind, Base, ChangeFiling, ChangeFilingState
 from core.models import Notification
 from tests import factories
-
-from .conftest import visible_text
+from tests.helpers import visible_text
 
 pytestmark = pytest.mark.django_db
 

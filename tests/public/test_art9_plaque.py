@@ -12,8 +12,9 @@ from pypdf import PdfReader
 from bases import plaque
 from bases.models import Base, BaseStatus
 from tests import factories
+from tests.helpers import visible_text
 
-from .conftest import page_title, published_base, visible_text
+from .conftest import page_title, published_base
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,9 @@ from bases.models import Announcement, AnnouncementKind, Base
 from core.errors import RuleViolation
 from core.models import Notification
 from tests import factories
+from tests.helpers import visible_text
 
-from .conftest import at, page_title, proposed_application, visible_text
+from .conftest import at, page_title, proposed_application
 
 pytestmark = pytest.mark.django_db
 

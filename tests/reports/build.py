@@ -3,7 +3,6 @@
 import codecs
 import csv
 import io
-import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -201,10 +200,3 @@ def read_csv(response) -> list[list[str]]:
     raw = body(response)
     assert raw.startswith(codecs.BOM_UTF8), raw[:10]
     return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-
-
-def text_of(response) -> str:
-    """A page's HTML with the tags stripped and whitespace collapsed (what a reader sees)."""
-    html = response.content.decode()
-    html = re.sub(r"<(script|style|title)\b.*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))

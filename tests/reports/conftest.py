@@ -1,10 +1,9 @@
-"""Fixtures for the report tests: the clock stopped on 2025-06-15 (Asia/Shanghai), a signed-in client per
-user, and a recommender of a second unit (厦门市人社局) to prove that figures and exports stay in scope."""
+"""Fixtures for the report tests: the clock stopped on 2025-06-15 (Asia/Shanghai) and a recommender
+of a second unit (厦门市人社局) to prove that figures and exports stay in scope."""
 
 import pytest
 import time_machine
 from django.core.cache import cache
-from django.test import Client
 
 from tests import factories
 
@@ -21,18 +20,6 @@ def clock(db):
     cache.delete("reports:regions:v1")
     with time_machine.travel(at(TODAY.year, TODAY.month, TODAY.day, 10, 0), tick=True) as traveller:
         yield traveller
-
-
-@pytest.fixture
-def client_as(db):
-    """client_as(user): a fresh client signed in as that user, so several roles can look side by side."""
-
-    def make(user) -> Client:
-        c = Client()
-        c.force_login(user)
-        return c
-
-    return make
 
 
 @pytest.fixture

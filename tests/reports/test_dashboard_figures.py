@@ -15,9 +15,10 @@ from applications.models import BarKind, State
 from bases.models import BaseStatus, FilingState
 from reports import selectors
 from supervision.models import InspectionKind, InspectionState, RectificationState
+from tests.helpers import visible_text
 
 from . import build
-from .build import FUZHOU, TODAY, XIAMEN, text_of
+from .build import FUZHOU, TODAY, XIAMEN
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +82,7 @@ def test_dashboard_page_shows_the_city_table_and_status_cards(province_user, bas
     html = response.content.decode()
     assert "<tr><td>福州市</td><td>2</td><td>1</td><td>2</td></tr>" in html
     assert "<tr><td>厦门市</td><td>1</td><td>0</td><td>1</td></tr>" in html
-    text = text_of(response)
+    text = visible_text(response)
     for label, n in [("正常", 3), ("整改中", 1), ("已撤销", 2), ("已取消", 1)]:
         assert f" {label} {n} " in text
 
@@ -161,7 +162,7 @@ def test_dashboard_page_shows_the_training_table_and_under_target_list(province_
     response = client_as(province_user).get(reverse("reports:dashboard"))
     html = response.content.decode()
     assert "<tr><td>2024</td><td>3</td><td>3299</td><td>3100</td><td>2</td></tr>" in html
-    text = text_of(response)
+    text = visible_text(response)
     assert "2024年 · 年报基地乙（" in text and "）：800人" in text
     assert "年报基地戊" not in text and "年报基地丁" not in text
 
@@ -209,7 +210,7 @@ def test_dashboard_page_shows_the_coverage(province_user, client_as):
     build.inspection(build.base("考核基地甲"), on=date(2024, 1, 10))
     build.base("考核基地乙")
     build.base("考核基地丙")
-    text = text_of(client_as(province_user).get(reverse("reports:dashboard")))
+    text = visible_text(client_as(province_user).get(reverse("reports:dashboard")))
     assert " 33.3% " in text
     assert "在册基地3家，近3年内完成实地考察1家。" in text
 
@@ -245,7 +246,7 @@ def test_due_soon_and_overdue_lists_come_from_the_next_inspection_due_date(provi
 def test_dashboard_page_shows_due_and_overdue_with_chinese_dates(province_user, client_as):
     build.base("到期基地01号", next_inspection_due=date(2025, 1, 1))
     build.base("到期基地02号", next_inspection_due=date(2025, 9, 13))
-    text = text_of(client_as(province_user).get(reverse("reports:dashboard")))
+    text = visible_text(client_as(province_user).get(reverse("reports:dashboard")))
     assert "定期考核已逾期（1） 到期基地01号（截止2025年1月1日）" in text
     assert "90日内到期（1） 到期基地02号（截止2025年9月13日）" in text
 
@@ -273,7 +274,7 @@ def test_rectifications_in_progress_are_the_open_and_reported_orders_by_deadline
 def test_dashboard_page_marks_a_missed_deadline_and_a_report_waiting(province_user, client_as):
     build.order(build.base("整改基地甲"), deadline=date(2025, 5, 31), deadline_missed_at=build.at(2025, 6, 1, 0, 5))
     build.order(build.base("整改基地乙"), state=RectificationState.REPORTED, deadline=date(2025, 6, 20))
-    text = text_of(client_as(province_user).get(reverse("reports:dashboard")))
+    text = visible_text(client_as(province_user).get(reverse("reports:dashboard")))
     assert "整改中（2）" in text
     assert "整改基地甲：期限2025年5月31日 逾期" in text
     assert "整改基地乙：期限2025年6月20日 · 已报告待核验" in text
@@ -300,7 +301,7 @@ def test_dashboard_page_shows_bars_with_their_last_day_or_permanent(province_use
     build.bar("受限机构甲", kind=BarKind.FRAUD, starts_on=date(2024, 1, 1), last_day=None)
     build.bar("受限机构乙", starts_on=date(2024, 3, 1), last_day=date(2027, 3, 1))
     build.bar("受限机构丁", starts_on=date(2021, 1, 1), last_day=date(2024, 1, 1))
-    text = text_of(client_as(province_user).get(reverse("reports:dashboard")))
+    text = visible_text(client_as(province_user).get(reverse("reports:dashboard")))
     assert "生效中的不予受理（2，第二十四条）" in text
     assert "受限机构甲：永久" in text and "受限机构乙：至2027年3月1日" in text
     assert "受限机构丁" not in text
@@ -309,7 +310,7 @@ def test_dashboard_page_shows_bars_with_their_last_day_or_permanent(province_use
 def test_empty_dashboard_says_there_is_nothing(province_user, client_as):
     response = client_as(province_user).get(reverse("reports:dashboard"))
     assert response.status_code == 200
-    text = text_of(response)
+    text = visible_text(response)
     assert "暂无申报。" in text and "暂无年度报告。" in text
     assert "在册基地0家，近3年内完成实地考察0家。" in text
     assert 'src="/reports/charts/funnel.svg"' not in response.content.decode()  # no empty chart

@@ -8,8 +8,6 @@ from datetime import date, timedelta
 from itertools import cycle
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import InstitutionType
@@ -17,6 +15,7 @@ from applications.models import BarKind, State
 from bases.models import BaseStatus
 from reports import selectors
 from supervision.models import InspectionKind
+from tests.helpers import assert_constant_queries, get_ok
 
 from . import build
 from .build import FUZHOU, TODAY, XIAMEN
@@ -59,12 +58,6 @@ def grow():
     return add
 
 
-def count_queries(fn) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        fn()
-    return len(ctx.captured_queries)
-
-
 # The pinned counts, with the caches warm (the ten regions, the session). The selector: bases by city/type/
 # status, the funnel, training per year, the under-target list, coverage, the inspection clock,
 # rectifications, and (province only) bars. The page adds the user and the shell's unread badge (a
@@ -75,24 +68,19 @@ PAGE_QUERIES = {"province": 10, "recommender": 10}
 
 @pytest.mark.parametrize("role", ["province", "recommender"])
 def test_dashboard_runs_the_same_queries_with_5_and_with_50_of_everything(
-    role, grow, province_user, recommender_user, client_as, django_assert_num_queries
+    role, grow, province_user, recommender_user, client_as
 ):
     user = province_user if role == "province" else recommender_user
     client = client_as(user)
     url = reverse("reports:dashboard")
     grow(5)
     client.get(url)  # warm the session and content-type caches
-    page_5 = count_queries(lambda: client.get(url))
-    selector_5 = count_queries(lambda: selectors.dashboard(user, TODAY))
-    grow(45)
-    page_50 = count_queries(lambda: client.get(url))
-    selector_50 = count_queries(lambda: selectors.dashboard(user, TODAY))
-    assert (page_5, selector_5) == (page_50, selector_50)
-    with django_assert_num_queries(SELECTOR_QUERIES[role]):
-        d = selectors.dashboard(user, TODAY)
-    with django_assert_num_queries(PAGE_QUERIES[role]):
-        assert client.get(url).status_code == 200
-    assert sum(n for _, n in d.by_status) == (50 if role == "province" else 25)
+    last = assert_constant_queries(
+        {"page": lambda: get_ok(client, url), "selector": lambda: selectors.dashboard(user, TODAY)},
+        lambda: grow(45),
+        pinned={"page": PAGE_QUERIES[role], "selector": SELECTOR_QUERIES[role]},
+    )
+    assert sum(n for _, n in last["selector"].by_status) == (50 if role == "province" else 25)
 
 
 @pytest.mark.parametrize("chart", CHARTS)
@@ -100,10 +88,8 @@ def test_each_chart_runs_the_same_queries_with_5_and_with_50_bases(chart, grow, 
     client = client_as(province_user)
     url = reverse("reports:chart", args=[chart])
     grow(5)
-    client.get(url)
-    with_5 = count_queries(lambda: client.get(url))
-    grow(45)
-    assert count_queries(lambda: client.get(url)) == with_5
+    # warm: the session and content-type caches are filled first
+    assert_constant_queries(lambda: client.get(url), lambda: grow(45), warm=True)
 
 
 # -- the charts ---------------------------------------------------------------------------------------------

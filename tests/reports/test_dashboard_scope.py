@@ -12,9 +12,10 @@ from django.urls import reverse
 from applications.models import BarKind, State
 from bases.models import BaseStatus
 from reports import selectors
+from tests.helpers import visible_text
 
 from . import build
-from .build import TODAY, XIAMEN, Sheet, read_csv, text_of
+from .build import TODAY, XIAMEN, Sheet, read_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +88,7 @@ def test_recommender_dashboard_page_never_names_another_units_institution(
     page = client_as(recommender_user).get(reverse("reports:dashboard"))
     assert page.status_code == 200
     html = page.content.decode()
-    assert "统计（福州市人力资源和社会保障局推荐范围）" in text_of(page)
+    assert "统计（福州市人力资源和社会保障局推荐范围）" in visible_text(page)
     assert "榕城培训学院01号" in html
     assert OTHER_UNIT not in html
     # the same records are on the province's page, so the check above is not vacuous

@@ -11,9 +11,10 @@ from django.urls import reverse
 from bases.models import FilingState
 from reports import selectors
 from supervision.models import InspectionKind, InspectionState, RectificationState, RevocationGround
+from tests.helpers import visible_text
 
 from . import build
-from .build import XIAMEN, Sheet, read_csv, text_of
+from .build import XIAMEN, Sheet, read_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +97,7 @@ def test_summary_counts_revocations_effective_in_the_year_by_ground(year_2024):
 def test_summary_page_shows_every_figure(year_2024, province_user, client_as):
     response = client_as(province_user).get(reverse("reports:year_summary") + "?year=2024")
     assert response.status_code == 200
-    text = text_of(response)
+    text = visible_text(response)
     assert "福建省省级专业技术人员继续教育基地2024年度工作情况" in text
     assert "本年度新认定基地 3家" in text
     assert "年末在册基地 5家" in text
@@ -111,12 +112,12 @@ def test_summary_page_shows_every_figure(year_2024, province_user, client_as):
 
 
 def test_summary_page_defaults_to_last_year_before_december(year_2024, province_user, client_as):
-    text = text_of(client_as(province_user).get(reverse("reports:year_summary")))
+    text = visible_text(client_as(province_user).get(reverse("reports:year_summary")))
     assert "2024年度工作情况" in text and "本年度新认定基地 3家" in text
 
 
 def test_summary_page_of_a_quiet_year_says_none(province_user, client_as):
-    text = text_of(client_as(province_user).get(reverse("reports:year_summary") + "?year=2021"))
+    text = visible_text(client_as(province_user).get(reverse("reports:year_summary") + "?year=2021"))
     assert "本年度新认定基地 0家" in text and "撤销或取消资格 无" in text
 
 

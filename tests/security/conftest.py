@@ -1,12 +1,12 @@
 """Fixtures for the security tests: a cache of their own, the permission matrix's world with a few extra
-records, and a client per role."""
+records, and a client per role (built on tests/helpers.py's client_as)."""
 
 import uuid
 
 import pytest
-from django.test import Client
 
 from tests import factories
+from tests.helpers import client_as
 
 
 @pytest.fixture(autouse=True)
@@ -49,10 +49,9 @@ def _world_of_the_module(django_db_setup, django_db_blocker):
     from django.test import override_settings
 
     from tests.access.world import build_world
-    from tests.faults.conftest import restore_reference_data
 
     with django_db_blocker.unblock(), transaction.atomic():
-        restore_reference_data()  # a transactional test run before may have emptied the tables
+        factories.restore_reference_data()  # a transactional test run before may have emptied the tables
         with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
             world = build_world()
         yield world
@@ -82,10 +81,4 @@ def w(world):
 def as_role(w):
     """as_role(role, **client_kwargs): a fresh client signed in as the world's user of that role."""
 
-    def make(role, **kwargs) -> Client:
-        client = Client(**kwargs)
-        if w.users[role] is not None:
-            client.force_login(w.users[role])
-        return client
-
-    return make
+    return lambda role, **kwargs: client_as(w.users[role], **kwargs)

@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from .urlbook import ID_ARGUMENTS
+from tests.urlbook import ID_ARGUMENTS
 
 WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.I)
 # Tables a request may write without changing anything of the portal's records.

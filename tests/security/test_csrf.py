@@ -10,8 +10,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.helpers import client_as
+from tests.urlbook import URLS, project_patterns
+
 from .helpers import rolled_back, url_of, writes
-from .urlbook import URLS, project_patterns
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +23,7 @@ CHANGES_NO_RECORD = {"logout", "password_reset"}
 
 def csrf_client(w, role) -> Client:
     """A client that enforces CSRF like a browser, signed in as `role`, holding the CSRF cookie."""
-    client = Client(enforce_csrf_checks=True)
-    if w.users[role] is not None:
-        client.force_login(w.users[role])
+    client = client_as(w.users[role], enforce_csrf_checks=True)
     client.get(reverse("login"))  # any page with a form sets the cookie
     assert "csrftoken" in client.cookies
     return client
@@ -77,8 +77,7 @@ def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(w, entry):
 
 def test_a_post_without_any_csrf_cookie_is_refused_too(w):
     """A browser that never visited the portal (no cookie at all) cannot sign anyone out or in."""
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(w.users["institution_own"])
+    client = client_as(w.users["institution_own"], enforce_csrf_checks=True)
     response = client.post(reverse("logout"))
     assert response.status_code == 403
     assert client.get(reverse("inbox")).status_code == 200, "the user was signed out by a forged POST"

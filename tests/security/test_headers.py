@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from tests.urlbook import URLS
+
 from .helpers import url_of
-from .urlbook import URLS
 
 pytestmark = pytest.mark.django_db
 PROJECT = Path(__file__).resolve().parents[2]
@@ -30,12 +31,10 @@ INLINE_BY_DESIGN = {
 CSP_EXEMPT = {"reports:chart"}
 
 
-def test_a_chart_svg_has_a_policy_of_its_own_that_runs_nothing(client):
+def test_a_chart_svg_has_a_policy_of_its_own_that_runs_nothing(client_as):
     from tests import factories
 
-    province = factories.UserFactory(role="province")
-    client.force_login(province)
-    response = client.get(reverse("reports:chart", args=["status"]))
+    response = client_as(factories.UserFactory(role="province")).get(reverse("reports:chart", args=["status"]))
     csp = csp_directives(response)
     assert csp["default-src"] == ["'none'"]
     assert "script-src" not in csp  # falls back to 'none'

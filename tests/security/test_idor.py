@@ -1,7 +1,7 @@
 """OWASP A01 (broken access control / IDOR): a record of another organisation answers exactly as a record that
 does not exist — 404 (or the 405 every id gets) — to GET and POST, and a POST to it changes nothing (SPEC 1).
 
-Every URL that takes a record's id is in tests/security/urlbook.py with the parties that must be kept out;
+Every URL that takes a record's id is in tests/urlbook.py with the parties that must be kept out;
 a new one without an entry fails `test_every_object_url_names_who_must_be_kept_out`. Each row also checks
 the control: the record's own user reaches it, and that user's POST (same data) does change something.
 
@@ -17,9 +17,9 @@ from django.urls import reverse
 from applications.models import ApplicationDocument, ApplicationPerson, Objection
 from core.models import Notification
 from tests import factories
+from tests.urlbook import URLS, missing_urls, object_url_names, object_urls_without_outsiders
 
 from .helpers import rolled_back, url_of, url_without_object, writes
-from .urlbook import URLS, missing_urls, object_url_names, object_urls_without_outsiders
 
 OBJECT_URLS = [u for u in URLS if u.outsiders]
 
@@ -27,13 +27,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_every_url_of_the_project_is_in_the_url_book():
-    assert not missing_urls(), f"URLs missing from tests/security/urlbook.py (add an entry): {missing_urls()}"
+    assert not missing_urls(), f"URLs missing from tests/urlbook.py (add an entry): {missing_urls()}"
 
 
 def test_every_object_url_names_who_must_be_kept_out():
     assert object_url_names(), "the resolver walk found no object URLs: the walk is broken"
     assert not object_urls_without_outsiders(), (
-        "object URLs without outsiders (or a reason they are public) in tests/security/urlbook.py: "
+        "object URLs without outsiders (or a reason they are public) in tests/urlbook.py: "
         f"{object_urls_without_outsiders()}"
     )
 

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests import factories
+from tests.helpers import client_as
 
 pytestmark = pytest.mark.django_db
 
@@ -60,8 +61,7 @@ def test_signing_in_with_an_on_site_next_goes_there(db):
 
 @pytest.mark.parametrize("target", OFF_SITE)
 def test_signing_out_with_an_off_site_next_lands_on_a_page_of_the_portal(db, target):
-    client = Client()
-    client.force_login(factories.InstitutionUserFactory())
+    client = client_as(factories.InstitutionUserFactory())
     response = client.post(reverse("logout") + "?next=" + target, {"next": target})
     assert response.status_code == 302
     assert stays_on_site(response["Location"]), response["Location"]
@@ -72,8 +72,7 @@ def test_signing_out_with_an_off_site_next_lands_on_a_page_of_the_portal(db, tar
 @pytest.mark.parametrize("target", OFF_SITE)
 def test_opening_an_inbox_message_never_leaves_the_site(db, target):
     note = factories.NotificationFactory(url=target)
-    client = Client()
-    client.force_login(note.recipient)
+    client = client_as(note.recipient)
     response = client.post(reverse("inbox_open", args=[note.pk]))
     assert response.status_code == 302
     assert stays_on_site(response["Location"]), response["Location"]
@@ -81,8 +80,7 @@ def test_opening_an_inbox_message_never_leaves_the_site(db, target):
 
 def test_opening_an_inbox_message_goes_to_its_page_and_marks_it_read(db):
     note = factories.NotificationFactory(url="/bases/filings/")
-    client = Client()
-    client.force_login(note.recipient)
+    client = client_as(note.recipient)
     response = client.post(reverse("inbox_open", args=[note.pk]))
     assert response["Location"] == "/bases/filings/"
     note.refresh_from_db()

@@ -14,9 +14,9 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
+from tests.urlbook import project_patterns
 
 from .helpers import rolled_back
-from .urlbook import project_patterns
 
 pytestmark = pytest.mark.django_db
 ON_POSTGRESQL = "postgresql" in settings.DATABASES["default"]["ENGINE"]
@@ -91,11 +91,8 @@ NOT_LISTS = {
 }  # fmt: skip
 
 
-def client_for(w, role) -> Client:
-    client = Client(raise_request_exception=False)  # a 500 is what we look for, not an exception
-    if w.users[role] is not None:
-        client.force_login(w.users[role])
-    return client
+# The clients answer a 500 instead of raising the view's exception: a 500 is what these tests look for.
+ANSWER_500 = {"raise_request_exception": False}
 
 
 # Known bugs, each with a test of its own below: the year is parsed with int() and handed to date() unchecked.
@@ -126,12 +123,12 @@ def check(client, url, params, problems, *, canary_forbidden: bool):
 
 
 @pytest.mark.parametrize("name", sorted(LISTS))
-def test_sql_fragments_in_list_parameters_never_fail_and_never_widen_the_list(w, name):
+def test_sql_fragments_in_list_parameters_never_fail_and_never_widen_the_list(w, as_role, name):
     roles, params = LISTS[name]
     url = reverse(name)
     problems = []
     for role in roles:
-        client = client_for(w, role)
+        client = as_role(role, **ANSWER_500)
         forbidden = role in ("institution_other", "recommender_other")
         check(client, url, {}, problems, canary_forbidden=forbidden)
         for param in params:
@@ -141,9 +138,9 @@ def test_sql_fragments_in_list_parameters_never_fail_and_never_widen_the_list(w,
 
 
 @pytest.mark.parametrize("name", sorted(OBJECT_PAGES))
-def test_sql_fragments_in_an_object_pages_parameters_never_fail(w, name):
+def test_sql_fragments_in_an_object_pages_parameters_never_fail(w, as_role, name):
     role, kwargs, params = OBJECT_PAGES[name]
-    client, url, problems = client_for(w, role), reverse(name, kwargs=kwargs(w)), []
+    client, url, problems = as_role(role, **ANSWER_500), reverse(name, kwargs=kwargs(w)), []
     for param in params:
         for value in values_for(param):
             check(client, url, {param: value}, problems, canary_forbidden=False)
@@ -152,8 +149,8 @@ def test_sql_fragments_in_an_object_pages_parameters_never_fail(w, name):
 
 @pytest.mark.parametrize("name, param", sorted(OUT_OF_RANGE_YEAR))
 @pytest.mark.parametrize("year", ["0", "-1", "99999", "9" * 30])
-def test_a_year_no_calendar_has_answers_the_page_not_a_500(w, name, param, year):
-    response = client_for(w, "province").get(reverse(name), {param: year})
+def test_a_year_no_calendar_has_answers_the_page_not_a_500(as_role, name, param, year):
+    response = as_role("province", **ANSWER_500).get(reverse(name), {param: year})
     assert response.status_code in (200, 404)
 
 
@@ -167,8 +164,8 @@ def rows_found(response) -> str:
 
 @pytest.mark.parametrize("name, role", SEARCHES)
 @pytest.mark.parametrize("q", ["' OR 1=1 --", "%' OR '1'='1", "%' UNION SELECT username FROM users_user --"])
-def test_a_search_for_an_sql_fragment_finds_nothing(w, name, role, q):
-    client = client_for(w, role)
+def test_a_search_for_an_sql_fragment_finds_nothing(w, as_role, name, role, q):
+    client = as_role(role, **ANSWER_500)
     assert CANARY in rows_found(client.get(reverse(name))), "the control: without a search the record is listed"
     response = client.get(reverse(name), {"q": q})
     assert response.status_code == 200
@@ -232,8 +229,8 @@ BODY_IDS = [
 
 
 @pytest.mark.parametrize("role, url, data", BODY_IDS)
-def test_sql_in_a_record_id_posted_in_the_body_never_fails(w, role, url, data):
-    client, problems = client_for(w, role), []
+def test_sql_in_a_record_id_posted_in_the_body_never_fails(w, as_role, role, url, data):
+    client, problems = as_role(role, **ANSWER_500), []
     # (SQLite cannot even hold a 30-digit number in an IN list: that one is PostgreSQL's to answer.)
     for value in (*INJECTIONS, "-1", *(("9" * 30,) if ON_POSTGRESQL else ())):
         with rolled_back():

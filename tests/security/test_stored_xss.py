@@ -22,8 +22,8 @@ from applications.models import Application, Batch, PublicNotice
 from bases.models import Announcement, AnnualFiling, Base, ChangeFiling
 from supervision.models import CancellationRequest, Inspection, Item, RectificationOrder
 from tests import factories
-
-from .urlbook import URLS
+from tests.helpers import client_as
+from tests.urlbook import URLS
 
 pytestmark = pytest.mark.django_db
 
@@ -96,10 +96,7 @@ def journey(db, settings):
     province = factories.UserFactory(role=Role.PROVINCE, full_name=f"省{SCRIPT}"[:50])
     recommender = factories.RecommenderUserFactory(region=fuzhou, full_name=f"推{ATTRIBUTE}"[:50])
     inspector = factories.InspectorUserFactory(inspector_unit__name=f"评估中心{SCRIPT}")
-    prov, rec, insp = Client(), Client(), Client()
-    prov.force_login(province)
-    rec.force_login(recommender)
-    insp.force_login(inspector)
+    prov, rec, insp = client_as(province), client_as(recommender), client_as(inspector)
 
     # The province's own text: a department, a batch with notes, a holiday, a staff account.
     ok(prov.post(reverse("users:departments"), {"name": f"福建省{SCRIPT}厅", "active": "on"}), "department")

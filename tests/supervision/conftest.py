@@ -1,20 +1,16 @@
-"""Fixtures for supervision (Art. 20-24): published bases in given cities, inspector units, a signed-in client
-per role, supervision records moved along through the services, a frozen Asia/Shanghai clock, and helpers that
-read what a page shows."""
+"""Fixtures for supervision (Art. 20-24): published bases in given cities, inspector units,
+supervision records moved along through the services, a frozen Asia/Shanghai clock, and helpers that
+read which records a page links to."""
 
 import re
 from contextlib import contextmanager
 from datetime import datetime
-from html.parser import HTMLParser
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import connection
 from django.db.models import Max
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.models import Notification
@@ -64,18 +60,6 @@ def other_base(other_institution_user):
 
 
 # -- people --------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def client_as(db):
-    """client_as(user): a fresh client signed in as that user, so several parties can act side by side."""
-
-    def make(user) -> Client:
-        c = Client()
-        c.force_login(user)
-        return c
-
-    return make
 
 
 @pytest.fixture
@@ -132,7 +116,7 @@ def order(province, base, *, deadline, findings="师资队伍不稳定，年度�
     )
 
 
-# -- what a job or a step notified, and how many queries it ran --------------------------------------------
+# -- what a job or a step notified ----------------------------------------------------------------------------------
 
 
 @contextmanager
@@ -146,38 +130,7 @@ def new_notifications():
     n.titles = [x.title for x in n.notes]
 
 
-def count_queries(fn) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        fn()
-    return len(ctx.captured_queries)
-
-
 # -- reading pages ----------------------------------------------------------------------------------
-
-
-class _Text(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.parts, self._skip = [], 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "title"):
-            self._skip += 1
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style", "title") and self._skip:
-            self._skip -= 1
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)
-
-
-def visible_text(response) -> str:
-    """The words a visitor reads on the page, whitespace collapsed (no markup, no <title>)."""
-    parser = _Text()
-    parser.feed(response.content.decode())
-    return re.sub(r"\s+", " ", " ".join(parser.parts))
 
 
 def listed_bases(response) -> list[int]:

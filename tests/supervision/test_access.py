@@ -170,14 +170,11 @@ def test_every_supervision_url_has_a_row():
 
 
 @pytest.mark.parametrize("row", [r for r in ROWS if not r.post], ids=lambda r: r.name)
-def test_get_answers_what_the_table_says(row, world, client):
+def test_get_answers_what_the_table_says(row, world, client_as):
     url = reverse(row.name, args=row.args(world))
     wrong = []
     for actor in ACTORS:
-        client.logout()
-        if actor != "anonymous":
-            client.force_login(world.users[actor])
-        response = client.get(url)
+        response = client_as(world.users.get(actor)).get(url)
         if actor == "anonymous":
             ok = response.status_code == 302 and response["Location"].startswith(f"{reverse('login')}?next=")
         else:
@@ -188,17 +185,14 @@ def test_get_answers_what_the_table_says(row, world, client):
 
 
 @pytest.mark.parametrize("row", [r for r in ROWS if r.post], ids=lambda r: r.name)
-def test_a_denied_post_answers_404_and_changes_nothing(row, world, client):
+def test_a_denied_post_answers_404_and_changes_nothing(row, world, client_as):
     url = reverse(row.name, args=row.args(world))
     before = snapshot(world)
     wrong = []
     for actor in ACTORS:
         if actor in row.ok:
             continue
-        client.logout()
-        if actor != "anonymous":
-            client.force_login(world.users[actor])
-        response = client.post(url, POST_DATA[row.name](world))
+        response = client_as(world.users.get(actor)).post(url, POST_DATA[row.name](world))
         if actor == "anonymous":
             ok = response.status_code == 302 and response["Location"].startswith(f"{reverse('login')}?next=")
         else:

@@ -24,8 +24,9 @@ from supervision.models import (
     Verdict,
 )
 from tests import factories
+from tests.helpers import visible_text
 
-from .conftest import listed, new_notifications, record, schedule, visible_text
+from .conftest import listed, new_notifications, record, schedule
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,9 @@ from core.tasks import run_job
 from supervision import services
 from supervision.models import Result
 from tests import factories
+from tests.helpers import assert_constant_queries, visible_text
 
-from .conftest import at, base_in, confirmed, count_queries, new_notifications, record, schedule, visible_text
+from .conftest import at, base_in, confirmed, new_notifications, record, schedule
 
 pytestmark = pytest.mark.django_db
 
@@ -177,15 +178,16 @@ def test_the_job_runs_the_same_number_of_queries_for_3_and_30_bases(province_use
             base_in(next_inspection_due=day + timedelta(days=10 + i % 50))  # due soon
 
     few_day, many_day = TODAY, TODAY + timedelta(days=1000)
-    few_counts, many_counts = {}, {}
+    days, counts = iter([few_day, many_day]), []
     fill(3, few_day)
-    few = count_queries(lambda: few_counts.update(services.flag_inspection_clock(today=few_day)))
-    fill(30, many_day)
-    many = count_queries(lambda: many_counts.update(services.flag_inspection_clock(today=many_day)))
 
-    assert few_counts == {"overdue": 3, "due_soon": 3}
-    assert many_counts == {"overdue": 36, "due_soon": 30}  # the first six are long overdue by then
-    assert few == many
+    assert_constant_queries(
+        lambda: counts.append(services.flag_inspection_clock(today=next(days))), lambda: fill(30, many_day)
+    )
+    assert counts == [
+        {"overdue": 3, "due_soon": 3},
+        {"overdue": 36, "due_soon": 30},  # the first six are long overdue by then
+    ]
 
 
 # -- what the province sees -------------------------------------------------------------------------------

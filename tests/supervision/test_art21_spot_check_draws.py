@@ -13,8 +13,9 @@ from core.errors import RuleViolation
 from supervision import services
 from supervision.models import Inspection, InspectionKind, InspectionState, Result, SpotCheckDraw
 from tests import factories
+from tests.helpers import visible_text
 
-from .conftest import FUZHOU, NANPING, QUANZHOU, XIAMEN, ZHANGZHOU, base_in, record, visible_text
+from .conftest import FUZHOU, NANPING, QUANZHOU, XIAMEN, ZHANGZHOU, base_in, record
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,9 @@ from core.periods import last_day_of_years
 from supervision import services
 from supervision.models import REVOCATION_ARTICLES, Revocation, RevocationGround, SupervisionDocument
 from tests import factories
+from tests.helpers import visible_text
 
-from .conftest import at, listed_bases, new_notifications, order, visible_text
+from .conftest import at, listed_bases, new_notifications, order
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,9 @@ from bases.models import Announcement, AnnouncementKind, BaseStatus
 from supervision import services
 from supervision.models import CancellationRequest, RequestState, RevocationGround
 from tests import factories
+from tests.helpers import visible_text
 
-from .conftest import at, listed, listed_bases, new_notifications, visible_text
+from .conftest import at, listed, listed_bases, new_notifications
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,9 @@ from django.utils import timezone
 from public import cache as public_cache
 from supervision import services
 from supervision.models import Result, RevocationGround
+from tests.helpers import visible_text
 
-from .conftest import listed_bases, order, record, schedule, visible_text
+from .conftest import listed_bases, order, record, schedule
 
 pytestmark = pytest.mark.django_db
 

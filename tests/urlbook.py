@@ -1,12 +1,16 @@
-"""Every URL of the project, played in the permission matrix's world (tests/access/world.py).
+"""The URL book: every URL of the project, played in the permission matrix's world (tests/access/world.py).
 
 Each entry says how to fill in the URL's arguments, who normally uses it (`actor`), the POST data with which
 that user's POST succeeds (`data`, None when the URL never writes), and, for URLs that take an object id, which
 other parties must not reach that object (`outsiders`). `kwargs_for` gives an outsider its own object to try
-where the world's object is in fact theirs (an inspector's unit is assigned the world's inspections).
+where the world's object is in fact theirs (an inspector's unit is assigned the world's inspections);
+`variants` are other arguments under which the same URL answers differently (a draft instead of a submitted
+application, a closed notice instead of an open one).
 
-The security tests (IDOR, CSRF, headers) all read this table; `missing_urls()` lists URLs it lacks, so a new
-URL fails those tests until it has an entry.
+The permission matrix (tests/access/test_permission_matrix.py, its expected statuses keyed on these entries)
+and the security tests (IDOR, CSRF, headers, uploads, stored XSS, SQL injection) all read this one table;
+`missing_urls()` lists URLs it lacks, so a new URL fails those tests until it has an entry here (and a row
+in the matrix).
 """
 
 from collections.abc import Callable
@@ -42,7 +46,8 @@ class Url:
     kwargs_for: dict[str, Callable[[Any], dict]] = field(default_factory=dict)
     prepare: Callable[[Any], None] | None = None  # puts the world in the state the actor's POST needs
     no_outsiders_because: str = ""  # why an object URL has no outsiders
-    case: str = ""
+    case: str = ""  # tells entries of one URL apart
+    variants: dict[str, Callable[[Any], dict]] = field(default_factory=dict)  # case → other arguments
 
     @property
     def id(self) -> str:
@@ -50,6 +55,10 @@ class Url:
 
     def url_kwargs(self, w, role=None) -> dict:
         return (self.kwargs_for.get(role) or self.kwargs)(w)
+
+    def cases(self) -> list[tuple[str, Callable[[Any], dict]]]:
+        """(id, arguments) of the entry itself and of each of its variants: what the permission matrix plays."""
+        return [(self.id, self.kwargs), *((f"{self.id}[{case}]", kwargs) for case, kwargs in self.variants.items())]
 
 
 def none(w):
@@ -150,7 +159,7 @@ URLS = [
         "password_reset_confirm",
         lambda w: {"uidb64": "MQ", "token": "bad-token"},
         "anonymous",
-        no_outsiders_because="a reset link is protected by its token, not by scope (tests/users)",
+        no_outsiders_because="a reset link is protected by its token, not by scope (tests/accounts)",
     ),
     Url("password_reset_complete", none, "anonymous"),
     # -- users ----------------------------------------------------------------------------------------------
@@ -229,6 +238,7 @@ URLS = [
             "facts": "教学场所不足。",
         },
         no_outsiders_because="anyone may object during a public notice (Art. 8)",
+        variants={"closed: gone": lambda w: {"notice_pk": w.closed_notice.pk}},
     ),
     Url(
         "applications:resolve_objection",
@@ -238,13 +248,21 @@ URLS = [
         NOT_PROVINCE,
     ),
     Url("applications:objection_evidence", lambda w: {"pk": w.objection.pk}, "province", None, NOT_PROVINCE),
-    Url("applications:detail", lambda w: {"pk": w.app.pk}, "institution_own", None, OTHER_ORGS),
+    Url(
+        "applications:detail",
+        lambda w: {"pk": w.app.pk},  # submitted
+        "institution_own",
+        None,
+        OTHER_ORGS,
+        variants={"draft": lambda w: {"pk": w.draft.pk}},
+    ),
     Url(
         "applications:edit",
         lambda w: {"pk": w.draft.pk},
         "institution_own",
         lambda w: {"training_fields": "卫生健康", "recommender_kind": "region", **management("people")},
         OTHER_ORGS,
+        variants={"submitted: not editable": lambda w: {"pk": w.app.pk}},
     ),
     Url(
         "applications:upload",
@@ -255,10 +273,14 @@ URLS = [
     ),
     Url(
         "applications:download",
-        lambda w: {"pk": w.app.pk, "doc_pk": w.document.pk},
+        lambda w: {"pk": w.app.pk, "doc_pk": w.document.pk},  # of a submitted application
         "institution_own",
         None,
         OTHER_ORGS,
+        variants={
+            "draft": lambda w: {"pk": w.draft.pk, "doc_pk": w.draft_document.pk},
+            "document of another application": lambda w: {"pk": w.draft.pk, "doc_pk": w.document.pk},
+        },
     ),
     Url(
         "applications:act",
@@ -383,6 +405,7 @@ URLS = [
         None,
         EVERYONE,
         kwargs_for=dict.fromkeys(EVERYONE, lambda w: {"pk": w.unpublished_base.pk}),
+        variants={"not yet published": lambda w: {"pk": w.unpublished_base.pk}},
     ),
     Url("public:announcements", none, "anonymous"),
     Url(
@@ -401,11 +424,15 @@ URLS = [
     Url("supervision:schedule", none, "province"),
     Url(
         "supervision:detail",
-        lambda w: {"pk": w.inspection.pk},
+        lambda w: {"pk": w.inspection.pk},  # confirmed
         "institution_own",
         None,
         OTHER_ORGS,
         kwargs_for={"inspector": lambda w: {"pk": w.other_inspection.pk}},
+        variants={
+            "scheduled": lambda w: {"pk": w.assigned_inspection.pk},
+            "assigned to another unit": lambda w: {"pk": w.other_inspection.pk},
+        },
     ),
     Url(
         "supervision:record",
@@ -518,7 +545,17 @@ def object_url_names() -> set[str]:
 
 
 def missing_urls() -> list[str]:
+    """The project's URLs that have no entry in the book."""
     return sorted({name for name, _ in project_patterns()} - {u.name for u in URLS})
+
+
+def unknown_urls() -> list[str]:
+    """Entries of the book that name no URL of the project (a URL renamed or removed)."""
+    return sorted({u.name for u in URLS} - {name for name, _ in project_patterns()})
+
+
+BY_ID = {u.id: u for u in URLS}
+assert len(BY_ID) == len(URLS), "two entries share an id; give them a case"
 
 
 def object_urls_without_outsiders() -> list[str]:

@@ -22,7 +22,7 @@ from core.tasks import run_job
 from tests import factories
 from tests.conftest import need
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 WAIT_SECONDS = 30
 
 
@@ -85,7 +85,9 @@ def clean_broker(queue: str, root_id: str) -> None:
 
 
 @pytest.mark.celery_worker
-@pytest.mark.django_db(transaction=True)
+# Committed rows, so the worker sees them; serialized_rollback like every transactional test here, so the flush
+# at its end does not recreate content types under new ids that the next serialized test then collides with.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_runs_the_reminder_task_and_writes_the_bases_inbox_message(tmp_path):
     need("Redis", bool(settings.REDIS_URL), "set REDIS_URL=redis://...")
     need("PostgreSQL", connection.vendor == "postgresql", "set DATABASE_URL=postgres://... (the worker shares it)")

@@ -1,6 +1,6 @@
 """Fixtures for the annual filing tests (Art. 19): a frozen Asia/Shanghai clock, bases with their own
-institution staff, a signed-in client per user, the edit page's POST data, and a recorder of what one
-step notified (inbox rows, and the e-mails sent for them after commit)."""
+institution staff, the edit page's POST data, and a recorder of what one step notified (inbox rows, and the
+e-mails sent for them after commit)."""
 
 import re
 from contextlib import contextmanager
@@ -13,7 +13,6 @@ import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.db.models import Max
-from django.test import Client
 
 from accounts.models import Role
 from bases.models import AnnualFiling, BaseStatus, FilingPart, ServiceForm
@@ -99,18 +98,6 @@ def province(db):
 @pytest.fixture
 def province2(db):
     return factories.UserFactory(role=Role.PROVINCE, full_name="省厅复核员")
-
-
-@pytest.fixture
-def client_as(db):
-    """client_as(user): a fresh client signed in as that user, so several people can act side by side."""
-
-    def make(user) -> Client:
-        c = Client()
-        c.force_login(user)
-        return c
-
-    return make
 
 
 # -- what a filing holds -------------------------------------------------------------------------------

@@ -15,8 +15,9 @@ from django.urls import reverse
 
 from tests.access.test_permission_matrix import ROWS
 from tests.access.world import ROLES
+from tests.helpers import client_as
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BOOTSTRAP_CSS = "bootstrap/css/bootstrap.min.css"
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc\s*=)[^>]*>", re.I)
@@ -42,9 +43,7 @@ def shell_problems(html: str) -> list[str]:
 
 def _html_pages(client, w, role):
     """Every page of the permission matrix that answers this role with HTML."""
-    client.logout()
-    if w.users[role] is not None:
-        client.force_login(w.users[role])
+    client_as(w.users[role], client)
     for row in ROWS:
         if row.expected[role] != 200:
             continue

@@ -82,11 +82,9 @@ CASES = [(name, role) for name in MATRIX for role in ROLES]
 
 
 @pytest.mark.parametrize("name, role", CASES, ids=[f"{n}-{r}" for n, r in CASES])
-def test_filing_url_answers_each_role_as_the_matrix_says(name, role, w, client):
+def test_filing_url_answers_each_role_as_the_matrix_says(name, role, w, client_as):
     method, kwargs, expected = MATRIX[name]
-    user = w.users[role]
-    if user is not None:
-        client.force_login(user)
+    client = client_as(w.users[role])
     url = reverse(f"bases:{name}", kwargs=kwargs(w))
     before = list(AnnualFiling.objects.order_by("pk").values_list("pk", "state"))
     data = {"expected_state": "submitted"} if name == "filing_act" else {}
@@ -99,15 +97,15 @@ def test_filing_url_answers_each_role_as_the_matrix_says(name, role, w, client):
         assert list(AnnualFiling.objects.order_by("pk").values_list("pk", "state")) == before
 
 
-def test_the_state_changing_urls_refuse_get(w, client):
-    client.force_login(w.users["institution_own"])
+def test_the_state_changing_urls_refuse_get(w, client_as):
+    client = client_as(w.users["institution_own"])
     assert client.get(reverse("bases:filing_start", args=[w.base.pk, 2026])).status_code == 405
-    client.force_login(w.users["province"])
+    client_as(w.users["province"], client)
     assert client.get(reverse("bases:filing_act", args=[w.submitted.pk, "accept"])).status_code == 405
 
 
-def test_another_institution_cannot_save_over_a_filing(w, client):
-    client.force_login(w.users["institution_other"])
+def test_another_institution_cannot_save_over_a_filing(w, client_as):
+    client = client_as(w.users["institution_other"])
     response = client.post(
         reverse("bases:filing_edit", args=[w.draft.pk]), filing_post("draft", plan_execution="别人写的")
     )
@@ -116,15 +114,15 @@ def test_another_institution_cannot_save_over_a_filing(w, client):
     assert w.draft.plan_execution == ""
 
 
-def test_an_institution_lists_only_its_own_filings(w, client):
-    client.force_login(w.users["institution_other"])
+def test_an_institution_lists_only_its_own_filings(w, client_as):
+    client = client_as(w.users["institution_other"])
     page = html(client.get(reverse("bases:filings")))
     assert reverse("bases:filing_detail", args=[w.submitted.pk]) not in page
     assert w.base.name not in page
     assert reverse("bases:filing_start", args=[w.other_base.pk, 2026]) in page
 
 
-def test_a_department_recommender_sees_the_filings_of_bases_routed_to_its_department(clock, client):
+def test_a_department_recommender_sees_the_filings_of_bases_routed_to_its_department(clock, client_as):
     """Routing, not the institution's city, decides: a 福州 institution routed to a department."""
     clock(at(2026, 12, 10))
     department = factories.DepartmentFactory(name="福建省卫生健康委员会")
@@ -142,16 +140,15 @@ def test_a_department_recommender_sees_the_filings_of_bases_routed_to_its_depart
     filing = complete_filing(base, state=FilingState.SUBMITTED)
     url = reverse("bases:filing_detail", args=[filing.pk])
 
-    client.force_login(factories.RecommenderUserFactory(region=None, department=department))
-    assert client.get(url).status_code == 200
-    client.force_login(factories.RecommenderUserFactory(region=None, department=factories.DepartmentFactory()))
-    assert client.get(url).status_code == 404
-    client.force_login(factories.RecommenderUserFactory())  # 福州市人社局: the institution's city, not its route
-    assert client.get(url).status_code == 404
+    assert client_as(factories.RecommenderUserFactory(region=None, department=department)).get(url).status_code == 200
+    other_department = factories.RecommenderUserFactory(region=None, department=factories.DepartmentFactory())
+    assert client_as(other_department).get(url).status_code == 404
+    same_city = factories.RecommenderUserFactory()  # 福州市人社局: the institution's city, not its route
+    assert client_as(same_city).get(url).status_code == 404
 
 
-def test_a_recommender_sees_the_filing_but_has_no_action_on_it(w, client):
-    client.force_login(w.users["recommender_routed"])
+def test_a_recommender_sees_the_filing_but_has_no_action_on_it(w, client_as):
+    client = client_as(w.users["recommender_routed"])
     page = html(client.get(reverse("bases:filing_detail", args=[w.submitted.pk])))
     assert "予以备案" not in page and reverse("bases:filing_act", args=[w.submitted.pk, "return"]) not in page
     assert reverse("bases:filing_edit", args=[w.submitted.pk]) not in page

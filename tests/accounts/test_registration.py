@@ -146,8 +146,8 @@ def test_a_taken_username_is_refused_at_the_field(client, db):
     assert not Institution.objects.exists()
 
 
-def test_a_signed_in_user_is_sent_home_from_the_registration_page(client, institution_user):
-    client.force_login(institution_user)
+def test_a_signed_in_user_is_sent_home_from_the_registration_page(client_as, institution_user):
+    client = client_as(institution_user)
     response = client.post(reverse("register"), registration())
     assert response.status_code == 302 and response.url == reverse("home")
     assert not User.objects.filter(username="xinzhi").exists()

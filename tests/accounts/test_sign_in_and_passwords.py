@@ -49,8 +49,8 @@ def test_signing_in_never_returns_to_another_site(client, province_user):
     assert response.status_code == 302 and response.url == reverse("home")
 
 
-def test_logging_out_is_a_post_and_a_get_changes_nothing(client, institution_user):
-    client.force_login(institution_user)
+def test_logging_out_is_a_post_and_a_get_changes_nothing(client_as, institution_user):
+    client = client_as(institution_user)
     assert client.get(reverse("logout")).status_code == 405
     assert get_user(client) == institution_user
 
@@ -59,14 +59,14 @@ def test_logging_out_is_a_post_and_a_get_changes_nothing(client, institution_use
     assert not get_user(client).is_authenticated
 
 
-def test_every_page_offers_logging_out_as_a_form_that_posts(client, institution_user):
-    client.force_login(institution_user)
+def test_every_page_offers_logging_out_as_a_form_that_posts(client_as, institution_user):
+    client = client_as(institution_user)
     html = client.get(reverse("home")).content.decode()
     assert re.search(rf'<form method="post" action="{reverse("logout")}"[^>]*>.*?csrfmiddlewaretoken', html, re.S)
 
 
-def test_a_user_changes_the_password_and_signs_in_with_the_new_one(client, institution_user):
-    client.force_login(institution_user)
+def test_a_user_changes_the_password_and_signs_in_with_the_new_one(client_as, institution_user):
+    client = client_as(institution_user)
     response = client.post(
         reverse("password_change"),
         {"old_password": PASSWORD, "new_password1": "N3w-Passw0rd-ok", "new_password2": "N3w-Passw0rd-ok"},
@@ -81,8 +81,8 @@ def test_a_user_changes_the_password_and_signs_in_with_the_new_one(client, insti
     assert get_user(client) == institution_user
 
 
-def test_a_wrong_old_password_is_refused_in_chinese_and_nothing_changes(client, institution_user):
-    client.force_login(institution_user)
+def test_a_wrong_old_password_is_refused_in_chinese_and_nothing_changes(client_as, institution_user):
+    client = client_as(institution_user)
     response = client.post(
         reverse("password_change"),
         {"old_password": "not-it-1234", "new_password1": "N3w-Passw0rd-ok", "new_password2": "N3w-Passw0rd-ok"},

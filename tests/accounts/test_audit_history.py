@@ -16,9 +16,9 @@ def _people_management(total=0):
     }
 
 
-def test_editing_a_batch_records_the_province_user_who_did_it(client_for, province_user):
+def test_editing_a_batch_records_the_province_user_who_did_it(client_as, province_user):
     batch = factories.BatchFactory(name="旧名称")
-    response = client_for(province_user).post(
+    response = client_as(province_user).post(
         reverse("applications:batch_edit", args=[batch.pk]),
         {
             "name": "2025年度第二批申报",
@@ -39,9 +39,9 @@ def test_editing_a_batch_records_the_province_user_who_did_it(client_for, provin
     assert {c.field for c in latest.diff_against(previous).changes} == {"name", "notes"}
 
 
-def test_an_institution_saving_its_draft_is_recorded_and_shown_on_the_timeline(client_for, institution_user):
+def test_an_institution_saving_its_draft_is_recorded_and_shown_on_the_timeline(client_as, institution_user):
     app = factories.ApplicationFactory(institution=institution_user.institution, created_by=institution_user)
-    client = client_for(institution_user)
+    client = client_as(institution_user)
     response = client.post(
         reverse("applications:edit", args=[app.pk]),
         {
@@ -64,15 +64,15 @@ def test_an_institution_saving_its_draft_is_recorded_and_shown_on_the_timeline(c
     assert "卫生健康" in html
 
 
-def test_switching_off_a_department_records_who_did_it(client_for, province_user):
+def test_switching_off_a_department_records_who_did_it(client_as, province_user):
     department = factories.DepartmentFactory(name="福建省林业局")
-    client_for(province_user).post(reverse("users:department_edit", args=[department.pk]), {"name": "福建省林业局"})
+    client_as(province_user).post(reverse("users:department_edit", args=[department.pk]), {"name": "福建省林业局"})
     latest = Department.history.filter(id=department.pk).first()
     assert (latest.active, latest.history_user) == (False, province_user)
 
 
-def test_deactivating_an_account_records_who_did_it(client_for, province_user, recommender_user):
-    client_for(province_user).post(reverse("users:toggle_account", args=[recommender_user.pk]))
+def test_deactivating_an_account_records_who_did_it(client_as, province_user, recommender_user):
+    client_as(province_user).post(reverse("users:toggle_account", args=[recommender_user.pk]))
     latest = User.history.filter(id=recommender_user.pk).first()
     assert (latest.is_active, latest.history_user) == (False, province_user)
 

@@ -4,12 +4,11 @@ provincial industry departments that may recommend applicants (Art. 8(3))."""
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Department, Role, User
 from tests import factories
+from tests.helpers import assert_constant_queries, get_ok
 
 
 def field_block(html: str, name: str) -> str:
@@ -34,8 +33,9 @@ def account(**overrides) -> dict:
     return data
 
 
-def test_the_province_creates_a_recommender_account_that_can_sign_in(client, client_for, province_user):
-    response = client_for(province_user).post(reverse("users:staff_accounts"), account())
+def test_the_province_creates_a_recommender_account_that_can_sign_in(client_as, province_user):
+    client = client_as(province_user)
+    response = client.post(reverse("users:staff_accounts"), account())
     assert response.status_code == 302 and response.url == reverse("users:staff_accounts")
 
     user = User.objects.get(username="putian_hr")
@@ -51,21 +51,21 @@ def test_the_province_creates_a_recommender_account_that_can_sign_in(client, cli
     assert "莆田市人力资源和社会保障局" in home.content.decode()
 
 
-def test_the_province_creates_a_recommender_of_a_provincial_department(client_for, province_user):
+def test_the_province_creates_a_recommender_of_a_provincial_department(client_as, province_user):
     department = factories.DepartmentFactory(name="福建省卫生健康委员会")
-    client_for(province_user).post(reverse("users:staff_accounts"), account(region="", department=department.pk))
+    client_as(province_user).post(reverse("users:staff_accounts"), account(region="", department=department.pk))
     user = User.objects.get(username="putian_hr")
     assert (user.region, user.department) == (None, department)
 
 
 @pytest.mark.parametrize("region, department", [(True, True), (False, False)], ids=["both", "neither"])
-def test_a_recommender_needs_exactly_one_unit(client_for, province_user, region, department):
+def test_a_recommender_needs_exactly_one_unit(client_as, province_user, region, department):
     dept = factories.DepartmentFactory()
     data = account(
         region=factories.region("350300").pk if region else "",
         department=dept.pk if department else "",
     )
-    response = client_for(province_user).post(reverse("users:staff_accounts"), data)
+    response = client_as(province_user).post(reverse("users:staff_accounts"), data)
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -74,8 +74,8 @@ def test_a_recommender_needs_exactly_one_unit(client_for, province_user, region,
     assert not User.objects.filter(username="putian_hr").exists()
 
 
-def test_an_inspector_account_needs_its_inspector_unit(client_for, province_user):
-    response = client_for(province_user).post(
+def test_an_inspector_account_needs_its_inspector_unit(client_as, province_user):
+    response = client_as(province_user).post(
         reverse("users:staff_accounts"), account(role=Role.INSPECTOR, region="", username="insp")
     )
     assert response.status_code == 200
@@ -84,28 +84,29 @@ def test_an_inspector_account_needs_its_inspector_unit(client_for, province_user
 
 
 @pytest.mark.parametrize("role", [Role.INSTITUTION, Role.ADMIN])
-def test_the_staff_page_cannot_create_institution_or_administrator_accounts(client_for, province_user, role):
-    response = client_for(province_user).post(reverse("users:staff_accounts"), account(role=role, region=""))
+def test_the_staff_page_cannot_create_institution_or_administrator_accounts(client_as, province_user, role):
+    response = client_as(province_user).post(reverse("users:staff_accounts"), account(role=role, region=""))
     assert response.status_code == 200
     assert "选择一个有效的选项" in field_block(response.content.decode(), "role")
     assert not User.objects.filter(username="putian_hr").exists()
 
 
-def test_a_province_account_drops_any_unit_chosen_by_mistake(client_for, province_user):
-    client_for(province_user).post(reverse("users:staff_accounts"), account(role=Role.PROVINCE, username="prov2"))
+def test_a_province_account_drops_any_unit_chosen_by_mistake(client_as, province_user):
+    client_as(province_user).post(reverse("users:staff_accounts"), account(role=Role.PROVINCE, username="prov2"))
     user = User.objects.get(username="prov2")
     assert (user.role, user.region, user.department) == (Role.PROVINCE, None, None)
 
 
-def test_a_weak_initial_password_is_refused_at_the_field(client_for, province_user):
-    response = client_for(province_user).post(reverse("users:staff_accounts"), account(password="abcdefghijkl"))
+def test_a_weak_initial_password_is_refused_at_the_field(client_as, province_user):
+    response = client_as(province_user).post(reverse("users:staff_accounts"), account(password="abcdefghijkl"))
     assert "密码须同时包含字母和数字" in field_block(response.content.decode(), "password")
     assert not User.objects.filter(username="putian_hr").exists()
 
 
-def test_the_province_deactivates_and_reactivates_an_account(client, client_for, province_user, recommender_user):
+def test_the_province_deactivates_and_reactivates_an_account(client_as, province_user, recommender_user):
     url = reverse("users:toggle_account", args=[recommender_user.pk])
-    client_for(province_user).post(url)
+    client = client_as(province_user)
+    client.post(url)
     recommender_user.refresh_from_db()
     assert recommender_user.is_active is False
     assert "<td>停用</td>" in client.get(reverse("users:staff_accounts")).content.decode()
@@ -114,67 +115,63 @@ def test_the_province_deactivates_and_reactivates_an_account(client, client_for,
     assert recommender_user.is_active is True
 
 
-def test_the_province_cannot_deactivate_its_own_account(client_for, province_user):
-    response = client_for(province_user).post(reverse("users:toggle_account", args=[province_user.pk]), follow=True)
+def test_the_province_cannot_deactivate_its_own_account(client_as, province_user):
+    response = client_as(province_user).post(reverse("users:toggle_account", args=[province_user.pk]), follow=True)
     assert "不能停用自己的账户" in response.content.decode()
     province_user.refresh_from_db()
     assert province_user.is_active
 
 
-def test_institution_accounts_are_not_managed_on_the_staff_page(client_for, province_user, institution_user):
-    response = client_for(province_user).post(reverse("users:toggle_account", args=[institution_user.pk]))
+def test_institution_accounts_are_not_managed_on_the_staff_page(client_as, province_user, institution_user):
+    response = client_as(province_user).post(reverse("users:toggle_account", args=[institution_user.pk]))
     assert response.status_code == 404
     institution_user.refresh_from_db()
     assert institution_user.is_active
 
 
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
-
-
-def test_the_staff_account_list_runs_the_same_queries_for_5_and_50_accounts(client_for, province_user):
-    client = client_for(province_user)
+def test_the_staff_account_list_runs_the_same_queries_for_5_and_50_accounts(client_as, province_user):
+    client = client_as(province_user)
     url = reverse("users:staff_accounts")
     for _ in range(5):
         factories.RecommenderUserFactory(department=factories.DepartmentFactory(), region=None)
-    few = _queries(client, url)
-    for _ in range(15):
-        factories.RecommenderUserFactory()
-        factories.RecommenderUserFactory(department=factories.DepartmentFactory(), region=None)
-        factories.InspectorUserFactory()
-    assert _queries(client, url) == few
+
+    def add_45():
+        for _ in range(15):
+            factories.RecommenderUserFactory()
+            factories.RecommenderUserFactory(department=factories.DepartmentFactory(), region=None)
+            factories.InspectorUserFactory()
+
+    assert_constant_queries(lambda: get_ok(client, url), add_45)
 
 
 # -- provincial industry departments -----------------------------------------------------------------
 
 
-def test_the_department_list_shows_every_department_and_which_are_switched_off(client_for, province_user):
+def test_the_department_list_shows_every_department_and_which_are_switched_off(client_as, province_user):
     factories.DepartmentFactory(name="福建省教育厅")
     factories.DepartmentFactory(name="福建省交通运输厅", active=False)
-    html = client_for(province_user).get(reverse("users:departments")).content.decode()
+    html = client_as(province_user).get(reverse("users:departments")).content.decode()
     assert "福建省教育厅" in html
     assert re.search(r"福建省交通运输厅 <span[^>]*>已停用</span>", html)
 
 
-def test_the_province_adds_a_department(client_for, province_user):
-    response = client_for(province_user).post(reverse("users:departments"), {"name": " 福建省林业局 ", "active": "on"})
+def test_the_province_adds_a_department(client_as, province_user):
+    response = client_as(province_user).post(reverse("users:departments"), {"name": " 福建省林业局 ", "active": "on"})
     assert response.status_code == 302
     assert Department.objects.get().name == "福建省林业局"
 
 
-def test_a_department_name_is_unique(client_for, province_user):
+def test_a_department_name_is_unique(client_as, province_user):
     factories.DepartmentFactory(name="福建省林业局")
-    response = client_for(province_user).post(reverse("users:departments"), {"name": "福建省林业局", "active": "on"})
+    response = client_as(province_user).post(reverse("users:departments"), {"name": "福建省林业局", "active": "on"})
     assert response.status_code == 200
     assert "已有同名的省级行业主管部门" in field_block(response.content.decode(), "name")
     assert Department.objects.count() == 1
 
 
-def test_a_switched_off_department_is_no_longer_offered_to_applicants_or_new_accounts(client_for, province_user):
+def test_a_switched_off_department_is_no_longer_offered_to_applicants_or_new_accounts(client_as, province_user):
     department = factories.DepartmentFactory(name="福建省林业局")
-    client = client_for(province_user)
+    client = client_as(province_user)
     client.post(reverse("users:department_edit", args=[department.pk]), {"name": "福建省林业局"})  # unticked
     department.refresh_from_db()
     assert department.active is False
@@ -182,10 +179,8 @@ def test_a_switched_off_department_is_no_longer_offered_to_applicants_or_new_acc
     assert "福建省林业局" not in field_block(form, "department")
 
 
-def test_the_department_list_runs_the_same_queries_for_5_and_50_departments(client_for, province_user):
-    client = client_for(province_user)
+def test_the_department_list_runs_the_same_queries_for_5_and_50_departments(client_as, province_user):
+    client = client_as(province_user)
     url = reverse("users:departments")
     factories.DepartmentFactory.create_batch(5)
-    few = _queries(client, url)
-    factories.DepartmentFactory.create_batch(45)
-    assert _queries(client, url) == few
+    assert_constant_queries(lambda: get_ok(client, url), lambda: factories.DepartmentFactory.create_batch(45))

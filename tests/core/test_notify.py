@@ -3,13 +3,13 @@
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
+from django.db import transaction
 from django.urls import reverse
 
 from core.models import Notification
 from core.notifications import notify, send_pending
 from tests import factories
+from tests.helpers import assert_constant_queries, get_ok
 
 
 @pytest.fixture
@@ -100,7 +100,7 @@ def test_the_outbox_sweep_never_sends_a_message_twice(people):
 
 def test_a_failed_e_mail_is_retried_by_the_next_sweep(people, settings):
     notify(people[:1], title="重试")
-    settings.EMAIL_BACKEND = "tests.test_notify.BrokenBackend"
+    settings.EMAIL_BACKEND = "tests.core.test_notify.BrokenBackend"
     assert send_pending() == 0
     note = Notification.objects.get()
     assert (note.emailed_at, note.email_attempts) == (None, 1)
@@ -122,51 +122,45 @@ class BrokenBackend:
 # -- the inbox page -------------------------------------------------------------------------------------
 
 
-def test_the_inbox_shows_the_messages_and_the_navbar_counts_the_unread(client_for, institution_user):
+def test_the_inbox_shows_the_messages_and_the_navbar_counts_the_unread(client_as, institution_user):
     factories.NotificationFactory(recipient=institution_user, title="申报被退回修改", body="请补充第七条材料。")
     factories.NotificationFactory(recipient=institution_user, title="申报已提交")
     factories.NotificationFactory(recipient=institution_user, title="旧消息", read_at="2025-01-01T00:00:00+08:00")
     factories.NotificationFactory(title="别人的消息")
 
-    html = client_for(institution_user).get(reverse("inbox")).content.decode()
+    html = client_as(institution_user).get(reverse("inbox")).content.decode()
     assert "申报被退回修改" in html and "请补充第七条材料。" in html and "旧消息" in html
     assert "别人的消息" not in html
     assert 'aria-label="2条未读">2</span>' in html
 
 
-def test_no_unread_badge_when_everything_is_read(client_for, institution_user):
+def test_no_unread_badge_when_everything_is_read(client_as, institution_user):
     factories.NotificationFactory(recipient=institution_user, read_at="2025-01-01T00:00:00+08:00")
-    html = client_for(institution_user).get(reverse("home")).content.decode()
+    html = client_as(institution_user).get(reverse("home")).content.decode()
     assert "条未读" not in html
 
 
-def _inbox_queries(client) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(reverse("inbox")).status_code == 200
-    return len(ctx.captured_queries)
-
-
-def test_the_inbox_runs_the_same_queries_for_5_and_50_messages(client_for, institution_user, django_assert_num_queries):
-    client = client_for(institution_user)
+def test_the_inbox_runs_the_same_queries_for_5_and_50_messages(client_as, institution_user):
+    client = client_as(institution_user)
     factories.NotificationFactory.create_batch(5, recipient=institution_user, url="/applications/1/")
-    few = _inbox_queries(client)
-    factories.NotificationFactory.create_batch(45, recipient=institution_user, url="/applications/1/")
-    with django_assert_num_queries(few):
-        page = client.get(reverse("inbox"))
+    page = assert_constant_queries(
+        lambda: get_ok(client, reverse("inbox")),
+        lambda: factories.NotificationFactory.create_batch(45, recipient=institution_user, url="/applications/1/"),
+    )
     assert "共3页（50条）" in page.content.decode()
 
 
-def test_opening_a_message_marks_it_read_and_goes_to_its_page(client_for, institution_user):
+def test_opening_a_message_marks_it_read_and_goes_to_its_page(client_as, institution_user):
     note = factories.NotificationFactory(recipient=institution_user, url="/applications/7/")
-    response = client_for(institution_user).post(reverse("inbox_open", args=[note.pk]))
+    response = client_as(institution_user).post(reverse("inbox_open", args=[note.pk]))
     assert response.status_code == 302 and response.url == "/applications/7/"
     note.refresh_from_db()
     assert note.read_at is not None
 
 
-def test_a_message_is_opened_by_post_only(client_for, institution_user):
+def test_a_message_is_opened_by_post_only(client_as, institution_user):
     note = factories.NotificationFactory(recipient=institution_user, url="/applications/7/")
-    assert client_for(institution_user).get(reverse("inbox_open", args=[note.pk])).status_code == 405
+    assert client_as(institution_user).get(reverse("inbox_open", args=[note.pk])).status_code == 405
     note.refresh_from_db()
     assert note.read_at is None
 
@@ -183,17 +177,17 @@ def test_a_message_is_opened_by_post_only(client_for, institution_user):
         "/\\evil.example",
     ],
 )
-def test_opening_a_message_never_leaves_the_site(client_for, institution_user, url):
+def test_opening_a_message_never_leaves_the_site(client_as, institution_user, url):
     note = factories.NotificationFactory(recipient=institution_user, url=url)
-    response = client_for(institution_user).post(reverse("inbox_open", args=[note.pk]))
+    response = client_as(institution_user).post(reverse("inbox_open", args=[note.pk]))
     assert response.status_code == 302 and response.url == reverse("inbox")
     note.refresh_from_db()
     assert note.read_at is not None
 
 
-def test_someone_elses_message_answers_like_a_missing_one_and_stays_unread(client_for, institution_user):
+def test_someone_elses_message_answers_like_a_missing_one_and_stays_unread(client_as, institution_user):
     theirs = factories.NotificationFactory(url="/applications/7/")
-    client = client_for(institution_user)
+    client = client_as(institution_user)
     for pk in (theirs.pk, theirs.pk + 1000):
         response = client.post(reverse("inbox_open", args=[pk]))
         assert response.status_code == 302 and response.url == reverse("inbox")
@@ -201,10 +195,10 @@ def test_someone_elses_message_answers_like_a_missing_one_and_stays_unread(clien
     assert theirs.read_at is None
 
 
-def test_mark_all_read_touches_only_the_users_own_messages(client_for, institution_user):
+def test_mark_all_read_touches_only_the_users_own_messages(client_as, institution_user):
     mine = factories.NotificationFactory.create_batch(3, recipient=institution_user)
     theirs = factories.NotificationFactory()
-    response = client_for(institution_user).post(reverse("inbox_read_all"), follow=True)
+    response = client_as(institution_user).post(reverse("inbox_read_all"), follow=True)
     assert "已全部标为已读" in response.content.decode()
     assert "条未读" not in response.content.decode()
     assert not Notification.objects.filter(pk__in=[n.pk for n in mine], read_at=None).exists()
@@ -213,7 +207,7 @@ def test_mark_all_read_touches_only_the_users_own_messages(client_for, instituti
 
 
 def test_an_action_in_the_workflow_notifies_whoever_acts_next(
-    client_for, institution_user, django_capture_on_commit_callbacks
+    client_as, institution_user, django_capture_on_commit_callbacks
 ):
     """End to end: a recommender returns an application; the institution finds it in its inbox and e-mail."""
     from django.utils import timezone
@@ -228,12 +222,12 @@ def test_an_action_in_the_workflow_notifies_whoever_acts_next(
     )
     recommender = factories.RecommenderUserFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(recommender).post(
+        response = client_as(recommender).post(
             reverse("applications:act", args=[app.pk, "return_recommender"]),
             {"return_recommender-comment": "请补充师资证明", "return_recommender-expected_state": "submitted"},
         )
     assert response.status_code == 302
     assert [m.to for m in mail.outbox] == [[institution_user.email]]
     assert "请补充师资证明" in mail.outbox[0].body
-    html = client_for(institution_user).get(reverse("inbox")).content.decode()
+    html = client_as(institution_user).get(reverse("inbox")).content.decode()
     assert "申报被退回修改" in html and "请补充师资证明" in html
