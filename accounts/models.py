@@ -215,8 +215,3 @@ class User(AbstractUser):
             return self.region.hr_unit_name
         org = self.organisation
         return str(org) if org else ""
-
-    is_institution = property(lambda self: self.role == Role.INSTITUTION)
-    is_recommender = property(lambda self: self.role == Role.RECOMMENDER)
-    is_province = property(lambda self: self.role == Role.PROVINCE)
-    is_inspector = property(lambda self: self.role == Role.INSPECTOR)

@@ -72,39 +72,13 @@ def has_role(user, *roles) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.role in roles)
 
 
-def require_role(user, *roles) -> None:
-    """For services: refuse, with the domain error the pages show, an actor whose role may not do this."""
-    if not has_role(user, *roles):
-        raise RuleViolation("您的角色无权执行此操作。")
-
-
-def role_required(*roles):
-    """Only these roles reach the view; anyone else signed in gets 404 (nothing to learn from a 403).
-
-    For views outside the domain apps (the shell, the admin's pages); a domain view names what it does
-    with `allowed`, so its roles come from the same table the services and templates read.
-    """
-
-    def decorate(view):
-        @login_required
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not has_role(request.user, *roles):
-                raise Http404("页面不存在。")
-            return view(request, *args, **kwargs)
-
-        wrapped.allowed_roles = roles
-        return wrapped
-
-    return decorate
-
-
 # -- what a user may do: the one question, `can(user, action, obj)` ------------------------------------
 #
 # The actions of a model are registered by its state machines (core.workflow registers every
 # transition) and by `permit` for actions that change no state (editing a draft, downloading a
 # plaque). An action's decider answers `refusal(obj, action, user)`: None, or the RuleViolation that
-# says why not; and `roles_for(action)`: the roles that may ever take it. `can` adds the row scope, so services, views and templates ask one question.
+# says why not; and `roles_for(action)`: the roles that may ever take it. `can` adds the row scope,
+# so services, views and templates ask one question.
 
 _actions: dict[type[Model], dict[str, object]] = {}
 

@@ -7,7 +7,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import InspectorUnit, Role, User
+from accounts.models import InspectorUnit, User
 from bases.models import Announcement, Base, BaseStatus
 from core import access
 from core.errors import RuleViolation
@@ -52,7 +52,7 @@ def draw_spot_check(
     seed: int | None = None,
 ) -> SpotCheckDraw:
     """Draw N bases at random (optionally by city, type, status), store how, and schedule their spot checks."""
-    access.require_role(actor, Role.PROVINCE)
+    access.require_capability(actor, "plan_inspections")
     if size < 1:
         raise RuleViolation("抽取数量至少为1。", field="size")
     qs = Base.objects.filter(status=status) if status else Base.objects.live()
@@ -117,7 +117,7 @@ def replay_draw(draw: SpotCheckDraw):
 @transaction.atomic
 def publish_draw(*, actor: User, draw_id) -> Announcement | None:
     """Publish a draw's results once all its spot checks are confirmed (一公开)."""
-    access.require_role(actor, Role.PROVINCE)
+    access.require_capability(actor, "plan_inspections")
     draw = access.get_visible_or_404(actor, SpotCheckDraw.objects.select_for_update(), pk=draw_id)
     inspections = list(draw.inspections.select_related("base").order_by("base__year", "base__sequence"))
     if draw.published_at:
