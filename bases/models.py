@@ -304,6 +304,11 @@ class AnnualFiling(models.Model):
         return self.overdue_marked_at is not None
 
     @property
+    def filed_late(self) -> bool:
+        """Submitted, but only after the 31 December deadline had passed (Art. 19)."""
+        return self.is_overdue and self.submitted_at is not None
+
+    @property
     def was_returned(self) -> bool:
         """Sent back by the province: the institution is filling it in again."""
         return self.state == FilingState.RETURNED

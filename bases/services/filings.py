@@ -18,7 +18,6 @@ from ..models import (
     Base,
     FilingPart,
     FilingProgramme,
-    FilingState,
 )
 from ..workflow import FILING_WORKFLOW
 
@@ -125,7 +124,7 @@ def filing_transition(
     )
     now = timezone.now()
     if action == "submit":
-        filing.submitted_at = now
+        filing.submitted_at = filing.submitted_at or now  # the first submission decides timeliness
         events.happened("filing_submitted", actor=actor, filing=filing, base=filing.base)
     else:
         filing.decided_at = now
@@ -186,28 +185,28 @@ def send_filing_reminders(*, today) -> int:
 
 @transaction.atomic
 def mark_overdue_filings(*, today) -> int:
-    """From 1 January, mark every active base still missing last year's filing as overdue and tell the province."""
+    """From 1 January, mark every live base that had not filed last year's report by 31 December as overdue,
+    and tell the province. Whenever the job runs (a late run catches up after an outage), what counts is
+    whether the filing was submitted before 1 January 00:00 Shanghai time, not whether it is filed now."""
     year = today.year - 1
     due_by = date(year, 12, 31)
     now = timezone.now()
-    # A filing submitted by 31 December was on time, even if it was returned for changes afterwards.
+    # A filing first submitted by 31 December was on time, even if it was returned for changes afterwards.
     deadline = timezone.make_aware(datetime.combine(date(year + 1, 1, 1), time.min))
     on_time = AnnualFiling.objects.filter(year=year, submitted_at__lt=deadline).values("base_id")
-    missing = bases_due_to_file(year, due_by).exclude(pk__in=on_time)
-    # Existing drafts or returned filings become overdue; bases with no filing at all get an overdue row.
-    marked = (
-        AnnualFiling.objects.filter(year=year, base__in=missing, overdue_marked_at=None)
-        .exclude(state__in=[FilingState.SUBMITTED, FilingState.ACCEPTED])
-        .update(overdue_marked_at=now)
+    late = Base.objects.live().filter(recognised_on__lte=due_by).exclude(pk__in=on_time)
+    # Drafts, returned filings and filings submitted after the deadline become overdue; bases with no
+    # filing at all get an overdue row.
+    marked = AnnualFiling.objects.filter(year=year, base__in=late, overdue_marked_at=None).update(
+        overdue_marked_at=now
     )
-    without_row = missing.exclude(annual_filings__year=year).values_list("pk", flat=True)
+    without_row = late.exclude(annual_filings__year=year).values_list("pk", flat=True)
     created = AnnualFiling.objects.bulk_create(
         [AnnualFiling(base_id=pk, year=year, overdue_marked_at=now) for pk in without_row], ignore_conflicts=True
     )
     count = marked + len(created)
     overdue = list(
         AnnualFiling.objects.filter(year=year, overdue_marked_at__isnull=False)
-        .exclude(state__in=[FilingState.SUBMITTED, FilingState.ACCEPTED])
         .select_related("base")
         .order_by("base__year", "base__sequence")
         .values_list("base__register_number", "base__name")

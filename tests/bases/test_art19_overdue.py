@@ -215,3 +215,37 @@ def test_a_late_filing_counts_as_filed_late(world, province, client_as, clock):
     # The next run leaves the late filing alone.
     clock(at(2027, 1, 6, 0, 30))
     assert services.mark_overdue_filings(today=date(2027, 1, 6)) == 0
+
+
+def test_art19_a_filing_submitted_after_31_december_is_overdue_even_when_the_job_runs_late(
+    world, province, client_as, clock
+):
+    """Issue 14 (11): the 1 January job did not run until the 3rd; a base that submitted on the 2nd had
+    escaped the mark, because the job only looked at what was filed when it ran."""
+    clock(at(2027, 1, 2, 9, 0))
+    staff, base = world["nothing"].staff, world["nothing"]
+    filing = services.start_filing(actor=staff, base_id=base.pk, year=2026)
+    services.save_filing(actor=staff, filing_id=filing.pk, data=COMPLETE, programmes=[REPORT_ROW, PLAN_ROW])
+    services.filing_transition(actor=staff, filing_id=filing.pk, action="submit")
+
+    clock(at(2027, 1, 3, 0, 30))  # the catch-up run after an outage
+    services.mark_overdue_filings(today=date(2027, 1, 3))
+
+    filing.refresh_from_db()
+    assert filing.overdue_marked_at is not None and filing.filed_late
+    for on_time in FILED:  # filed before the deadline: never marked
+        assert filing_2026(world[on_time]).overdue_marked_at is None
+    assert "逾期报送" in html(client_as(staff).get(reverse("bases:filing_detail", args=[filing.pk])))
+
+
+def test_art19_a_filing_submitted_on_time_and_returned_stays_on_time_when_resubmitted_in_january(
+    world, province, clock
+):
+    returned = world["returned_filing"]
+    first = returned.submitted_at = at(2026, 12, 30, 10, 0)
+    returned.save(update_fields=["submitted_at"])
+    clock(at(2027, 1, 4, 9, 0))
+    services.filing_transition(actor=world["returned"].staff, filing_id=returned.pk, action="submit")
+    services.mark_overdue_filings(today=date(2027, 1, 4))
+    returned.refresh_from_db()
+    assert returned.submitted_at == first and returned.overdue_marked_at is None

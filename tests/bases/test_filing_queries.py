@@ -42,7 +42,7 @@ def bases_in_every_situation(n: int) -> list:
             complete_filing(base, state="returned")
         owing.append(base)
     for i in range(n):
-        complete_filing(make_base(), state="accepted" if i % 2 else "submitted")
+        complete_filing(make_base(), state="accepted" if i % 2 else "submitted", submitted_at=at(2026, 12, 20, 9, 0))
     return owing
 
 
