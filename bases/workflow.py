@@ -1,10 +1,13 @@
 """The base's legal status (Art. 23, 24), its change filings (Art. 31) and annual filings (Art. 19), and what
 a live base means for an institution's next application (Art. 8)."""
 
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils import timezone
+
 from accounts.models import Role
 from applications.rules import Problem, eligibility_check
 from core import access
-from core.workflow import Transition, Workflow
+from core.workflow import SYSTEM, Transition, Workflow
 
 from .models import (
     LIVE_STATUSES,
@@ -18,6 +21,18 @@ from .models import (
 
 INSTITUTION, RECOMMENDER, PROVINCE = Role.INSTITUTION, Role.RECOMMENDER, Role.PROVINCE
 
+
+def not_decided_before(base, actor):
+    """A base has one decision that ends it; once taken, only its effective date remains to come."""
+    try:
+        decided = base.revocation
+    except ObjectDoesNotExist:
+        return None
+    if decided.is_pending and decided.effective_on <= timezone.localdate():
+        return None  # the day has come: the decision takes effect
+    return f"已作出{decided.word}决定，自{decided.effective_on:%Y年%-m月%-d日}起生效。"
+
+
 # A base is created 正常 by the recognition decision (bases.services.approve); from then on only these
 # moves change its status. The supervision services take them.
 BASE_TRANSITIONS = [
@@ -25,8 +40,11 @@ BASE_TRANSITIONS = [
     Transition("order_rectification", LIVE_STATUSES,   BaseStatus.RECTIFYING,   PROVINCE, "第二十三条第一款", "责令限期整改"),
     # taken when the last open rectification order passes (supervision.services.verify_rectification)
     Transition("restore",    {BaseStatus.RECTIFYING},  BaseStatus.ACTIVE,       PROVINCE, "第二十三条", "整改通过，恢复正常"),
-    Transition("revoke",     LIVE_STATUSES,            BaseStatus.REVOKED,      PROVINCE, "第二十三条", "撤销基地资格"),
-    Transition("cancel",     LIVE_STATUSES,            BaseStatus.CANCELLED,    PROVINCE, "第二十三条第二款", "取消基地资格"),
+    # taken by the province on the day of the decision, or by the daily job on a later effective date
+    Transition("revoke",     LIVE_STATUSES,            BaseStatus.REVOKED,      {PROVINCE, SYSTEM}, "第二十三条", "撤销基地资格",
+               guards=[not_decided_before]),
+    Transition("cancel",     LIVE_STATUSES,            BaseStatus.CANCELLED,    {PROVINCE, SYSTEM}, "第二十三条第二款", "取消基地资格",
+               guards=[not_decided_before]),
 ]  # fmt: skip
 BASE_WORKFLOW = Workflow(Base, "status", BaseStatus, BASE_TRANSITIONS)
 

@@ -54,12 +54,13 @@ class Transition:
             return SYSTEM in self.roles
         return bool(actor.is_authenticated and actor.is_active and actor.role in self.roles)
 
-    def refusal(self, obj, actor, *, state: str) -> RuleViolation | None:
+    def refusal(self, obj, actor, *, state: str, state_label: str = "") -> RuleViolation | None:
         """Why `actor` may not take this transition on `obj` now, or None if it may."""
         if not self.allows_role(actor):
             return RuleViolation("您的角色无权执行此操作。")
         if state not in self.sources:
-            return RuleViolation(f"当前状态下不能{self.label}。")
+            where = f"当前状态为「{state_label}」，" if state_label else "当前状态下"
+            return RuleViolation(f"{where}不能{self.label}。")
         for guard in self.guards:
             found = guard(obj, actor)
             if found:
@@ -101,7 +102,8 @@ class Workflow:
         return getattr(obj, self.state_field)
 
     def refusal(self, obj, action: str, actor) -> RuleViolation | None:
-        return self.get(action).refusal(obj, actor, state=self.state_of(obj))
+        state = self.state_of(obj)
+        return self.get(action).refusal(obj, actor, state=state, state_label=self.label(state))
 
     def roles_for(self, action: str) -> frozenset:
         """The roles of people who may take `action` (the system actor of jobs is not one)."""

@@ -6,8 +6,9 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import InstitutionType
-from bases.models import Announcement, Base, BaseStatus, ChangeFiling, ChangeFilingState
+from bases.models import Announcement, AnnouncementKind, Base, BaseStatus, ChangeFiling, ChangeFilingState
 from core.exports import defuse
+from supervision.models import Revocation
 
 REGISTER_SORTS = {
     "number": ("year", "sequence"),
@@ -76,6 +77,17 @@ def public_base(pk) -> Base:
     return get_object_or_404(
         Base.objects.published().select_related("region", "batch", "institution", "fee_disclosure"), pk=pk
     )
+
+
+def decided_end(base: Base):
+    """A decision that ends the base on a date still to come (SPEC 2.7), or None."""
+    return Revocation.objects.filter(base=base, took_effect_at=None).first()
+
+
+def was_commended(base: Base) -> bool:
+    """Was the base ever held up as an example (Art. 22)? The commendation itself ends with the base's
+    recognition or an order to rectify; its history stays."""
+    return base.listed_in.filter(kind=AnnouncementKind.COMMENDATION).exists()
 
 
 def public_change_history(base: Base) -> QuerySet[ChangeFiling]:

@@ -40,6 +40,8 @@ def public_detail(request, pk):
             "announcements": list(selectors.announcements_about(base)[:20]),
             # Art. 21: the published inspection results, which the template lists.
             "inspections": list(base.inspections.filter(state="published").order_by("-inspected_on", "-id")),
+            "decided_end": selectors.decided_end(base),
+            "was_commended": not base.commended_at and selectors.was_commended(base),
         },
     )
 
@@ -50,7 +52,10 @@ def verify(request, code=None):
     form = VerifyForm(request.GET or None, initial={"code": code})
     looked_up = code or (form.cleaned_data["code"] if form.is_valid() else None)
     base = selectors.base_by_code(looked_up) if looked_up else None
-    return render(request, "public/verify.html", {"form": form, "code": looked_up, "base": base})
+    decided_end = selectors.decided_end(base) if base else None
+    return render(
+        request, "public/verify.html", {"form": form, "code": looked_up, "base": base, "decided_end": decided_end}
+    )
 
 
 @cached_public_page

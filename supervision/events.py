@@ -2,6 +2,7 @@
 rectification, revocation and cancellation (Art. 20-24)."""
 
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import selectors as people
 from bases.events import base_link, institution_of_base, province, recommenders_of_base
@@ -39,7 +40,16 @@ def _days(rows) -> str:
 
 
 ORDERED = "省人社厅责令贵基地限期整改，期限至{order.deadline:%Y年%-m月%-d日}。存在问题：{order.findings}"
-REVOKED = "自{revocation.effective_on:%Y年%-m月%-d日}起{word}{base.name}省级继续教育基地资格。{bar.until_text}。"
+DECIDED = "省人社厅决定自{revocation.effective_on:%Y年%-m月%-d日}起{word}{base.name}省级继续教育基地资格（{revocation.decision_number}）。{bar_text}"
+TOOK_EFFECT = "{base.name}省级继续教育基地资格自{revocation.effective_on:%Y年%-m月%-d日}起{word}，决定已生效（{revocation.decision_number}）。"
+
+
+def _decided_title(facts) -> str:
+    revocation = facts["revocation"]
+    if revocation.effective_on > timezone.localdate():
+        return f"基地资格{revocation.word}决定（{revocation.effective_on:%Y年%-m月%-d日}生效）"
+    return f"基地资格已{revocation.word}"
+
 
 EVENTS = table(
     {
@@ -158,10 +168,22 @@ EVENTS = table(
             ],
         ),
         # -- revocation and cancellation (Art. 23, 24) --
-        "revoked": Event(
+        "revocation_decided": Event(
+            record=Record(
+                "base",
+                "作出{word}基地资格的决定",
+                article="{revocation.article}",
+                comment="{revocation.decision_number}；自{revocation.effective_on:%Y年%-m月%-d日}起生效；{revocation.reason}",
+            ),
             tell=[
-                Tell(institution_of_base, "基地资格已{word}", REVOKED, link=base_link),
-                Tell(recommenders_of_base, "基地资格已{word}：{base.name}", REVOKED, link=base_link),
+                Tell(institution_of_base, _decided_title, DECIDED, link=base_link),
+                Tell(recommenders_of_base, lambda f: f"{_decided_title(f)}：{f['base'].name}", DECIDED, link=base_link),
+            ],
+        ),
+        "revocation_took_effect": Event(
+            tell=[
+                Tell(institution_of_base, "基地资格已{word}", TOOK_EFFECT, link=base_link),
+                Tell(recommenders_of_base, "基地资格已{word}：{base.name}", TOOK_EFFECT, link=base_link),
             ],
         ),
         "request_cancellation": Event(

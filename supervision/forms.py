@@ -164,6 +164,17 @@ class CancellationDecisionForm(StyledFormMixin, forms.Form):
     effective_on = forms.DateField(label="生效日期（同意取消时）", required=False, widget=DateInput())
     decision_number = forms.CharField(label="决定文号（同意取消时）", required=False, max_length=100)
     document = forms.FileField(label="决定文件（同意取消时）", required=False, widget=FILE_WIDGET)
+    apply_bar = forms.TypedChoiceField(
+        label="是否适用第二十四条“三年内不再受理”（同意取消时）",
+        choices=[("no", "不适用"), ("yes", "适用")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="默认：建设单位主动申请的不适用，推荐单位申请的适用；与默认不同的须写明理由。",
+    )
+    bar_ruling = forms.CharField(
+        label="理由（与默认做法不同时必填）", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
 
     def clean(self):
         data = super().clean()

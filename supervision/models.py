@@ -294,6 +294,11 @@ class Revocation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="决定人"
     )
     decided_at = models.DateTimeField("决定时间", auto_now_add=True)
+    # Art. 24: a revocation always bars for 3 years; for a cancellation on request the province rules.
+    bars = models.BooleanField("适用三年内不再受理", default=True)
+    bar_ruling = models.TextField("是否适用不再受理的理由", blank=True)
+    # A decision whose effective date lies ahead leaves the base live until that day (SPEC 2.7).
+    took_effect_at = models.DateTimeField("生效时间", null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -305,6 +310,15 @@ class Revocation(models.Model):
     @property
     def is_cancellation(self) -> bool:
         return self.ground == RevocationGround.REQUESTED
+
+    @property
+    def word(self) -> str:
+        return "取消" if self.is_cancellation else "撤销"
+
+    @property
+    def is_pending(self) -> bool:
+        """Decided, but its effective date has not come yet: the base still holds its recognition."""
+        return self.took_effect_at is None
 
 
 class RequestState(models.TextChoices):

@@ -197,9 +197,7 @@ def mark_overdue_filings(*, today) -> int:
     late = Base.objects.live().filter(recognised_on__lte=due_by).exclude(pk__in=on_time)
     # Drafts, returned filings and filings submitted after the deadline become overdue; bases with no
     # filing at all get an overdue row.
-    marked = AnnualFiling.objects.filter(year=year, base__in=late, overdue_marked_at=None).update(
-        overdue_marked_at=now
-    )
+    marked = AnnualFiling.objects.filter(year=year, base__in=late, overdue_marked_at=None).update(overdue_marked_at=now)
     without_row = late.exclude(annual_filings__year=year).values_list("pk", flat=True)
     created = AnnualFiling.objects.bulk_create(
         [AnnualFiling(base_id=pk, year=year, overdue_marked_at=now) for pk in without_row], ignore_conflicts=True

@@ -11,10 +11,20 @@ from .inspections import (
     schedule_inspection,
 )
 from .rectification import flag_missed_deadlines, order_rectification, report_rectification, verify_rectification
-from .revocation import decide_cancellation, request_cancellation, revoke
+from .revocation import (
+    bar_by_default,
+    decide_cancellation,
+    request_cancellation,
+    revocations_take_effect,
+    revoke,
+    take_effect,
+)
 
 __all__ = [
     "DUE_SOON_DAYS",
+    "bar_by_default",
+    "revocations_take_effect",
+    "take_effect",
     "decide_cancellation",
     "draw_sample",
     "draw_spot_check",

@@ -5,7 +5,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Role, User
 from applications.models import Bar, BarKind
 from bases.models import Announcement, AnnouncementKind, Base
 from bases.workflow import BASE_WORKFLOW
@@ -37,45 +37,47 @@ def revoke(
     document=None,
     rectification_id=None,
     cancellation_request_id=None,
+    bars: bool = True,
+    bar_ruling: str = "",
 ) -> Revocation:
-    """End a base's recognition; it leaves the active register, its plaque verifies as revoked, and the
-    institution may not apply for 3 years from the effective date (Art. 24)."""
+    """Decide that a base's recognition ends on `effective_on` (Art. 23).
+
+    The effective date is never earlier than the decision. A decision effective today ends the base at
+    once; one effective later leaves it live, marked on its pages and its plaque check, until the daily
+    job makes it take effect. A revocation bars the institution for 3 years from the effective date
+    (Art. 24); for a cancellation on request the province rules whether the bar applies (`bars`), and
+    says why (`bar_ruling`).
+    """
     if ground not in RevocationGround.values:
         raise RuleViolation("请选择撤销事由。", field="ground")
+    today = timezone.localdate()
+    if effective_on < today:
+        raise RuleViolation(
+            f"生效日期不能早于决定日期（{today:%Y年%-m月%-d日}）。", field="effective_on", article="第二十四条"
+        )
     cancelled = ground == RevocationGround.REQUESTED
-    found = {}
-
-    def check(base, t):
-        if not reason.strip():
-            raise RuleViolation("请写明具体情况。", field="reason")
-        if not decision_number.strip():
-            raise RuleViolation("请填写决定文号。", field="decision_number")
-        if ground == RevocationGround.FAILED_RECTIFICATION:
-            found["rectification"] = rectification = RectificationOrder.objects.filter(
-                pk=rectification_id, base=base
-            ).first()
-            if not (rectification and rectification.ends_in_revocation):
-                raise RuleViolation(
-                    "以整改未达要求为由取消资格，须有整改未通过或逾期未整改的整改通知。",
-                    article="第二十三条第一款",
-                    field="ground",
-                )
-        if cancelled:
-            found["request"] = CancellationRequest.objects.filter(pk=cancellation_request_id, base=base).first()
-            if found["request"] is None:
-                raise RuleViolation("主动申请取消的，须有建设单位或推荐单位的取消申请。", field="ground")
-
-    base, t = perform(
-        workflow=BASE_WORKFLOW,
-        queryset=Base.objects.select_related("institution", "application"),
-        pk=base_id,
-        action="cancel" if cancelled else "revoke",
-        actor=actor,
-        check=check,
-        comment=f"{decision_number.strip()}；{reason.strip()}",
-        article=REVOCATION_ARTICLES[ground],
-    )
-    rectification, request = found.get("rectification"), found.get("request")
+    if not cancelled:
+        bars, bar_ruling = True, ""  # Art. 24: a revoked base's institution is always barred
+    base = base_for(actor, "cancel" if cancelled else "revoke", base_id)
+    if not reason.strip():
+        raise RuleViolation("请写明具体情况。", field="reason")
+    if not decision_number.strip():
+        raise RuleViolation("请填写决定文号。", field="decision_number")
+    rectification = request = None
+    if ground == RevocationGround.FAILED_RECTIFICATION:
+        rectification = RectificationOrder.objects.filter(pk=rectification_id, base=base).first()
+        if not (rectification and rectification.ends_in_revocation):
+            raise RuleViolation(
+                "以整改未达要求为由取消资格，须有整改未通过或逾期未整改的整改通知。",
+                article="第二十三条第一款",
+                field="ground",
+            )
+    if cancelled:
+        request = CancellationRequest.objects.filter(pk=cancellation_request_id, base=base).first()
+        if request is None:
+            raise RuleViolation("主动申请取消的，须有建设单位或推荐单位的取消申请。", field="ground")
+        if not bar_ruling.strip():
+            raise RuleViolation("请写明是否适用第二十四条不再受理的理由。", field="bar_ruling")
     revocation = Revocation.objects.create(
         base=base,
         ground=ground,
@@ -86,21 +88,28 @@ def revoke(
         rectification=rectification,
         cancellation_request=request,
         decided_by=actor,
+        bars=bars,
+        bar_ruling=bar_ruling.strip(),
     )
     if document:
         attach(actor=actor, file=document, revocation=revocation)
-    base.status_changed_on = effective_on
-    base.save(update_fields=["status_changed_on"])
-    bar = Bar.objects.create(
-        institution=base.institution,
-        kind=BarKind.CANCELLATION if cancelled else BarKind.REVOCATION,
-        starts_on=effective_on,
-        last_day=last_day_of_years(effective_on, 3),
-        reason=f"{revocation.get_ground_display()}：{revocation.reason}",
-        article="第二十四条",
-        base=base,
+    bar = None
+    if bars:
+        bar = Bar.objects.create(
+            institution=base.institution,
+            kind=BarKind.CANCELLATION if cancelled else BarKind.REVOCATION,
+            starts_on=effective_on,
+            last_day=last_day_of_years(effective_on, 3),
+            reason=f"{revocation.get_ground_display()}：{revocation.reason}",
+            article="第二十四条",
+            base=base,
+        )
+    word = revocation.word
+    bar_text = (
+        f"依据第二十四条，{bar.last_day:%Y年%-m月%-d日}前（含当日）不再受理该机构的认定申请。"
+        if bar
+        else f"经研究，不适用第二十四条不再受理的规定（{revocation.bar_ruling}）。"
     )
-    word = "取消" if cancelled else "撤销"
     announcement = Announcement.objects.create(
         kind=AnnouncementKind.REVOCATION,
         published_at=timezone.now(),
@@ -110,13 +119,46 @@ def revoke(
         body=(
             f"依据《福建省省级专业技术人员继续教育基地管理办法》{revocation.article}，自{effective_on:%Y年%-m月%-d日}起"
             f"{word}{base.name}（{base.register_number}）省级专业技术人员继续教育基地资格（{revocation.decision_number}）。"
-            f"\n\n事由：{revocation.get_ground_display()}。\n{revocation.reason}\n\n"
-            f"依据第二十四条，{bar.last_day:%Y年%-m月%-d日}前（含当日）不再受理该机构的认定申请。"
+            f"\n\n事由：{revocation.get_ground_display()}。\n{revocation.reason}\n\n{bar_text}"
         ),
     )
     announcement.bases.set([base])
-    events.happened("revoked", actor=actor, base=base, revocation=revocation, bar=bar, word=word)
+    events.happened("revocation_decided", actor=actor, base=base, revocation=revocation, word=word, bar_text=bar_text)
+    if effective_on <= today:
+        take_effect(revocation, actor=actor)
     return revocation
+
+
+def take_effect(revocation: Revocation, *, actor) -> Revocation:
+    """The day has come: the base leaves the live states through the engine, and its commendation ends
+    (Art. 22). `actor` is None for the daily job."""
+    base, _ = perform(
+        workflow=BASE_WORKFLOW,
+        queryset=Base.objects.select_related("institution", "application"),
+        pk=revocation.base_id,
+        action="cancel" if revocation.is_cancellation else "revoke",
+        actor=actor,
+        comment=f"{revocation.decision_number}；{revocation.reason}",
+        article=revocation.article,
+    )
+    base.status_changed_on, base.commended_at = revocation.effective_on, None
+    base.save(update_fields=["status_changed_on", "commended_at"])
+    revocation.took_effect_at = timezone.now()
+    revocation.save(update_fields=["took_effect_at"])
+    if actor is None:  # decided earlier: tell the parties the day has come
+        events.happened("revocation_took_effect", actor=None, base=base, revocation=revocation, word=revocation.word)
+    return revocation
+
+
+@transaction.atomic
+def revocations_take_effect(*, today: date) -> int:
+    """Daily: decisions whose effective date has come take effect; running again changes nothing."""
+    due = Revocation.objects.filter(took_effect_at=None, effective_on__lte=today).select_related("base")
+    count = 0
+    for revocation in due.select_for_update(of=("self",)):
+        take_effect(revocation, actor=None)
+        count += 1
+    return count
 
 
 @transaction.atomic
@@ -142,12 +184,20 @@ def decide_cancellation(
     effective_on: date | None = None,
     decision_number: str = "",
     document=None,
+    bars: bool | None = None,
+    bar_ruling: str = "",
 ) -> CancellationRequest:
-    """The province grants (the base is cancelled) or refuses a cancellation request."""
+    """The province grants (the base is cancelled) or refuses a cancellation request.
+
+    Granting, it rules whether the Art. 24 bar applies: by default not when the building unit itself
+    asked, and yes when the recommending unit did; a ruling against the default must give its reason.
+    """
 
     def check(request, t):
         if not grant and not decision.strip():
             raise RuleViolation("不予取消的，请写明理由。", field="decision")
+        if grant and bars is not None and bars != bar_by_default(request) and not bar_ruling.strip():
+            raise RuleViolation("与默认做法不同的，请写明是否适用不再受理的理由。", field="bar_ruling")
 
     request, t = perform(
         workflow=CANCELLATION_WORKFLOW,
@@ -161,6 +211,7 @@ def decide_cancellation(
     request.decision, request.decided_at = decision.strip(), timezone.now()
     request.save(update_fields=["decision", "decided_at"])
     if grant:
+        barred = bar_by_default(request) if bars is None else bars
         revoke(
             actor=actor,
             base_id=request.base_id,
@@ -170,7 +221,21 @@ def decide_cancellation(
             decision_number=decision_number,
             document=document,
             cancellation_request_id=request.pk,
+            bars=barred,
+            bar_ruling=bar_ruling.strip() or DEFAULT_RULINGS[barred],
         )
     else:
         events.happened("cancellation_refused", actor=actor, request=request, base=request.base)
     return request
+
+
+# What the province rules on the Art. 24 bar when it grants a cancellation and says nothing else.
+DEFAULT_RULINGS = {
+    False: "建设单位主动申请取消，不属于第二十四条规定的被撤销资格情形，不适用三年内不再受理。",
+    True: "推荐单位申请取消基地资格，依第二十四条适用三年内不再受理。",
+}
+
+
+def bar_by_default(request: CancellationRequest) -> bool:
+    """A cancellation the building unit asked for does not bar; one the recommending unit asked for does."""
+    return request.requester_role != Role.INSTITUTION

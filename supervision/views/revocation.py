@@ -37,7 +37,7 @@ def revoke(request, base):
     if request.method == "POST" and uploads.form_is_valid(request, form):
         d = form.cleaned_data
         try:
-            services.revoke(
+            revocation = services.revoke(
                 actor=request.user,
                 base_id=base.pk,
                 ground=d["ground"],
@@ -52,7 +52,13 @@ def revoke(request, base):
         except RuleViolation as error:
             show_refusal(request, error, form)
         else:
-            messages.success(request, "已撤销基地资格，并发布公告。")
+            if revocation.is_pending:
+                messages.success(
+                    request,
+                    f"已作出{revocation.word}决定，自{revocation.effective_on:%Y年%-m月%-d日}起生效，并发布公告。",
+                )
+            else:
+                messages.success(request, f"已{revocation.word}基地资格，并发布公告。")
             return redirect("bases:detail", pk=base.pk)
     return render(request, "supervision/revoke.html", {"base": base, "form": form})
 
@@ -86,7 +92,12 @@ def cancellation_list(request):
 def cancellation_detail(request, cancellationrequest):
     req = cancellationrequest
     form = CancellationDecisionForm(
-        request.POST or None, request.FILES or None, initial={"effective_on": timezone.localdate()}
+        request.POST or None,
+        request.FILES or None,
+        initial={
+            "effective_on": timezone.localdate(),
+            "apply_bar": "yes" if services.bar_by_default(req) else "no",
+        },
     )
     if request.method == "POST":
         if not access.may_ever(request.user, CancellationRequest, "grant"):
@@ -102,6 +113,8 @@ def cancellation_detail(request, cancellationrequest):
                     effective_on=d.get("effective_on"),
                     decision_number=d.get("decision_number") or "",
                     document=d.get("document"),
+                    bars=d.get("apply_bar") if d.get("apply_bar") in (True, False) else None,
+                    bar_ruling=d.get("bar_ruling") or "",
                 )
             except ValidationError as error:
                 form.add_error("document", error)

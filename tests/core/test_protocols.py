@@ -123,7 +123,7 @@ def test_an_unknown_event_or_one_declared_twice_is_an_error():
 
 def test_every_app_declares_its_events_in_its_own_table():
     declared = events.declared()
-    assert {"application.submitted", "recognise", "file_change", "order", "revoked"} <= set(declared)
+    assert {"application.submitted", "recognise", "file_change", "order", "revocation_decided"} <= set(declared)
 
 
 # -- capabilities and allowed ---------------------------------------------------------------------------

@@ -2,9 +2,10 @@
 counted as the Civil Code counts years. For any effective date and any later day, the eligibility check
 refuses exactly while day <= last_day_of_years(effective, 3), and says until when."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
@@ -35,7 +36,9 @@ def live_base(db):
 def test_an_institution_is_refused_exactly_until_the_last_day_of_three_years(live_base, effective, offset):
     base, province = live_base
     day = effective + timedelta(days=offset)
-    with fresh_example():
+    decided = timezone.make_aware(datetime.combine(effective, time(10, 0)))
+    with fresh_example(), time_machine.travel(decided, tick=False):
+        # decided on its effective date, the earliest the measures allow (an effect never predates its decision)
         supervision.revoke(
             actor=province,
             base_id=base.pk,

@@ -213,3 +213,68 @@ def test_a_revoked_base_cannot_be_revoked_again(base, province_user):
     with pytest.raises(RuleViolation, match="当前状态为「已撤销」"):
         services.revoke(**kwargs)
     assert Bar.objects.count() == 1 and Announcement.objects.count() == 1
+
+
+# -- dated effects (issue 14; SPEC 2.7) ----------------------------------------------------------------------
+
+
+def revoke_on(province_user, base, effective_on, **extra):
+    return services.revoke(
+        actor=province_user,
+        base_id=base.pk,
+        ground=RevocationGround.PUBLIC_OPINION,
+        reason="授课内容出现政治性问题，引发重大舆情。",
+        effective_on=effective_on,
+        decision_number="闽人社文〔2026〕50号",
+        **extra,
+    )
+
+
+def test_art24_an_effective_date_before_the_decision_is_refused_so_the_bar_cannot_be_over_already(
+    base, province_user, institution_user
+):
+    """Why (1): a cancellation dated 2023-06-01 on 2026-12-03 ended its 3-year bar on 2026-06-01, already past."""
+    with at(2026, 12, 3, 10, 0):
+        with pytest.raises(RuleViolation) as refused:
+            revoke_on(province_user, base, date(2023, 6, 1))
+    assert refused.value.field == "effective_on"
+    assert "生效日期不能早于决定日期（2026年12月3日）" in refused.value.message
+    base.refresh_from_db()
+    assert base.status == BaseStatus.ACTIVE
+    assert not Revocation.objects.exists() and not Bar.objects.exists() and not Announcement.objects.exists()
+
+
+def test_art23_a_future_effective_date_leaves_the_base_live_and_marked_until_the_daily_job_ends_it(
+    base, province_user, institution_user, client_as, client
+):
+    """Why (2): a base revoked "自2027年6月30日起" left the register and verified as 已撤销 the same day."""
+    base.commended_at = timezone.now()  # Why (7): a commendation must not survive the revocation
+    base.save(update_fields=["commended_at"])
+    factories.AnnouncementFactory(kind=AnnouncementKind.COMMENDATION).bases.set([base])
+    with at(2026, 12, 3, 10, 0):
+        revocation = revoke_on(province_user, base, date(2027, 6, 30))
+        base.refresh_from_db()
+        assert base.status == BaseStatus.ACTIVE and revocation.is_pending
+        assert base.pk in listed_bases(client.get(reverse("public:register")))
+        verify = visible_text(client.get(reverse("public:verify_code", args=[base.verification_code])))
+        assert "匾牌真实有效" in verify and "省人社厅已决定自2027年6月30日起撤销该基地资格" in verify
+        page = visible_text(client_as(province_user).get(reverse("bases:detail", args=[base.pk])))
+        assert "已作出撤销决定（闽人社文〔2026〕50号）" in page and "自2027年6月30日起生效" in page
+        assert "撤销资格" not in page.replace("撤销资格的决定", "")  # one decision per base: no second button
+        with pytest.raises(RuleViolation, match="已作出撤销决定，自2027年6月30日起生效"):
+            revoke_on(province_user, base, date(2027, 1, 1))
+        # the bar runs from the effective date (Civil Code period rule)
+        bar = Bar.objects.get(institution=institution_user.institution)
+        assert (bar.starts_on, bar.last_day) == (date(2027, 6, 30), date(2030, 6, 30))
+
+    with at(2027, 6, 29, 0, 1):
+        assert services.revocations_take_effect(today=date(2027, 6, 29)) == 0
+    with at(2027, 6, 30, 0, 1), new_notifications() as n:
+        assert services.revocations_take_effect(today=date(2027, 6, 30)) == 1
+        assert services.revocations_take_effect(today=date(2027, 6, 30)) == 0
+    base.refresh_from_db()
+    assert base.status == BaseStatus.REVOKED and base.status_changed_on == date(2027, 6, 30)
+    assert base.commended_at is None
+    assert "基地资格已撤销" in n.titles
+    public = visible_text(client.get(reverse("public:base", args=[base.pk])))
+    assert "曾获表扬" in public and "考核优秀 · 表扬推广" not in public

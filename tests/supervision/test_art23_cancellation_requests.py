@@ -1,7 +1,8 @@
 """Art. 23 second list (3): the base's institution or its recommending unit asks for the base to be cancelled;
-the province grants (the base is cancelled and the institution barred for 3 years, Art. 24) or refuses with a
-reason. One request may be pending at a time (SPEC 2.7)."""
+the province grants (the base is cancelled on the effective date; whether the institution is barred for 3
+years is the province's ruling, Art. 24) or refuses with a reason. One request may be pending at a time (SPEC 2.7)."""
 
+import re
 from datetime import date
 
 import pytest
@@ -132,12 +133,14 @@ def test_granting_needs_an_effective_date_and_a_decision_number(base, institutio
     assert request.state == RequestState.SUBMITTED
 
 
-def test_a_granted_request_cancels_the_base_and_bars_the_institution_for_three_years(
+def test_art23_24_a_granted_request_of_the_building_unit_cancels_the_base_on_its_date_without_a_bar(
     base, institution_user, recommender_user, province_user, client_as, client
 ):
     with at(2026, 5, 20, 10, 0):
         ask(client_as(institution_user), base)
         request = CancellationRequest.objects.get()
+        page = client_as(province_user).get(reverse("supervision:cancellation", args=[request.pk]))
+        assert re.search(r'value="no"[^>]*checked', page.content.decode())  # the default ruling
         response = decide(
             client_as(province_user),
             request,
@@ -146,11 +149,20 @@ def test_a_granted_request_cancels_the_base_and_bars_the_institution_for_three_y
             effective_on="2026-06-01",
             decision_number="闽人社文〔2026〕40号",
             document=factories.pdf_file("取消决定.pdf"),
+            apply_bar="no",
         )
+        assert response.status_code == 302
+        request.refresh_from_db()
+        assert request.state == RequestState.GRANTED
+        # Decided on 20 May, effective 1 June: until then the base keeps its recognition (SPEC 2.7).
+        base.refresh_from_db()
+        assert base.status == BaseStatus.ACTIVE and base.revocation.is_pending
+        verify = visible_text(client.get(reverse("public:verify_code", args=[base.verification_code])))
+        assert "匾牌真实有效" in verify and "省人社厅已决定自2026年6月1日起取消该基地资格" in verify
 
-    assert response.status_code == 302
-    request.refresh_from_db()
-    assert request.state == RequestState.GRANTED
+    with at(2026, 6, 1, 0, 1):
+        assert services.revocations_take_effect(today=date(2026, 6, 1)) == 1
+        assert services.revocations_take_effect(today=date(2026, 6, 1)) == 0  # idempotent
     base.refresh_from_db()
     assert base.status == BaseStatus.CANCELLED and base.status_changed_on == date(2026, 6, 1)
     revocation = base.revocation
@@ -159,11 +171,13 @@ def test_a_granted_request_cancels_the_base_and_bars_the_institution_for_three_y
         "第二十三条第二款第三项",
         request,
     )
-    assert revocation.is_cancellation
-    bar = Bar.objects.get(institution=institution_user.institution)
-    assert (bar.kind, bar.starts_on, bar.last_day) == (BarKind.CANCELLATION, date(2026, 6, 1), date(2029, 6, 1))
+    assert revocation.is_cancellation and not revocation.is_pending
+    # Art. 24 bars institutions whose base was revoked; the building unit's own request bars nothing.
+    assert not revocation.bars and "不适用" in revocation.bar_ruling
+    assert not Bar.objects.filter(institution=institution_user.institution).exists()
     announcement = Announcement.objects.get(kind=AnnouncementKind.REVOCATION)
     assert announcement.title == f"关于取消{base.name}省级继续教育基地资格的公告"
+    assert "不适用第二十四条不再受理的规定" in announcement.body
 
     register = reverse("public:register")
     assert base.pk not in listed_bases(client.get(register))
@@ -176,6 +190,45 @@ def test_a_granted_request_cancels_the_base_and_bars_the_institution_for_three_y
     assert "状态： 同意取消" in visible_text(page) and 'name="grant"' not in page.content.decode()
     assert ask(client_as(institution_user), base).status_code == 200
     assert CancellationRequest.objects.count() == 1
+
+
+def test_art24_a_cancellation_the_recommending_unit_asked_for_bars_for_three_years_by_default(
+    base, institution_user, recommender_user, province_user, client_as
+):
+    with at(2026, 5, 20, 10, 0):
+        ask(client_as(recommender_user), base, reason="该基地连续两年未完成培训任务。")
+        request = CancellationRequest.objects.get()
+        decide(
+            client_as(province_user),
+            request,
+            grant="1",
+            decision="同意推荐单位的申请。",
+            effective_on="2026-05-20",
+            decision_number="闽人社文〔2026〕41号",
+        )
+    base.refresh_from_db()
+    assert base.status == BaseStatus.CANCELLED and base.revocation.bars
+    bar = Bar.objects.get(institution=institution_user.institution)
+    assert (bar.kind, bar.starts_on, bar.last_day) == (BarKind.CANCELLATION, date(2026, 5, 20), date(2029, 5, 20))
+
+
+def test_art24_a_ruling_against_the_default_must_say_why(base, institution_user, province_user, client_as):
+    with at(2026, 5, 20, 10, 0):
+        ask(client_as(institution_user), base)
+        request = CancellationRequest.objects.get()
+        response = decide(
+            client_as(province_user),
+            request,
+            grant="1",
+            decision="同意。",
+            effective_on="2026-05-20",
+            decision_number="闽人社文〔2026〕42号",
+            apply_bar="yes",
+        )
+    assert response.status_code == 200
+    assert "与默认做法不同的，请写明是否适用不再受理的理由。" in visible_text(response)
+    request.refresh_from_db()
+    assert request.state == RequestState.SUBMITTED and "同意。" in response.content.decode()
 
 
 def test_only_the_province_decides(base, institution_user, recommender_user, client_as):
