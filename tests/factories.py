@@ -314,9 +314,7 @@ class AnnualFilingFactory(factory.django.DjangoModelFactory):
     year = factory.LazyFunction(lambda: timezone.localdate().year)
     state = "draft"
     # A filing with the province was submitted (the overdue job reads when it first was).
-    submitted_at = factory.LazyAttribute(
-        lambda f: timezone.now() if f.state in ("submitted", "accepted") else None
-    )
+    submitted_at = factory.LazyAttribute(lambda f: timezone.now() if f.state in ("submitted", "accepted") else None)
 
 
 class AnnouncementFactory(factory.django.DjangoModelFactory):

@@ -234,9 +234,8 @@ def test_art24_an_effective_date_before_the_decision_is_refused_so_the_bar_canno
     base, province_user, institution_user
 ):
     """Why (1): a cancellation dated 2023-06-01 on 2026-12-03 ended its 3-year bar on 2026-06-01, already past."""
-    with at(2026, 12, 3, 10, 0):
-        with pytest.raises(RuleViolation) as refused:
-            revoke_on(province_user, base, date(2023, 6, 1))
+    with at(2026, 12, 3, 10, 0), pytest.raises(RuleViolation) as refused:
+        revoke_on(province_user, base, date(2023, 6, 1))
     assert refused.value.field == "effective_on"
     assert "生效日期不能早于决定日期（2026年12月3日）" in refused.value.message
     base.refresh_from_db()
