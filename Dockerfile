@@ -15,6 +15,8 @@ COPY pyproject.toml ./
 RUN pip install . && rm -rf build ./*.egg-info
 
 COPY . .
+# The static instances of the embedded Chinese face for decision PDFs, made once in the image.
+RUN DEBUG=True SECRET_KEY=build-only python manage.py prepare_fonts
 
 # Run as an unprivileged user. /data is the uploads volume (MEDIA_ROOT and the beat schedule); a new
 # named volume mounted there takes this directory's owner.

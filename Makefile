@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q ".[dev]"
+	$(BIN)/python manage.py prepare_fonts
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -146,6 +146,17 @@ FILE_UPLOAD_HANDLERS = [
 ]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
+# The static instances of the embedded Chinese face (core/fonts.py), made once per machine.
+FONT_CACHE_DIR = env.path("FONT_CACHE_DIR", default=BASE_DIR / "var" / "fonts")
+
+# Formal decisions (SPEC 2.10): who issues them, the series of their 文号, and what the party is told of
+# its remedies (行政复议法 Art. 20: 60 days; 行政诉讼法 Art. 46: 6 months).
+ISSUING_AUTHORITY = env("ISSUING_AUTHORITY", default="福建省人力资源和社会保障厅")
+DECISION_SERIES = env("DECISION_SERIES", default="闽人社文")
+REVIEW_AUTHORITY = env("REVIEW_AUTHORITY", default="福建省人民政府")
+REVIEW_DAYS = env.int("REVIEW_DAYS", default=60)
+LITIGATION_MONTHS = env.int("LITIGATION_MONTHS", default=6)
+
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("inbox/<int:pk>/open/", views.inbox_open, name="inbox_open"),
     path("inbox/read-all/", views.inbox_read_all, name="inbox_read_all"),
     path("register/", views.register, name="register"),
+    path("decisions/<int:pk>.pdf", views.decision_pdf, name="decision_pdf"),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

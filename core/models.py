@@ -1,9 +1,12 @@
-"""Cross-cutting records every domain uses: the notification inbox and the timeline of events."""
+"""Cross-cutting records every domain uses: the notification inbox, the timeline of events, and the formal
+decisions of the province with their 文号."""
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+
+from .uploads import private_storage
 
 
 class Notification(models.Model):
@@ -64,3 +67,68 @@ class TimelineEvent(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class DecisionKind(models.TextChoices):
+    RECOGNITION = "recognition", "认定决定"
+    RECOGNITION_LIST = "recognition_list", "公布认定名单"
+    REFUSAL = "refusal", "不予认定决定"
+    RECTIFICATION = "rectification", "责令限期整改通知"
+    VERIFICATION = "verification", "整改核验意见"
+    SUSPENSION = "suspension", "暂停决定"
+    REVOCATION = "revocation", "撤销资格决定"
+    CANCELLATION = "cancellation", "取消资格决定"
+    FRAUD = "fraud", "弄虚作假认定决定"
+
+
+class DecisionSequence(models.Model):
+    """The last 文号 given in a series and year; locked while the next is taken, so numbers never repeat."""
+
+    series = models.CharField("文号前缀", max_length=30)
+    year = models.PositiveSmallIntegerField("年度")
+    last = models.PositiveIntegerField("最后序号", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "文号序列"
+        constraints = [models.UniqueConstraint(fields=["series", "year"], name="decision_sequence_once")]
+
+    def __str__(self):
+        return f"{self.series}〔{self.year}〕{self.last}号"
+
+
+class Decision(models.Model):
+    """A formal decision of the province (SPEC 2.10): its 文号, legal basis, facts, effective date, the
+    version of the measures it was taken under, and the PDF that was issued, kept as issued."""
+
+    kind = models.CharField("类别", max_length=30, choices=DecisionKind.choices)
+    series = models.CharField("文号前缀", max_length=30)
+    year = models.PositiveSmallIntegerField("年度")
+    sequence = models.PositiveIntegerField("序号")
+    number = models.CharField("文号", max_length=60, unique=True)
+    title = models.CharField("标题", max_length=200)
+    addressee = models.CharField("主送", max_length=200)
+    facts = models.TextField("认定事实")
+    basis = models.CharField("依据", max_length=200)
+    body = models.TextField("决定内容")
+    adverse = models.BooleanField("不利决定", default=False, help_text="告知行政复议、行政诉讼的权利")
+    decided_on = models.DateField("成文日期")
+    effective_on = models.DateField("生效日期")
+    measures_version = models.CharField("依据办法版本", max_length=100)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField("签发时间", auto_now_add=True)
+    pdf = models.FileField("决定文书", upload_to="decisions/%Y/", storage=private_storage)
+    pdf_sha256 = models.CharField("文书摘要", max_length=64)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = verbose_name_plural = "决定文书"
+        constraints = [
+            models.UniqueConstraint(fields=["series", "year", "sequence"], name="decision_number_once"),
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="decision_subject_idx")]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"

@@ -5,7 +5,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,7 +15,8 @@ from accounts import services as user_services
 from accounts.forms import InstitutionAccountForm, InstitutionProfileForm
 from accounts.models import Role, User
 from applications import selectors as application_selectors
-from core.models import Notification
+from core import access, uploads
+from core.models import Decision, Notification
 
 from . import selectors
 
@@ -69,6 +70,15 @@ def inbox_read_all(request):
     Notification.objects.filter(recipient=request.user, read_at=None).update(read_at=timezone.now())
     messages.success(request, "已全部标为已读。")
     return redirect("inbox")
+
+
+@login_required
+def decision_pdf(request, pk):
+    """A decision as issued (SPEC 2.10), for whoever may see the record it decides; 404 for anyone else."""
+    decision = Decision.objects.filter(pk=pk).select_related("content_type").first()
+    if decision is None or not access.in_scope(request.user, decision.subject):
+        raise Http404("未找到该决定文书。")
+    return uploads.serve(decision.pdf, filename=f"{decision.number}.pdf", content_type="application/pdf")
 
 
 def register(request):

@@ -145,10 +145,8 @@ class RevocationForm(StyledFormMixin, forms.Form):
         label="具体情况", widget=forms.Textarea(attrs={"rows": 4}), error_messages={"required": "请写明具体情况。"}
     )
     effective_on = forms.DateField(label="生效日期", widget=DateInput(), error_messages=DATE_ERRORS)
-    decision_number = forms.CharField(
-        label="决定文号", max_length=100, error_messages={"required": "请填写决定文号，如闽人社文〔2026〕12号。"}
-    )
-    document = forms.FileField(label="决定文件", widget=FILE_WIDGET, error_messages={"required": "请上传决定文件。"})
+    # The 文号 and the decision document are the portal's: it numbers the decision and issues its PDF.
+    document = forms.FileField(label="附件（可选，如签批件扫描件）", required=False, widget=FILE_WIDGET)
 
 
 class CancellationRequestForm(StyledFormMixin, forms.Form):
@@ -162,8 +160,7 @@ class CancellationRequestForm(StyledFormMixin, forms.Form):
 class CancellationDecisionForm(StyledFormMixin, forms.Form):
     decision = forms.CharField(label="决定意见", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     effective_on = forms.DateField(label="生效日期（同意取消时）", required=False, widget=DateInput())
-    decision_number = forms.CharField(label="决定文号（同意取消时）", required=False, max_length=100)
-    document = forms.FileField(label="决定文件（同意取消时）", required=False, widget=FILE_WIDGET)
+    document = forms.FileField(label="附件（可选，同意取消时）", required=False, widget=FILE_WIDGET)
     apply_bar = forms.TypedChoiceField(
         label="是否适用第二十四条“三年内不再受理”（同意取消时）",
         choices=[("no", "不适用"), ("yes", "适用")],
@@ -178,11 +175,8 @@ class CancellationDecisionForm(StyledFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if self.data.get("grant") is not None:
-            if not data.get("effective_on"):
-                self.add_error("effective_on", "同意取消时请填写生效日期。")
-            if not (data.get("decision_number") or "").strip():
-                self.add_error("decision_number", "同意取消时请填写决定文号。")
+        if self.data.get("grant") is not None and not data.get("effective_on"):
+            self.add_error("effective_on", "同意取消时请填写生效日期。")
         return data
 
 

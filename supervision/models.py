@@ -283,6 +283,10 @@ class Revocation(models.Model):
     article = models.CharField("依据", max_length=50)
     reason = models.TextField("具体情况")
     effective_on = models.DateField("生效日期")
+    # The formal decision the portal issued, numbered and rendered (SPEC 2.10); its 文号 is kept here too.
+    decision = models.OneToOneField(
+        "jxjy_portal.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="决定"
+    )
     decision_number = models.CharField("决定文号", max_length=100)
     rectification = models.ForeignKey(
         RectificationOrder, on_delete=models.PROTECT, null=True, blank=True, verbose_name="整改通知"

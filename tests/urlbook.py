@@ -113,6 +113,7 @@ URLS = [
         "inbox): test_opening_another_users_inbox_message_answers_like_a_missing_one_and_leaves_it_unread",
     ),
     Url("inbox_read_all", none, "institution_own", lambda w: {}),
+    Url("decision_pdf", lambda w: {"pk": w.decision.pk}, "institution_own", None, OTHER_ORGS),
     Url(
         "register",
         none,

@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 
-from core import access, exports, timeline
+from core import access, decisions, exports, timeline
 from core.access import allowed
 from core.forms import show_refusal
 
@@ -56,6 +56,7 @@ def detail(request, pk):
                 access.visible(request.user, base.rectifications.all()).order_by("-ordered_at")[:10]
             ),
             "revocation": getattr(base, "revocation", None),
+            "decisions": decisions.of(base),
             "timeline": timeline.events_for(base, state_labels=dict(BaseStatus.choices)),
         },
     )

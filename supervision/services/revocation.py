@@ -9,8 +9,9 @@ from accounts.models import Role, User
 from applications.models import Bar, BarKind
 from bases.models import Announcement, AnnouncementKind, Base
 from bases.workflow import BASE_WORKFLOW
-from core import events
+from core import decisions, events
 from core.errors import RuleViolation
+from core.models import DecisionKind
 from core.periods import last_day_of_years
 from core.workflow import perform
 
@@ -33,7 +34,6 @@ def revoke(
     ground: str,
     reason: str,
     effective_on: date,
-    decision_number: str,
     document=None,
     rectification_id=None,
     cancellation_request_id=None,
@@ -61,8 +61,6 @@ def revoke(
     base = base_for(actor, "cancel" if cancelled else "revoke", base_id)
     if not reason.strip():
         raise RuleViolation("请写明具体情况。", field="reason")
-    if not decision_number.strip():
-        raise RuleViolation("请填写决定文号。", field="decision_number")
     rectification = request = None
     if ground == RevocationGround.FAILED_RECTIFICATION:
         rectification = RectificationOrder.objects.filter(pk=rectification_id, base=base).first()
@@ -78,13 +76,20 @@ def revoke(
             raise RuleViolation("主动申请取消的，须有建设单位或推荐单位的取消申请。", field="ground")
         if not bar_ruling.strip():
             raise RuleViolation("请写明是否适用第二十四条不再受理的理由。", field="bar_ruling")
+    word = "取消" if cancelled else "撤销"
+    last_day = last_day_of_years(effective_on, 3)
+    bar_text = (
+        f"依据第二十四条，{last_day:%Y年%-m月%-d日}前（含当日）不再受理该机构的认定申请。"
+        if bars
+        else f"经研究，不适用第二十四条不再受理的规定（{bar_ruling.strip()}）。"
+    )
     revocation = Revocation.objects.create(
         base=base,
         ground=ground,
         article=REVOCATION_ARTICLES[ground],
         reason=reason.strip(),
         effective_on=effective_on,
-        decision_number=decision_number.strip(),
+        decision_number="",  # the portal's number, once the decision is issued below
         rectification=rectification,
         cancellation_request=request,
         decided_by=actor,
@@ -93,23 +98,34 @@ def revoke(
     )
     if document:
         attach(actor=actor, file=document, revocation=revocation)
-    bar = None
+    decision = decisions.issue(
+        kind=DecisionKind.CANCELLATION if cancelled else DecisionKind.REVOCATION,
+        subject=base,
+        actor=actor,
+        title=f"关于{word}{base.name}省级专业技术人员继续教育基地资格的决定",
+        addressee=base.institution.name,
+        facts=f"{base.name}（{base.register_number}）：{RevocationGround(ground).label}。\n{reason.strip()}",
+        basis=REVOCATION_ARTICLES[ground],
+        body=(
+            f"决定自{effective_on:%Y年%-m月%-d日}起{word}{base.name}省级专业技术人员继续教育基地资格，"
+            f"基地编号{base.register_number}同时作废，匾牌停止使用。\n{bar_text}"
+        ),
+        effective_on=effective_on,
+        adverse=bars or not cancelled,
+        carbon_copy=base.application.recommender_name if base.application_id else "",
+    )
+    revocation.decision, revocation.decision_number = decision, decision.number
+    revocation.save(update_fields=["decision", "decision_number"])
     if bars:
-        bar = Bar.objects.create(
+        Bar.objects.create(
             institution=base.institution,
             kind=BarKind.CANCELLATION if cancelled else BarKind.REVOCATION,
             starts_on=effective_on,
-            last_day=last_day_of_years(effective_on, 3),
+            last_day=last_day,
             reason=f"{revocation.get_ground_display()}：{revocation.reason}",
             article="第二十四条",
             base=base,
         )
-    word = revocation.word
-    bar_text = (
-        f"依据第二十四条，{bar.last_day:%Y年%-m月%-d日}前（含当日）不再受理该机构的认定申请。"
-        if bar
-        else f"经研究，不适用第二十四条不再受理的规定（{revocation.bar_ruling}）。"
-    )
     announcement = Announcement.objects.create(
         kind=AnnouncementKind.REVOCATION,
         published_at=timezone.now(),
@@ -182,7 +198,6 @@ def decide_cancellation(
     grant: bool,
     decision: str,
     effective_on: date | None = None,
-    decision_number: str = "",
     document=None,
     bars: bool | None = None,
     bar_ruling: str = "",
@@ -218,7 +233,6 @@ def decide_cancellation(
             ground=RevocationGround.REQUESTED,
             reason=decision.strip() or request.reason,
             effective_on=effective_on or timezone.localdate(),
-            decision_number=decision_number,
             document=document,
             cancellation_request_id=request.pk,
             bars=barred,

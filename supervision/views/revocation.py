@@ -43,7 +43,6 @@ def revoke(request, base):
                 ground=d["ground"],
                 reason=d["reason"],
                 effective_on=d["effective_on"],
-                decision_number=d["decision_number"],
                 document=d["document"],
                 rectification_id=d.get("rectification"),
             )
@@ -111,7 +110,6 @@ def cancellation_detail(request, cancellationrequest):
                     grant="grant" in request.POST,
                     decision=d["decision"] or "",
                     effective_on=d.get("effective_on"),
-                    decision_number=d.get("decision_number") or "",
                     document=d.get("document"),
                     bars=d.get("apply_bar") if d.get("apply_bar") in (True, False) else None,
                     bar_ruling=d.get("bar_ruling") or "",

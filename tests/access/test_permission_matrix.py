@@ -118,6 +118,8 @@ GET = {
     "bases:recommended": only(200, *RECOMMENDERS),
     "bases:province_list": only(200, "province"),
     "bases:detail": only(200, "institution_own", "recommender_own", "province"),
+    # A decision as issued (SPEC 2.10): whoever sees the record it decides.
+    "decision_pdf": only(200, "institution_own", "recommender_own", "province"),
     "bases:plaque": only(200, "institution_own", "province"),
     "bases:fee_disclosure": only(200, "institution_own"),
     "bases:change_new": only(200, "institution_own"),

@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from core import decisions
+from core.models import DecisionKind
 from supervision import services as supervision
 from supervision.models import CancellationRequest, Ground, Inspection, Item, RectificationOrder, SupervisionDocument
 from tests import factories
@@ -103,8 +105,18 @@ def build_world() -> SimpleNamespace:
 
 def build_supervision(w, province, today, now):
     """Inspections of the base (one assigned to the inspector's unit, one to another unit), a spot-check draw,
-    rectification orders and a cancellation request (Art. 20-23)."""
+    rectification orders and a cancellation request (Art. 20-23), and a decision issued about the base."""
     inspector = w.users["inspector"]
+    w.decision = decisions.issue(
+        kind=DecisionKind.RECTIFICATION,
+        subject=w.base,
+        actor=province,
+        title="关于责令限期整改的通知",
+        addressee=w.base.institution.name,
+        facts="培训档案不全。",
+        basis="第二十三条第一款",
+        body="请于30日内完成整改。",
+    )
 
     def inspection(unit, **done):
         scheduled = supervision.schedule_inspection(

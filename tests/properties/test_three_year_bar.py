@@ -45,7 +45,6 @@ def test_an_institution_is_refused_exactly_until_the_last_day_of_three_years(liv
             ground="suspended",
             reason="单位撤并",
             effective_on=effective,
-            decision_number="闽人社文〔2030〕1号",
         )
         problems = rules.eligibility_problems(base.institution, today=day)
     last_day = last_day_of_years(effective, 3)

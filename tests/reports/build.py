@@ -132,7 +132,6 @@ def revocation(the_base: Base, effective_on: date, ground=RevocationGround.FAILE
         article="第二十三条",
         reason="整改期满仍不合格。",
         effective_on=effective_on,
-        decision_number=f"闽人社〔{effective_on.year}〕{the_base.pk}号",
         decided_by=by or province_staff(),
     )
 

@@ -104,7 +104,6 @@ def test_a_revoked_base_leaves_the_register_on_the_next_visit(w, django_capture_
             ground="suspended",
             reason="单位撤并",
             effective_on=timezone.localdate(),
-            decision_number="闽人社文〔2030〕9号",
         )
     assert w.base.name not in text(Client().get(url))
     assert "已撤销" in text(Client().get(reverse("public:base", args=[w.base.pk])))

@@ -541,6 +541,7 @@ NOT_SWEPT = {
     "bases:filing_start", "bases:filing_act", "public:open_data_csv", "public:open_data_json",
     "supervision:record", "supervision:act", "supervision:document", "supervision:draw",
     "supervision:draw_publish", "supervision:rectification_report", "supervision:rectification_verify",
+    "decision_pdf",  # a PDF the portal renders itself, not a page
 }  # fmt: skip
 
 # Where the payload must be shown (escaped) — otherwise the sweep would prove nothing about that page.

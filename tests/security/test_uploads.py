@@ -115,8 +115,15 @@ UPLOAD_POINTS = {
 
 
 def stored_files() -> set[Path]:
+    """The uploaded files on disk (the decision documents the portal issues itself are not uploads)."""
     roots = {Path(ApplicationDocument._meta.get_field("file").storage.location), Path(django_settings.MEDIA_ROOT)}
-    return {p for root in roots if root.exists() for p in root.rglob("*") if p.is_file()}
+    return {
+        p
+        for root in roots
+        if root.exists()
+        for p in root.rglob("*")
+        if p.is_file() and "decisions" not in p.relative_to(root).parts
+    }
 
 
 def record_counts() -> dict:

@@ -26,7 +26,6 @@ def test_a_revocation_dated_ahead_bars_the_institution_from_today_until_three_ye
             ground="suspended",
             reason="撤并，无法恢复",
             effective_on=effective,
-            decision_number="闽人社文〔2026〕1号",
         )
         problems = rules.eligibility_problems(base.institution)
     assert problems and problems[0].article == "第二十四条"
@@ -72,7 +71,6 @@ def test_a_report_after_the_deadline_does_not_save_the_base_from_revocation(prov
             ground="failed_rectification",
             reason="逾期未整改",
             effective_on=date(2026, 6, 5),
-            decision_number="闽人社文〔2026〕2号",
             rectification_id=made.pk,
         )
     assert revocation.rectification_id == made.pk
@@ -90,6 +88,5 @@ def test_a_report_within_the_deadline_must_be_verified_before_revocation(provinc
             ground="failed_rectification",
             reason="x",
             effective_on=date(2026, 6, 5),
-            decision_number="1",
             rectification_id=made.pk,
         )

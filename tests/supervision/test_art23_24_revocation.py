@@ -51,7 +51,6 @@ def test_revocation_ends_the_base_bars_the_institution_for_three_years_and_is_an
                 ground=ground,
                 reason="经核实，情况属实。",
                 effective_on=EFFECTIVE,
-                decision_number="闽人社文〔2026〕18号",
                 document=factories.pdf_file("撤销决定.pdf"),
                 rectification_id=the_order.pk if the_order else None,
             )
@@ -62,9 +61,18 @@ def test_revocation_ends_the_base_bars_the_institution_for_three_years_and_is_an
         ground,
         REVOCATION_ARTICLES[ground],
         EFFECTIVE,
-        "闽人社文〔2026〕18号",
+        "闽人社文〔2026〕1号",
     )
     assert SupervisionDocument.objects.get(revocation=revocation).original_name == "撤销决定.pdf"
+    # The portal numbered the decision and issued its document (SPEC 2.10).
+    decision = revocation.decision
+    assert (decision.number, decision.subject, decision.effective_on, decision.adverse) == (
+        "闽人社文〔2026〕1号",
+        base,
+        EFFECTIVE,
+        True,
+    )
+    assert decision.pdf.read().startswith(b"%PDF")
 
     bar = Bar.objects.get(institution=institution_user.institution)
     assert (bar.kind, bar.starts_on, bar.last_day, bar.base, bar.article) == (
@@ -79,7 +87,7 @@ def test_revocation_ends_the_base_bars_the_institution_for_three_years_and_is_an
     announcement = Announcement.objects.get(kind=AnnouncementKind.REVOCATION)
     assert announcement.base == base and list(announcement.bases.all()) == [base]
     assert announcement.title == f"关于撤销{base.name}省级继续教育基地资格的公告"
-    assert "自2026年3月10日起撤销" in announcement.body and "闽人社文〔2026〕18号" in announcement.body
+    assert "自2026年3月10日起撤销" in announcement.body and "闽人社文〔2026〕1号" in announcement.body
     assert "2029年3月10日前（含当日）不再受理该机构的认定申请" in announcement.body
     assert n.recipients == {institution_user, recommender_user}
 
@@ -104,7 +112,6 @@ def test_the_institution_may_not_apply_until_and_including_the_last_day_and_may_
             ground=RevocationGround.PUBLIC_OPINION,
             reason="授课内容引发重大舆情。",
             effective_on=EFFECTIVE,
-            decision_number="闽人社文〔2026〕19号",
         )
     batch = factories.BatchFactory(opens_on=date(2029, 3, 1), closes_on=date(2029, 3, 31))
 
@@ -134,7 +141,6 @@ def test_the_start_page_tells_a_barred_institution_until_when(base, province_use
             ground=RevocationGround.SUSPENDED,
             reason="单位撤并，无法恢复。",
             effective_on=EFFECTIVE,
-            decision_number="闽人社文〔2026〕20号",
         )
     batch = factories.BatchFactory(opens_on=date(2027, 1, 1), closes_on=date(2027, 1, 31))
 
@@ -155,7 +161,6 @@ def test_a_revocation_effective_on_29_february_bars_until_28_february_three_year
             ground=RevocationGround.SUSPENDED,
             reason="单位撤并。",
             effective_on=date(2028, 2, 29),
-            decision_number="闽人社文〔2028〕3号",
         )
 
     bar = Bar.objects.get(institution=institution_user.institution)
@@ -186,14 +191,17 @@ def test_the_province_revokes_through_the_page_with_a_decision_document(base, pr
     assert Revocation.objects.get(base=base).reason == "课件出现严重错误，引发重大舆情。"
 
 
-def test_revoking_without_a_decision_number_or_document_is_refused_at_the_field(base, province_user, client_as):
-    response = client_as(province_user).post(
-        reverse("supervision:revoke", args=[base.pk]),
-        {"ground": RevocationGround.SUSPENDED, "reason": "单位撤并。", "effective_on": "2026-03-10"},
-    )
+def test_revoking_with_an_effective_date_before_today_is_refused_at_the_field_keeping_what_was_typed(
+    base, province_user, client_as
+):
+    with at(2026, 3, 11, 10, 0):
+        response = client_as(province_user).post(
+            reverse("supervision:revoke", args=[base.pk]),
+            {"ground": RevocationGround.SUSPENDED, "reason": "单位撤并。", "effective_on": "2026-03-10"},
+        )
 
     text = visible_text(response)
-    assert "请填写决定文号，如闽人社文〔2026〕12号。" in text and "请上传决定文件。" in text
+    assert "生效日期不能早于决定日期（2026年3月11日）" in text
     assert "单位撤并。</textarea>" in response.content.decode()
     base.refresh_from_db()
     assert base.status == BaseStatus.ACTIVE and not Bar.objects.exists()
@@ -206,7 +214,6 @@ def test_a_revoked_base_cannot_be_revoked_again(base, province_user):
         ground=RevocationGround.SUSPENDED,
         reason="单位撤并。",
         effective_on=timezone.localdate(),
-        decision_number="闽人社文〔2026〕22号",
     )
     services.revoke(**kwargs)
 
@@ -225,7 +232,6 @@ def revoke_on(province_user, base, effective_on, **extra):
         ground=RevocationGround.PUBLIC_OPINION,
         reason="授课内容出现政治性问题，引发重大舆情。",
         effective_on=effective_on,
-        decision_number="闽人社文〔2026〕50号",
         **extra,
     )
 
@@ -257,9 +263,12 @@ def test_art23_a_future_effective_date_leaves_the_base_live_and_marked_until_the
         assert base.pk in listed_bases(client.get(reverse("public:register")))
         verify = visible_text(client.get(reverse("public:verify_code", args=[base.verification_code])))
         assert "匾牌真实有效" in verify and "省人社厅已决定自2027年6月30日起撤销该基地资格" in verify
-        page = visible_text(client_as(province_user).get(reverse("bases:detail", args=[base.pk])))
-        assert "已作出撤销决定（闽人社文〔2026〕50号）" in page and "自2027年6月30日起生效" in page
-        assert "撤销资格" not in page.replace("撤销资格的决定", "")  # one decision per base: no second button
+        response = client_as(province_user).get(reverse("bases:detail", args=[base.pk]))
+        page = visible_text(response)
+        assert "已作出撤销决定（闽人社文〔2026〕1号）" in page and "自2027年6月30日起生效" in page
+        # one decision per base: no second revocation is offered, and the issued decision is linked
+        assert reverse("supervision:revoke", args=[base.pk]) not in response.content.decode()
+        assert reverse("decision_pdf", args=[revocation.decision.pk]) in response.content.decode()
         with pytest.raises(RuleViolation, match="已作出撤销决定，自2027年6月30日起生效"):
             revoke_on(province_user, base, date(2027, 1, 1))
         # the bar runs from the effective date (Civil Code period rule)

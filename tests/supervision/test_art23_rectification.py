@@ -29,7 +29,6 @@ def revoke_for_failed_rectification(province, base, the_order, **kwargs):
         ground=RevocationGround.FAILED_RECTIFICATION,
         reason="整改期限届满仍未达到要求。",
         effective_on=timezone.localdate(),
-        decision_number="闽人社文〔2026〕31号",
         rectification_id=the_order.pk,
         **kwargs,
     )
@@ -359,7 +358,6 @@ def test_revocation_for_failed_rectification_is_refused_without_an_order_or_for_
             ground=RevocationGround.FAILED_RECTIFICATION,
             reason="整改不到位。",
             effective_on=timezone.localdate(),
-            decision_number="闽人社文〔2026〕1号",
         )
     the_order = reported(province_user, institution_user, base)
     services.verify_rectification(actor=province_user, order_id=the_order.pk, passed=True)

@@ -74,7 +74,6 @@ def test_a_revoked_base_leaves_the_cached_register_at_once(
             ground=RevocationGround.PUBLIC_OPINION,
             reason="引发重大舆情。",
             effective_on=timezone.localdate(),
-            decision_number="闽人社文〔2026〕50号",
         )
 
     assert base.pk not in listed_bases(client.get(register))

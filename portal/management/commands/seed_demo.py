@@ -396,8 +396,15 @@ class Command(BaseCommand):
                 ground="public_opinion",
                 reason="授课内容出现严重科学性问题并引发重大舆情。",
                 effective_on=today,
-                decision_number=f"闽人社文〔{today.year}〕88号",
                 document=SimpleUploadedFile("撤销决定.pdf", TINY_PDF),
+            )
+        if "base_xm" in bases:  # decided today, effective in a month: live, and marked so, until then
+            sup.revoke(
+                actor=province,
+                base_id=bases["base_xm"].pk,
+                ground="suspended",
+                reason="建设单位合并重组，继续教育工作暂停已满一年，无法恢复到基地设立基本条件。",
+                effective_on=today + timedelta(days=30),
             )
         if "inst_approved" in bases:  # its recommender asks for cancellation
             sup.request_cancellation(
