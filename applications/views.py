@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core import access, exports, timeline, uploads
+from core import access, decisions, exports, timeline, uploads
 from core.errors import RuleViolation
 from core.forms import show_refusal
 from core.throttle import client_address
@@ -77,6 +77,8 @@ def batch_edit(request, pk=None):
             form.add_error(None, str(getattr(error, "message", error)))
         else:
             messages.success(request, f"已保存批次“{saved.name}”。")
+            if warning := decisions.validity_warning(saved.closes_on):  # Art. 34
+                messages.warning(request, f"该批次截止日期{warning}")
             return redirect("applications:batches")
     return render(request, "applications/batch_form.html", {"form": form, "batch": batch})
 

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from bases.models import Base
-from core import access, exports, uploads
+from core import access, decisions, exports, uploads
 from core.access import allowed
 from core.errors import RuleViolation
 from core.forms import show_refusal
@@ -58,6 +58,9 @@ def revoke(request, base):
                 )
             else:
                 messages.success(request, f"已{revocation.word}基地资格，并发布公告。")
+            bar = revocation.base.bars.order_by("-id").first()
+            if bar and bar.last_day and (warning := decisions.validity_warning(bar.last_day)):  # Art. 34
+                messages.warning(request, f"不再受理期限的最后一日{warning}")
             return redirect("bases:detail", pk=base.pk)
     return render(request, "supervision/revoke.html", {"base": base, "form": form})
 
