@@ -133,9 +133,15 @@ def resolve_objection(*, actor: User, objection_id: int, resolution: str) -> Obj
 
 
 def check_can_approve(app: Application, today: date | None = None) -> None:
-    """An application under public notice is approved only after the period ends, with no open objection."""
+    """An application is approved only after its public notice (公示) has run its full period, with every
+    objection resolved (Art. 8(4)); one that was never on a notice is not approved at all."""
     today = today or timezone.localdate()
-    for notice in app.notices.all():
+    notices = list(app.notices.all())
+    if not notices:
+        raise RuleViolation(
+            "该申报尚未列入拟认定名单公示；公示期满且异议均已处理后，方可认定。", article="第八条第四项"
+        )
+    for notice in notices:
         if today <= notice.ends_on:
             raise RuleViolation(f"该申报正在公示（至{notice.ends_on:%Y年%-m月%-d日}），公示期满后方可认定。")
     if app.objections.filter(resolved_at=None).exists():

@@ -268,6 +268,7 @@ class SiteVisitFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = "applications.SiteVisit"
+        skip_postgeneration_save = True  # the hook adds a notice; the visit itself is already saved
 
     application = factory.SubFactory(ApplicationFactory, state="site_visit")
     scheduled_on = factory.LazyFunction(timezone.localdate)
@@ -275,6 +276,24 @@ class SiteVisitFactory(factory.django.DjangoModelFactory):
     findings = "场地、师资与申报材料一致。"
     recorded_at = factory.LazyFunction(timezone.now)
     recorded_by = factory.SubFactory(UserFactory, role=Role.PROVINCE)
+
+    @factory.post_generation
+    def noticed(visit, create, extracted, **kwargs):
+        """Unless noticed=False: the application was on a public notice that has run its period (Art. 8(4))."""
+        if create and extracted is not False:
+            ended_notice(visit.application)
+
+
+def ended_notice(application):
+    """A public notice (公示) listing `application` whose period ended yesterday, with no open objection."""
+    today = timezone.localdate()
+    notice = PublicNoticeFactory(
+        batch=application.batch,
+        starts_on=today - timezone.timedelta(days=8),
+        ends_on=today - timezone.timedelta(days=1),
+    )
+    notice.applications.add(application)
+    return notice
 
 
 class FeeDisclosureFactory(factory.django.DjangoModelFactory):

@@ -130,9 +130,10 @@ def drive(institution_user, recommender_user, province_user):
             "visit_recorded": lambda: services.record_visit(
                 actor=prov, application_id=app.pk, findings="场地、师资与申报一致"
             ),
-            State.APPROVED: lambda: recognition.approve(
-                actor=prov, application_id=app.pk, recognised_on=recognised_on or date(2025, 7, 1)
-            ),
+            State.APPROVED: lambda: (
+                factories.ended_notice(app),
+                recognition.approve(actor=prov, application_id=app.pk, recognised_on=recognised_on or date(2025, 7, 1)),
+            )[1],
         }
         result = None
         for state in PATH[: PATH.index(to) + 1]:

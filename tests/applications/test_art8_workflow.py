@@ -153,7 +153,9 @@ def test_service_path_draft_to_base_records_each_step_and_notifies_the_next_part
     )
     assert s.notes == []
 
-    # site_visit -> approved: a base with the year's first register number (Art. 9)
+    # site_visit -> approved, once the public notice has run its period: a base with the year's first
+    # register number (Art. 8(4), 9)
+    factories.ended_notice(app)
     with step() as s:
         base = recognition.approve(
             actor=province_user, application_id=app.pk, comment="符合条件", recognised_on=date(2025, 7, 1)
@@ -294,6 +296,7 @@ def test_page_path_each_role_acts_through_its_own_pages(
     assert SiteVisit.objects.get(application=app).findings == "情况属实"
     assert (last_event(app).action, last_event(app).comment) == ("record_visit", "情况属实")
 
+    factories.ended_notice(app)
     with step() as s:
         response = prov.post(
             reverse("recognition:approve", args=[app.pk]),

@@ -114,6 +114,7 @@ def test_submit_and_withdraw_at_once_leave_one_consistent_outcome(postgres, inst
 def _ready_to_approve(batch, drive):
     app = complete_draft(factories.InstitutionUserFactory(), batch)
     drive(app, "visit_recorded")
+    factories.ended_notice(app)  # its public notice has run its period (Art. 8(4))
     return app
 
 

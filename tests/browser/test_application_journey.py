@@ -153,6 +153,8 @@ def test_first_draft_to_recognised_base(page, regions):
     assert "已记录实地考察情况" in alert_text(page)
     shot(page, "07-province-visit-recorded")
 
+    factories.ended_notice(app)  # the 公示 ran its period (the public-notice journey shows it through the pages)
+    page.reload()
     page.locator(f'form[action="/applications/{app.pk}/approve/"]').get_by_role("button", name="认定通过").click()
     page.wait_for_load_state()
     number = f"闽继教基地〔{year}〕001号"

@@ -154,3 +154,28 @@ def test_two_staff_verifying_one_rectification_at_once_leave_one_verdict(two_sta
     )
     staff = institution.users.filter(is_active=True).values_list("pk", flat=True)
     assert told == Counter(staff), "each of the institution's staff is told once, of the one verdict"
+
+
+def test_two_staff_revoking_one_base_at_once_issue_one_decision_with_one_number(two_staff):
+    """Issue 14: two officials deciding the same case at once: exactly one decision, one 文号, one timeline
+    entry, one announcement and one bar."""
+    from applications.models import Bar
+    from bases.models import Announcement
+    from core.models import Decision
+    from supervision.models import Revocation
+
+    base = factories.BaseFactory(published_at=timezone.now())
+    url = reverse("supervision:revoke", args=[base.pk])
+    data = {"ground": "public_opinion", "reason": "引发重大舆情。", "effective_on": timezone.localdate().isoformat()}
+
+    statuses = outcome(race(post(two_staff[0], url, data), post(two_staff[1], url, data)))
+    assert sorted(statuses) == [200, 302], statuses
+
+    base.refresh_from_db()
+    assert base.status == "revoked"
+    assert Revocation.objects.filter(base=base).count() == 1
+    decision = Decision.objects.get()
+    assert decision.number == f"闽人社文〔{timezone.localdate().year}〕1号"
+    assert Revocation.objects.get().decision == decision
+    assert len(events(base, action="revoke")) == 1 and len(events(base, action="revocation_decided")) == 1
+    assert Announcement.objects.filter(base=base).count() == 1 and Bar.objects.filter(base=base).count() == 1

@@ -82,5 +82,5 @@ def proposed_application(batch=None, **institution) -> Application:
     app = factories.ApplicationFactory(
         complete=True, institution=inst, state="site_visit", **({"batch": batch} if batch else {})
     )
-    factories.SiteVisitFactory(application=app)
+    factories.SiteVisitFactory(application=app, noticed=False)  # the tests put it on notice themselves
     return app

@@ -14,7 +14,7 @@ from django.urls import reverse
 from applications import notices
 from applications.models import CalendarDay, DayKind, Objection, PublicNotice, State
 from bases import services as recognition
-from bases.models import Announcement, AnnouncementKind, Base
+from bases.models import AnnouncementKind, Base
 from core.errors import RuleViolation
 from core.models import Notification
 from tests import factories
@@ -397,10 +397,14 @@ def test_the_approve_form_on_the_application_page_says_the_notice_is_running(cli
     assert app.state == State.SITE_VISIT
 
 
-def test_an_application_never_put_on_notice_is_approved_as_before(province_user):
+def test_art8_an_application_never_put_on_notice_is_not_recognised(province_user):
+    """Issue 14 (6): an application with no public notice at all was recognised, although the portal
+    itself announces "公示期满且异议均已处理后，方可认定"."""
     app = proposed_application()
 
-    base = recognition.approve(actor=province_user, application_id=app.pk)
+    with pytest.raises(RuleViolation, match="尚未列入拟认定名单公示") as refused:
+        recognition.approve(actor=province_user, application_id=app.pk)
 
-    assert base.application == app
-    assert not Announcement.objects.filter(kind=AnnouncementKind.NOTICE).exists()
+    assert refused.value.article == "第八条第四项"
+    app.refresh_from_db()
+    assert app.state == "site_visit" and not hasattr(app, "base")

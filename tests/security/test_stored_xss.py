@@ -219,6 +219,7 @@ def journey(db, settings):
         ),
         "site visit upload",
     )
+    factories.ended_notice(app)
     ok(
         prov.post(
             reverse("recognition:approve", args=[app.pk]),
@@ -368,7 +369,7 @@ def journey(db, settings):
     # A second applicant under public notice, and an objection anyone lodges against it (Art. 8).
     other_inst = factories.InstitutionFactory(name=f"异议对象{ATTRIBUTE}", region=fuzhou)
     noticed = factories.ApplicationFactory(complete=True, institution=other_inst, batch=batch, state="site_visit")
-    factories.SiteVisitFactory(application=noticed, recorded_by=province)
+    factories.SiteVisitFactory(application=noticed, recorded_by=province, noticed=False)
     ok(
         prov.post(
             reverse("recognition:notice_new", args=[batch.pk]),
@@ -376,7 +377,7 @@ def journey(db, settings):
         ),
         "notice",
     )
-    notice = PublicNotice.objects.get(batch=batch)
+    notice = PublicNotice.objects.filter(batch=batch).latest("id")
     objection = Client().post(
         reverse("applications:objection", args=[notice.pk]),
         {

@@ -220,6 +220,13 @@ class Command(BaseCommand):
                 application_id=app.pk,
                 findings="场地、师资、制度与申报材料一致，培训台账完整。",
             )
+            # Recognition only after the public notice has run its period (Art. 8(4)): this one ran last month.
+            base_services.publish_notice(
+                actor=province,
+                batch=app.batch,
+                application_ids=[app.pk],
+                starts_on=timezone.localdate() - timedelta(days=30),
+            )
             recognised_on = None
             if target == "approved_last_year":
                 recognised_on = timezone.localdate().replace(year=timezone.localdate().year - 1, month=6, day=18)
