@@ -11,6 +11,7 @@ from django.utils.http import content_disposition_header
 
 from bases.models import Announcement
 from core.throttle import rate_limit
+from supervision.models import InspectionState
 
 from . import selectors
 from .cache import cached_public_page
@@ -39,7 +40,9 @@ def public_detail(request, pk):
             "changes": list(selectors.public_change_history(base)),
             "announcements": list(selectors.announcements_about(base)[:20]),
             # Art. 21: the published inspection results, which the template lists.
-            "inspections": list(base.inspections.filter(state="published").order_by("-inspected_on", "-id")),
+            "inspections": list(
+                base.inspections.filter(state=InspectionState.PUBLISHED).order_by("-inspected_on", "-id")
+            ),
             "decided_end": selectors.decided_end(base),
             "was_commended": not base.commended_at and selectors.was_commended(base),
         },
