@@ -165,6 +165,7 @@ class CancellationDecisionForm(StyledFormMixin, forms.Form):
         label="是否适用第二十四条“三年内不再受理”（同意取消时）",
         choices=[("no", "不适用"), ("yes", "适用")],
         coerce=lambda v: v == "yes",
+        empty_value=None,
         widget=forms.RadioSelect,
         required=False,
         help_text="默认：建设单位主动申请的不适用，推荐单位申请的适用；与默认不同的须写明理由。",

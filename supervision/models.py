@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import InspectorUnit
 from bases.models import Base
 from core import uploads
+from core.periods import last_day_of_years
 
 
 class InspectionKind(models.TextChoices):
@@ -318,6 +319,11 @@ class Revocation(models.Model):
     @property
     def word(self) -> str:
         return "取消" if self.is_cancellation else "撤销"
+
+    @property
+    def bar_last_day(self):
+        """The last day the institution may not apply (Art. 24: 3 years from the effective date), or None."""
+        return last_day_of_years(self.effective_on, 3) if self.bars else None
 
     @property
     def is_pending(self) -> bool:

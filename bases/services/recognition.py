@@ -80,7 +80,7 @@ def approve(
         visit = SiteVisit.objects.filter(application=app).first()
         if visit is None or not visit.recorded_at:
             raise RuleViolation("请先记录实地考察情况，再作出认定。", article="第八条第四项")
-        check_can_approve(app)  # the public notice (公示), when the province held one
+        check_can_approve(app)  # the public notice (公示) has run its period, every objection resolved
 
     app, t = perform(
         workflow=APPLICATION_WORKFLOW,

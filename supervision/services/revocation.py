@@ -77,7 +77,7 @@ def revoke(
         if not bar_ruling.strip():
             raise RuleViolation("请写明是否适用第二十四条不再受理的理由。", field="bar_ruling")
     word = "取消" if cancelled else "撤销"
-    last_day = last_day_of_years(effective_on, 3)
+    last_day = last_day_of_years(effective_on, 3)  # Art. 24, as Revocation.bar_last_day
     bar_text = (
         f"依据第二十四条，{last_day:%Y年%-m月%-d日}前（含当日）不再受理该机构的认定申请。"
         if bars

@@ -58,8 +58,8 @@ def revoke(request, base):
                 )
             else:
                 messages.success(request, f"已{revocation.word}基地资格，并发布公告。")
-            bar = revocation.base.bars.order_by("-id").first()
-            if bar and bar.last_day and (warning := decisions.validity_warning(bar.last_day)):  # Art. 34
+            last_day = revocation.bar_last_day
+            if last_day and (warning := decisions.validity_warning(last_day)):  # Art. 34
                 messages.warning(request, f"不再受理期限的最后一日{warning}")
             return redirect("bases:detail", pk=base.pk)
     return render(request, "supervision/revoke.html", {"base": base, "form": form})
@@ -114,7 +114,7 @@ def cancellation_detail(request, cancellationrequest):
                     decision=d["decision"] or "",
                     effective_on=d.get("effective_on"),
                     document=d.get("document"),
-                    bars=d.get("apply_bar") if d.get("apply_bar") in (True, False) else None,
+                    bars=d.get("apply_bar"),  # None: the default ruling
                     bar_ruling=d.get("bar_ruling") or "",
                 )
             except ValidationError as error:
