@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class ApplicationsConfig(AppConfig):
     name = "applications"
     verbose_name = "基地申报"
+
+    def ready(self):
+        # what setting aside a refusal gives back (applications.hearings.undone_by_set_aside)
+        from . import services  # noqa: F401

@@ -182,6 +182,148 @@ EVENTS = table(
     }
 )
 
+
+# -- the right to be heard and appeals (SPEC 2.10) ------------------------------------------------------
+
+
+def party(facts):
+    return people.institution_staff(facts["hearing"].institution_id)
+
+
+def hearing_link(facts) -> str:
+    return reverse("applications:hearing", args=[facts["hearing"].pk])
+
+
+def appeal_link(facts) -> str:
+    return reverse("applications:appeal", args=[facts["appeal"].pk])
+
+
+PROCEEDINGS = table(
+    {
+        "hearing.notified": Event(
+            record=Record(
+                "subject",
+                "发出拟{hearing.get_kind_display}事先告知书",
+                action="hearing_notice",
+                comment="{hearing.notice.number}；陈述申辩截止{hearing.deadline:%Y年%-m月%-d日}",
+                article="{hearing.grounds}",
+            ),
+            tell=[
+                Tell(
+                    party,
+                    "行政决定事先告知：拟{hearing.get_kind_display}",
+                    "省人社厅拟对{hearing.subject_label}作出{hearing.get_kind_display}的决定（{hearing.notice.number}）。"
+                    "请于{hearing.deadline:%Y年%-m月%-d日}前（含当日）在线陈述申辩或明确放弃。",
+                    link=hearing_link,
+                )
+            ],
+        ),
+        "hearing.answered": Event(
+            tell=[
+                Tell(
+                    province,
+                    "收到陈述申辩：{hearing.subject_label}",
+                    "{hearing.institution.name}对拟{hearing.get_kind_display}的告知（{hearing.notice.number}）提出了陈述申辩。",
+                    link=hearing_link,
+                )
+            ],
+        ),
+        "hearing.waived": Event(
+            tell=[
+                Tell(
+                    province,
+                    "放弃陈述申辩：{hearing.subject_label}",
+                    "{hearing.institution.name}明确放弃对拟{hearing.get_kind_display}的陈述申辩（{hearing.notice.number}），"
+                    "可以作出决定。",
+                    link=hearing_link,
+                )
+            ],
+        ),
+        "hearing.dropped": Event(
+            tell=[
+                Tell(
+                    party,
+                    "省人社厅决定不再{hearing.get_kind_display}",
+                    "经复核陈述申辩，省人社厅决定不再作出告知书（{hearing.notice.number}）所述决定：{hearing.response}",
+                    link=hearing_link,
+                )
+            ],
+        ),
+        # -- fraud (Art. 24): a report by the recommending unit, and the finding --
+        # (the report is not written on the application's timeline: the institution reads that)
+        "fraud.reported": Event(
+            tell=[
+                Tell(
+                    province,
+                    f"弄虚作假线索：{NAME}",
+                    f"{UNIT}报告{NAME}的基地申报涉嫌弄虚作假，请核实处理。",
+                    link=lambda f: reverse("supervision:fraud_report", args=[f["report"].pk]),
+                )
+            ],
+        ),
+        "fraud.report_handled": Event(
+            tell=[
+                Tell(
+                    lambda f: [f["report"].reported_by],
+                    f"弄虚作假线索已处理：{NAME}",
+                    "省人社厅对您报告的线索：{report.get_state_display}。{report.handled_note}",
+                    link=lambda f: reverse("supervision:fraud_report", args=[f["report"].pk]),
+                )
+            ],
+        ),
+        "application.fraud_found": Event(
+            record=Record(
+                "application",
+                "认定申报弄虚作假，永久不再受理其认定申请",
+                action="find_fraud",
+                comment="{decision.number}",
+                article="第二十四条",
+            ),
+            tell=[
+                Tell(institution, "弄虚作假认定决定", "省人社厅认定您的申报弄虚作假（{decision.number}）。", link=link),
+                Tell(
+                    recommenders,
+                    f"弄虚作假认定：{NAME}",
+                    f"省人社厅认定{NAME}的申报弄虚作假（{{decision.number}}）。",
+                    link=link,
+                ),
+            ],
+        ),
+        "application.withdrawn_late": Event(
+            record=Record(
+                "application",
+                "推荐单位推荐后撤回申报（已记录；不影响弄虚作假核查）",
+                action="withdrawn_late",
+                article="第二十四条",
+            ),
+        ),
+        "appeal.recorded": Event(
+            record=Record(
+                "subject",
+                "登记{appeal.get_kind_display}",
+                action="appeal",
+                comment="{decision.number}；{appeal.authority}{appeal.case_number}，{appeal.filed_on:%Y年%-m月%-d日}提起",
+            ),
+        ),
+        "appeal.decided": Event(
+            record=Record(
+                "subject",
+                "{appeal.get_kind_display}结果：{appeal.get_state_display}",
+                action="appeal_outcome",
+                comment="{decision.number}；{appeal.outcome_note}",
+            ),
+            tell=[
+                Tell(
+                    lambda f: people.institution_staff(f["appeal"].institution_id),
+                    "{appeal.get_kind_display}结果已登记",
+                    "对{decision.number}提起的{appeal.get_kind_display}：{appeal.get_state_display}。{appeal.outcome_note}",
+                    link=appeal_link,
+                )
+            ],
+        ),
+    }
+)
+
 # The event each plain transition of the application's table tells (applications.services.transition).
 TOLD_AFTER = {
     "withdraw": "application.withdrawn",

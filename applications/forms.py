@@ -7,8 +7,20 @@ from accounts.models import Department, Region
 from core.forms import DateInput, StyledFormMixin, formfield
 from core.uploads import ACCEPT_ATTR
 
-from .models import APPLICANT_CONDITIONS, Application, ApplicationPerson, Batch, Condition, RecommenderKind, State
+from .models import (
+    APPLICANT_CONDITIONS,
+    AppealKind,
+    AppealState,
+    Application,
+    ApplicationPerson,
+    Batch,
+    Condition,
+    RecommenderKind,
+    State,
+)
 from .services import APPLICANT_FIELDS
+
+DATE_ERRORS = {"required": "请填写日期。", "invalid": "日期格式不正确。"}
 
 
 class BatchForm(StyledFormMixin, forms.ModelForm):
@@ -195,15 +207,117 @@ class ApproveForm(ActionForm):
 
 
 class RejectForm(ActionForm):
-    fraud_finding = forms.BooleanField(
-        label="经核实存在弄虚作假、伪造申报材料的情形（第二十四条：不再受理其认定申请）", required=False
+    """First the notice of the intended refusal (the reason), then, once the institution has been heard,
+    the decision with the province's reply to what it said."""
+
+    response = forms.CharField(
+        label="对陈述申辩意见的复核和采纳情况",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        help_text="当事人提出陈述申辩的，须写明复核和采纳情况。",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, deciding=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["comment"].label = "不予认定的理由"
+        self.fields["comment"].label = "不予认定的理由" if deciding else "拟不予认定的事实和理由"
         self.fields["comment"].required = True
         self.fields["comment"].error_messages["required"] = "请填写不予认定的理由。"
+        if not deciding:
+            del self.fields["response"]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (the pattern of Django's documentation); cleaned to a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT_ATTR}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        one = super().clean
+        if isinstance(data, list | tuple):
+            return [one(d, initial) for d in data if d]
+        return [one(data, initial)] if data else []
+
+
+class FraudFindingForm(StyledFormMixin, forms.Form):
+    """The province's fraud finding: first the notice (the facts), then the decision with the reply."""
+
+    facts = forms.CharField(
+        label="弄虚作假、伪造申报材料的具体事实",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+        error_messages={"required": "请写明弄虚作假的具体事实。"},
+    )
+    response = forms.CharField(
+        label="对陈述申辩意见的复核和采纳情况",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        help_text="当事人提出陈述申辩的，须写明复核和采纳情况。",
+    )
+
+    def __init__(self, *args, deciding=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not deciding:
+            del self.fields["response"]
+
+
+class FraudReportForm(StyledFormMixin, forms.Form):
+    facts = forms.CharField(
+        label="涉嫌弄虚作假的具体事实",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+        error_messages={"required": "请写明涉嫌弄虚作假的具体事实。"},
+    )
+
+
+class StatementForm(StyledFormMixin, forms.Form):
+    """The party's defence (陈述申辩), with files."""
+
+    statement = forms.CharField(
+        label="陈述申辩意见",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=20000,
+        error_messages={"required": "请填写陈述申辩意见。"},
+    )
+    files = MultipleFileField(label="证明材料（可选，可多选）", required=False)
+
+
+class DropHearingForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="不再作出该决定的理由",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请写明不再作出该决定的理由。"},
+    )
+
+
+class AppealForm(StyledFormMixin, forms.Form):
+    kind = forms.ChoiceField(label="途径", choices=AppealKind.choices, widget=forms.RadioSelect)
+    authority = forms.CharField(label="受理机关", max_length=100, error_messages={"required": "请填写受理机关。"})
+    case_number = forms.CharField(label="案号（可选）", max_length=100, required=False)
+    filed_on = forms.DateField(label="提起日期", widget=DateInput(), error_messages=DATE_ERRORS)
+
+
+class AppealOutcomeForm(StyledFormMixin, forms.Form):
+    outcome = forms.ChoiceField(
+        label="结果",
+        choices=[(s.value, s.label) for s in AppealState if s != AppealState.PENDING],
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择复议或诉讼的结果。"},
+    )
+    outcome_on = forms.DateField(label="结果日期", widget=DateInput(), error_messages=DATE_ERRORS)
+    note = forms.CharField(
+        label="结果说明（变更原决定的须写明变更内容）",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+    )
 
 
 class QueueFilterForm(StyledFormMixin, forms.Form):

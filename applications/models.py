@@ -1,6 +1,7 @@
 """Batches, applications with the facts Art. 7 asks for, their documents, site visits and bars (Art. 7, 8, 24)."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -367,7 +368,7 @@ class BarKind(models.TextChoices):
 class BarQuerySet(models.QuerySet):
     def in_force(self, on=None):
         on = on or timezone.localdate()
-        return self.filter(Q(last_day__isnull=True) | Q(last_day__gte=on), starts_on__lte=on)
+        return self.filter(Q(last_day__isnull=True) | Q(last_day__gte=on), starts_on__lte=on, lifted_on=None)
 
     def blocking(self, on=None):
         """Bars that refuse an application on this day: those in force and those that start later.
@@ -375,7 +376,7 @@ class BarQuerySet(models.QuerySet):
         A revocation with a future effective date ends the base at once; its bar must leave no gap.
         """
         on = on or timezone.localdate()
-        return self.filter(Q(last_day__isnull=True) | Q(last_day__gte=on))
+        return self.filter(Q(last_day__isnull=True) | Q(last_day__gte=on), lifted_on=None)
 
 
 class Bar(models.Model):
@@ -394,6 +395,9 @@ class Bar(models.Model):
         "bases.Base", on_delete=models.PROTECT, null=True, blank=True, related_name="bars", verbose_name="基地"
     )
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
+    # A decision set aside on appeal (行政复议, 行政诉讼) lifts the bar it imposed.
+    lifted_on = models.DateField("解除日期", null=True, blank=True)
+    lifted_reason = models.TextField("解除理由", blank=True)
     history = HistoricalRecords()
 
     objects = BarQuerySet.as_manager()
@@ -509,3 +513,211 @@ class Objection(models.Model):
     @property
     def is_resolved(self) -> bool:
         return self.resolved_at is not None
+
+
+# -- the right to be heard (告知 — 陈述申辩), reports of fraud, and appeals (SPEC 2.10; Art. 24) -------------
+
+
+class HearingKind(models.TextChoices):
+    """The adverse decisions the party is heard on before they are taken (the values of DecisionKind)."""
+
+    REFUSAL = "refusal", "不予认定"
+    FRAUD = "fraud", "认定申报弄虚作假"
+    REVOCATION = "revocation", "撤销基地资格"
+    CANCELLATION = "cancellation", "取消基地资格"
+
+
+class HearingState(models.TextChoices):
+    OPEN = "open", "陈述申辩期内"
+    ANSWERED = "answered", "已陈述申辩"
+    WAIVED = "waived", "放弃陈述申辩"
+    DECIDED = "decided", "已作出决定"
+    DROPPED = "dropped", "不再作出决定"
+
+
+# A hearing not yet closed by a decision, or by the province's choice not to decide.
+PENDING_HEARING = frozenset({HearingState.OPEN, HearingState.ANSWERED, HearingState.WAIVED})
+
+
+class Hearing(models.Model):
+    """The notice of an intended adverse decision and the party's answer (告知 — 陈述申辩).
+
+    The notice is itself a numbered document (core.models.Decision of kind hearing_notice). The party
+    answers with a statement and files, or waives, until the deadline counted in working days; only then
+    may the province decide, and the decision records what was said and how it was taken into account.
+    """
+
+    kind = models.CharField("拟作出的决定", max_length=20, choices=HearingKind.choices)
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="hearings", verbose_name="当事人"
+    )
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    subject_label = models.CharField("事项", max_length=200)
+    facts = models.TextField("拟认定的事实")
+    grounds = models.CharField("理由和依据", max_length=200)
+    intended = models.TextField("拟作出的决定内容")
+    # what the decision will need once taken (ground, effective date, order or request ids)
+    proposal = models.JSONField("拟决定参数", default=dict, blank=True)
+    notice = models.OneToOneField(
+        "jxjy_portal.Decision", on_delete=models.PROTECT, related_name="+", verbose_name="告知书"
+    )
+    notified_on = models.DateField("告知日期")
+    deadline = models.DateField("陈述申辩截止日期")
+    state = models.CharField("状态", max_length=20, choices=HearingState.choices, default=HearingState.OPEN)
+    statement = models.TextField("陈述申辩意见", blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="陈述申辩人",
+    )  # fmt: skip
+    answered_at = models.DateTimeField("陈述申辩时间", null=True, blank=True)
+    waived_at = models.DateTimeField("放弃陈述申辩时间", null=True, blank=True)
+    response = models.TextField("对陈述申辩的采纳情况", blank=True)
+    decision = models.OneToOneField(
+        "jxjy_portal.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="决定",
+    )  # fmt: skip
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="告知人"
+    )
+    created_at = models.DateTimeField("告知时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = verbose_name_plural = "告知与陈述申辩"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "kind"],
+                condition=Q(state__in=["open", "answered", "waived"]),
+                name="hearing_one_pending_per_subject",
+            )
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="hearing_subject_idx")]
+
+    def __str__(self):
+        return f"{self.subject_label}：拟{self.get_kind_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state in PENDING_HEARING
+
+    def deadline_passed(self, today=None) -> bool:
+        return (today or timezone.localdate()) > self.deadline
+
+    def may_be_decided(self, today=None) -> bool:
+        """The party has answered, waived, or let the deadline pass."""
+        return self.state in (HearingState.ANSWERED, HearingState.WAIVED) or (
+            self.state == HearingState.OPEN and self.deadline_passed(today)
+        )
+
+    @property
+    def what_was_said(self) -> str:
+        """The sentence the decision records about the hearing."""
+        notice = f"本厅于{self.notified_on:%Y年%-m月%-d日}以{self.notice.number}告知拟作出的决定"
+        if self.waived_at:
+            said = "当事人明确表示放弃陈述申辩"
+        elif self.answered_at:
+            said = f"当事人于{timezone.localtime(self.answered_at):%Y年%-m月%-d日}提出陈述申辩：{self.statement}"
+        else:
+            said = f"当事人在规定期限内（{self.deadline:%Y年%-m月%-d日}前）未提出陈述申辩"
+        reply = f"\n经复核，{self.response}" if self.response else ""
+        return f"{notice}，{said}。{reply}"
+
+
+class HearingDocument(models.Model):
+    """A file the party attaches to its statement."""
+
+    hearing = models.ForeignKey(Hearing, on_delete=models.PROTECT, related_name="documents", verbose_name="告知")
+    file = models.FileField("文件", storage=uploads.private_storage, upload_to=uploads.upload_path, max_length=200)
+    kind = models.CharField("文件类型", max_length=10)
+    content_type = models.CharField("MIME类型", max_length=100)
+    original_name = models.CharField("文件名", max_length=150)
+    size = models.PositiveBigIntegerField("大小")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="上传人"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = verbose_name_plural = "陈述申辩材料"
+
+    def __str__(self):
+        return self.original_name
+
+
+class FraudReportState(models.TextChoices):
+    SUBMITTED = "submitted", "待省人社厅核实"
+    CONFIRMED = "confirmed", "已启动弄虚作假认定"
+    DISMISSED = "dismissed", "不予采纳"
+
+
+class FraudReport(models.Model):
+    """A recommending unit's report that an application it reviews may be fraudulent (Art. 24)."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="fraud_reports", verbose_name="申报"
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="报告人"
+    )
+    facts = models.TextField("涉嫌弄虚作假的事实")
+    state = models.CharField(
+        "状态", max_length=20, choices=FraudReportState.choices, default=FraudReportState.SUBMITTED
+    )
+    created_at = models.DateTimeField("报告时间", auto_now_add=True)
+    handled_at = models.DateTimeField("处理时间", null=True, blank=True)
+    handled_note = models.TextField("处理意见", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = verbose_name_plural = "弄虚作假线索"
+
+    def __str__(self):
+        return f"{self.application}：{self.get_state_display()}"
+
+
+class AppealKind(models.TextChoices):
+    RECONSIDERATION = "reconsideration", "行政复议"
+    LITIGATION = "litigation", "行政诉讼"
+
+
+class AppealState(models.TextChoices):
+    PENDING = "pending", "审理中"
+    UPHELD = "upheld", "维持原决定"
+    VARIED = "varied", "变更原决定"
+    SET_ASIDE = "set_aside", "撤销原决定"
+    WITHDRAWN = "withdrawn", "申请人撤回"
+
+
+class Appeal(models.Model):
+    """An appeal against a decision of the province and how it ended; set aside restores what it undid."""
+
+    decision = models.ForeignKey(
+        "jxjy_portal.Decision", on_delete=models.PROTECT, related_name="appeals", verbose_name="被申请的决定"
+    )
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="appeals", verbose_name="申请人"
+    )
+    kind = models.CharField("途径", max_length=20, choices=AppealKind.choices)
+    authority = models.CharField("受理机关", max_length=100)
+    case_number = models.CharField("案号", max_length=100, blank=True)
+    filed_on = models.DateField("提起日期")
+    state = models.CharField("状态", max_length=20, choices=AppealState.choices, default=AppealState.PENDING)
+    outcome_on = models.DateField("结果日期", null=True, blank=True)
+    outcome_note = models.TextField("结果说明", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登记人"
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-filed_on", "-id"]
+        verbose_name = verbose_name_plural = "复议与诉讼"
+
+    def __str__(self):
+        return f"{self.decision.number}：{self.get_kind_display()}"

@@ -6,20 +6,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from core import access, events, uploads
+from core import access, decisions, events, timeline, uploads
 from core.errors import RuleViolation
+from core.models import DecisionKind
 from core.workflow import perform
 
-from . import rules
+from . import hearings, rules
 from .events import TOLD_AFTER
 from .models import (
     Application,
     ApplicationDocument,
     ApplicationPerson,
-    Bar,
-    BarKind,
     Batch,
     Condition,
+    Hearing,
+    HearingKind,
     RecommenderKind,
     SiteVisit,
     State,
@@ -288,6 +289,9 @@ def transition(
         comment=comment,
         expected_state=expected_state,
     )
+    if action == "withdraw" and timeline.last_state_before(app, actions=("withdraw",)) in RECOMMENDED_ONCE:
+        # allowed, but on record: withdrawing does not end a pending fraud review (Art. 24)
+        events.happened("application.withdrawn_late", actor=actor, application=app)
     if t.target in (State.NOT_RECOMMENDED, State.WITHDRAWN):
         app.decided_at = timezone.now()
         app.decision_reason = comment
@@ -345,41 +349,109 @@ def record_visit(
     return visit
 
 
+# Withdrawn from one of these, the application had been recommended: the withdrawal is put on record.
+RECOMMENDED_ONCE = frozenset({State.RECOMMENDED, State.UNDER_REVIEW, State.SITE_VISIT})
+
+REFUSAL_BASIS = "《福建省省级专业技术人员继续教育基地管理办法》第八条第四项"
+
+
+def subject_label(app: Application) -> str:
+    return f"{app.institution.name}的省级继续教育基地认定申报（{app.batch.name}）"
+
+
+@transaction.atomic
+def propose_refusal(*, actor: User, application_id, reason: str) -> Hearing:
+    """Before refusing after review, tell the institution why and hear it (SPEC 2.10)."""
+    app = access.get_visible_or_404(
+        actor, Application.objects.select_related("institution", "batch"), pk=application_id
+    )
+    refused = WORKFLOW.refusal(app, "reject", actor)
+    if refused is not None:
+        raise refused
+    if not reason.strip():
+        raise RuleViolation("请填写拟不予认定的理由。", field="reason")
+    return hearings.give_notice(
+        actor=actor,
+        subject=app,
+        kind=HearingKind.REFUSAL,
+        institution=app.institution,
+        subject_label=subject_label(app),
+        facts=reason,
+        grounds=REFUSAL_BASIS,
+        intended="对你单位的省级专业技术人员继续教育基地认定申报不予认定。",
+        proposal={"reason": reason.strip()},
+    )
+
+
 @transaction.atomic
 def reject(
     *,
     actor: User,
     application_id,
     reason: str,
-    fraud_finding: bool = False,
+    response: str = "",
     expected_state: str | None = None,
 ) -> Application:
-    """Refuse recognition (Art. 8(4)); a fraud finding bars the institution for ever (Art. 24)."""
-    article = "第八条第四项、第二十四条" if fraud_finding else "第八条第四项"
+    """Refuse recognition (Art. 8(4)) once the institution has been heard; a numbered decision is issued."""
+    holder = {}
+
+    def check(app, t):
+        hearing = hearings.require_heard(app, HearingKind.REFUSAL)
+        holder["hearing"], holder["record"] = hearing, hearings.record_of(hearing, response)
+
     app, t = perform(
         workflow=WORKFLOW,
-        queryset=Application.objects.select_related("institution"),
+        queryset=Application.objects.select_related("institution", "batch"),
         pk=application_id,
         action="reject",
         actor=actor,
         comment=reason,
         expected_state=expected_state,
-        article=article,
+        check=check,
     )
+    decision = decisions.issue(
+        kind=DecisionKind.REFUSAL,
+        subject=app,
+        actor=actor,
+        title=f"关于不予认定{app.institution.name}为省级专业技术人员继续教育基地的决定",
+        addressee=app.institution.name,
+        facts=f"{subject_label(app)}。\n{reason.strip()}\n{holder['record']}",
+        basis=REFUSAL_BASIS,
+        body="经审核，决定对你单位的省级专业技术人员继续教育基地认定申报不予认定。",
+        adverse=True,
+        carbon_copy=app.recommender_name,
+    )
+    hearings.close(holder["hearing"], actor=actor, decision=decision, response=response)
     app.decided_at = timezone.now()
     app.decision_reason = reason.strip()
-    app.fraud_finding = fraud_finding
-    app.save(update_fields=["decided_at", "decision_reason", "fraud_finding", "updated_at"])
-    if fraud_finding:
-        Bar.objects.create(
-            institution=app.institution,
-            kind=BarKind.FRAUD,
-            starts_on=timezone.localdate(),
-            last_day=None,
-            reason=reason.strip(),
-            article="第二十四条",
-            application=app,
-        )
-        events.happened("application.barred", actor=actor, application=app)
-    events.happened("application.rejected", actor=actor, application=app, comment=reason.strip())
+    app.save(update_fields=["decided_at", "decision_reason", "updated_at"])
+    events.happened(
+        "application.rejected", actor=actor, application=app, comment=f"{decision.number}：{reason.strip()}"
+    )
     return app
+
+
+@hearings.undone_by_set_aside(DecisionKind.REFUSAL)
+def _reopen_after_set_aside(decision, *, actor, appeal):
+    """A refusal set aside: the application goes back to the province's review."""
+    perform(
+        workflow=WORKFLOW,
+        pk=decision.object_id,
+        action="reopen",
+        actor=actor,
+        comment=f"{appeal.get_kind_display()}撤销{decision.number}",
+    )
+
+
+@hearings.undone_by_set_aside(DecisionKind.FRAUD)
+def _lift_fraud_bar(decision, *, actor, appeal):
+    """A fraud finding set aside: the permanent bar is lifted and the finding cleared."""
+    app = Application.objects.select_for_update().get(pk=decision.object_id)
+    app.fraud_finding = False
+    app.save(update_fields=["fraud_finding", "updated_at"])
+    lift_bars(app.bars.all(), reason=f"{appeal.get_kind_display()}撤销{decision.number}")
+
+
+def lift_bars(bars, *, reason: str) -> int:
+    """Lift the bars a decision set aside imposed (kept on record with the reason)."""
+    return bars.filter(lifted_on=None).update(lifted_on=timezone.localdate(), lifted_reason=reason)

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views
+from .views import applications as views
+from .views import proceedings
 
 app_name = "applications"
 urlpatterns = [
@@ -17,6 +18,12 @@ urlpatterns = [
     path("objections/<int:pk>/resolve/", views.resolve_objection, name="resolve_objection"),
     path("objections/<int:pk>/evidence/", views.objection_evidence, name="objection_evidence"),
     path("calendar/", views.calendar, name="calendar"),
+    path("hearings/", proceedings.hearing_list, name="hearings"),
+    path("hearings/<int:pk>/", proceedings.hearing_detail, name="hearing"),
+    path("hearings/<int:pk>/documents/<int:doc_pk>/", proceedings.hearing_document, name="hearing_document"),
+    path("appeals/", proceedings.appeal_list, name="appeals"),
+    path("appeals/new/<int:decision_pk>/", proceedings.appeal_new, name="appeal_new"),
+    path("appeals/<int:pk>/", proceedings.appeal_detail, name="appeal"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/documents/", views.upload, name="upload"),

@@ -4,7 +4,18 @@ from accounts.models import Role
 from core import access
 from core.workflow import Transition, Workflow
 
-from .models import EDITABLE, IN_PROGRESS, Application, State
+from .models import (
+    EDITABLE,
+    IN_PROGRESS,
+    Appeal,
+    AppealState,
+    Application,
+    FraudReport,
+    FraudReportState,
+    Hearing,
+    HearingState,
+    State,
+)
 
 INSTITUTION, RECOMMENDER, PROVINCE = Role.INSTITUTION, Role.RECOMMENDER, Role.PROVINCE
 
@@ -20,12 +31,16 @@ TRANSITIONS = [
     Transition("schedule_visit", {State.UNDER_REVIEW},             State.SITE_VISIT,       PROVINCE,    "第八条第四项", "安排实地考察"),
     Transition("approve",    {State.SITE_VISIT},                   State.APPROVED,         PROVINCE,    "第八条第四项、第九条", "认定通过"),
     Transition("reject",     {State.UNDER_REVIEW, State.SITE_VISIT}, State.REJECTED,       PROVINCE,    "第八条第四项", "不予认定", comment_required=True),
+    # a fraud finding ends an application still in progress (applications.hearings / services.find_fraud)
+    Transition("reject_for_fraud", IN_PROGRESS - {State.DRAFT},    State.REJECTED,         PROVINCE,    "第二十四条", "认定弄虚作假，不予认定"),
+    # a refusal set aside on appeal sends the application back to review
+    Transition("reopen",     {State.REJECTED},                     State.UNDER_REVIEW,     PROVINCE,    "第八条第四项", "原决定被撤销，重新审核"),
 ]  # fmt: skip
 
 WORKFLOW = Workflow(Application, "state", State, TRANSITIONS)
 
 # Actions that need a form of their own (dates, team, fraud finding) rather than a plain comment box.
-DEDICATED_FORMS = {"schedule_visit", "approve", "reject", "submit"}
+DEDICATED_FORMS = {"schedule_visit", "approve", "reject", "submit", "reject_for_fraud", "reopen"}
 # Plain actions offered without the comment box: the applicant withdraws without giving reasons.
 WITHOUT_COMMENT = {"withdraw"}
 
@@ -55,3 +70,50 @@ ADD_VISIT_MATERIAL = access.permit(
     role_message="实地考察材料只能由省人社厅在实地考察阶段上传。",
     state_message="实地考察材料只能由省人社厅在实地考察阶段上传。",
 )
+
+
+# -- the right to be heard, fraud reports and appeals (SPEC 2.10; Art. 24) ----------------------------
+
+
+def within_deadline(hearing, actor):
+    if hearing.deadline_passed():
+        return f"陈述申辩期限已于{hearing.deadline:%Y年%-m月%-d日}届满。"
+    return None
+
+
+def heard(hearing, actor):
+    if not hearing.may_be_decided():
+        return (
+            f"当事人的陈述申辩期限至{hearing.deadline:%Y年%-m月%-d日}，"
+            "须待其陈述申辩、明确放弃或期限届满后方可作出决定。"
+        )
+    return None
+
+
+HEARING_TRANSITIONS = [
+    Transition("answer",  {HearingState.OPEN}, HearingState.ANSWERED, INSTITUTION, "第二十四条", "陈述申辩", guards=[within_deadline]),
+    Transition("waive",   {HearingState.OPEN}, HearingState.WAIVED,   INSTITUTION, "第二十四条", "放弃陈述申辩", guards=[within_deadline]),
+    # taken by the service that issues the decision, in the same transaction
+    Transition("decide",  {HearingState.OPEN, HearingState.ANSWERED, HearingState.WAIVED}, HearingState.DECIDED, PROVINCE,
+               "第二十四条", "作出决定", guards=[heard]),
+    Transition("drop",    {HearingState.OPEN, HearingState.ANSWERED, HearingState.WAIVED}, HearingState.DROPPED, PROVINCE,
+               "第二十四条", "不再作出决定", comment_required="请写明不再作出该决定的理由。"),
+]  # fmt: skip
+HEARING_WORKFLOW = Workflow(Hearing, "state", HearingState, HEARING_TRANSITIONS)
+
+FRAUD_REPORT_TRANSITIONS = [
+    Transition("confirm", {FraudReportState.SUBMITTED}, FraudReportState.CONFIRMED, PROVINCE, "第二十四条", "启动弄虚作假认定"),
+    Transition("dismiss", {FraudReportState.SUBMITTED}, FraudReportState.DISMISSED, PROVINCE, "第二十四条", "不予采纳",
+               comment_required="请写明不予采纳的理由。"),
+]  # fmt: skip
+FRAUD_REPORT_WORKFLOW = Workflow(FraudReport, "state", FraudReportState, FRAUD_REPORT_TRANSITIONS)
+
+APPEAL_OUTCOMES = {AppealState.UPHELD, AppealState.VARIED, AppealState.SET_ASIDE, AppealState.WITHDRAWN}
+APPEAL_TRANSITIONS = [
+    Transition("uphold",    {AppealState.PENDING}, AppealState.UPHELD,    PROVINCE, "行政复议法、行政诉讼法", "登记结果：维持原决定"),
+    Transition("vary",      {AppealState.PENDING}, AppealState.VARIED,    PROVINCE, "行政复议法、行政诉讼法", "登记结果：变更原决定",
+               comment_required="请写明变更的内容。"),
+    Transition("set_aside", {AppealState.PENDING}, AppealState.SET_ASIDE, PROVINCE, "行政复议法、行政诉讼法", "登记结果：撤销原决定"),
+    Transition("withdraw",  {AppealState.PENDING}, AppealState.WITHDRAWN, PROVINCE, "行政复议法、行政诉讼法", "登记结果：申请人撤回"),
+]  # fmt: skip
+APPEAL_WORKFLOW = Workflow(Appeal, "state", AppealState, APPEAL_TRANSITIONS)

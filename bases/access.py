@@ -8,7 +8,7 @@ from applications.access import recommender_routing
 from core import access
 from core.access import EVERYTHING, NOTHING, rule
 
-from .models import AnnualFiling, Base, ChangeFiling
+from .models import AnnualFiling, Base, ChangeFiling, Suspension
 
 
 @rule(Base)
@@ -33,7 +33,7 @@ def owned_by_base(user) -> Q:
     return NOTHING
 
 
-rule(AnnualFiling)(owned_by_base)
+rule(AnnualFiling, Suspension)(owned_by_base)
 
 
 @rule(ChangeFiling)

@@ -68,6 +68,18 @@ EVENTS = table(
             ],
         ),
         "publish": Event(record=Record("base", "公布为省级继续教育基地", article="第九条")),
+        # -- suspension (Art. 23 second list (2)) --
+        "base.suspended": Event(
+            tell=[
+                Tell(
+                    institution_of_base,
+                    "基地工作暂停决定",
+                    "省人社厅决定自{suspension.started_on:%Y年%-m月%-d日}起暂停{base.name}的基地工作"
+                    "（{suspension.decision.number}）；满一年（{suspension.year_up_on:%Y年%-m月%-d日}）仍无法恢复的，将撤销基地资格。",
+                    link=lambda f: reverse("bases:detail", args=[f["base"].pk]),
+                )
+            ],
+        ),
         # -- what the base keeps public and files (Art. 29, 31) --
         "fee_disclosure": Event(record=Record("base", "更新收费公开信息", article="第二十九条")),
         "file_change": Event(

@@ -3,7 +3,7 @@
 from django import forms
 
 from accounts.models import Region
-from core.forms import StyledFormMixin
+from core.forms import DateInput, StyledFormMixin
 from core.uploads import ACCEPT_ATTR
 
 from .models import CHANGEABLE_FIELDS, AnnualFiling, FeeDisclosure, FilingPart, FilingState, ServiceForm
@@ -152,3 +152,26 @@ class FilingFilterForm(StyledFormMixin, forms.Form):
             flagged=bool(d.get("flagged")),
             overdue=bool(d.get("overdue")),
         )
+
+
+DATE_ERRORS = {"required": "请填写日期。", "invalid": "日期格式不正确。"}
+
+
+class SuspendForm(StyledFormMixin, forms.Form):
+    started_on = forms.DateField(label="暂停日期", widget=DateInput(), error_messages=DATE_ERRORS)
+    cause = forms.CharField(
+        label="暂停原因（建设单位撤销、合并、改制等情况）",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        error_messages={"required": "请写明建设单位撤销、合并或改制等导致暂停的情况。"},
+    )
+
+
+class ResumeForm(StyledFormMixin, forms.Form):
+    resumed_on = forms.DateField(label="恢复日期", widget=DateInput(), error_messages=DATE_ERRORS)
+    evidence = forms.CharField(
+        label="恢复依据（如新的建设单位、批准文件文号）",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"required": "请写明恢复的依据（如新的建设单位、批准文件）。"},
+    )

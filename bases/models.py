@@ -8,17 +8,21 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Institution, InstitutionType, Region
 from core import uploads
+from core.periods import add_years
 
 
 class BaseStatus(models.TextChoices):
     ACTIVE = "active", "正常"
     RECTIFYING = "rectifying", "整改中"
+    SUSPENDED = "suspended", "暂停"
     REVOKED = "revoked", "已撤销"
     CANCELLED = "cancelled", "已取消"
 
 
 # A live base holds its recognition: it is on the register, files, is inspected, may be rectified.
-LIVE_STATUSES = frozenset({BaseStatus.ACTIVE, BaseStatus.RECTIFYING})
+# A suspended base (Art. 23 second list (2)) still holds it while its building unit is restructured.
+WORKING_STATUSES = frozenset({BaseStatus.ACTIVE, BaseStatus.RECTIFYING})
+LIVE_STATUSES = WORKING_STATUSES | {BaseStatus.SUSPENDED}
 
 
 def new_verification_code() -> str:
@@ -92,12 +96,49 @@ class Base(models.Model):
 
     @property
     def is_live(self) -> bool:
-        """Does the base hold its recognition (正常 or 整改中)?"""
+        """Does the base hold its recognition (正常, 整改中 or 暂停)?"""
         return self.status in LIVE_STATUSES
+
+    @property
+    def revocation(self):
+        """The decision that ends (or will end) the base, unless set aside on appeal; None if there is none."""
+        return next((r for r in self.revocations.all() if r.set_aside_on is None), None)
 
     @staticmethod
     def format_number(year: int, sequence: int) -> str:
         return f"闽继教基地〔{year}〕{sequence:03d}号"
+
+
+class Suspension(models.Model):
+    """A base's work suspended because its building unit is dissolved, merged or restructured (Art. 23
+    second list (2)). If it is not restored within a year, the province may revoke on that ground."""
+
+    base = models.ForeignKey(Base, on_delete=models.PROTECT, related_name="suspensions", verbose_name="基地")
+    started_on = models.DateField("暂停日期")
+    cause = models.TextField("暂停原因")
+    decision = models.OneToOneField(
+        "jxjy_portal.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="决定"
+    )
+    resumed_on = models.DateField("恢复日期", null=True, blank=True)
+    resume_evidence = models.TextField("恢复依据", blank=True)
+    warned_at = models.DateTimeField("届满提醒时间", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="决定人"
+    )
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        verbose_name = verbose_name_plural = "暂停"
+
+    def __str__(self):
+        return f"{self.base.name}：{self.started_on}起暂停"
+
+    @property
+    def year_up_on(self):
+        """The first day a revocation on this ground is allowed: a full year without restoration."""
+        return add_years(self.started_on, 1)
 
 
 class FeeDisclosure(models.Model):

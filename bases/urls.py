@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import bases, changes, filings, recognition
+from .views import bases, changes, filings, recognition, suspension
 
 app_name = "bases"
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("<int:pk>/", bases.detail, name="detail"),
     path("<int:pk>/plaque.pdf", bases.plaque, name="plaque"),
     path("<int:pk>/fees/", changes.fee_disclosure, name="fee_disclosure"),
+    path("<int:pk>/suspend/", suspension.suspend, name="suspend"),
+    path("<int:pk>/resume/", suspension.resume, name="resume"),
     path("<int:pk>/changes/new/", changes.change_new, name="change_new"),
     path("changes/", changes.change_list, name="change_list"),
     path("changes/<int:pk>/", changes.change_detail, name="change_detail"),

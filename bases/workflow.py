@@ -1,7 +1,6 @@
 """The base's legal status (Art. 23, 24), its change filings (Art. 31) and annual filings (Art. 19), and what
 a live base means for an institution's next application (Art. 8)."""
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 
 from accounts.models import Role
@@ -11,6 +10,7 @@ from core.workflow import SYSTEM, Transition, Workflow
 
 from .models import (
     LIVE_STATUSES,
+    WORKING_STATUSES,
     AnnualFiling,
     Base,
     BaseStatus,
@@ -24,9 +24,8 @@ INSTITUTION, RECOMMENDER, PROVINCE = Role.INSTITUTION, Role.RECOMMENDER, Role.PR
 
 def not_decided_before(base, actor):
     """A base has one decision that ends it; once taken, only its effective date remains to come."""
-    try:
-        decided = base.revocation
-    except ObjectDoesNotExist:
+    decided = base.revocation
+    if decided is None:
         return None
     if decided.is_pending and decided.effective_on <= timezone.localdate():
         return None  # the day has come: the decision takes effect
@@ -37,7 +36,7 @@ def not_decided_before(base, actor):
 # moves change its status. The supervision services take them.
 BASE_TRANSITIONS = [
     # action                 from                      to                       who       article
-    Transition("order_rectification", LIVE_STATUSES,   BaseStatus.RECTIFYING,   PROVINCE, "第二十三条第一款", "责令限期整改"),
+    Transition("order_rectification", WORKING_STATUSES, BaseStatus.RECTIFYING,  PROVINCE, "第二十三条第一款", "责令限期整改"),
     # taken when the last open rectification order passes (supervision.services.verify_rectification)
     Transition("restore",    {BaseStatus.RECTIFYING},  BaseStatus.ACTIVE,       PROVINCE, "第二十三条", "整改通过，恢复正常"),
     # taken by the province on the day of the decision, or by the daily job on a later effective date
@@ -45,6 +44,16 @@ BASE_TRANSITIONS = [
                guards=[not_decided_before]),
     Transition("cancel",     LIVE_STATUSES,            BaseStatus.CANCELLED,    {PROVINCE, SYSTEM}, "第二十三条第二款", "取消基地资格",
                guards=[not_decided_before]),
+    # Art. 23 second list (2): the building unit is dissolved, merged or restructured; work stops for a while
+    Transition("suspend",    WORKING_STATUSES,         BaseStatus.SUSPENDED,    PROVINCE, "第二十三条第二款第二项", "暂停基地工作",
+               guards=[not_decided_before]),
+    Transition("resume",     {BaseStatus.SUSPENDED},   BaseStatus.ACTIVE,       PROVINCE, "第二十三条第二款第二项", "恢复基地工作",
+               comment_required="请写明恢复的依据（如新的建设单位、批准文件）。"),
+    # a revocation or cancellation set aside on appeal (行政复议, 行政诉讼) gives back the status it ended
+    Transition("reinstate",  {BaseStatus.REVOKED, BaseStatus.CANCELLED}, BaseStatus.ACTIVE, PROVINCE, "行政复议法、行政诉讼法",
+               "原决定被撤销，恢复基地资格"),
+    Transition("reinstate_rectifying", {BaseStatus.REVOKED, BaseStatus.CANCELLED}, BaseStatus.RECTIFYING, PROVINCE,
+               "行政复议法、行政诉讼法", "原决定被撤销，恢复基地资格（整改中）"),
 ]  # fmt: skip
 BASE_WORKFLOW = Workflow(Base, "status", BaseStatus, BASE_TRANSITIONS)
 

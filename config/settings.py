@@ -155,6 +155,8 @@ ISSUING_AUTHORITY = env("ISSUING_AUTHORITY", default="福建省人力资源和�
 DECISION_SERIES = env("DECISION_SERIES", default="闽人社文")
 REVIEW_AUTHORITY = env("REVIEW_AUTHORITY", default="福建省人民政府")
 REVIEW_DAYS = env.int("REVIEW_DAYS", default=60)
+# 陈述申辩: the party states its defence within this many working days of the notice (SPEC 2.10)
+HEARING_WORKING_DAYS = env.int("HEARING_WORKING_DAYS", default=5)
 LITIGATION_MONTHS = env.int("LITIGATION_MONTHS", default=6)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -48,6 +48,18 @@ def record(
     )
 
 
+def last_state_before(subject, *, actions) -> str:
+    """The state the subject was in before the last of these transitions (for giving it back)."""
+    event = (
+        TimelineEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk, action__in=actions
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return event.from_state if event else ""
+
+
 @dataclass
 class Entry:
     when: datetime

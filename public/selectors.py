@@ -81,7 +81,7 @@ def public_base(pk) -> Base:
 
 def decided_end(base: Base):
     """A decision that ends the base on a date still to come (SPEC 2.7), or None."""
-    return Revocation.objects.filter(base=base, took_effect_at=None).first()
+    return Revocation.objects.filter(base=base, took_effect_at=None, set_aside_on=None).first()
 
 
 def was_commended(base: Base) -> bool:

@@ -7,3 +7,7 @@ class SupervisionConfig(AppConfig):
     name = "supervision"
     label = "inspections"
     verbose_name = "考核监督"
+
+    def ready(self):
+        # what setting aside a revocation or fraud finding gives back (applications.hearings.undone_by_set_aside)
+        from .services import fraud, revocation  # noqa: F401

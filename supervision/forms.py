@@ -136,9 +136,23 @@ class ReportForm(StyledFormMixin, forms.Form):
     expected_state = forms.CharField(widget=forms.HiddenInput, required=False)
 
 
+RESPONSE_FIELD = dict(
+    label="对陈述申辩意见的复核和采纳情况",
+    required=False,
+    widget=forms.Textarea(attrs={"rows": 3}),
+    max_length=4000,
+    help_text="当事人提出陈述申辩的，须写明复核和采纳情况。",
+)
+
+
 class RevocationForm(StyledFormMixin, forms.Form):
+    """First the notice of the intended revocation, then (`deciding`) the decision once the base is heard."""
+
     ground = forms.ChoiceField(
-        label="事由（第二十三条）", choices=[c for c in RevocationGround.choices if c[0] != RevocationGround.REQUESTED]
+        label="事由（第二十三条）",
+        choices=[
+            c for c in RevocationGround.choices if c[0] not in (RevocationGround.REQUESTED, RevocationGround.FRAUD)
+        ],
     )
     rectification = forms.IntegerField(required=False, widget=forms.HiddenInput)
     reason = forms.CharField(
@@ -147,6 +161,14 @@ class RevocationForm(StyledFormMixin, forms.Form):
     effective_on = forms.DateField(label="生效日期", widget=DateInput(), error_messages=DATE_ERRORS)
     # The 文号 and the decision document are the portal's: it numbers the decision and issues its PDF.
     document = forms.FileField(label="附件（可选，如签批件扫描件）", required=False, widget=FILE_WIDGET)
+    response = forms.CharField(**RESPONSE_FIELD)
+
+    def __init__(self, *args, deciding=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not deciding:
+            del self.fields["response"], self.fields["document"]
+            self.fields["reason"].label = "拟认定的事实（将写入告知书）"
+            self.fields["effective_on"].label = "拟生效日期"
 
 
 class CancellationRequestForm(StyledFormMixin, forms.Form):
@@ -173,6 +195,7 @@ class CancellationDecisionForm(StyledFormMixin, forms.Form):
     bar_ruling = forms.CharField(
         label="理由（与默认做法不同时必填）", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
+    response = forms.CharField(**RESPONSE_FIELD)
 
     def clean(self):
         data = super().clean()

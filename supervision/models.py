@@ -266,6 +266,7 @@ class RevocationGround(models.TextChoices):
     )
     SUSPENDED = "suspended", "因单位撤、并、改等原因导致继续教育工作暂停，一年内无法恢复（第二十三条第二款第二项）"
     REQUESTED = "requested", "建设单位或推荐单位主动申请取消（第二十三条第二款第三项）"
+    FRAUD = "fraud", "申报材料弄虚作假、伪造申报材料（第二十四条）"
 
 
 REVOCATION_ARTICLES = {
@@ -273,13 +274,15 @@ REVOCATION_ARTICLES = {
     RevocationGround.PUBLIC_OPINION: "第二十三条第二款第一项",
     RevocationGround.SUSPENDED: "第二十三条第二款第二项",
     RevocationGround.REQUESTED: "第二十三条第二款第三项",
+    RevocationGround.FRAUD: "第二十四条",
 }
 
 
 class Revocation(models.Model):
     """The end of a base's recognition: revoked, or cancelled on request (Art. 23); bars the institution (Art. 24)."""
 
-    base = models.OneToOneField(Base, on_delete=models.PROTECT, related_name="revocation", verbose_name="基地")
+    # A base has at most one revocation in force; one set aside on appeal stays on record beside it.
+    base = models.ForeignKey(Base, on_delete=models.PROTECT, related_name="revocations", verbose_name="基地")
     ground = models.CharField("事由", max_length=30, choices=RevocationGround.choices)
     article = models.CharField("依据", max_length=50)
     reason = models.TextField("具体情况")
@@ -304,10 +307,17 @@ class Revocation(models.Model):
     bar_ruling = models.TextField("是否适用不再受理的理由", blank=True)
     # A decision whose effective date lies ahead leaves the base live until that day (SPEC 2.7).
     took_effect_at = models.DateTimeField("生效时间", null=True, blank=True)
+    # Set aside on appeal (行政复议, 行政诉讼): the base is restored and the bar lifted.
+    set_aside_on = models.DateField("被撤销日期", null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = verbose_name_plural = "撤销与取消"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["base"], condition=models.Q(set_aside_on=None), name="revocation_once_per_base"
+            )
+        ]
 
     def __str__(self):
         return f"{self.base.name}：{self.get_ground_display()}"
@@ -328,7 +338,7 @@ class Revocation(models.Model):
     @property
     def is_pending(self) -> bool:
         """Decided, but its effective date has not come yet: the base still holds its recognition."""
-        return self.took_effect_at is None
+        return self.took_effect_at is None and self.set_aside_on is None
 
 
 class RequestState(models.TextChoices):

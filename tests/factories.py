@@ -376,3 +376,25 @@ class ObjectionFactory(factory.django.DjangoModelFactory):
     evidence_type = "application/pdf"
     kind = "pdf"
     confirmation_number = factory.Sequence(lambda n: f"YY{n:08d}")
+
+
+def heard(subject, kind, *, statement: str = ""):
+    """The party was notified of the intended decision `kind` on `subject` and has been heard (SPEC 2.10):
+    it stated `statement`, or waived. Returns the hearing, ready for the decision."""
+    from applications import hearings
+
+    institution = subject.institution
+    hearing = hearings.give_notice(
+        actor=UserFactory(role=Role.PROVINCE),
+        subject=subject,
+        kind=kind,
+        institution=institution,
+        subject_label=str(subject),
+        facts="经查明的事实。",
+        grounds="《福建省省级专业技术人员继续教育基地管理办法》第二十四条",
+        intended="拟作出的决定。",
+    )
+    party = InstitutionUserFactory(institution=institution)
+    if statement:
+        return hearings.answer(actor=party, hearing_id=hearing.pk, statement=statement)
+    return hearings.waive(actor=party, hearing_id=hearing.pk)

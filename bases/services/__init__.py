@@ -15,8 +15,13 @@ from .filings import (
     start_filing,
 )
 from .recognition import DEFAULT_WORKING_DAYS, approve, candidates, create_base, publish_notice, publish_recognitions
+from .suspension import current_suspension, resume, suspend, warn_suspensions_ending
 
 __all__ = [
+    "current_suspension",
+    "resume",
+    "suspend",
+    "warn_suspensions_ending",
     "DEFAULT_WORKING_DAYS",
     "FILING_FIELDS",
     "approve",

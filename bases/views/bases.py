@@ -5,13 +5,14 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 
+from applications import hearings
 from core import access, decisions, exports, timeline
 from core.access import allowed
 from core.forms import show_refusal
 
 from .. import exports as columns
 from .. import plaque as plaque_pdf
-from .. import selectors
+from .. import selectors, services
 from ..models import Base, BaseStatus
 from . import PAGE_SIZE
 
@@ -57,6 +58,8 @@ def detail(request, pk):
             ),
             "revocation": getattr(base, "revocation", None),
             "decisions": decisions.of(base),
+            "suspension": services.current_suspension(base),
+            "hearings": hearings.of(base) if access.may(request.user, "see_hearings") else [],
             "timeline": timeline.events_for(base, state_labels=dict(BaseStatus.choices)),
         },
     )

@@ -2,6 +2,7 @@
 per part of the measures."""
 
 from .draws import draw_sample, draw_spot_check, publish_draw, replay_draw
+from .fraud import find_fraud, handle_report, propose_fraud_finding, report_fraud
 from .inspections import (
     DUE_SOON_DAYS,
     flag_inspection_clock,
@@ -14,6 +15,9 @@ from .rectification import flag_missed_deadlines, order_rectification, report_re
 from .revocation import (
     bar_by_default,
     decide_cancellation,
+    needs_hearing,
+    propose_cancellation,
+    propose_revocation,
     request_cancellation,
     revocations_take_effect,
     revoke,
@@ -26,6 +30,13 @@ __all__ = [
     "revocations_take_effect",
     "take_effect",
     "decide_cancellation",
+    "find_fraud",
+    "handle_report",
+    "needs_hearing",
+    "propose_cancellation",
+    "propose_fraud_finding",
+    "propose_revocation",
+    "report_fraud",
     "draw_sample",
     "draw_spot_check",
     "flag_inspection_clock",

@@ -1,5 +1,7 @@
 """Revocation and cancellation pages (Art. 23, 24)."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -7,6 +9,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from applications import hearings
+from applications.models import HearingKind
 from bases.models import Base
 from core import access, decisions, exports, uploads
 from core.access import allowed
@@ -22,21 +26,43 @@ from ..forms import (
 )
 from ..models import (
     CancellationRequest,
+    RevocationGround,
 )
 from . import PAGE_SIZE
 
 
 @allowed(Base, "revoke", load="base_pk")
 def revoke(request, base):
+    """Two steps (SPEC 2.10): the notice of the intended revocation, then the decision once heard."""
+    hearing = hearings.pending(base, HearingKind.REVOCATION)
+    proposal = hearing.proposal if hearing else {}
     initial = {
-        "effective_on": timezone.localdate(),
-        "rectification": request.GET.get("rectification"),
-        "ground": "failed_rectification" if request.GET.get("rectification") else None,
+        "effective_on": max(date.fromisoformat(proposal["effective_on"]), timezone.localdate())
+        if proposal.get("effective_on")
+        else timezone.localdate(),
+        "rectification": proposal.get("rectification_id") or request.GET.get("rectification"),
+        "ground": proposal.get("ground") or ("failed_rectification" if request.GET.get("rectification") else None),
+        "reason": proposal.get("reason", ""),
     }
-    form = RevocationForm(request.POST or None, request.FILES or None, initial=initial)
+    deciding = hearing is not None
+    form = RevocationForm(request.POST or None, request.FILES or None, initial=initial, deciding=deciding)
     if request.method == "POST" and uploads.form_is_valid(request, form):
         d = form.cleaned_data
         try:
+            if not deciding:
+                hearing = services.propose_revocation(
+                    actor=request.user,
+                    base_id=base.pk,
+                    ground=d["ground"],
+                    reason=d["reason"],
+                    effective_on=d["effective_on"],
+                    rectification_id=d.get("rectification"),
+                )
+                messages.success(
+                    request,
+                    f"已发出拟撤销告知书（{hearing.notice.number}），陈述申辩截止{hearing.deadline:%Y年%-m月%-d日}。",
+                )
+                return redirect("supervision:revoke", base_pk=base.pk)
             revocation = services.revoke(
                 actor=request.user,
                 base_id=base.pk,
@@ -45,6 +71,7 @@ def revoke(request, base):
                 effective_on=d["effective_on"],
                 document=d["document"],
                 rectification_id=d.get("rectification"),
+                response=d["response"],
             )
         except ValidationError as error:
             form.add_error("document", error)
@@ -62,7 +89,11 @@ def revoke(request, base):
             if last_day and (warning := decisions.validity_warning(last_day)):  # Art. 34
                 messages.warning(request, f"不再受理期限的最后一日{warning}")
             return redirect("bases:detail", pk=base.pk)
-    return render(request, "supervision/revoke.html", {"base": base, "form": form})
+    return render(
+        request,
+        "supervision/revoke.html",
+        {"base": base, "form": form, "hearing": hearing, "may_decide": not hearing or hearing.may_be_decided()},
+    )
 
 
 @allowed(Base, "request_cancellation", load="base_pk")
@@ -93,6 +124,8 @@ def cancellation_list(request):
 )
 def cancellation_detail(request, cancellationrequest):
     req = cancellationrequest
+    heard_first = services.needs_hearing(RevocationGround.REQUESTED, req)
+    hearing = hearings.pending(req.base, HearingKind.CANCELLATION) if heard_first else None
     form = CancellationDecisionForm(
         request.POST or None,
         request.FILES or None,
@@ -107,6 +140,18 @@ def cancellation_detail(request, cancellationrequest):
         if uploads.form_is_valid(request, form):
             d = form.cleaned_data
             try:
+                if "notify" in request.POST:
+                    hearing = services.propose_cancellation(
+                        actor=request.user,
+                        request_id=req.pk,
+                        effective_on=d.get("effective_on") or timezone.localdate(),
+                        reason=d["decision"] or "",
+                    )
+                    messages.success(
+                        request,
+                        f"已发出拟取消告知书（{hearing.notice.number}），陈述申辩截止{hearing.deadline:%Y年%-m月%-d日}。",
+                    )
+                    return redirect("supervision:cancellation", pk=req.pk)
                 services.decide_cancellation(
                     actor=request.user,
                     request_id=req.pk,
@@ -116,6 +161,7 @@ def cancellation_detail(request, cancellationrequest):
                     document=d.get("document"),
                     bars=d.get("apply_bar"),  # None: the default ruling
                     bar_ruling=d.get("bar_ruling") or "",
+                    response=d.get("response") or "",
                 )
             except ValidationError as error:
                 form.add_error("document", error)
@@ -127,5 +173,11 @@ def cancellation_detail(request, cancellationrequest):
     return render(
         request,
         "supervision/cancellation.html",
-        {"req": req, "form": form},
+        {
+            "req": req,
+            "form": form,
+            "heard_first": heard_first,
+            "hearing": hearing,
+            "may_grant": not heard_first or (hearing is not None and hearing.may_be_decided()),
+        },
     )

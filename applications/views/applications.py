@@ -19,14 +19,16 @@ from core.errors import RuleViolation
 from core.forms import show_refusal
 from core.throttle import client_address
 
-from . import exports as columns
-from . import notices, rules, selectors, services
-from .forms import (
+from .. import exports as columns
+from .. import hearings, notices, rules, selectors, services
+from ..forms import (
     ActionForm,
     ApplicationForm,
     ApproveForm,
     BatchForm,
     CalendarDayForm,
+    FraudFindingForm,
+    FraudReportForm,
     ObjectionForm,
     PersonFormSet,
     QueueFilterForm,
@@ -37,18 +39,19 @@ from .forms import (
     VisitFindingsForm,
     person_initial,
 )
-from .models import (
+from ..models import (
     APPLICANT_CONDITIONS,
     Application,
     Batch,
     CalendarDay,
     Condition,
+    HearingKind,
     Objection,
     PublicNotice,
     SiteVisit,
     State,
 )
-from .workflow import DEDICATED_FORMS, WITHOUT_COMMENT, WORKFLOW
+from ..workflow import DEDICATED_FORMS, WITHOUT_COMMENT, WORKFLOW
 
 PAGE_SIZE = 20
 
@@ -319,8 +322,21 @@ def _detail_context(request, app, **bound_forms):
         "problems": rules.unmet_conditions(app) if access.can(user, "edit", app) else [],
         "bars": list(app.bars.all()),
     }
+    context["hearings"] = hearings.of(app) if access.may(user, "see_hearings") else []
+    if access.can(user, "find_fraud", app):
+        fraud_hearing = hearings.pending(app, HearingKind.FRAUD)
+        context["fraud_hearing"] = fraud_hearing
+        context["fraud_form"] = bound_forms.get("fraud") or FraudFindingForm(
+            initial={"facts": fraud_hearing.proposal.get("facts", "") if fraud_hearing else ""},
+            prefix="fraud",
+            deciding=fraud_hearing is not None,
+        )
+    if access.can(user, "report_fraud", app):
+        context["fraud_report_form"] = bound_forms.get("fraud_report") or FraudReportForm(prefix="fraud_report")
+    context["decisions"] = decisions.of(app) if access.may(user, "see_hearings") else []
     if access.may(user, "review_applications"):
         today = timezone.localdate()
+        refusal_hearing = hearings.pending(app, HearingKind.REFUSAL)
         objections = list(app.objections.select_related("notice").order_by("created_at"))
         context.update(
             notices=list(app.notices.all()),
@@ -338,7 +354,13 @@ def _detail_context(request, app, **bound_forms):
             or VisitFindingsForm(initial={"findings": visit.findings if visit else ""}, prefix="findings"),
             approve_form=bound_forms.get("approve")
             or ApproveForm(initial={**expected, "recognised_on": today}, prefix="approve"),
-            reject_form=bound_forms.get("reject") or RejectForm(initial=expected, prefix="reject"),
+            refusal_hearing=refusal_hearing,
+            reject_form=bound_forms.get("reject")
+            or RejectForm(
+                initial={**expected, "comment": refusal_hearing.proposal.get("reason", "") if refusal_hearing else ""},
+                prefix="reject",
+                deciding=refusal_hearing is not None,
+            ),
             upload_form=UploadForm(site_visit=True),
         )
     return context
@@ -436,22 +458,35 @@ def record_visit(request, pk):
 @access.allowed(Application, "reject")
 @require_POST
 def reject(request, pk):
+    """Two steps (SPEC 2.10): the notice of the intended refusal, then the decision once the institution
+    has been heard."""
     app = selectors.application_detail(request.user, pk)
-    form = RejectForm(request.POST, prefix="reject")
+    hearing = hearings.pending(app, HearingKind.REFUSAL)
+    form = RejectForm(request.POST, prefix="reject", deciding=hearing is not None)
     if form.is_valid():
         d = form.cleaned_data
         try:
-            services.reject(
-                actor=request.user,
-                application_id=app.pk,
-                reason=d["comment"],
-                fraud_finding=d["fraud_finding"],
-                expected_state=d["expected_state"],
-            )
+            if hearing is None:
+                hearing = services.propose_refusal(actor=request.user, application_id=app.pk, reason=d["comment"])
+            else:
+                services.reject(
+                    actor=request.user,
+                    application_id=app.pk,
+                    reason=d["comment"],
+                    response=d["response"],
+                    expected_state=d["expected_state"],
+                )
         except RuleViolation as error:
             show_refusal(request, error, form)
         else:
-            messages.success(request, "已作出不予认定决定" + ("，并记入不予受理名单。" if d["fraud_finding"] else "。"))
+            if app.state == State.REJECTED or hearing.state != "open":
+                messages.success(request, "已作出不予认定决定，决定书已生成。")
+            else:
+                messages.success(
+                    request,
+                    f"已发出拟不予认定告知书（{hearing.notice.number}），"
+                    f"陈述申辩截止{hearing.deadline:%Y年%-m月%-d日}；届时或当事人陈述申辩、放弃后可作出决定。",
+                )
             return redirect("applications:detail", pk=app.pk)
     return rerender_application(request, app, reject=form)
 

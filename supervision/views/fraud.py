@@ -1,0 +1,99 @@
+"""Fraud in an application (Art. 24): the recommending unit's report, the province's finding."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from applications import hearings
+from applications.forms import FraudFindingForm, FraudReportForm
+from applications.models import Application, FraudReport, FraudReportState, HearingKind
+from applications.views import rerender_application
+from core import access
+from core.access import allowed
+from core.errors import RuleViolation
+from core.forms import show_refusal
+
+from .. import services
+from . import PAGE_SIZE
+
+
+@allowed(Application, "find_fraud", load="pk")
+@require_POST
+def find_fraud(request, application):
+    """Two steps (SPEC 2.10): the notice of the intended finding, then the finding once heard."""
+    hearing = hearings.pending(application, HearingKind.FRAUD)
+    form = FraudFindingForm(request.POST, prefix="fraud", deciding=hearing is not None)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            if hearing is None:
+                hearing = services.propose_fraud_finding(
+                    actor=request.user, application_id=application.pk, facts=d["facts"]
+                )
+                messages.success(
+                    request,
+                    f"已发出拟认定弄虚作假告知书（{hearing.notice.number}），陈述申辩截止{hearing.deadline:%Y年%-m月%-d日}。",
+                )
+            else:
+                decision = services.find_fraud(
+                    actor=request.user, application_id=application.pk, facts=d["facts"], response=d["response"]
+                )
+                messages.success(request, f"已作出弄虚作假认定决定（{decision.number}），并发布公告。")
+        except RuleViolation as error:
+            show_refusal(request, error, form)
+        else:
+            return redirect("applications:detail", pk=application.pk)
+    return rerender_application(request, application, fraud=form)
+
+
+@allowed(Application, "report_fraud", load="pk")
+@require_POST
+def fraud_report_new(request, application):
+    form = FraudReportForm(request.POST, prefix="fraud_report")
+    if form.is_valid():
+        try:
+            report = services.report_fraud(
+                actor=request.user, application_id=application.pk, facts=form.cleaned_data["facts"]
+            )
+        except RuleViolation as error:
+            show_refusal(request, error, form)
+        else:
+            messages.success(request, "线索已报告省人社厅核实。")
+            return redirect("supervision:fraud_report", pk=report.pk)
+    return rerender_application(request, application, fraud_report=form)
+
+
+@allowed("handle_fraud_reports")
+def fraud_report_list(request):
+    qs = FraudReport.objects.select_related("application__institution", "reported_by")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "supervision/fraud_reports.html", {"page_obj": page})
+
+
+@allowed(FraudReport, "view", load="pk", queryset=FraudReport.objects.select_related("application__institution"))
+def fraud_report_detail(request, fraudreport):
+    report = fraudreport
+    if request.method == "POST":
+        if not access.may(request.user, "handle_fraud_reports"):
+            raise Http404("页面不存在。")
+        confirm = "confirm" in request.POST
+        try:
+            services.handle_report(
+                actor=request.user, report_id=report.pk, confirm=confirm, note=request.POST.get("note", "")
+            )
+        except RuleViolation as error:
+            show_refusal(request, error)
+        else:
+            messages.success(request, "已启动弄虚作假认定，并向申报机构发出告知书。" if confirm else "已不予采纳。")
+            return redirect("supervision:fraud_report", pk=report.pk)
+    return render(
+        request,
+        "supervision/fraud_report.html",
+        {
+            "report": report,
+            "open": report.state == FraudReportState.SUBMITTED and access.may(request.user, "handle_fraud_reports"),
+            "note": request.POST.get("note", ""),
+        },
+    )
