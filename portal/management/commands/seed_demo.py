@@ -17,8 +17,8 @@ from accounts.models import (
     Role,
     User,
 )
-from applications import notices, services
-from applications.models import RULE_CONDITIONS, Application, Batch, Condition, Degree, PersonKind
+from applications import hearings, notices, services
+from applications.models import RULE_CONDITIONS, Application, Batch, Condition, Degree, HearingKind, PersonKind
 from bases import services as base_services
 from bases.models import Announcement, AnnualFiling, Base, FeeDisclosure
 from supervision import services as sup
@@ -190,6 +190,17 @@ class Command(BaseCommand):
                     action="not_recommend",
                     comment="培训规模与本地区需求不符，暂不推荐。",
                 )
+                # the recommender reports forged certificates; the province hears the institution and finds fraud
+                report = sup.report_fraud(
+                    actor=recommender, application_id=app.pk, facts="所附近三年培训人数证明的印章与发证单位不符。"
+                )
+                sup.handle_report(
+                    actor=province, report_id=report.pk, confirm=True, note="经向发证单位核实，证明系伪造。"
+                )
+                hearings.waive(actor=user, hearing_id=hearings.pending(app, HearingKind.FRAUD).pk)
+                sup.find_fraud(
+                    actor=province, application_id=app.pk, facts="所附近三年培训人数证明系伪造（经发证单位书面核实）。"
+                )
                 continue
             services.transition(
                 actor=recommender, application_id=app.pk, action="recommend", comment="材料齐全，同意推荐。"
@@ -197,14 +208,21 @@ class Command(BaseCommand):
             if target == "recommended":
                 continue
             services.transition(actor=province, application_id=app.pk, action="start_review")
-            if target == "under_review":
+            if target == "under_review":  # the province intends to refuse: the institution may still answer
+                services.propose_refusal(
+                    actor=province, application_id=app.pk, reason="教学场所可容纳人数不足100人（第七条第二项）。"
+                )
                 continue
-            if target == "rejected":
+            if target == "rejected":  # heard, then refused by a numbered decision (SPEC 2.10)
+                hearing = services.propose_refusal(
+                    actor=province, application_id=app.pk, reason="近三年年均培训人数未达1000人次（第七条第五项）。"
+                )
+                hearings.answer(actor=user, hearing_id=hearing.pk, statement="2025年培训人数已达1100人次，附培训台账。")
                 services.reject(
                     actor=province,
                     application_id=app.pk,
-                    fraud_finding=True,
-                    reason="经核实，近三年培训人数证明材料系伪造。",
+                    reason="近三年年均培训人数未达1000人次（第七条第五项）。",
+                    response="所附台账为单年数据，三年平均仍不足1000人次，不予采纳。",
                 )
                 continue
             services.schedule_visit(
@@ -396,8 +414,19 @@ class Command(BaseCommand):
                 findings="存在超标准收取培训费的情况。",
                 deadline=today + timedelta(days=30),
             )
+
+        def heard_by_waiver(base, intent, **proposal):
+            """The notice of the intended decision, and the base's waiver of its defence (SPEC 2.10)."""
+            hearing = intent(actor=province, **proposal)
+            hearings.waive(actor=base.institution.users.first(), hearing_id=hearing.pk)
+
         if "base_pt" in bases:  # revoked directly (Art. 23 second list (1)): barred for 3 years
-            sup.revoke(
+            reason = "授课内容出现严重科学性问题并引发重大舆情。"
+            heard_by_waiver(
+                bases["base_pt"], sup.propose_revocation, base_id=bases["base_pt"].pk, ground="public_opinion",
+                reason=reason, effective_on=today,
+            )  # fmt: skip
+            revocation = sup.revoke(
                 actor=province,
                 base_id=bases["base_pt"].pk,
                 ground="public_opinion",
@@ -405,20 +434,40 @@ class Command(BaseCommand):
                 effective_on=today,
                 document=SimpleUploadedFile("撤销决定.pdf", TINY_PDF),
             )
+            # the institution appealed; the reconsideration is pending
+            hearings.record_appeal(
+                actor=province, decision_id=revocation.decision_id, kind="reconsideration",
+                authority="福建省人民政府", filed_on=today, case_number="闽政复〔2026〕88号",
+            )  # fmt: skip
         if "base_xm" in bases:  # decided today, effective in a month: live, and marked so, until then
+            reason = "培训课件出现严重知识产权纠纷，引发重大舆情。"
+            heard_by_waiver(
+                bases["base_xm"], sup.propose_revocation, base_id=bases["base_xm"].pk, ground="public_opinion",
+                reason=reason, effective_on=today + timedelta(days=30),
+            )  # fmt: skip
             sup.revoke(
                 actor=province,
                 base_id=bases["base_xm"].pk,
-                ground="suspended",
-                reason="建设单位合并重组，继续教育工作暂停已满一年，无法恢复到基地设立基本条件。",
+                ground="public_opinion",
+                reason=reason,
                 effective_on=today + timedelta(days=30),
             )
-        if "inst_approved" in bases:  # its recommender asks for cancellation
-            sup.request_cancellation(
+        if "base_np" in bases:  # its building unit is being merged: work suspended (Art. 23 second list (2))
+            base_services.suspend(
+                actor=province, base_id=bases["base_np"].pk, started_on=today,
+                cause="建设单位南平市农业技术推广站与市农科所合并重组，培训工作暂停。",
+            )  # fmt: skip
+        if "inst_approved" in bases:  # its recommender asks for cancellation; heard, then granted with the bar
+            request = sup.request_cancellation(
                 actor=accounts["fuzhou_hr"],
                 base_id=bases["inst_approved"].pk,
-                reason="该机构因内部机构调整，申请暂停基地工作。",
+                reason="该机构连续两年未开展省级继续教育基地培训，申请取消基地资格。",
             )
+            heard_by_waiver(bases["inst_approved"], sup.propose_cancellation, request_id=request.pk, effective_on=today)
+            sup.decide_cancellation(
+                actor=province, request_id=request.pk, grant=True, decision="经核实情况属实，同意取消。",
+                effective_on=today,
+            )  # fmt: skip
         # A random spot check over the rest, inspector units drawn away from each base's own city.
         sup.draw_spot_check(
             actor=province, size=2, scheduled_on=today + timedelta(days=20), assign_inspectors=True, seed=20261126
