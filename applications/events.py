@@ -203,7 +203,7 @@ PROCEEDINGS = table(
         "hearing.notified": Event(
             record=Record(
                 "subject",
-                "发出拟{hearing.get_kind_display}事先告知书",
+                "发出拟{hearing.kind_label}事先告知书",
                 action="hearing_notice",
                 comment="{hearing.notice.number}；陈述申辩截止{hearing.deadline:%Y年%-m月%-d日}",
                 article="{hearing.grounds}",
@@ -211,8 +211,8 @@ PROCEEDINGS = table(
             tell=[
                 Tell(
                     party,
-                    "行政决定事先告知：拟{hearing.get_kind_display}",
-                    "省人社厅拟对{hearing.subject_label}作出{hearing.get_kind_display}的决定（{hearing.notice.number}）。"
+                    "行政决定事先告知：拟{hearing.kind_label}",
+                    "省人社厅拟对{hearing.subject_label}作出{hearing.kind_label}的决定（{hearing.notice.number}）。"
                     "请于{hearing.deadline:%Y年%-m月%-d日}前（含当日）在线陈述申辩或明确放弃。",
                     link=hearing_link,
                 )
@@ -223,7 +223,7 @@ PROCEEDINGS = table(
                 Tell(
                     province,
                     "收到陈述申辩：{hearing.subject_label}",
-                    "{hearing.institution.name}对拟{hearing.get_kind_display}的告知（{hearing.notice.number}）提出了陈述申辩。",
+                    "{hearing.institution.name}对拟{hearing.kind_label}的告知（{hearing.notice.number}）提出了陈述申辩。",
                     link=hearing_link,
                 )
             ],
@@ -233,7 +233,7 @@ PROCEEDINGS = table(
                 Tell(
                     province,
                     "放弃陈述申辩：{hearing.subject_label}",
-                    "{hearing.institution.name}明确放弃对拟{hearing.get_kind_display}的陈述申辩（{hearing.notice.number}），"
+                    "{hearing.institution.name}明确放弃对拟{hearing.kind_label}的陈述申辩（{hearing.notice.number}），"
                     "可以作出决定。",
                     link=hearing_link,
                 )
@@ -243,7 +243,7 @@ PROCEEDINGS = table(
             tell=[
                 Tell(
                     party,
-                    "省人社厅决定不再{hearing.get_kind_display}",
+                    "省人社厅决定不再{hearing.kind_label}",
                     "经复核陈述申辩，省人社厅决定不再作出告知书（{hearing.notice.number}）所述决定：{hearing.response}",
                     link=hearing_link,
                 )
@@ -266,7 +266,7 @@ PROCEEDINGS = table(
                 Tell(
                     lambda f: [f["report"].reported_by],
                     f"弄虚作假线索已处理：{NAME}",
-                    "省人社厅对您报告的线索：{report.get_state_display}。{report.handled_note}",
+                    "省人社厅对您报告的线索：{report.state_label}。{report.handled_note}",
                     link=lambda f: reverse("supervision:fraud_report", args=[f["report"].pk]),
                 )
             ],
@@ -300,7 +300,7 @@ PROCEEDINGS = table(
         "appeal.recorded": Event(
             record=Record(
                 "subject",
-                "登记{appeal.get_kind_display}",
+                "登记{appeal.kind_label}",
                 action="appeal",
                 comment="{decision.number}；{appeal.authority}{appeal.case_number}，{appeal.filed_on:%Y年%-m月%-d日}提起",
             ),
@@ -308,15 +308,15 @@ PROCEEDINGS = table(
         "appeal.decided": Event(
             record=Record(
                 "subject",
-                "{appeal.get_kind_display}结果：{appeal.get_state_display}",
+                "{appeal.kind_label}结果：{appeal.state_label}",
                 action="appeal_outcome",
                 comment="{decision.number}；{appeal.outcome_note}",
             ),
             tell=[
                 Tell(
                     lambda f: people.institution_staff(f["appeal"].institution_id),
-                    "{appeal.get_kind_display}结果已登记",
-                    "对{decision.number}提起的{appeal.get_kind_display}：{appeal.get_state_display}。{appeal.outcome_note}",
+                    "{appeal.kind_label}结果已登记",
+                    "对{decision.number}提起的{appeal.kind_label}：{appeal.state_label}。{appeal.outcome_note}",
                     link=appeal_link,
                 )
             ],

@@ -603,6 +603,10 @@ class Hearing(models.Model):
     def is_pending(self) -> bool:
         return self.state in PENDING_HEARING
 
+    @property
+    def kind_label(self) -> str:
+        return self.get_kind_display()
+
     def deadline_passed(self, today=None) -> bool:
         return (today or timezone.localdate()) > self.deadline
 
@@ -679,6 +683,10 @@ class FraudReport(models.Model):
     def __str__(self):
         return f"{self.application}：{self.get_state_display()}"
 
+    @property
+    def state_label(self) -> str:
+        return self.get_state_display()
+
 
 class AppealKind(models.TextChoices):
     RECONSIDERATION = "reconsideration", "行政复议"
@@ -721,3 +729,11 @@ class Appeal(models.Model):
 
     def __str__(self):
         return f"{self.decision.number}：{self.get_kind_display()}"
+
+    @property
+    def kind_label(self) -> str:
+        return self.get_kind_display()
+
+    @property
+    def state_label(self) -> str:
+        return self.get_state_display()

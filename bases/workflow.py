@@ -49,6 +49,9 @@ BASE_TRANSITIONS = [
                guards=[not_decided_before]),
     Transition("resume",     {BaseStatus.SUSPENDED},   BaseStatus.ACTIVE,       PROVINCE, "第二十三条第二款第二项", "恢复基地工作",
                comment_required="请写明恢复的依据（如新的建设单位、批准文件）。"),
+    # suspended while under rectification: restored, it is still to rectify
+    Transition("resume_rectifying", {BaseStatus.SUSPENDED}, BaseStatus.RECTIFYING, PROVINCE, "第二十三条第二款第二项",
+               "恢复基地工作（整改中）", comment_required="请写明恢复的依据（如新的建设单位、批准文件）。"),
     # a revocation or cancellation set aside on appeal (行政复议, 行政诉讼) gives back the status it ended
     Transition("reinstate",  {BaseStatus.REVOKED, BaseStatus.CANCELLED}, BaseStatus.ACTIVE, PROVINCE, "行政复议法、行政诉讼法",
                "原决定被撤销，恢复基地资格"),
@@ -120,7 +123,14 @@ START_FILING = permit_while_live(
     "start_filing", roles={INSTITUTION}, message="基地资格已撤销或取消，无需再报送年度计划。"
 )
 # The province schedules inspections of a live base (Art. 20, 21).
-SCHEDULE_INSPECTION = permit_while_live("schedule_inspection", roles={PROVINCE})
+SCHEDULE_INSPECTION = access.permit(
+    Base,
+    "schedule_inspection",
+    roles={PROVINCE},
+    states=WORKING_STATUSES,
+    state_field="status",
+    state_message="基地当前状态为「{state}」，不能安排考核。",
+)
 
 # The institution keeps its filings while the filing is a draft or returned to it (Art. 19).
 EDIT_FILING = access.permit(

@@ -11,6 +11,7 @@ NAV = {
         ("年度报告", "bases:filings"),
         ("变更备案", "bases:change_list"),
         ("整改", "supervision:rectifications"),
+        ("告知与申辩", "applications:hearings"),
     ],
     Role.RECOMMENDER: [
         ("待推荐申报", "applications:recommender_queue"),
@@ -31,6 +32,9 @@ NAV = {
                 ("申报批次", "applications:batches"),
                 ("年度汇总", "reports:year_summary"),
                 ("取消资格申请", "supervision:cancellations"),
+                ("告知与陈述申辩", "applications:hearings"),
+                ("弄虚作假线索", "supervision:fraud_reports"),
+                ("复议与诉讼", "applications:appeals"),
                 ("变更备案", "bases:change_list"),
                 ("不予受理名单", "applications:bars"),
                 ("节假日安排", "applications:calendar"),

@@ -4,7 +4,7 @@ from django.db.models import Count
 
 from accounts.models import Role
 from applications import selectors as application_selectors
-from applications.models import IN_PROGRESS, Application, Bar, State
+from applications.models import IN_PROGRESS, Application, Bar, Hearing, HearingState, State
 from bases.models import Base
 from core import access
 
@@ -18,6 +18,12 @@ def home_summary(user) -> dict:
             "open_batches": list(application_selectors.open_batches()),
             "bases": list(Base.objects.filter(institution_id=user.institution_id).order_by("-recognised_on")),
             "bars": list(Bar.objects.filter(institution_id=user.institution_id).blocking()),
+            # notices of intended decisions still open to its defence (SPEC 2.10)
+            "hearings": list(
+                Hearing.objects.filter(institution_id=user.institution_id, state=HearingState.OPEN).select_related(
+                    "notice"
+                )
+            ),
             "has_in_progress": any(a.state in IN_PROGRESS for a in apps),
         }
     if user.role == Role.RECOMMENDER:

@@ -9,7 +9,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 
-from bases.models import Announcement
+from bases.models import Announcement, BaseStatus
 from core.throttle import rate_limit
 from supervision.models import InspectionState
 
@@ -56,8 +56,11 @@ def verify(request, code=None):
     looked_up = code or (form.cleaned_data["code"] if form.is_valid() else None)
     base = selectors.base_by_code(looked_up) if looked_up else None
     decided_end = selectors.decided_end(base) if base else None
+    suspended = base is not None and base.status == BaseStatus.SUSPENDED
     return render(
-        request, "public/verify.html", {"form": form, "code": looked_up, "base": base, "decided_end": decided_end}
+        request,
+        "public/verify.html",
+        {"form": form, "code": looked_up, "base": base, "decided_end": decided_end, "suspended": suspended},
     )
 
 

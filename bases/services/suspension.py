@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts import selectors as people
 from accounts.models import User
-from core import access, decisions, events
+from core import access, decisions, events, timeline
 from core.errors import RuleViolation
 from core.models import DecisionKind
 from core.notifications import notify
@@ -77,11 +77,13 @@ def resume(*, actor: User, base_id, resumed_on: date, evidence: str) -> Suspensi
         if resumed_on > timezone.localdate():
             raise RuleViolation("恢复日期不能晚于今天。", field="resumed_on")
 
+    base = access.get_visible_or_404(actor, Base.objects.all(), pk=base_id)
+    before = timeline.last_state_before(base, actions=("suspend",))
     base, t = perform(
         workflow=BASE_WORKFLOW,
         queryset=Base.objects.select_related("institution"),
         pk=base_id,
-        action="resume",
+        action="resume_rectifying" if before == BaseStatus.RECTIFYING else "resume",
         actor=actor,
         comment=evidence,
         check=check,

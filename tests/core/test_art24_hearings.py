@@ -55,6 +55,7 @@ def test_art24_a_revocation_is_refused_until_the_base_has_been_heard(province):
         supervision.revoke(actor=province, **revoke_kwargs(base))
     hearing = supervision.propose_revocation(actor=province, **revoke_kwargs(base))
     assert hearing.state == HearingState.OPEN and hearing.notice.kind == DecisionKind.HEARING_NOTICE
+    assert TimelineEvent.objects.get(object_id=base.pk, action="hearing_notice").label == "发出拟撤销基地资格事先告知书"
     assert hearing.deadline > timezone.localdate()
     with pytest.raises(RuleViolation, match="陈述申辩期限至"):
         supervision.revoke(actor=province, **revoke_kwargs(base))
@@ -119,7 +120,11 @@ def test_art8_4_a_refusal_after_review_is_heard_then_decided_with_a_number(provi
     )
     response = staff.post(
         url,
-        {"reject-expected_state": "under_review", "reject-comment": "培训规模不足", "reject-response": "补充证明不实。"},
+        {
+            "reject-expected_state": "under_review",
+            "reject-comment": "培训规模不足",
+            "reject-response": "补充证明不实。",
+        },
     )
     assert response.status_code == 302
     app.refresh_from_db()
@@ -260,11 +265,33 @@ def test_art23_suspension_waits_a_year_before_revocation_and_warns_a_month_ahead
     assert base.status == BaseStatus.REVOKED
 
 
+def test_art23_a_base_suspended_under_rectification_is_restored_to_rectify(province):
+    base = factories.BaseFactory(recognised_on=date(2025, 1, 10))
+    supervision.order_rectification(
+        actor=province, base_id=base.pk, ground="irregular", findings="超标准收费。",
+        deadline=timezone.localdate() + timedelta(days=30),
+    )  # fmt: skip
+    bases.suspend(actor=province, base_id=base.pk, started_on=timezone.localdate(), cause="建设单位改制")
+    bases.resume(actor=province, base_id=base.pk, resumed_on=timezone.localdate(), evidence="改制完成")
+    base.refresh_from_db()
+    assert base.status == BaseStatus.RECTIFYING
+
+
 def test_art23_restoring_a_suspended_base_needs_evidence(province):
     base = factories.BaseFactory(recognised_on=date(2025, 1, 10))
     bases.suspend(actor=province, base_id=base.pk, started_on=timezone.localdate(), cause="建设单位改制")
     with pytest.raises(RuleViolation):
         bases.resume(actor=province, base_id=base.pk, resumed_on=timezone.localdate(), evidence="")
-    bases.resume(actor=province, base_id=base.pk, resumed_on=timezone.localdate(), evidence="改制完成，闽国资〔2026〕3号")
+    bases.resume(
+        actor=province, base_id=base.pk, resumed_on=timezone.localdate(), evidence="改制完成，闽国资〔2026〕3号"
+    )
     base.refresh_from_db()
     assert base.status == BaseStatus.ACTIVE
+
+
+def test_art23_the_plaque_check_says_a_suspended_base_has_stopped_work(province):
+    base = factories.BaseFactory(recognised_on=date(2025, 1, 10), published_at=timezone.now())
+    bases.suspend(actor=province, base_id=base.pk, started_on=timezone.localdate(), cause="建设单位合并")
+    page = client_as(None).get(reverse("public:verify_code", args=[base.verification_code]))
+    text = page.content.decode()
+    assert "匾牌真实有效" in text and "暂停继续教育工作" in text
