@@ -258,7 +258,8 @@ def record_appeal(
 
 def _party_of(decision: Decision) -> Institution:
     subject = decision.subject
-    institution = getattr(subject, "institution", None)
+    # an application or a base has its institution; a record of a base (an order) reaches it through the base
+    institution = getattr(subject, "institution", None) or getattr(getattr(subject, "base", None), "institution", None)
     if institution is None:
         raise RuleViolation("无法确定该决定的当事人。")
     return institution

@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class BasesConfig(AppConfig):
     name = "bases"
     verbose_name = "继续教育基地"
+
+    def ready(self):
+        # what setting aside a suspension gives back (applications.hearings.undone_by_set_aside)
+        from .services import suspension  # noqa: F401

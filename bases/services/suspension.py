@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts import selectors as people
 from accounts.models import User
+from applications import hearings
 from core import access, decisions, events, timeline
 from core.errors import RuleViolation
 from core.models import DecisionKind
@@ -137,3 +138,18 @@ def warn_suspensions_ending(*, today: date) -> int:
 
 def suspensions_for(user):
     return access.visible(user, Suspension.objects.select_related("base"))
+
+
+@hearings.undone_by_set_aside(DecisionKind.SUSPENSION)
+def _resume_after_set_aside(decision, *, actor, appeal):
+    """A suspension set aside: the base goes back to work from the day of the ruling."""
+    base = Base.objects.get(pk=decision.object_id)
+    suspension = Suspension.objects.filter(decision=decision, resumed_on=None).first()
+    if suspension is None or base.status != BaseStatus.SUSPENDED:
+        return
+    resume(
+        actor=actor,
+        base_id=base.pk,
+        resumed_on=appeal.outcome_on or timezone.localdate(),
+        evidence=f"{appeal.get_kind_display()}（{appeal.authority}{appeal.case_number}）撤销{decision.number}",
+    )

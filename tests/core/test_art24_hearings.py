@@ -295,3 +295,85 @@ def test_art23_the_plaque_check_says_a_suspended_base_has_stopped_work(province)
     page = client_as(None).get(reverse("public:verify_code", args=[base.verification_code]))
     text = page.content.decode()
     assert "匾牌真实有效" in text and "暂停继续教育工作" in text
+
+
+def test_an_appeal_that_sets_a_suspension_aside_puts_the_base_back_to_work(province):
+    base = factories.BaseFactory(recognised_on=date(2025, 1, 10))
+    suspension = bases.suspend(actor=province, base_id=base.pk, started_on=timezone.localdate(), cause="合并")
+    appeal = hearings.record_appeal(
+        actor=province,
+        decision_id=suspension.decision_id,
+        kind=AppealKind.RECONSIDERATION,
+        authority="福建省人民政府",
+        filed_on=timezone.localdate(),
+    )
+    hearings.record_outcome(actor=province, appeal_id=appeal.pk, outcome="set_aside", outcome_on=timezone.localdate())
+    base.refresh_from_db()
+    assert base.status == BaseStatus.ACTIVE
+
+
+def test_an_appeal_is_recorded_only_against_an_adverse_decision_and_within_dates(province):
+    base = factories.BaseFactory()
+    factories.heard(base, HearingKind.REVOCATION)
+    revocation = supervision.revoke(actor=province, **revoke_kwargs(base))
+    notice = Decision.objects.get(kind=DecisionKind.HEARING_NOTICE)
+    with pytest.raises(RuleViolation, match="不利决定"):
+        hearings.record_appeal(
+            actor=province, decision_id=notice.pk, kind="litigation", authority="法院", filed_on=timezone.localdate()
+        )
+    with pytest.raises(RuleViolation) as refused:
+        hearings.record_appeal(
+            actor=province,
+            decision_id=revocation.decision_id,
+            kind="litigation",
+            authority="法院",
+            filed_on=timezone.localdate() + timedelta(days=1),
+        )
+    assert refused.value.field == "filed_on"
+
+
+def test_only_the_party_and_the_province_see_a_notice_and_the_defence_keeps_what_was_typed(province):
+    base = factories.BaseFactory()
+    hearing = supervision.propose_revocation(actor=province, **revoke_kwargs(base))
+    url = reverse("applications:hearing", args=[hearing.pk])
+    stranger = client_as(factories.InstitutionUserFactory())
+    assert stranger.get(url).status_code == 404
+    assert client_as(factories.RecommenderUserFactory()).get(url).status_code == 404
+
+    party = client_as(factories.InstitutionUserFactory(institution=base.institution))
+    bad = party.post(
+        url,
+        {
+            "action": "answer",
+            "statement-statement": "舆情已平息，见附件。",
+            "statement-files": factories.pdf_file("说明.exe", content=b"MZ\x90\x00 not a pdf"),
+        },
+    )
+    text = bad.content.decode()
+    assert "舆情已平息，见附件。" in text and "内容不是允许的类型" in text
+    hearing.refresh_from_db()
+    assert hearing.state == HearingState.OPEN
+
+    party.post(
+        url,
+        {"action": "answer", "statement-statement": "舆情已平息，见附件。", "statement-files": factories.pdf_file("说明.pdf")},
+    )
+    hearing.refresh_from_db()
+    assert hearing.state == HearingState.ANSWERED
+    document = hearing.documents.get()
+    download = reverse("applications:hearing_document", args=[hearing.pk, document.pk])
+    assert client_as(province).get(download).status_code == 200
+    assert stranger.get(download).status_code == 404
+    # a second answer is refused: the defence is on record as given
+    again = party.post(url, {"action": "answer", "statement-statement": "补充"})
+    assert again.status_code in (200, 400)
+    hearing.refresh_from_db()
+    assert hearing.statement == "舆情已平息，见附件。"
+
+
+def test_the_institution_home_shows_the_notice_waiting_for_its_defence(province):
+    app = factories.ApplicationFactory(state=State.UNDER_REVIEW, submitted_at=timezone.now())
+    hearing = applications.propose_refusal(actor=province, application_id=app.pk, reason="不符合第七条第二项")
+    home = client_as(factories.InstitutionUserFactory(institution=app.institution)).get("/")
+    text = home.content.decode()
+    assert hearing.notice.number in text and reverse("applications:hearing", args=[hearing.pk]) in text

@@ -4,7 +4,7 @@ read which records a page links to."""
 
 import re
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -46,7 +46,9 @@ def base(institution_user):
     app = factories.ApplicationFactory(
         complete=True, institution=institution_user.institution, created_by=institution_user, state="approved"
     )
-    return factories.BaseFactory(application=app, published_at=timezone.now(), name="福州海峡职业培训学院")
+    return factories.BaseFactory(
+        application=app, published_at=timezone.now(), name="福州海峡职业培训学院", recognised_on=date(2025, 1, 1)
+    )  # recognised before the dates the tests decide on: no effective date may precede recognition
 
 
 @pytest.fixture

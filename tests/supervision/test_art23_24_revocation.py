@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from applications import rules
 from applications import services as applications
-from applications.models import Application, Bar, BarKind
+from applications.models import Application, Bar, BarKind, HearingKind
+from bases import services as bases
 from bases.models import Announcement, AnnouncementKind, BaseStatus
 from core.errors import RuleViolation
 from core.periods import last_day_of_years
@@ -42,8 +43,12 @@ GROUNDS = [RevocationGround.PUBLIC_OPINION, RevocationGround.SUSPENDED, Revocati
 def test_revocation_ends_the_base_bars_the_institution_for_three_years_and_is_announced(
     ground, base, province_user, institution_user, recommender_user, client
 ):
+    if ground == RevocationGround.SUSPENDED:  # a year suspended without restoration
+        with at(2025, 3, 10, 10, 0):
+            bases.suspend(actor=province_user, base_id=base.pk, started_on=date(2025, 3, 10), cause="建设单位撤并。")
     with at(2026, 3, 10, 10, 0):
         the_order = failed_order(province_user, institution_user, base) if ground == "failed_rectification" else None
+        factories.heard(base, HearingKind.REVOCATION)
         with new_notifications() as n:
             revocation = services.revoke(
                 actor=province_user,
@@ -106,6 +111,7 @@ def test_the_institution_may_not_apply_until_and_including_the_last_day_and_may_
     base, province_user, institution_user
 ):
     with at(2026, 3, 10, 10, 0):
+        factories.heard(base, HearingKind.REVOCATION)
         services.revoke(
             actor=province_user,
             base_id=base.pk,
@@ -135,10 +141,11 @@ def test_the_institution_may_not_apply_until_and_including_the_last_day_and_may_
 
 def test_the_start_page_tells_a_barred_institution_until_when(base, province_user, institution_user, client_as):
     with at(2026, 3, 10, 10, 0):
+        factories.heard(base, HearingKind.REVOCATION)
         services.revoke(
             actor=province_user,
             base_id=base.pk,
-            ground=RevocationGround.SUSPENDED,
+            ground=RevocationGround.PUBLIC_OPINION,
             reason="单位撤并，无法恢复。",
             effective_on=EFFECTIVE,
         )
@@ -155,10 +162,11 @@ def test_a_revocation_effective_on_29_february_bars_until_28_february_three_year
     base, province_user, institution_user
 ):
     with at(2028, 2, 29, 10, 0):
+        factories.heard(base, HearingKind.REVOCATION)
         services.revoke(
             actor=province_user,
             base_id=base.pk,
-            ground=RevocationGround.SUSPENDED,
+            ground=RevocationGround.PUBLIC_OPINION,
             reason="单位撤并。",
             effective_on=date(2028, 2, 29),
         )
@@ -171,6 +179,7 @@ def test_a_revocation_effective_on_29_february_bars_until_28_february_three_year
 
 def test_the_province_revokes_through_the_page_with_a_decision_document(base, province_user, client_as):
     province = client_as(province_user)
+    factories.heard(base, HearingKind.REVOCATION)  # the notice was given and the institution heard
     form = province.get(reverse("supervision:revoke", args=[base.pk]))
     assert "requested" not in form.content.decode()  # a requested cancellation goes through its request
 
@@ -211,10 +220,11 @@ def test_a_revoked_base_cannot_be_revoked_again(base, province_user):
     kwargs = dict(
         actor=province_user,
         base_id=base.pk,
-        ground=RevocationGround.SUSPENDED,
+        ground=RevocationGround.PUBLIC_OPINION,
         reason="单位撤并。",
         effective_on=timezone.localdate(),
     )
+    factories.heard(base, HearingKind.REVOCATION)
     services.revoke(**kwargs)
 
     with pytest.raises(RuleViolation, match="当前状态为「已撤销」"):
@@ -257,6 +267,7 @@ def test_art23_a_future_effective_date_leaves_the_base_live_and_marked_until_the
     base.save(update_fields=["commended_at"])
     factories.AnnouncementFactory(kind=AnnouncementKind.COMMENDATION).bases.set([base])
     with at(2026, 12, 3, 10, 0):
+        factories.heard(base, HearingKind.REVOCATION)
         revocation = revoke_on(province_user, base, date(2027, 6, 30))
         base.refresh_from_db()
         assert base.status == BaseStatus.ACTIVE and revocation.is_pending
