@@ -8,9 +8,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bases', '0007_alter_base_status_alter_historicalbase_status_and_more'),
-        ('inspections', '0004_revocation_decision'),
-        ('jxjy_portal', '0004_alter_decision_kind'),
+        ('bases', '0007_suspension'),
+        ('inspections', '0005_rectification_decisions'),
+        ('jxjy_portal', '0004_hearing_notice_kind'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

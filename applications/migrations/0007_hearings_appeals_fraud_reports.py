@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('applications', '0006_calendar_history'),
         ('contenttypes', '0002_remove_content_type_name'),
-        ('jxjy_portal', '0004_alter_decision_kind'),
+        ('jxjy_portal', '0004_hearing_notice_kind'),
         ('users', '0002_regions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('bases', '0006_verbose_names'),
-        ('jxjy_portal', '0004_alter_decision_kind'),
+        ('jxjy_portal', '0004_hearing_notice_kind'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
