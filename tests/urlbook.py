@@ -97,6 +97,22 @@ def refused_cancellation(w):
     CancellationRequest.objects.filter(pk=w.cancellation.pk).update(state="refused")
 
 
+def suspended_base(w):
+    """The world's base is suspended (Art. 23 second list (2)), so its work may be resumed."""
+    from bases import services as bases
+
+    bases.suspend(actor=w.users["province"], base_id=w.base.pk, started_on=today(), cause="建设单位改制")
+
+
+def heard_revocation(w):
+    """The base's institution was notified of the intended revocation and heard (SPEC 2.10): the POST decides."""
+    from applications import hearings
+    from applications.models import HearingKind
+
+    if hearings.pending(w.base, HearingKind.REVOCATION) is None:
+        factories.heard(w.base, HearingKind.REVOCATION)
+
+
 URLS = [
     # -- the shell and accounts ------------------------------------------------------------------------
     Url("home", none, "anonymous"),
@@ -338,6 +354,21 @@ URLS = [
     Url("bases:detail", lambda w: {"pk": w.base.pk}, "institution_own", None, OTHER_ORGS),
     Url("bases:plaque", lambda w: {"pk": w.base.pk}, "institution_own", None, OTHER_ORGS),
     Url(
+        "bases:suspend",
+        lambda w: {"pk": w.base.pk},
+        "province",
+        lambda w: {"started_on": today().isoformat(), "cause": "建设单位改制，培训暂停"},
+        NOT_PROVINCE,
+    ),
+    Url(
+        "bases:resume",
+        lambda w: {"pk": w.base.pk},
+        "province",
+        lambda w: {"resumed_on": today().isoformat(), "evidence": "新的建设单位已批准"},
+        NOT_PROVINCE,
+        prepare=suspended_base,
+    ),
+    Url(
         "bases:fee_disclosure",
         lambda w: {"pk": w.base.pk},
         "institution_own",
@@ -494,13 +525,14 @@ URLS = [
         lambda w: {"base_pk": w.base.pk},
         "province",
         lambda w: {
-            "ground": "suspended",
-            "reason": "单位撤并，培训暂停",
+            "ground": "public_opinion",
+            "reason": "授课内容引发重大舆情",
             "effective_on": today().isoformat(),
             "decision_number": "闽人社文〔2030〕1号",
             "document": factories.pdf_file("决定.pdf"),
         },
         NOT_PROVINCE,
+        prepare=heard_revocation,
     ),
     Url("supervision:cancellations", none, "province"),
     Url(
@@ -517,6 +549,59 @@ URLS = [
         "province",
         lambda w: {"decision": "不同意，基地运行正常"},
         OTHER_ORGS,
+    ),
+    # -- hearings, appeals and fraud (SPEC 2.10, Art. 24) ---------------------------------------------------
+    Url("applications:hearings", none, "institution_own"),
+    Url(
+        "applications:hearing",
+        lambda w: {"pk": w.hearing.pk},
+        "province",
+        lambda w: {"action": "drop", "drop-reason": "经核实，不再认定。"},
+        ("institution_other", "recommender_own", "recommender_other", "inspector"),
+    ),
+    Url(
+        "applications:hearing_document",
+        lambda w: {"pk": w.hearing.pk, "doc_pk": w.hearing_document.pk},
+        "institution_own",
+        None,
+        ("institution_other", "recommender_own", "recommender_other", "inspector"),
+    ),
+    Url("applications:appeals", none, "province"),
+    Url(
+        "applications:appeal_new",
+        lambda w: {"decision_pk": w.appealable_decision.pk},
+        "province",
+        lambda w: {"kind": "reconsideration", "authority": "福建省人民政府", "filed_on": today().isoformat()},
+        NOT_PROVINCE,
+    ),
+    Url(
+        "applications:appeal",
+        lambda w: {"pk": w.appeal.pk},
+        "province",
+        lambda w: {"outcome": "upheld", "outcome_on": today().isoformat(), "note": "维持原决定"},
+        ("institution_other", "recommender_own", "recommender_other", "inspector"),
+    ),
+    Url(
+        "supervision:fraud",
+        lambda w: {"pk": w.app.pk},
+        "province",
+        lambda w: {"fraud-facts": "伪造培训人数证明", "fraud-response": "申辩理由不成立"},
+        NOT_PROVINCE,
+    ),
+    Url(
+        "supervision:fraud_report_new",
+        lambda w: {"pk": w.app.pk},
+        "recommender_own",
+        lambda w: {"fraud_report-facts": "涉嫌伪造培训人数证明"},
+        OTHER_ORGS,
+    ),
+    Url("supervision:fraud_reports", none, "province"),
+    Url(
+        "supervision:fraud_report",
+        lambda w: {"pk": w.fraud_report.pk},
+        "province",
+        lambda w: {"note": "线索不实"},
+        ("institution_own", "institution_other", "recommender_other", "inspector"),
     ),
     # -- reports ------------------------------------------------------------------------------------------------
     Url("reports:dashboard", none, "province"),

@@ -121,6 +121,8 @@ GET = {
     # A decision as issued (SPEC 2.10): whoever sees the record it decides.
     "decision_pdf": only(200, "institution_own", "recommender_own", "province"),
     "bases:plaque": only(200, "institution_own", "province"),
+    "bases:suspend": only(200, "province"),
+    "bases:resume": only(200, "province"),
     "bases:fee_disclosure": only(200, "institution_own"),
     "bases:change_new": only(200, "institution_own"),
     "bases:change_list": only(200, *INSTITUTIONS, "province"),
@@ -158,6 +160,18 @@ GET = {
     "supervision:cancellations": only(200, "province", *INSTITUTIONS, *RECOMMENDERS),
     "supervision:cancellation_new": only(200, "institution_own", "recommender_own"),
     "supervision:cancellation": only(200, "province", "institution_own", "recommender_own"),
+    # Notices of intended decisions and appeals: the province and the party; fraud reports: the province and
+    # the recommending unit that made them, never the institution (SPEC 2.10, Art. 24).
+    "applications:hearings": only(200, "province", *INSTITUTIONS),
+    "applications:hearing": only(200, "province", "institution_own"),
+    "applications:hearing_document": only(200, "province", "institution_own"),
+    "applications:appeals": only(200, "province"),
+    "applications:appeal_new": only(200, "province"),
+    "applications:appeal": only(200, "province", "institution_own"),
+    "supervision:fraud": only(405, "province"),
+    "supervision:fraud_report_new": only(405, "recommender_own"),
+    "supervision:fraud_reports": only(200, "province"),
+    "supervision:fraud_report": only(200, "province", "recommender_own"),
     # Reports: the province's dashboard; a recommender sees the same scoped to its own unit.
     "reports:dashboard": only(200, "province", *RECOMMENDERS),
     "reports:chart": only(200, "province", *RECOMMENDERS),
@@ -326,6 +340,17 @@ POST = {
     "bases:filing_start": post_only("institution_own"),
     "bases:filing_edit": post_only("institution_own"),  # a draft
     "bases:filing_act": post_only("province"),  # accept
+    # SPEC 2.10: the province drops a notice, records an appeal and its outcome, finds fraud once heard; a
+    # recommending unit reports suspected fraud, the province handles it. The party that may look but not act
+    # gets a 404 from these views, and nothing changes.
+    "applications:hearing": post_only("province"),
+    "applications:appeal_new": post_only("province"),
+    "applications:appeal": post_only("province"),
+    "bases:suspend": post_only("province"),
+    "bases:resume": post_only("province"),
+    "supervision:fraud": post_only("province"),
+    "supervision:fraud_report_new": post_only("recommender_own"),
+    "supervision:fraud_report": post_only("province"),
 }
 
 

@@ -164,3 +164,52 @@ def build_supervision(w, province, today, now):
     w.cancellation = CancellationRequest.objects.create(
         base=w.base, requested_by=w.users["institution_own"], requester_role="institution", reason="机构合并"
     )
+    build_proceedings(w, province, today)
+
+
+def build_proceedings(w, province, today):
+    """SPEC 2.10: a notice of an intended decision the institution answered with a file, adverse decisions (one
+    appealed, one not yet), and a recommending unit's report of suspected fraud."""
+    from applications import hearings
+    from applications.models import AppealKind, HearingKind
+
+    inst_own = w.users["institution_own"]
+    notice = hearings.give_notice(
+        actor=province,
+        subject=w.app,
+        kind=HearingKind.FRAUD,
+        institution=inst_own.institution,
+        subject_label=str(w.app),
+        facts="经查明的事实。",
+        grounds="第二十四条",
+        intended="拟认定弄虚作假。",
+    )
+    w.hearing = hearings.answer(
+        actor=inst_own, hearing_id=notice.pk, statement="我单位申辩如下。", files=[factories.pdf_file("申辩.pdf")]
+    )
+    w.hearing_document = w.hearing.documents.get()
+
+    def adverse(title):
+        return decisions.issue(
+            kind=DecisionKind.RECTIFICATION,
+            subject=w.base,
+            actor=province,
+            title=title,
+            addressee=w.base.institution.name,
+            facts="培训档案不全。",
+            basis="第二十三条第一款",
+            body="请于30日内完成整改。",
+            adverse=True,
+        )
+
+    w.appealed_decision, w.appealable_decision = adverse("已申请复议的决定"), adverse("可申请复议的决定")
+    w.appeal = hearings.record_appeal(
+        actor=province,
+        decision_id=w.appealed_decision.pk,
+        kind=AppealKind.RECONSIDERATION,
+        authority="福建省人民政府",
+        filed_on=w.appealed_decision.decided_on,
+    )
+    w.fraud_report = supervision.report_fraud(
+        actor=w.users["recommender_own"], application_id=w.review_app.pk, facts="涉嫌伪造培训人数证明。"
+    )

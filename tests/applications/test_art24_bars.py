@@ -10,9 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications import services
-from applications.models import Application, Bar, BarKind, State
+from applications.models import Application, Bar, BarKind, HearingKind, State
 from bases.models import BaseStatus
 from core.errors import RuleViolation
+from core.models import Decision, DecisionKind
+from supervision import services as supervision
 from tests import factories
 
 from .conftest import complete_draft, events, last_event
@@ -37,14 +39,10 @@ def test_rejection_with_fraud_finding_bars_the_institution_for_ever(
     draft, institution_user, province_user, client_as, drive, step
 ):
     drive(draft, State.UNDER_REVIEW)
+    factories.heard(draft, HearingKind.FRAUD)  # the notice of the intended finding; the institution waived
     with step() as s:
         response = client_as(province_user).post(
-            reverse("applications:reject", args=[draft.pk]),
-            {
-                "reject-expected_state": "under_review",
-                "reject-comment": "伪造培训人数证明",
-                "reject-fraud_finding": "on",
-            },
+            reverse("supervision:fraud", args=[draft.pk]), {"fraud-facts": "伪造培训人数证明", "fraud-response": ""}
         )
     assert response.status_code == 302
     draft.refresh_from_db()
@@ -56,17 +54,19 @@ def test_rejection_with_fraud_finding_bars_the_institution_for_ever(
         None,
         "第二十四条",
         draft,
-        "伪造培训人数证明",
+        f"{Decision.objects.get(kind=DecisionKind.FRAUD).number}：伪造培训人数证明",  # the finding's 文号 (SPEC 2.10)
     )
     assert bar.starts_on == timezone.localdate() and bar.until_text == "永久不再受理"
-    reject_ev, bar_ev = events(draft)[-2:]
+    reject_ev, bar_ev = events(draft)[-2:]  # the application ended, then the finding (with its bar) recorded
     assert (reject_ev.action, reject_ev.actor, reject_ev.article) == (
-        "reject",
+        "reject_for_fraud",
         province_user,
-        "第八条第四项、第二十四条",
+        "第二十四条",
     )
-    assert (bar_ev.action, bar_ev.article) == ("bar", "第二十四条")
-    assert s.recipients == {institution_user} and "伪造培训人数证明" in s.mails[0].body
+    assert (bar_ev.action, bar_ev.article) == ("find_fraud", "第二十四条")
+    # the institution's users are told (and, since issue 14, its recommending unit, copied on the decision)
+    number = Decision.objects.get(kind=DecisionKind.FRAUD).number  # the facts are in the decision it names
+    assert institution_user in s.recipients and any(number in m.body for m in s.mails)
 
     inst = client_as(institution_user)
     page = html(inst.get(reverse("applications:detail", args=[draft.pk])))
@@ -93,6 +93,7 @@ def test_rejection_with_fraud_finding_bars_the_institution_for_ever(
 
 def test_rejection_without_fraud_finding_bars_nothing(draft, institution_user, province_user, drive):
     drive(draft, State.UNDER_REVIEW)
+    factories.heard(draft, HearingKind.REFUSAL)
     services.reject(actor=province_user, application_id=draft.pk, reason="培训规模不足")
     draft.refresh_from_db()
     assert draft.state == State.REJECTED and not draft.fraud_finding
@@ -195,7 +196,8 @@ def test_bars_page_lists_bars_in_force_with_their_source(revoked_2024, province_
     with at(2026, 5, 1, 10, 0):
         draft = complete_draft(factories.InstitutionUserFactory(), factories.BatchFactory())
         drive(draft, State.UNDER_REVIEW)
-        services.reject(actor=province_user, application_id=draft.pk, reason="伪造证明", fraud_finding=True)
+        factories.heard(draft, HearingKind.FRAUD)
+        supervision.find_fraud(actor=province_user, application_id=draft.pk, facts="伪造证明")
         expired = factories.BarFactory(
             kind=BarKind.CANCELLATION, starts_on=date(2020, 1, 1), last_day=date(2023, 1, 1), reason="早已期满"
         )

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications import services
-from applications.models import Application, SiteVisit, State
+from applications.models import Application, Hearing, HearingKind, SiteVisit, State
 from bases import services as recognition
 from bases.models import Base
 from core.errors import Conflict, RuleViolation
@@ -426,22 +426,23 @@ def test_rejection_without_reason_is_refused_and_changes_nothing(draft, province
     before = len(events(draft))
     response = client_as(province_user).post(
         reverse("applications:reject", args=[draft.pk]),
-        {"reject-expected_state": "under_review", "reject-comment": "", "reject-fraud_finding": "on"},
+        {"reject-expected_state": "under_review", "reject-comment": ""},
     )
     assert response.status_code == 400
     assert "请填写不予认定的理由" in html(response)
-    assert "checked" in field_block(html(response), "reject-fraud_finding")
     draft.refresh_from_db()
     assert draft.state == State.UNDER_REVIEW and not draft.bars.exists() and len(events(draft)) == before
+    assert not Hearing.objects.exists()  # no notice of an intended refusal either
+    factories.heard(draft, HearingKind.REFUSAL)  # even once heard, a decision needs its reason
     with pytest.raises(RuleViolation, match="请填写不予认定的理由"):
-        services.reject(actor=province_user, application_id=draft.pk, reason="  ", fraud_finding=True)
+        services.reject(actor=province_user, application_id=draft.pk, reason="  ")
 
 
 def test_rejection_without_reason_shows_the_message_at_the_reason_field(draft, province_user, client_as, drive):
     drive(draft, State.UNDER_REVIEW)
     response = client_as(province_user).post(
         reverse("applications:reject", args=[draft.pk]),
-        {"reject-expected_state": "under_review", "reject-comment": "", "reject-fraud_finding": "on"},
+        {"reject-expected_state": "under_review", "reject-comment": ""},
     )
     block = field_block(html(response), "reject-comment")
     assert "不予认定的理由" in block and "请填写不予认定的理由。" in block
@@ -498,6 +499,7 @@ def test_stale_form_after_resubmission_is_also_refused(draft, institution_user, 
 
 def test_stale_rejection_after_visit_was_scheduled_is_refused_with_the_message(draft, province_user, client_as, drive):
     drive(draft, State.SITE_VISIT)
+    factories.heard(draft, HearingKind.REFUSAL)  # heard: the POST decides, and the form is a stale one
     before = len(events(draft))
     response = client_as(province_user).post(
         reverse("applications:reject", args=[draft.pk]),

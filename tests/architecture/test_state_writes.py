@@ -54,7 +54,7 @@ def test_the_check_sees_each_kind_of_write(tmp_path):
 
 
 def test_each_of_the_seven_state_machines_has_a_table():
-    from applications.models import Application
+    from applications.models import Appeal, Application, FraudReport, Hearing
     from bases.models import AnnualFiling, Base, ChangeFiling
     from core.workflow import registered
     from supervision.models import CancellationRequest, Inspection, RectificationOrder
@@ -68,4 +68,8 @@ def test_each_of_the_seven_state_machines_has_a_table():
         (Inspection, "state"),
         (RectificationOrder, "state"),
         (CancellationRequest, "state"),
+        # issue 14 (SPEC 2.10): notices of intended decisions, appeals, reports of suspected fraud
+        (Hearing, "state"),
+        (Appeal, "state"),
+        (FraudReport, "state"),
     }

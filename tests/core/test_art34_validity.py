@@ -8,7 +8,7 @@ import time_machine
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from applications.models import Batch
+from applications.models import Batch, HearingKind
 from supervision.models import RevocationGround
 from tests import factories
 from tests.helpers import client_as
@@ -31,8 +31,9 @@ def test_art34_a_batch_closing_after_the_measures_expire_is_saved_with_a_warning
 
 
 def test_art34_a_revocation_whose_bar_outlasts_the_measures_warns_the_province(province_user):
-    base = factories.BaseFactory(published_at="2026-01-01T00:00:00+08:00")
+    base = factories.BaseFactory(published_at="2026-01-01T00:00:00+08:00", recognised_on=date(2026, 1, 1))
     with time_machine.travel(date(2028, 3, 1), tick=False):
+        factories.heard(base, HearingKind.REVOCATION)  # the institution was heard: the page decides
         response = client_as(province_user).post(
             reverse("supervision:revoke", args=[base.pk]),
             {"ground": RevocationGround.PUBLIC_OPINION, "reason": "引发重大舆情。", "effective_on": "2028-03-01"},

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from applications.models import Application
+from applications.models import Application, HearingKind
 from bases.models import Base, RegisterSequence
 from core.models import Notification, TimelineEvent
 from supervision.models import RectificationOrder
@@ -61,6 +61,7 @@ def post(client, url, data):
 
 def test_approve_and_reject_of_one_application_at_once_leave_one_decision(two_staff):
     app = site_visit_application()
+    factories.heard(app, HearingKind.REFUSAL)  # the institution was heard: the reject page decides
     approve = {"approve-recognised_on": "2031-05-01", "approve-expected_state": "site_visit"}
     reject = {"reject-comment": "条件不符", "reject-expected_state": "site_visit"}
     results = race(
@@ -165,6 +166,7 @@ def test_two_staff_revoking_one_base_at_once_issue_one_decision_with_one_number(
     from supervision.models import Revocation
 
     base = factories.BaseFactory(published_at=timezone.now())
+    factories.heard(base, HearingKind.REVOCATION)  # the institution was heard: the revoke page decides
     url = reverse("supervision:revoke", args=[base.pk])
     data = {"ground": "public_opinion", "reason": "引发重大舆情。", "effective_on": timezone.localdate().isoformat()}
 
@@ -174,8 +176,8 @@ def test_two_staff_revoking_one_base_at_once_issue_one_decision_with_one_number(
     base.refresh_from_db()
     assert base.status == "revoked"
     assert Revocation.objects.filter(base=base).count() == 1
-    decision = Decision.objects.get()
-    assert decision.number == f"闽人社文〔{timezone.localdate().year}〕1号"
+    decision = Decision.objects.exclude(kind="hearing_notice").get()  # 1号 is the notice (SPEC 2.10)
+    assert decision.number == f"闽人社文〔{timezone.localdate().year}〕2号"
     assert Revocation.objects.get().decision == decision
     assert len(events(base, action="revoke")) == 1 and len(events(base, action="revocation_decided")) == 1
     assert Announcement.objects.filter(base=base).count() == 1 and Bar.objects.filter(base=base).count() == 1

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from applications.models import HearingKind
 from bases.models import ChangeFiling
 from supervision.models import CancellationRequest, RectificationOrder
 from tests import factories
@@ -61,6 +62,7 @@ def case_recommend_after_return():
 
 def case_approve_after_reject():
     app = site_visit_application()
+    factories.heard(app, HearingKind.REFUSAL)  # the institution was heard: the reject page decides
     first = (
         reverse("applications:reject", args=[app.pk]),
         {"reject-comment": "条件不符", "reject-expected_state": "site_visit"},
@@ -74,6 +76,7 @@ def case_approve_after_reject():
 
 def case_reject_after_approve():
     app = site_visit_application()
+    factories.heard(app, HearingKind.REFUSAL)  # the institution was heard: the reject page decides
     first = (
         reverse("recognition:approve", args=[app.pk]),
         {"approve-recognised_on": "2031-05-01", "approve-expected_state": "site_visit"},

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from accounts.models import Role
 from applications import rules
+from applications.models import HearingKind
 from core.periods import last_day_of_years
 from supervision import services as supervision
 from tests import factories
@@ -27,7 +28,7 @@ offsets = st.one_of(st.integers(0, 1300), st.integers(1090, 1100), st.sampled_fr
 
 @pytest.fixture
 def live_base(db):
-    base = factories.BaseFactory(published_at=timezone.now())
+    base = factories.BaseFactory(published_at=timezone.now(), recognised_on=date(1999, 1, 1))
     return base, factories.UserFactory(role=Role.PROVINCE)
 
 
@@ -39,10 +40,11 @@ def test_an_institution_is_refused_exactly_until_the_last_day_of_three_years(liv
     decided = timezone.make_aware(datetime.combine(effective, time(10, 0)))
     with fresh_example(), time_machine.travel(decided, tick=False):
         # decided on its effective date, the earliest the measures allow (an effect never predates its decision)
+        factories.heard(base, HearingKind.REVOCATION)
         supervision.revoke(
             actor=province,
             base_id=base.pk,
-            ground="suspended",
+            ground="public_opinion",
             reason="单位撤并",
             effective_on=effective,
         )

@@ -123,6 +123,7 @@ def test_register_by_default_shows_active_and_rectifying_bases_only(visitor, one
     assert set(listed_bases(response)) == {
         one_of_each_status[BaseStatus.ACTIVE].pk,
         one_of_each_status[BaseStatus.RECTIFYING].pk,
+        one_of_each_status[BaseStatus.SUSPENDED].pk,  # issue 14: a suspended base is still live (LIVE_STATUSES)
     }
     assert "整改中" in visible_text(response)
 

@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from applications.models import HearingKind
 from bases import services as base_services
 from bases.models import Base
 from supervision import services as supervision
@@ -97,11 +98,12 @@ def test_a_newly_published_base_appears_on_the_next_visit(w, django_capture_on_c
 def test_a_revoked_base_leaves_the_register_on_the_next_visit(w, django_capture_on_commit_callbacks):
     url = reverse("public:register")
     assert w.base.name in text(Client().get(url))
+    factories.heard(w.base, HearingKind.REVOCATION)
     with django_capture_on_commit_callbacks(execute=True):
         supervision.revoke(
             actor=w.users["province"],
             base_id=w.base.pk,
-            ground="suspended",
+            ground="public_opinion",
             reason="单位撤并",
             effective_on=timezone.localdate(),
         )

@@ -70,6 +70,9 @@ LISTS = {
     "reports:year_summary": (("province",), ("year", "export")),
     "users:staff_accounts": (("province",), ("page",)),
     "users:departments": (("province",), ()),
+    "applications:hearings": (("institution_other", "province"), ("page",)),
+    "applications:appeals": (("province",), ("page",)),
+    "supervision:fraud_reports": (("province",), ("page",)),
 }  # fmt: skip
 # Object pages that read parameters of their own.
 OBJECT_PAGES = {

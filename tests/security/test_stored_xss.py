@@ -18,8 +18,10 @@ from django.utils import timezone
 
 from accounts.models import Institution, Role
 from applications.forms import ApplicationForm
-from applications.models import Application, Batch, PublicNotice
+from applications.models import Appeal, Application, Batch, FraudReport, Hearing, PublicNotice
 from bases.models import Announcement, AnnualFiling, Base, ChangeFiling
+from core import decisions
+from core.models import DecisionKind
 from supervision.models import CancellationRequest, Inspection, Item, RectificationOrder
 from tests import factories
 from tests.helpers import client_as
@@ -397,7 +399,40 @@ def journey(db, settings):
         ),
         "resolve",
     )
+    # Fraud (SPEC 2.10, Art. 24): the recommending unit reports it, the province gives notice of the intended
+    # finding, the institution states its defence.
+    ok(rec.post(reverse("supervision:fraud_report_new", args=[app.pk]), {"fraud_report-facts": SCRIPT}), "report")
+    ok(prov.post(reverse("supervision:fraud", args=[app.pk]), {"fraud-facts": SCRIPT}), "fraud notice")
+    hearing = Hearing.objects.get()
+    ok(
+        inst.post(
+            reverse("applications:hearing", args=[hearing.pk]),
+            {"action": "answer", "statement-statement": ATTRIBUTE},
+        ),
+        "statement",
+    )
+    # An appeal against an adverse decision about the base (the rectification order), recorded by the province.
+    adverse = decisions.issue(
+        kind=DecisionKind.RECTIFICATION,
+        subject=base,
+        actor=province,
+        title="关于责令限期整改的决定",
+        addressee=base.institution.name,
+        facts="培训档案不全。",
+        basis="第二十三条第一款",
+        body="请于30日内完成整改。",
+        adverse=True,
+    )
+    ok(
+        prov.post(
+            reverse("applications:appeal_new", args=[adverse.pk]),
+            {"kind": "reconsideration", "authority": f"复议机关{SCRIPT}", "filed_on": today.isoformat()},
+        ),
+        "appeal",
+    )
     # Every step went through (a form error would have left its text out of the sweep).
+    assert Appeal.objects.get().authority == f"复议机关{SCRIPT}"
+    assert Hearing.objects.get().statement == ATTRIBUTE and FraudReport.objects.get().facts == SCRIPT
     base.refresh_from_db()
     assert base.fee_disclosure.scope == SCRIPT and base.name == f"新名{SCRIPT}"
     assert ChangeFiling.objects.get(pk=change.pk).state == "accepted"
@@ -424,6 +459,9 @@ def journey(db, settings):
         filing=filing,
         cancellation=cancellation,
         notice=notice,
+        hearing=hearing,
+        fraud_report=FraudReport.objects.get(),
+        appeal=Appeal.objects.get(),
     )
 
 
@@ -450,6 +488,24 @@ def pages(j) -> list[tuple[str, str, str, dict]]:
     rows += [
         ("institution", "applications:mine", reverse("applications:mine"), {}),
         ("institution", "applications:detail", reverse("applications:detail", args=[app.pk]), {}),
+        ("institution", "applications:hearings", reverse("applications:hearings"), {}),
+        ("institution", "applications:hearing", reverse("applications:hearing", args=[j["hearing"].pk]), {}),
+        ("province", "applications:hearings", reverse("applications:hearings"), {}),
+        ("province", "applications:hearing", reverse("applications:hearing", args=[j["hearing"].pk]), {}),
+        ("province", "supervision:fraud_reports", reverse("supervision:fraud_reports"), {}),
+        ("province", "applications:appeals", reverse("applications:appeals"), {}),
+        ("province", "applications:appeal", reverse("applications:appeal", args=[j["appeal"].pk]), {}),
+        ("institution", "applications:appeal", reverse("applications:appeal", args=[j["appeal"].pk]), {}),
+        ("province", "applications:appeal_new", reverse("applications:appeal_new", args=[j["appeal"].decision_id]), {}),
+        ("province", "bases:suspend", reverse("bases:suspend", args=[base.pk]), {}),
+        ("province", "bases:resume", reverse("bases:resume", args=[base.pk]), {}),
+        ("province", "supervision:fraud_report", reverse("supervision:fraud_report", args=[j["fraud_report"].pk]), {}),
+        (
+            "recommender",
+            "supervision:fraud_report",
+            reverse("supervision:fraud_report", args=[j["fraud_report"].pk]),
+            {},
+        ),
         ("institution", "bases:mine", reverse("bases:mine"), {}),
         ("institution", "bases:detail", reverse("bases:detail", args=[base.pk]), {}),
         ("institution", "bases:change_list", reverse("bases:change_list"), {}),
@@ -543,6 +599,7 @@ NOT_SWEPT = {
     "supervision:record", "supervision:act", "supervision:document", "supervision:draw",
     "supervision:draw_publish", "supervision:rectification_report", "supervision:rectification_verify",
     "decision_pdf",  # a PDF the portal renders itself, not a page
+    "applications:hearing_document", "supervision:fraud", "supervision:fraud_report_new",  # a file; POST-only
 }  # fmt: skip
 
 # Where the payload must be shown (escaped) — otherwise the sweep would prove nothing about that page.

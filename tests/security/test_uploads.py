@@ -109,7 +109,7 @@ UPLOAD_POINTS = {
         "province",
         lambda w: reverse("supervision:revoke", args=[w.base.pk]),
         with_file("supervision:revoke", "document"),
-        None,
+        book("supervision:revoke").prepare,  # the institution was heard: the POST decides
     ),
 }
 
@@ -156,6 +156,7 @@ def test_every_upload_point_of_the_project_is_covered():
         "supervision.rectification_report",
         "supervision.revoke",
         "supervision.cancellation_detail",
+        "applications.hearing_detail",
     }, sorted(readers)
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
+from applications.models import FraudReport
 from supervision import services, urls
 from supervision.models import (
     CancellationRequest,
@@ -78,6 +79,8 @@ def world(
     w.draw = services.draw_spot_check(
         actor=province_user, size=1, scheduled_on=timezone.localdate(), province_team="王五"
     )
+    w.app = base.application
+    w.fraud_report = FraudReport.objects.create(application=w.app, reported_by=recommender_user, facts="涉嫌伪造证明。")
     w.users = {
         "province": province_user,
         "inspector": inspector_user,
@@ -137,6 +140,11 @@ ROWS = [
         lambda w: [w.cancellation.pk],
         only(200, "province", "institution", "recommender"),
     ),
+    # Fraud (Art. 24): the recommending unit reports, the province finds; never the institution.
+    Row("supervision:fraud", lambda w: [w.app.pk], only(200, "province"), post=True),
+    Row("supervision:fraud_report_new", lambda w: [w.app.pk], only(200, "recommender"), post=True),
+    Row("supervision:fraud_reports", NONE, only(200, "province")),
+    Row("supervision:fraud_report", lambda w: [w.fraud_report.pk], only(200, "province", "recommender")),
 ]
 
 # What a denied POST carries: what would change something if the actor were allowed.
@@ -151,6 +159,8 @@ POST_DATA = {
     "supervision:draw_publish": lambda w: {},
     "supervision:rectification_report": lambda w: {"report": "已整改。", "expected_state": "open"},
     "supervision:rectification_verify": lambda w: {"comment": "通过。"},
+    "supervision:fraud": lambda w: {"fraud-facts": "伪造证明。"},
+    "supervision:fraud_report_new": lambda w: {"fraud_report-facts": "涉嫌伪造证明。"},
 }
 
 

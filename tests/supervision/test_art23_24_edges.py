@@ -7,10 +7,12 @@ import pytest
 from django.utils import timezone
 
 from applications import rules
+from applications.models import HearingKind
 from core.errors import RuleViolation
 from core.periods import last_day_of_years
 from supervision import services
 from supervision.models import Result
+from tests import factories
 
 from .conftest import at, confirmed, order
 
@@ -20,10 +22,11 @@ pytestmark = pytest.mark.django_db
 def test_a_revocation_dated_ahead_bars_the_institution_from_today_until_three_years_after(province_user, base):
     with at(2026, 3, 2, 10, 0):
         effective = date(2026, 4, 1)
+        factories.heard(base, HearingKind.REVOCATION)
         services.revoke(
             actor=province_user,
             base_id=base.pk,
-            ground="suspended",
+            ground="public_opinion",
             reason="撤并，无法恢复",
             effective_on=effective,
         )
@@ -65,6 +68,7 @@ def test_a_report_after_the_deadline_does_not_save_the_base_from_revocation(prov
         made = order(province_user, base, deadline=date(2026, 5, 31))
     with at(2026, 6, 5, 9, 0):
         services.report_rectification(actor=institution_user, order_id=made.pk, report="已整改")
+        factories.heard(base, HearingKind.REVOCATION)
         revocation = services.revoke(
             actor=province_user,
             base_id=base.pk,

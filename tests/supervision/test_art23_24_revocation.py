@@ -66,13 +66,13 @@ def test_revocation_ends_the_base_bars_the_institution_for_three_years_and_is_an
         ground,
         REVOCATION_ARTICLES[ground],
         EFFECTIVE,
-        "闽人社文〔2026〕1号",
+        "闽人社文〔2026〕2号",  # 1号 is the notice of the intended revocation (SPEC 2.10)
     )
     assert SupervisionDocument.objects.get(revocation=revocation).original_name == "撤销决定.pdf"
     # The portal numbered the decision and issued its document (SPEC 2.10).
     decision = revocation.decision
     assert (decision.number, decision.subject, decision.effective_on, decision.adverse) == (
-        "闽人社文〔2026〕1号",
+        "闽人社文〔2026〕2号",
         base,
         EFFECTIVE,
         True,
@@ -92,9 +92,10 @@ def test_revocation_ends_the_base_bars_the_institution_for_three_years_and_is_an
     announcement = Announcement.objects.get(kind=AnnouncementKind.REVOCATION)
     assert announcement.base == base and list(announcement.bases.all()) == [base]
     assert announcement.title == f"关于撤销{base.name}省级继续教育基地资格的公告"
-    assert "自2026年3月10日起撤销" in announcement.body and "闽人社文〔2026〕1号" in announcement.body
+    assert "自2026年3月10日起撤销" in announcement.body and "闽人社文〔2026〕2号" in announcement.body
     assert "2029年3月10日前（含当日）不再受理该机构的认定申请" in announcement.body
-    assert n.recipients == {institution_user, recommender_user}
+    # the institution's users (with the one who waived the hearing) and the recommending unit
+    assert n.recipients == {*institution_user.institution.users.all(), recommender_user}
 
     register = reverse("public:register")
     assert base.pk not in listed_bases(client.get(register))
@@ -276,7 +277,7 @@ def test_art23_a_future_effective_date_leaves_the_base_live_and_marked_until_the
         assert "匾牌真实有效" in verify and "省人社厅已决定自2027年6月30日起撤销该基地资格" in verify
         response = client_as(province_user).get(reverse("bases:detail", args=[base.pk]))
         page = visible_text(response)
-        assert "已作出撤销决定（闽人社文〔2026〕1号）" in page and "自2027年6月30日起生效" in page
+        assert "已作出撤销决定（闽人社文〔2026〕2号）" in page and "自2027年6月30日起生效" in page
         # one decision per base: no second revocation is offered, and the issued decision is linked
         assert reverse("supervision:revoke", args=[base.pk]) not in response.content.decode()
         assert reverse("decision_pdf", args=[revocation.decision.pk]) in response.content.decode()

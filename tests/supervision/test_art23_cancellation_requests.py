@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
-from applications.models import Bar, BarKind
+from applications.models import Bar, BarKind, HearingKind
 from bases.models import Announcement, AnnouncementKind, BaseStatus
 from supervision import services
 from supervision.models import CancellationRequest, RequestState, RevocationGround
@@ -195,6 +195,7 @@ def test_art24_a_cancellation_the_recommending_unit_asked_for_bars_for_three_yea
     with at(2026, 5, 20, 10, 0):
         ask(client_as(recommender_user), base, reason="该基地连续两年未完成培训任务。")
         request = CancellationRequest.objects.get()
+        factories.heard(base, HearingKind.CANCELLATION)  # adverse: the institution is heard first (SPEC 2.10)
         decide(
             client_as(province_user),
             request,

@@ -7,6 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from applications import hearings
+from applications.models import HearingKind
 from bases.models import BaseStatus
 from core.errors import RuleViolation
 from core.tasks import run_job
@@ -23,6 +25,8 @@ FAKE_EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x0
 
 
 def revoke_for_failed_rectification(province, base, the_order, **kwargs):
+    if hearings.pending(base, HearingKind.REVOCATION) is None:
+        factories.heard(base, HearingKind.REVOCATION)  # the institution was heard first (SPEC 2.10)
     return services.revoke(
         actor=province,
         base_id=base.pk,

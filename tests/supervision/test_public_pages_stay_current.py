@@ -9,9 +9,11 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from applications.models import HearingKind
 from public import cache as public_cache
 from supervision import services
 from supervision.models import Result, RevocationGround
+from tests import factories
 from tests.helpers import visible_text
 
 from .conftest import listed_bases, order, record, schedule
@@ -66,6 +68,7 @@ def test_a_revoked_base_leaves_the_cached_register_at_once(
 ):
     register = reverse("public:register")
     assert base.pk in listed_bases(client.get(register))  # now cached
+    factories.heard(base, HearingKind.REVOCATION)
 
     with django_capture_on_commit_callbacks(execute=True):
         services.revoke(
