@@ -54,7 +54,7 @@ def inspection_detail(user, pk) -> Inspection:
 
 
 def rectifications_for(user, *, late_only=False, state="") -> QuerySet[RectificationOrder]:
-    qs = access.visible(user, RectificationOrder.objects.all()).select_related("base__region")
+    qs = access.visible(user, RectificationOrder.objects.all()).select_related("base__region", "decision")
     if state:
         qs = qs.filter(state=state)
     if late_only:
