@@ -33,6 +33,16 @@ def is_working_day(day: date, exceptions: dict[date, str]) -> bool:
     return day.weekday() < 5
 
 
+def working_days(start: date, end: date) -> list[date]:
+    """The working days from `start` to `end`, both included, in order (one query for the calendar)."""
+    if end < start:
+        return []
+    exceptions = calendar_exceptions(start, end)
+    return [
+        d for d in (start + timedelta(days=n) for n in range((end - start).days + 1)) if is_working_day(d, exceptions)
+    ]
+
+
 def first_working_day(start: date) -> date:
     exceptions = calendar_exceptions(start, start + timedelta(days=60))
     day = start

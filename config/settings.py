@@ -181,6 +181,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "max_retries": 1}
 CELERY_TIMEZONE = TIME_ZONE
 # Annual filing reminders (Art. 19): month-day list, default 1, 15, 25 and 31 December.
 ANNUAL_FILING_REMINDER_DAYS = env.list("ANNUAL_FILING_REMINDER_DAYS", default=["12-01", "12-15", "12-25", "12-31"])
+# Art. 21: confirmed inspection and spot-check results are published within this many working days;
+# later, they are on the province's to-do list and in its daily reminder.
+RESULT_PUBLICATION_WORKING_DAYS = env.int("RESULT_PUBLICATION_WORKING_DAYS", default=10)
 # The beat schedule is built from the jobs each app registers (core/jobs.py, config/celery.py).
 
 # Anonymous visitors' public pages are cached (bases/cache.py), invalidated on every change.

@@ -1,12 +1,17 @@
 """What each role's home page shows: the work waiting for the user."""
 
 from django.db.models import Count
+from django.utils import timezone
 
 from accounts.models import Role
 from applications import selectors as application_selectors
 from applications.models import IN_PROGRESS, Application, Bar, Hearing, HearingState, State
 from bases.models import Base
 from core import access
+from supervision import selectors as supervision_selectors
+
+# How many results not published in time the province's home page lists; the count covers them all.
+UNPUBLISHED_SHOWN = 20
 
 
 def home_summary(user) -> dict:
@@ -35,7 +40,10 @@ def home_summary(user) -> dict:
         }
     if user.role == Role.PROVINCE:
         counts = dict(Application.objects.values_list("state").annotate(n=Count("id")))
+        unpublished = supervision_selectors.unpublished_results(timezone.localdate())
         return {
+            "unpublished_results": unpublished[:UNPUBLISHED_SHOWN],
+            "unpublished_count": len(unpublished),
             "counts": counts,
             "to_review": counts.get(State.RECOMMENDED, 0),
             "under_review": counts.get(State.UNDER_REVIEW, 0),

@@ -8,7 +8,8 @@ from django.shortcuts import get_object_or_404
 from accounts.models import InstitutionType
 from bases.models import Announcement, AnnouncementKind, Base, BaseStatus, ChangeFiling, ChangeFilingState
 from core.exports import defuse
-from supervision.models import Revocation
+from core.models import Decision
+from supervision.models import RectificationOrder, RectificationState, Revocation
 
 REGISTER_SORTS = {
     "number": ("year", "sequence"),
@@ -82,6 +83,19 @@ def public_base(pk) -> Base:
 def decided_end(base: Base):
     """A decision that ends the base on a date still to come (SPEC 2.7), or None."""
     return Revocation.objects.filter(base=base, took_effect_at=None, set_aside_on=None).first()
+
+
+def rectification_basis(base: Base) -> list[Decision]:
+    """The rectification decisions a base under rectification rests on, oldest first (Art. 23, SPEC 2.10).
+
+    The public sees only their 文号 and title: the findings, and a result not yet published (Art. 21),
+    stay inside the portal."""
+    if base.status != BaseStatus.RECTIFYING:
+        return []
+    pending = RectificationOrder.objects.filter(
+        base=base, state__in=[RectificationState.OPEN, RectificationState.REPORTED, RectificationState.FAILED]
+    ).values("decision_id")
+    return list(Decision.objects.filter(pk__in=pending).only("id", "number", "title").order_by("decided_on", "id"))
 
 
 def was_commended(base: Base) -> bool:

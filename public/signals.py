@@ -5,7 +5,7 @@ from django.dispatch import receiver
 
 from bases.models import Announcement, Base, ChangeFiling, FeeDisclosure
 from core.workflow import transitioned
-from supervision.models import Inspection
+from supervision.models import Inspection, RectificationOrder
 
 from . import cache
 
@@ -18,5 +18,6 @@ from . import cache
 @receiver(m2m_changed, sender=Announcement.bases.through)
 @receiver(transitioned, sender=Base)  # the engine's conditional UPDATE sends no post_save
 @receiver(transitioned, sender=Inspection)
+@receiver(transitioned, sender=RectificationOrder)  # the decisions a base under rectification rests on
 def public_facts_changed(sender, **kwargs):
     cache.invalidate()

@@ -44,6 +44,7 @@ def public_detail(request, pk):
                 base.inspections.filter(state=InspectionState.PUBLISHED).order_by("-inspected_on", "-id")
             ),
             "decided_end": selectors.decided_end(base),
+            "rectification_basis": selectors.rectification_basis(base),
             "was_commended": not base.commended_at and selectors.was_commended(base),
         },
     )

@@ -8,7 +8,7 @@ from accounts import selectors as people
 from bases.events import base_link, institution_of_base, province, recommenders_of_base
 from core.events import Event, Record, Tell, table
 
-from .models import InspectionKind
+from .models import GROUND_ARTICLES, InspectionKind
 
 
 def inspector_unit(facts):
@@ -39,7 +39,10 @@ def _days(rows) -> str:
     return "\n".join(f"{n} {name}（截止{due:%Y年%-m月%-d日}）" for n, name, due in rows) or "无"
 
 
-ORDERED = "省人社厅责令贵基地限期整改，期限至{order.deadline:%Y年%-m月%-d日}。存在问题：{order.findings}"
+ORDERED = (
+    "省人社厅印发《{decision.title}》（{decision.number}），责令{base.name}限期整改，"
+    "期限至{order.deadline:%Y年%-m月%-d日}。存在问题：{order.findings}"
+)
 DECIDED = "省人社厅决定自{revocation.effective_on:%Y年%-m月%-d日}起{word}{base.name}省级继续教育基地资格（{revocation.decision_number}）。{bar_text}"
 TOOK_EFFECT = "{base.name}省级继续教育基地资格自{revocation.effective_on:%Y年%-m月%-d日}起{word}，决定已生效（{revocation.decision_number}）。"
 
@@ -131,25 +134,32 @@ EVENTS = table(
             record=Record(
                 "order",
                 "下达整改通知",
-                article="第二十三条第一款",
-                comment="{order.findings}",
+                article=lambda f: GROUND_ARTICLES[f["order"].ground],
+                comment="{decision.number}；{order.findings}",
                 to_state=lambda f: f["order"].state,
             ),
             tell=[
-                Tell(institution_of_base, "限期整改通知", ORDERED, link=order_link),
-                Tell(recommenders_of_base, "基地限期整改：{base.name}", ORDERED, link=order_link),
+                Tell(institution_of_base, "限期整改通知（{decision.number}）", ORDERED, link=order_link),
+                Tell(recommenders_of_base, "基地限期整改：{base.name}（{decision.number}）", ORDERED, link=order_link),
             ],
         ),
         "rectification_reported": Event(
             tell=[Tell(province, "整改报告待核验：{base.name}", "{base.name}提交了整改报告。", link=order_link)],
         ),
         "rectification_verified": Event(
+            record=Record(
+                "order",
+                "印发整改核验意见",
+                article="第二十三条第一款",
+                comment="{decision.number}《{decision.title}》",
+                action="verification_decision",
+            ),
             tell=[
                 Tell(
                     institution_of_base,
-                    lambda f: "整改通过" if f["passed"] else "整改未通过",
+                    lambda f: f"{'整改通过' if f['passed'] else '整改未通过'}（{f['decision'].number}）",
                     lambda f: (
-                        "省人社厅核验了贵基地的整改报告："
+                        f"省人社厅核验了贵基地的整改报告，印发《{f['decision'].title}》（{f['decision'].number}）："
                         + ("整改通过。" if f["passed"] else f"整改未通过。意见：{f['comment']}")
                     ),
                     link=order_link,

@@ -22,6 +22,7 @@ RECTIFICATIONS = [
     C("逾期", lambda o: o.deadline_missed_at is not None and o.state == "open", 8),
     C("状态", lambda o: o.get_state_display(), 10),
     C("下达时间", lambda o: o.ordered_at, 18),
+    C("整改通知文号", lambda o: o.decision.number if o.decision_id else "", 24),
 ]
 
 CANCELLATIONS = [

@@ -1,4 +1,4 @@
-"""The daily supervision jobs (Art. 20, 23, 24)."""
+"""The daily supervision jobs (Art. 20, 21, 23, 24)."""
 
 from core import jobs
 
@@ -6,4 +6,5 @@ from . import services
 
 jobs.register("inspection-clock", services.flag_inspection_clock, at="07:00")
 jobs.register("rectification-deadlines", services.flag_missed_deadlines, at="00:05")
+jobs.register("unpublished-results", services.remind_unpublished_results, at="08:30")
 jobs.register("revocations-take-effect", services.revocations_take_effect, at="00:01")

@@ -191,6 +191,13 @@ class Ground(models.TextChoices):
     FAILED_INSPECTION = "failed_inspection", "定期考核或不定期抽查结果不合格（第二十三条第一款第三项）"
 
 
+GROUND_ARTICLES = {
+    Ground.NONCOMPLIANCE: "第二十三条第一款第一项",
+    Ground.IRREGULAR: "第二十三条第一款第二项",
+    Ground.FAILED_INSPECTION: "第二十三条第一款第三项",
+}
+
+
 class RectificationState(models.TextChoices):
     OPEN = "open", "整改中"
     REPORTED = "reported", "待核验"
@@ -216,6 +223,23 @@ class RectificationOrder(models.Model):
     verification = models.TextField("核验意见", blank=True)
     verified_at = models.DateTimeField("核验时间", null=True, blank=True)
     deadline_missed_at = models.DateTimeField("逾期标记时间", null=True, blank=True)
+    # The formal decisions the portal issued (SPEC 2.10): the order itself, and the verdict on the report.
+    decision = models.OneToOneField(
+        "jxjy_portal.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="整改通知文书",
+    )
+    verification_decision = models.OneToOneField(
+        "jxjy_portal.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="核验意见文书",
+    )
     ordered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="下达人"
     )

@@ -1,15 +1,33 @@
 """Reads for the supervision pages and jobs, shaped for one list query each."""
 
+from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, DateTimeField, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
 
+from applications.notices import working_days
 from bases.models import Base
 from core import access
+from core.models import TimelineEvent
 
-from .models import CancellationRequest, Inspection, RectificationOrder, RectificationState, RequestState, SpotCheckDraw
-from .services import DUE_SOON_DAYS
+from .models import (
+    CancellationRequest,
+    Inspection,
+    InspectionState,
+    RectificationOrder,
+    RectificationState,
+    RequestState,
+    SpotCheckDraw,
+)
+
+# Art. 20: bases whose periodic inspection falls due within this many days are listed with the overdue.
+DUE_SOON_DAYS = 90
 
 
 @dataclass
@@ -54,7 +72,7 @@ def inspection_detail(user, pk) -> Inspection:
 
 
 def rectifications_for(user, *, late_only=False, state="") -> QuerySet[RectificationOrder]:
-    qs = access.visible(user, RectificationOrder.objects.all()).select_related("base__region")
+    qs = access.visible(user, RectificationOrder.objects.all()).select_related("base__region", "decision")
     if state:
         qs = qs.filter(state=state)
     if late_only:
@@ -83,3 +101,60 @@ def draws() -> QuerySet[SpotCheckDraw]:
 
 def live_bases() -> QuerySet[Base]:
     return Base.objects.live().order_by("year", "sequence")
+
+
+# -- results not published in time (Art. 21) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnpublishedResult:
+    """A confirmed result not yet published, past the working days it had (RESULT_PUBLICATION_WORKING_DAYS)."""
+
+    inspection: Inspection
+    confirmed_on: date
+    due_on: date  # the last working day it should have been published on
+    overdue_days: int  # working days since then, today included
+
+    @property
+    def link(self) -> str:
+        """Where it is published: a spot check with its draw (一公开), anything else on its own page."""
+        if self.inspection.draw_id:
+            return reverse("supervision:draw", args=[self.inspection.draw_id])
+        return reverse("supervision:detail", args=[self.inspection.pk])
+
+
+def unpublished_results(today: date) -> list[UnpublishedResult]:
+    """Confirmed inspection and spot-check results still unpublished more than N working days after their
+    confirmation, most overdue first; two queries whatever their number.
+
+    The confirmation time is the one the confirm service stores; for a row without it, the time of the
+    confirm step on its timeline."""
+    allowed = settings.RESULT_PUBLICATION_WORKING_DAYS
+    confirm_step = TimelineEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(Inspection), object_id=OuterRef("pk"), action="confirm"
+    ).order_by("-created_at")
+    # N working days take at least N calendar days: anything confirmed since then cannot be late yet.
+    latest = timezone.make_aware(datetime.combine(today - timedelta(days=allowed), time.min))
+    rows = list(
+        Inspection.objects.filter(state=InspectionState.CONFIRMED)
+        .annotate(
+            confirmed=Coalesce(
+                "confirmed_at", Subquery(confirm_step.values("created_at")[:1]), output_field=DateTimeField()
+            )
+        )
+        .filter(confirmed__lt=latest)
+        .select_related("base")
+        .only("id", "kind", "result", "draw_id", "inspected_on", "base__id", "base__name", "base__register_number")
+        .order_by("confirmed", "id")
+    )
+    if not rows:
+        return []
+    confirmed_on = {row.pk: timezone.localdate(row.confirmed) for row in rows}
+    days = working_days(min(confirmed_on.values()) + timedelta(days=1), today)
+    late = []
+    for row in rows:
+        before = bisect_right(days, confirmed_on[row.pk])  # working days up to the day of confirmation
+        after = len(days) - before  # working days since, up to today
+        if after > allowed:
+            late.append(UnpublishedResult(row, confirmed_on[row.pk], days[before + allowed - 1], after - allowed))
+    return sorted(late, key=lambda r: (-r.overdue_days, r.confirmed_on, r.inspection.pk))

@@ -9,6 +9,7 @@ from .inspections import (
     inspection_transition,
     publish_results,
     record_result,
+    remind_unpublished_results,
     schedule_inspection,
 )
 from .rectification import flag_missed_deadlines, order_rectification, report_rectification, verify_rectification
@@ -46,6 +47,7 @@ __all__ = [
     "publish_draw",
     "publish_results",
     "record_result",
+    "remind_unpublished_results",
     "replay_draw",
     "report_rectification",
     "request_cancellation",

@@ -5,10 +5,12 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import selectors as people
 from accounts.models import InspectorUnit, User
 from bases.models import Announcement, AnnouncementKind, Base
 from core import access, events
 from core.errors import RuleViolation
+from core.notifications import notify_each
 from core.periods import last_day_of_years
 from core.workflow import perform
 
@@ -21,10 +23,9 @@ from ..models import (
     Result,
     SpotCheckDraw,
 )
+from ..selectors import DUE_SOON_DAYS, unpublished_results
 from ..workflow import INSPECTION_WORKFLOW
 from .common import attach, base_for
-
-DUE_SOON_DAYS = 90
 
 
 @transaction.atomic
@@ -227,3 +228,28 @@ def flag_inspection_clock(*, today: date) -> dict:
     if overdue or soon:
         events.happened("inspection_clock", actor=None, overdue=overdue, soon=soon, today=today)
     return {"overdue": len(overdue), "due_soon": len(soon)}
+
+
+@transaction.atomic
+def remind_unpublished_results(*, today: date) -> int:
+    """Daily: tell the province of each confirmed result still unpublished after its working days (Art. 21);
+    once per result and day, however often the job runs. Returns the notifications written."""
+    late = unpublished_results(today)
+    if not late:
+        return 0
+    staff = list(people.province_staff())
+    messages = [
+        {
+            "recipients": staff,
+            "title": f"考核结果逾期未公布：{r.inspection.base.name}（逾期{r.overdue_days}个工作日）",
+            "body": (
+                f"{r.inspection.base.name}（{r.inspection.base.register_number}）的{r.inspection.get_kind_display()}结果"
+                f"（{r.inspection.get_result_display()}）已于{r.confirmed_on:%Y年%-m月%-d日}确认，依第二十一条应向社会公布，"
+                f"最迟应于{r.due_on:%Y年%-m月%-d日}公布，已逾期{r.overdue_days}个工作日。"
+            ),
+            "url": r.link,
+            "dedupe_key": f"unpublished-result:{r.inspection.pk}:{today.isoformat()}",
+        }
+        for r in late
+    ]
+    return notify_each(messages)

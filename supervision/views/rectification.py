@@ -80,7 +80,9 @@ def rectification_new(request, base):
 @allowed(RectificationOrder, "view")
 def rectification_detail(request, pk, report_form=None, decision_form=None, status=200):
     order = access.get_visible_or_404(
-        request.user, RectificationOrder.objects.select_related("base", "inspection"), pk=pk
+        request.user,
+        RectificationOrder.objects.select_related("base", "inspection", "decision", "verification_decision"),
+        pk=pk,
     )
     return render(
         request,

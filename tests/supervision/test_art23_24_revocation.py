@@ -62,17 +62,20 @@ def test_revocation_ends_the_base_bars_the_institution_for_three_years_and_is_an
 
     base.refresh_from_db()
     assert base.status == BaseStatus.REVOKED and base.status_changed_on == EFFECTIVE
+    # the notice of the intended revocation takes a number before it (SPEC 2.10); after a failed
+    # rectification, the order and the verification took the first two
+    number = "闽人社文〔2026〕4号" if the_order else "闽人社文〔2026〕2号"
     assert (revocation.ground, revocation.article, revocation.effective_on, revocation.decision_number) == (
         ground,
         REVOCATION_ARTICLES[ground],
         EFFECTIVE,
-        "闽人社文〔2026〕2号",  # 1号 is the notice of the intended revocation (SPEC 2.10)
+        number,
     )
     assert SupervisionDocument.objects.get(revocation=revocation).original_name == "撤销决定.pdf"
     # The portal numbered the decision and issued its document (SPEC 2.10).
     decision = revocation.decision
     assert (decision.number, decision.subject, decision.effective_on, decision.adverse) == (
-        "闽人社文〔2026〕2号",
+        number,
         base,
         EFFECTIVE,
         True,
@@ -92,7 +95,7 @@ def test_revocation_ends_the_base_bars_the_institution_for_three_years_and_is_an
     announcement = Announcement.objects.get(kind=AnnouncementKind.REVOCATION)
     assert announcement.base == base and list(announcement.bases.all()) == [base]
     assert announcement.title == f"关于撤销{base.name}省级继续教育基地资格的公告"
-    assert "自2026年3月10日起撤销" in announcement.body and "闽人社文〔2026〕2号" in announcement.body
+    assert "自2026年3月10日起撤销" in announcement.body and number in announcement.body
     assert "2029年3月10日前（含当日）不再受理该机构的认定申请" in announcement.body
     # the institution's users (with the one who waived the hearing) and the recommending unit
     assert n.recipients == {*institution_user.institution.users.all(), recommender_user}

@@ -191,7 +191,7 @@ def test_a_passed_report_returns_the_base_to_active(base, province_user, institu
     assert the_order.state == RectificationState.PASSED and the_order.verification == "整改到位。"
     base.refresh_from_db()
     assert base.status == BaseStatus.ACTIVE and base.status_changed_on == timezone.localdate()
-    assert n.recipients == {institution_user} and n.titles == ["整改通过"]
+    assert n.recipients == {institution_user} and n.titles == [f"整改通过（{the_order.verification_decision.number}）"]
     assert listed_bases(client.get(reverse("public:register"), {"status": "active"})) == [base.pk]
     assert "撤销基地资格" not in visible_text(
         client_as(province_user).get(reverse("supervision:rectification", args=[the_order.pk]))
@@ -228,7 +228,7 @@ def test_a_failed_report_needs_a_comment_and_then_allows_revocation_for_failed_r
         province.post(verify_fail, {"comment": "师资仍不足。", "expected_state": "reported"})
     the_order.refresh_from_db()
     assert the_order.state == RectificationState.FAILED
-    assert n.titles == ["整改未通过"] and "师资仍不足。" in n.notes[0].body
+    assert n.titles == [f"整改未通过（{the_order.verification_decision.number}）"] and "师资仍不足。" in n.notes[0].body
     base.refresh_from_db()
     assert base.status == BaseStatus.RECTIFYING  # revocation is a separate decision
 

@@ -82,3 +82,22 @@ def test_a_revoked_base_leaves_the_cached_register_at_once(
     assert base.pk not in listed_bases(client.get(register))
     assert listed_bases(client.get(register, {"status": "revoked"})) == [base.pk]
     assert "已撤销" in visible_text(client.get(reverse("public:base", args=[base.pk])))
+
+
+def test_art23_the_cached_base_page_drops_a_rectification_decision_once_its_order_passes(
+    cached, base, province_user, institution_user, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = order(province_user, base, deadline=timezone.localdate() + timedelta(days=30))
+        second = order(province_user, base, deadline=timezone.localdate() + timedelta(days=60))
+    page = reverse("public:base", args=[base.pk])
+    text = visible_text(client.get(page))  # now cached
+    assert first.decision.number in text and second.decision.number in text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_rectification(actor=institution_user, order_id=first.pk, report="已整改。")
+        services.verify_rectification(actor=province_user, order_id=first.pk, passed=True)
+
+    text = visible_text(client.get(page))
+    assert f"整改中（依据：{second.decision.number} {second.decision.title}）" in text
+    assert first.decision.number not in text
