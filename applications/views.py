@@ -318,6 +318,7 @@ def _detail_context(request, app, **bound_forms):
         "ask_comment": any(t.action not in WITHOUT_COMMENT for t in plain),
         "problems": rules.unmet_conditions(app) if access.can(user, "edit", app) else [],
         "bars": list(app.bars.all()),
+        "recognition_decision": selectors.recognition_decision(app),
     }
     if access.may(user, "review_applications"):
         today = timezone.localdate()
@@ -426,10 +427,10 @@ def record_visit(request, pk):
         try:
             services.record_visit(actor=request.user, application_id=app.pk, findings=form.cleaned_data["findings"])
         except RuleViolation as error:
-            show_refusal(request, error)
+            show_refusal(request, error, form)  # at the findings box, the text kept
+        else:
+            messages.success(request, "已记录实地考察情况。")
             return redirect("applications:detail", pk=app.pk)
-        messages.success(request, "已记录实地考察情况。")
-        return redirect("applications:detail", pk=app.pk)
     return rerender_application(request, app, findings=form)
 
 

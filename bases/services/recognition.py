@@ -8,9 +8,11 @@ from django.utils import timezone
 from accounts.models import User
 from applications.models import Application, Batch, PublicNotice, SiteVisit
 from applications.notices import DEFAULT_WORKING_DAYS, candidates, check_can_approve, first_working_day, period_end
+from applications.rules import check_recognition_date
 from applications.workflow import WORKFLOW as APPLICATION_WORKFLOW
-from core import access, events
+from core import access, decisions, events
 from core.errors import RuleViolation
+from core.models import Decision, DecisionKind
 from core.periods import last_day_of_years
 from core.workflow import perform
 
@@ -74,13 +76,16 @@ def approve(
     recognised_on: date | None = None,
     expected_state: str | None = None,
 ) -> Base:
-    """Recognise the applicant (Art. 8(4)) and create its base with the next register number (Art. 9)."""
+    """Recognise the applicant (Art. 8(4)), create its base with the next register number and issue the
+    recognition decision (Art. 9). The recognition date is checked under the row lock (Art. 8(4), 34)."""
+    recognised_on = recognised_on or timezone.localdate()
 
     def check(app, t):
         visit = SiteVisit.objects.filter(application=app).first()
         if visit is None or not visit.recorded_at:
             raise RuleViolation("请先记录实地考察情况，再作出认定。", article="第八条第四项")
         check_can_approve(app)  # the public notice (公示) has run its period, every objection resolved
+        check_recognition_date(app, recognised_on)
 
     app, t = perform(
         workflow=APPLICATION_WORKFLOW,
@@ -95,9 +100,54 @@ def approve(
     app.decided_at = timezone.now()
     app.decision_reason = comment
     app.save(update_fields=["decided_at", "decision_reason", "updated_at"])
-    base = create_base(application=app, recognised_on=recognised_on or timezone.localdate())
-    events.happened("recognise", actor=actor, application=app, base=base)
+    base = create_base(application=app, recognised_on=recognised_on)
+    decision = issue_recognition(actor=actor, application=app, base=base)
+    events.happened("recognise", actor=actor, application=app, base=base, decision=decision)
     return base
+
+
+def issue_recognition(*, actor: User, application: Application, base: Base) -> Decision:
+    """The recognition decision (认定决定): about the base it creates, addressed to the institution.
+
+    Its subject is the base, not the application: the decision's operative part is the base (its number
+    and date), the base's later decisions (rectification, revocation) stand beside it on the base's
+    page, and whoever may see the base may read it. It is taken today and takes effect on the
+    recognition date, which may be earlier (a decision that grants may say so; see decisions.issue).
+    """
+    visit = SiteVisit.objects.get(application=application)
+    notices = list(application.notices.order_by("starts_on"))
+    heard = "；".join(
+        f"{n.starts_on:%Y年%-m月%-d日}至{n.ends_on:%Y年%-m月%-d日}公示（{n.working_days}个工作日）" for n in notices
+    )
+    objections = application.objections.count()
+    inst = application.institution
+    submitted = f"于{application.submitted_at:%Y年%-m月%-d日}" if application.submitted_at else ""
+    facts = (
+        f"{inst.name}（统一社会信用代码{inst.credit_code}）{submitted}在“{application.batch.name}”中申报省级专业技术人员"
+        f"继续教育基地，经{application.recommender_name}审核推荐。我厅对申报材料进行了审核，"
+        f"于{visit.scheduled_on:%Y年%-m月%-d日}进行实地考察和核实（考察组：{visit.team}），"
+        f"并将拟认定名单{heard}，"
+        + (f"公示期内收到异议{objections}件，均已调查处理。" if objections else "公示期内未收到异议。")
+    )
+    body = (
+        f"经研究，决定认定{base.name}为省级专业技术人员继续教育基地，基地编号{base.register_number}，"
+        f"认定日期{base.recognised_on:%Y年%-m月%-d日}。\n"
+        f"请按照《福建省省级专业技术人员继续教育基地管理办法》的规定开展专业技术人员继续教育，"
+        f"每年12月31日前报送本年度计划执行情况和下一年度培训计划（第十九条），并接受定期考核和不定期抽查（第二十条、第二十一条）。"
+    )
+    return decisions.issue(
+        kind=DecisionKind.RECOGNITION,
+        subject=base,
+        actor=actor,
+        title=f"关于认定{base.name}为省级专业技术人员继续教育基地的决定",
+        addressee=inst.name,
+        facts=facts,
+        basis="第八条第四项、第九条",
+        body=body,
+        effective_on=base.recognised_on,
+        retroactive=True,
+        carbon_copy=application.recommender_name if application.recommender else "",
+    )
 
 
 def create_base(*, application: Application, recognised_on: date) -> Base:

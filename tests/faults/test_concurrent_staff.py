@@ -61,7 +61,7 @@ def post(client, url, data):
 
 def test_approve_and_reject_of_one_application_at_once_leave_one_decision(two_staff):
     app = site_visit_application()
-    approve = {"approve-recognised_on": "2031-05-01", "approve-expected_state": "site_visit"}
+    approve = {"approve-recognised_on": timezone.localdate().isoformat(), "approve-expected_state": "site_visit"}
     reject = {"reject-comment": "条件不符", "reject-expected_state": "site_visit"}
     results = race(
         post(two_staff[0], reverse("recognition:approve", args=[app.pk]), approve),
@@ -83,7 +83,7 @@ def test_approve_and_reject_of_one_application_at_once_leave_one_decision(two_st
 
 def test_two_staff_approving_one_application_at_once_create_one_base_with_one_number(two_staff):
     app = site_visit_application()
-    data = {"approve-recognised_on": "2031-05-01", "approve-expected_state": "site_visit"}
+    data = {"approve-recognised_on": timezone.localdate().isoformat(), "approve-expected_state": "site_visit"}
     url = reverse("recognition:approve", args=[app.pk])
     statuses = outcome(race(post(two_staff[0], url, data), post(two_staff[1], url, data)))
     assert sorted(statuses) == [302, 400], statuses
@@ -96,7 +96,7 @@ def test_three_approvals_of_different_applications_at_once_get_consecutive_disti
     batch = factories.BatchFactory()
     apps = [site_visit_application(batch=batch) for _ in range(3)]
     clients = [client_as(factories.UserFactory(role=Role.PROVINCE)) for _ in apps]
-    data = {"approve-recognised_on": "2031-05-01", "approve-expected_state": "site_visit"}
+    data = {"approve-recognised_on": timezone.localdate().isoformat(), "approve-expected_state": "site_visit"}
     statuses = outcome(
         race(*[post(c, reverse("recognition:approve", args=[a.pk]), data) for c, a in zip(clients, apps, strict=True)])
     )

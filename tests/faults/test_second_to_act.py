@@ -67,7 +67,7 @@ def case_approve_after_reject():
     )
     second = (
         reverse("recognition:approve", args=[app.pk]),
-        {"approve-recognised_on": "2031-05-01", "approve-expected_state": "site_visit"},
+        {"approve-recognised_on": timezone.localdate().isoformat(), "approve-expected_state": "site_visit"},
     )
     return Role.PROVINCE, {}, first, second, lambda: not hasattr(app.__class__.objects.get(pk=app.pk), "base")
 
@@ -76,7 +76,7 @@ def case_reject_after_approve():
     app = site_visit_application()
     first = (
         reverse("recognition:approve", args=[app.pk]),
-        {"approve-recognised_on": "2031-05-01", "approve-expected_state": "site_visit"},
+        {"approve-recognised_on": timezone.localdate().isoformat(), "approve-expected_state": "site_visit"},
     )
     second = (
         reverse("applications:reject", args=[app.pk]),
