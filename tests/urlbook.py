@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from applications.models import Condition
+from bases.services import candidates, notice_draft, recognition_list_draft
 from supervision.models import CancellationRequest, Item
 from tests import factories
 
@@ -76,6 +77,12 @@ def management(prefix, total=0):
 
 def today():
     return timezone.localdate()
+
+
+def notice_digest(w) -> str:
+    """The confirmation of the world's notice preview: the digest of the text the province saw."""
+    apps = list(candidates(w.batch).filter(pk=w.visit_app.pk))
+    return notice_draft(batch=w.batch, applications=apps, starts_on=today()).digest
 
 
 def record_findings(w):
@@ -225,7 +232,12 @@ URLS = [
         "recognition:notice_new",
         lambda w: {"batch_pk": w.batch.pk},
         "province",
-        lambda w: {"applications": [w.visit_app.pk], "starts_on": today().isoformat(), "working_days": "5"},
+        lambda w: {
+            "applications": [w.visit_app.pk],
+            "starts_on": today().isoformat(),
+            "working_days": "5",
+            "confirm-digest": notice_digest(w),
+        },
         NOT_PROVINCE,
     ),
     Url(
@@ -370,7 +382,13 @@ URLS = [
         OTHER_ORGS,
     ),
     Url("bases:change_evidence", lambda w: {"pk": w.change.pk}, "institution_own", None, OTHER_ORGS),
-    Url("bases:publish_batch", lambda w: {"batch_pk": w.batch.pk}, "province", lambda w: {}, NOT_PROVINCE),
+    Url(
+        "bases:publish_batch",
+        lambda w: {"batch_pk": w.batch.pk},
+        "province",
+        lambda w: {"confirm-digest": recognition_list_draft(w.batch).digest},
+        NOT_PROVINCE,
+    ),
     Url("bases:filings", none, "institution_own"),
     Url("bases:filing_queue", none, "province"),
     Url("bases:filing_overview", none, "province"),

@@ -14,10 +14,21 @@ from .filings import (
     send_filing_reminders,
     start_filing,
 )
-from .recognition import DEFAULT_WORKING_DAYS, approve, candidates, create_base, publish_notice, publish_recognitions
+from .publishing import Draft
+from .recognition import (
+    DEFAULT_WORKING_DAYS,
+    approve,
+    candidates,
+    create_base,
+    notice_draft,
+    publish_notice,
+    publish_recognitions,
+    recognition_list_draft,
+)
 
 __all__ = [
     "DEFAULT_WORKING_DAYS",
+    "Draft",
     "FILING_FIELDS",
     "approve",
     "bases_due_to_file",
@@ -29,8 +40,10 @@ __all__ = [
     "filing_transition",
     "filing_year_for",
     "mark_overdue_filings",
+    "notice_draft",
     "publish_notice",
     "publish_recognitions",
+    "recognition_list_draft",
     "reminder_days",
     "save_fee_disclosure",
     "save_filing",

@@ -22,6 +22,28 @@ from ..models import (
     Base,
     RegisterSequence,
 )
+from .publishing import Draft, check_confirmed, signature
+
+
+def notice_draft(
+    *, batch: Batch, applications: list[Application], starts_on: date, working_days: int = DEFAULT_WORKING_DAYS
+) -> Draft:
+    """The public notice (公示) of a batch's proposed list, as it will be published (Art. 8(4))."""
+    starts_on = first_working_day(starts_on)
+    ends_on = period_end(starts_on, working_days)
+    lines = "\n".join(
+        f"{n}. {a.institution.name}（{a.institution.region.name}）" for n, a in enumerate(applications, 1)
+    )
+    return Draft(
+        kind_label=AnnouncementKind.NOTICE.label,
+        title=f"{batch.name}拟认定省级专业技术人员继续教育基地名单公示",
+        body=(
+            f"根据《福建省省级专业技术人员继续教育基地管理办法》，经申报、推荐、审核和实地考察，拟认定以下"
+            f"{len(applications)}家机构为省级专业技术人员继续教育基地，现予公示。\n\n{lines}\n\n"
+            f"公示期为{starts_on:%Y年%-m月%-d日}至{ends_on:%Y年%-m月%-d日}（{working_days}个工作日）。"
+            f"对公示对象有异议的，可在公示期内通过本平台“提出异议”页面实名反映，并提供必要的证明材料。"
+        ),
+    )
 
 
 @transaction.atomic
@@ -32,8 +54,10 @@ def publish_notice(
     application_ids: list[int],
     starts_on: date | None = None,
     working_days: int = DEFAULT_WORKING_DAYS,
+    expected_digest: str | None = None,
 ) -> PublicNotice:
-    """Publish the proposed list of a batch for objections before approval."""
+    """Publish the proposed list of a batch for objections before approval; with `expected_digest`, only
+    the text the province saw in the preview."""
     if not access.may(actor, "recognise_bases"):
         raise RuleViolation("只有省人社厅可以发布公示。")
     apps = list(candidates(batch).filter(pk__in=application_ids))
@@ -41,20 +65,19 @@ def publish_notice(
         raise RuleViolation("请至少选择一个已完成实地考察的拟认定申报。", field="applications")
     starts_on = first_working_day(starts_on or timezone.localdate())
     ends_on = period_end(starts_on, working_days)
-    title = f"{batch.name}拟认定省级专业技术人员继续教育基地名单公示"
-    lines = "\n".join(f"{n}. {a.institution.name}（{a.institution.region.name}）" for n, a in enumerate(apps, 1))
-    body = (
-        f"根据《福建省省级专业技术人员继续教育基地管理办法》，经申报、推荐、审核和实地考察，拟认定以下"
-        f"{len(apps)}家机构为省级专业技术人员继续教育基地，现予公示。\n\n{lines}\n\n"
-        f"公示期为{starts_on:%Y年%-m月%-d日}至{ends_on:%Y年%-m月%-d日}（{working_days}个工作日）。"
-        f"对公示对象有异议的，可在公示期内通过本平台“提出异议”页面实名反映，并提供必要的证明材料。"
-    )
+    draft = notice_draft(batch=batch, applications=apps, starts_on=starts_on, working_days=working_days)
+    check_confirmed(draft, expected_digest)
     announcement = Announcement.objects.create(
-        kind=AnnouncementKind.NOTICE, title=title, body=body, published_at=timezone.now(), batch=batch, created_by=actor
+        kind=AnnouncementKind.NOTICE,
+        title=draft.title,
+        body=draft.body,
+        published_at=timezone.now(),
+        batch=batch,
+        created_by=actor,
     )
     notice = PublicNotice.objects.create(
         batch=batch,
-        title=title,
+        title=draft.title,
         starts_on=starts_on,
         ends_on=ends_on,
         working_days=working_days,
@@ -180,33 +203,64 @@ def create_base(*, application: Application, recognised_on: date) -> Base:
     )
 
 
-@transaction.atomic
-def publish_recognitions(*, actor: User, batch) -> Announcement:
-    """Publish a batch's recognised bases (Art. 9: 统一公布): they enter the public register."""
-    access.require_capability(actor, "recognise_bases")
-    bases = list(
-        Base.objects.select_for_update()
-        .filter(batch=batch, published_at=None)
-        .select_related("region")
-        .order_by("sequence")
-    )
+RECOGNITION_LIST_ADDRESSEE = "各设区市人力资源和社会保障局，平潭综合实验区党群工作部，省直有关单位"
+
+
+def unpublished_bases(batch):
+    return Base.objects.filter(batch=batch, published_at=None).select_related("region").order_by("year", "sequence")
+
+
+def recognition_list_draft(batch, bases: list[Base] | None = None) -> Draft:
+    """The batch's recognised list as it will be published (Art. 9: 统一公布), with its signature block;
+    the decision issued with it gets its 文号 when it is saved."""
+    bases = list(unpublished_bases(batch)) if bases is None else bases
     if not bases:
         raise RuleViolation("该批次没有待公布的新认定基地。")
-    now = timezone.now()
-    Base.objects.filter(pk__in=[b.pk for b in bases]).update(published_at=now)
     lines = "\n".join(f"{b.register_number}　{b.name}（{b.region.name}）" for b in bases)
-    announcement = Announcement.objects.create(
-        kind=AnnouncementKind.RECOGNITION,
+    return Draft(
+        kind_label=AnnouncementKind.RECOGNITION.label,
         title=f"关于公布{batch.name}认定的省级专业技术人员继续教育基地名单的通知",
         body=(
-            f"根据《福建省省级专业技术人员继续教育基地管理办法》第八条、第九条，经申报推荐、审核和实地考察，"
-            f"认定以下{len(bases)}家机构为省级专业技术人员继续教育基地，现予公布。\n\n{lines}"
+            f"根据《福建省省级专业技术人员继续教育基地管理办法》第八条、第九条，经申报推荐、审核、实地考察和公示，"
+            f"认定以下{len(bases)}家机构为省级专业技术人员继续教育基地，现予公布。\n\n{lines}\n\n{signature()}"
         ),
+        numbered=True,
+    )
+
+
+@transaction.atomic
+def publish_recognitions(*, actor: User, batch, expected_digest: str | None = None) -> Announcement:
+    """Publish a batch's recognised bases (Art. 9: 统一公布): they enter the public register, and the
+    published list is a decision of its own (公布认定名单) whose 文号 the announcement carries."""
+    access.require_capability(actor, "recognise_bases")
+    bases = list(unpublished_bases(batch).select_for_update(of=("self",)))
+    draft = recognition_list_draft(batch, bases)
+    check_confirmed(draft, expected_digest)
+    now = timezone.now()
+    Base.objects.filter(pk__in=[b.pk for b in bases]).update(published_at=now)
+    announcement = Announcement.objects.create(
+        kind=AnnouncementKind.RECOGNITION,
+        title=draft.title,
+        body=draft.body,
         published_at=now,
         batch=batch,
         created_by=actor,
     )
     announcement.bases.set(bases)
+    decisions.issue(
+        kind=DecisionKind.RECOGNITION_LIST,
+        subject=announcement,
+        actor=actor,
+        title=draft.title,
+        addressee=RECOGNITION_LIST_ADDRESSEE,
+        facts=(
+            f"{batch.name}的申报机构经设区市人社部门或省级行业主管部门审核推荐，我厅审核、实地考察，"
+            f"并对拟认定名单进行公示，公示期满，异议均已处理。"
+        ),
+        basis="第八条第四项、第九条",
+        body="现将认定的省级专业技术人员继续教育基地名单予以公布：\n"
+        + "\n".join(f"{b.register_number}　{b.name}（{b.region.name}）" for b in bases),
+    )
     for base in bases:
         events.happened("publish", actor=actor, base=base)
     return announcement

@@ -126,7 +126,7 @@ GET = {
     "bases:change_list": only(200, *INSTITUTIONS, "province"),
     "bases:change_detail": only(200, "institution_own", "province"),
     "bases:change_evidence": only(200, "institution_own", "province"),
-    "bases:publish_batch": only(405, "province"),
+    "bases:publish_batch": only(200, "province"),  # the preview of the list to be published
     # Annual plan and report (Art. 19).
     "bases:filings": only(200, *INSTITUTIONS),
     "bases:filing_queue": only(200, "province"),

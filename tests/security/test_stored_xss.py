@@ -22,7 +22,7 @@ from applications.models import Application, Batch, PublicNotice
 from bases.models import Announcement, AnnualFiling, Base, ChangeFiling
 from supervision.models import CancellationRequest, Inspection, Item, RectificationOrder
 from tests import factories
-from tests.helpers import client_as
+from tests.helpers import client_as, post_confirmed
 from tests.urlbook import URLS
 
 pytestmark = pytest.mark.django_db
@@ -232,7 +232,7 @@ def journey(db, settings):
         "approve",
     )
     base = Base.objects.get(application=app)
-    ok(prov.post(reverse("bases:publish_batch", args=[batch.pk])), "publish")
+    ok(post_confirmed(prov, reverse("bases:publish_batch", args=[batch.pk])), "publish")
 
     # The base's own public text: fee disclosure and a change filing the province accepts (Art. 29, 31).
     ok(
@@ -371,7 +371,8 @@ def journey(db, settings):
     noticed = factories.ApplicationFactory(complete=True, institution=other_inst, batch=batch, state="site_visit")
     factories.SiteVisitFactory(application=noticed, recorded_by=province, noticed=False)
     ok(
-        prov.post(
+        post_confirmed(
+            prov,
             reverse("recognition:notice_new", args=[batch.pk]),
             {"applications": [noticed.pk], "starts_on": today.isoformat(), "working_days": "5"},
         ),
