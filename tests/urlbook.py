@@ -433,6 +433,14 @@ URLS = [
         "anonymous",
         no_outsiders_because="every announcement is public (Art. 9, 21)",
     ),
+    # Decisions published of their own accord (主动公开) only; a rectification notice stays with its parties.
+    Url(
+        "public:decision_pdf",
+        lambda w: {"pk": w.public_decision.pk},
+        "anonymous",
+        no_outsiders_because="the recognition of a published base is public (Art. 9)",
+        variants={"not public: a rectification notice": lambda w: {"pk": w.decision.pk}},
+    ),
     Url("public:verify", none, "anonymous"),
     Url("public:verify_code", lambda w: {"code": w.base.verification_code}, "anonymous"),
     Url("public:open_data", none, "anonymous"),

@@ -544,6 +544,7 @@ NOT_SWEPT = {
     "supervision:record", "supervision:act", "supervision:document", "supervision:draw",
     "supervision:draw_publish", "supervision:rectification_report", "supervision:rectification_verify",
     "decision_pdf",  # a PDF the portal renders itself, not a page
+    "public:decision_pdf",  # the same PDF, for a decision published of its own accord
 }  # fmt: skip
 
 # Where the payload must be shown (escaped) — otherwise the sweep would prove nothing about that page.
