@@ -23,6 +23,8 @@ from django.utils import timezone
 from accounts.models import Role
 from applications.models import Condition
 from bases.services import candidates, notice_draft, recognition_list_draft
+from bases.services.publishing import digest_of
+from supervision import services as supervision_services
 from supervision.models import CancellationRequest, Item
 from tests import factories
 
@@ -77,6 +79,12 @@ def management(prefix, total=0):
 
 def today():
     return timezone.localdate()
+
+
+def results_digest(w) -> str:
+    """The confirmation of the preview of the world's inspection result."""
+    inspection = type(w.inspection).objects.select_related("base").get(pk=w.inspection.pk)
+    return digest_of(supervision_services.results_drafts([inspection]))
 
 
 def notice_digest(w) -> str:
@@ -473,7 +481,7 @@ URLS = [
         "supervision:act",
         lambda w: {"pk": w.inspection.pk, "action": "publish"},
         "province",
-        lambda w: {"comment": "", "expected_state": "confirmed"},
+        lambda w: {"comment": "", "expected_state": "confirmed", "confirm-digest": results_digest(w)},
         NOT_PROVINCE,
     ),
     Url(
@@ -487,7 +495,13 @@ URLS = [
     Url("supervision:draws", none, "province"),
     Url("supervision:draw_new", none, "province"),
     Url("supervision:draw", lambda w: {"pk": w.draw.pk}, "province", None, NOT_PROVINCE),
-    Url("supervision:draw_publish", lambda w: {"pk": w.draw.pk}, "province", lambda w: {}, NOT_PROVINCE),
+    Url(
+        "supervision:draw_publish",
+        lambda w: {"pk": w.draw.pk},
+        "province",
+        lambda w: {"confirm-digest": digest_of(supervision_services.draw_drafts(w.draw))},
+        NOT_PROVINCE,
+    ),
     Url("supervision:rectifications", none, "province"),
     Url(
         "supervision:rectification_new",

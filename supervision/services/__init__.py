@@ -1,13 +1,14 @@
 """Every write of supervision (Art. 20-24): one function per user action, each in a transaction, one module
 per part of the measures."""
 
-from .draws import draw_sample, draw_spot_check, publish_draw, replay_draw
+from .draws import draw_drafts, draw_sample, draw_spot_check, publish_draw, replay_draw
 from .inspections import (
     DUE_SOON_DAYS,
     flag_inspection_clock,
     inspection_transition,
     publish_results,
     record_result,
+    results_drafts,
     schedule_inspection,
 )
 from .rectification import flag_missed_deadlines, order_rectification, report_rectification, verify_rectification
@@ -32,8 +33,10 @@ __all__ = [
     "flag_missed_deadlines",
     "inspection_transition",
     "order_rectification",
+    "draw_drafts",
     "publish_draw",
     "publish_results",
+    "results_drafts",
     "record_result",
     "replay_draw",
     "report_rectification",

@@ -292,8 +292,10 @@ def journey(db, settings):
     )
     for action in ("confirm", "publish"):
         inspection.refresh_from_db()
+        post = post_confirmed if action == "publish" else lambda c, *a: c.post(*a)
         ok(
-            prov.post(
+            post(
+                prov,
                 reverse("supervision:act", args=[inspection.pk, action]),
                 {"comment": SCRIPT, "expected_state": inspection.state},
             ),
