@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from applications.models import Condition
-from bases.services import candidates, notice_draft, recognition_list_draft
+from bases.services import candidates, change_draft, notice_draft, recognition_list_draft
 from bases.services.publishing import digest_of
 from supervision import services as supervision_services
 from supervision.models import CancellationRequest, Item
@@ -386,7 +386,7 @@ URLS = [
         "bases:change_detail",
         lambda w: {"pk": w.change.pk},
         "province",
-        lambda w: {"accept": "1", "comment": ""},
+        lambda w: {"accept": "1", "comment": "", "confirm-digest": change_draft(w.change).digest},
         OTHER_ORGS,
     ),
     Url("bases:change_evidence", lambda w: {"pk": w.change.pk}, "institution_own", None, OTHER_ORGS),

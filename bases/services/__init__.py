@@ -1,7 +1,7 @@
 """Every write on bases, one module per part of the measures: recognition and publication (Art. 8-9), fee
 disclosure and change filings (Art. 29, 31), annual filings (Art. 19)."""
 
-from .changes import decide_change, file_change, save_fee_disclosure
+from .changes import change_draft, decide_change, file_change, save_fee_disclosure
 from .filings import (
     FILING_FIELDS,
     bases_due_to_file,
@@ -33,6 +33,7 @@ __all__ = [
     "approve",
     "bases_due_to_file",
     "candidates",
+    "change_draft",
     "create_base",
     "decide_change",
     "file_change",

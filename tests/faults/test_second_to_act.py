@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from bases.models import ChangeFiling
+from bases.services import change_draft
 from supervision.models import CancellationRequest, RectificationOrder
 from tests import factories
 from tests.helpers import client_as
@@ -100,7 +101,8 @@ def case_verify_after_verify():
 
 def case_change_filing_decided_twice():
     filing = factories.ChangeFilingFactory(base__published_at=timezone.now())
-    first = (reverse("bases:change_detail", args=[filing.pk]), {"accept": "1", "comment": ""})
+    confirmed = {"accept": "1", "comment": "", "confirm-digest": change_draft(filing).digest}  # after the preview
+    first = (reverse("bases:change_detail", args=[filing.pk]), confirmed)
     second = (reverse("bases:change_detail", args=[filing.pk]), {"comment": "请补充证明"})
     return Role.PROVINCE, {}, first, second, lambda: ChangeFiling.objects.get(pk=filing.pk).state == "accepted"
 

@@ -259,7 +259,10 @@ def journey(db, settings):
         "change filing",
     )
     change = ChangeFiling.objects.get(base=base)
-    ok(prov.post(reverse("bases:change_detail", args=[change.pk]), {"accept": "1", "comment": ATTRIBUTE}), "accept")
+    ok(
+        post_confirmed(prov, reverse("bases:change_detail", args=[change.pk]), {"accept": "1", "comment": ATTRIBUTE}),
+        "accept",
+    )
 
     # An inspection: the province's team, the inspector's notes and summary, confirmed and published.
     ok(
