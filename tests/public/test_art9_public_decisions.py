@@ -135,3 +135,15 @@ def test_issue14_6_a_changed_list_is_not_published_on_an_old_confirmation(approv
     assert response.status_code == 200  # the new preview, with the reason
     assert not Announcement.objects.exists() and not Decision.objects.filter(kind="recognition_list").exists()
     assert "预览后已有变化" in visible_text(response) and late.institution.name in visible_text(response)
+
+
+def test_issue14_6_the_preview_escapes_what_applicants_typed_and_names_its_parts(approved, province_user, client_as):
+    app, base = approved
+    type(base).objects.filter(pk=base.pk).update(name='学院<script>alert("x")</script>')
+
+    response = client_as(province_user).get(reverse("bases:publish_batch", args=[app.batch.pk]))
+
+    page = response.content.decode()
+    assert "<script>alert" not in page and "&lt;script&gt;alert" in page
+    assert '<h1 class="page-title">发布前预览</h1>' in page and 'aria-labelledby="preview-1"' in page
+    assert "确认发布" in visible_text(response) and not Announcement.objects.exists()
