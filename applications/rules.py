@@ -5,11 +5,14 @@ Each problem names the article it rests on, so the applicant sees exactly what t
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from django.utils import timezone
 
 from accounts.credit_code import registered_in_fujian
 from accounts.models import Institution
+from core.decisions import MEASURES
+from core.errors import RuleViolation
 
 from .models import (
     BACHELOR_OR_ABOVE,
@@ -23,6 +26,7 @@ from .models import (
     Condition,
     PersonKind,
     RecommenderKind,
+    SiteVisit,
 )
 
 
@@ -187,3 +191,57 @@ def eligibility_problems(institution, *, excluding_application_id=None, today=No
     if in_progress.exists():
         problems.append(Problem("该机构已有一份正在办理的申报，不能同时提交另一份", "第八条"))
     return problems
+
+
+# -- the dates of recognition (Art. 8(4), 34) -----------------------------------------------------------
+
+
+def _day(d: date) -> str:
+    return f"{d:%Y年%-m月%-d日}"
+
+
+def check_recognition_date(app: Application, recognised_on: date, *, today: date | None = None) -> None:
+    """The recognition date a decision states: not in the future, not before the measures took effect
+    (Art. 34), the batch opened (Art. 8), the site visit took place or the public notice ended (Art. 8(4)).
+
+    A date before any of them would give the base a register number of a year it was not recognised in,
+    and a periodic inspection (Art. 20) counted from a day on which it was not yet a base.
+    """
+    today = today or timezone.localdate()
+    field = "recognised_on"
+    if recognised_on > today:
+        raise RuleViolation(f"认定日期不能晚于今天（{_day(today)}）。", field=field, article="第八条第四项")
+    if recognised_on < MEASURES.valid_from:
+        raise RuleViolation(
+            f"认定日期不能早于{MEASURES.version}施行之日（{_day(MEASURES.valid_from)}）。",
+            field=field,
+            article="第三十四条",
+        )
+    if recognised_on < app.batch.opens_on:
+        raise RuleViolation(
+            f"认定日期不能早于申报批次“{app.batch.name}”的开始日期（{_day(app.batch.opens_on)}）。",
+            field=field,
+            article="第八条",
+        )
+    visit = SiteVisit.objects.filter(application=app).first()
+    if visit is not None and recognised_on < visit.scheduled_on:
+        raise RuleViolation(
+            f"认定日期不能早于实地考察日期（{_day(visit.scheduled_on)}）：先考察核实，后予认定。",
+            field=field,
+            article="第八条第四项",
+        )
+    ended = app.notices.order_by("-ends_on").values_list("ends_on", flat=True).first()
+    if ended is not None and recognised_on <= ended:
+        raise RuleViolation(f"认定日期应在公示期满（{_day(ended)}）之后。", field=field, article="第八条第四项")
+
+
+def visit_day_reached(app: Application, user=None, *, today: date | None = None) -> RuleViolation | None:
+    """Findings are recorded on or after the day of the visit, never before it took place (Art. 8(4))."""
+    today = today or timezone.localdate()
+    visit = SiteVisit.objects.filter(application=app).only("scheduled_on").first()
+    if visit is not None and visit.scheduled_on > today:
+        return RuleViolation(
+            f"实地考察定于{_day(visit.scheduled_on)}，考察情况须在考察当日或之后记录。",
+            article="第八条第四项",
+        )
+    return None

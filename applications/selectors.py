@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from core import access
+from core import access, decisions
+from core.models import DecisionKind
 
 from .models import PRIORITY_Q, Application, ApplicationDocument, Bar, Batch, Condition, State
 
@@ -129,6 +130,17 @@ def application_detail(user, pk) -> Application:
         ),
         pk=pk,
     )
+
+
+def recognition_decision(app: Application):
+    """The recognition decision (认定决定) of an approved application: it is about the base it created."""
+    if not app.is_approved:
+        return None
+    try:
+        subject = app.base
+    except Application.base.RelatedObjectDoesNotExist:
+        return None
+    return next((d for d in decisions.of(subject) if d.kind == DecisionKind.RECOGNITION), None)
 
 
 CONDITION_ORDER = {c.value: n for n, c in enumerate(Condition)}  # the order of Art. 7's items

@@ -331,11 +331,15 @@ def schedule_visit(
 def record_visit(
     *, actor: User, application_id, findings: str, scheduled_on: date | None = None, team: str | None = None
 ) -> SiteVisit:
-    """Record what the site visit found (province)."""
+    """Record what the site visit found (province), on or after the day of the visit (Art. 8(4))."""
     app = access.get_visible_or_404(actor, Application.objects.select_for_update(), pk=application_id)
-    access.require(actor, "record_visit", app)
+    access.require(actor, "record_visit", app)  # the state, and the visit's day has come
     if not findings.strip():
         raise RuleViolation("请填写考察情况。", field="findings")
+    if scheduled_on and scheduled_on > timezone.localdate():
+        raise RuleViolation(
+            "考察日期不能晚于今天：考察情况须在考察当日或之后记录。", field="scheduled_on", article="第八条第四项"
+        )
     visit = SiteVisit.objects.select_for_update().get(application=app)
     visit.findings = findings.strip()
     if scheduled_on:

@@ -16,6 +16,7 @@ from .models import (
     HearingState,
     State,
 )
+from .rules import visit_day_reached
 
 INSTITUTION, RECOMMENDER, PROVINCE = Role.INSTITUTION, Role.RECOMMENDER, Role.PROVINCE
 
@@ -54,12 +55,14 @@ EDIT = access.permit(
     state_message="申报当前状态为「{state}」，不能修改。",
 )
 
-# During the site visit the province records what it found and attaches the visit's material.
+# During the site visit the province records what it found, on or after the day of the visit, and
+# attaches the visit's material.
 RECORD_VISIT = access.permit(
     Application,
     "record_visit",
     roles={PROVINCE},
     states={State.SITE_VISIT},
+    guards=[visit_day_reached],
     state_message="只有处于实地考察阶段的申报才能记录考察情况。",
 )
 ADD_VISIT_MATERIAL = access.permit(

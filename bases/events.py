@@ -62,7 +62,8 @@ EVENTS = table(
                 Tell(
                     institution_of_base,
                     "已认定为省级继续教育基地",
-                    "您的机构已被认定为省级专业技术人员继续教育基地，编号{base.register_number}。",
+                    "您的机构已被认定为省级专业技术人员继续教育基地，编号{base.register_number}"
+                    "（认定决定{decision.number}，可在申报页面下载）。",
                     link=lambda f: reverse("applications:detail", args=[f["application"].pk]),
                 )
             ],

@@ -51,6 +51,10 @@ class BaseQuerySet(models.QuerySet):
     def live(self):
         return self.filter(status__in=LIVE_STATUSES)
 
+    def working(self):
+        """Live and not suspended: the bases that train, are inspected and may be ordered to rectify."""
+        return self.filter(status__in=WORKING_STATUSES)
+
 
 class Base(models.Model):
     institution = models.ForeignKey(

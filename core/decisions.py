@@ -89,13 +89,28 @@ def issue(
     effective_on: date | None = None,
     adverse: bool = False,
     carbon_copy: str = "",
+    retroactive: bool = False,
 ) -> Decision:
-    """Number, render and keep a decision of the province about `subject`."""
+    """Number, render and keep a decision of the province about `subject`.
+
+    A decision is taken today and takes effect today or later. Only a decision that grants something
+    (`retroactive`, never an `adverse` one) may state an earlier effective date: a recognition takes
+    effect on the recognition date the province fixed, which may precede the day it is issued, but
+    never a day before the measures were in force (Art. 34).
+    """
+    if retroactive and adverse:
+        raise ValueError("an adverse decision never takes effect before it is taken")
     decided_on = timezone.localdate()
     effective_on = effective_on or decided_on
-    if effective_on < decided_on:
+    if effective_on < decided_on and not retroactive:
         raise RuleViolation(
             f"生效日期不能早于决定日期（{decided_on:%Y年%-m月%-d日}）。", field="effective_on", article="第二十四条"
+        )
+    if retroactive and effective_on < MEASURES.valid_from:
+        raise RuleViolation(
+            f"生效日期不能早于{MEASURES.version}施行之日（{MEASURES.valid_from:%Y年%-m月%-d日}）。",
+            field="effective_on",
+            article="第三十四条",
         )
     series = settings.DECISION_SERIES
     sequence = next_number(series, decided_on.year)

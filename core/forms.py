@@ -71,3 +71,24 @@ def show_refusal(request, error, form=None) -> None:
         form.add_error(None, text)
     else:
         messages.error(request, text)
+
+
+class ConfirmPublishForm(forms.Form):
+    """The confirmation of a preview (issue 14, point 6): the digest of the text the user saw. A POST
+    without it publishes nothing; the preview is shown instead."""
+
+    digest = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, prefix="confirm", **kwargs)
+
+    def carried(self, data) -> list[tuple[str, str]]:
+        """The other fields of the POST, to be posted again with the confirmation."""
+        if data is None:
+            return []
+        return [
+            (name, value)
+            for name, values in data.lists()
+            if name != "csrfmiddlewaretoken" and not name.startswith(f"{self.prefix}-")
+            for value in values
+        ]

@@ -3,12 +3,14 @@
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import InstitutionType
 from bases.models import Announcement, AnnouncementKind, Base, BaseStatus, ChangeFiling, ChangeFilingState
+from core import decisions
 from core.exports import defuse
-from core.models import Decision
+from core.models import Decision, DecisionKind
 from supervision.models import RectificationOrder, RectificationState, Revocation
 
 REGISTER_SORTS = {
@@ -172,3 +174,35 @@ REGISTER_STATUS_CHOICES = [
     (BaseStatus.CANCELLED, "已取消"),
     ("all", "全部"),
 ]
+
+
+# -- decisions the province makes public of its own accord (主动公开) ----------------------------------------
+
+# Only decisions that grant and are published: the published list, and the recognition of a published base.
+# Adverse decisions (refusal, rectification, revocation, ...) concern a party and stay with those in scope.
+PUBLIC_DECISION_KINDS = (DecisionKind.RECOGNITION_LIST, DecisionKind.RECOGNITION)
+
+
+def _is_published(subject) -> bool:
+    if isinstance(subject, Announcement):
+        return True
+    if isinstance(subject, Base):
+        return subject.published_at is not None
+    return False
+
+
+def public_decisions(subject) -> list[Decision]:
+    """The decisions about `subject` anyone may read: published, granting kinds only."""
+    if not _is_published(subject):
+        return []
+    return [d for d in decisions.of(subject) if d.kind in PUBLIC_DECISION_KINDS and not d.adverse]
+
+
+def public_decision(pk) -> Decision:
+    """One decision for the public, or 404: never an adverse one, never about something unpublished."""
+    decision = get_object_or_404(
+        Decision.objects.select_related("content_type"), pk=pk, kind__in=PUBLIC_DECISION_KINDS, adverse=False
+    )
+    if not _is_published(decision.subject):
+        raise Http404("未找到该决定文书。")
+    return decision

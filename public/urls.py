@@ -10,6 +10,7 @@ urlpatterns = [
     path("bases/<int:pk>/", views.public_detail, name="base"),
     path("announcements/", views.announcement_list, name="announcements"),
     path("announcements/<int:pk>/", views.announcement_detail, name="announcement"),
+    path("decisions/<int:pk>.pdf", views.decision_pdf, name="decision_pdf"),
     path("verify/", views.verify, name="verify"),
     path("verify/<str:code>/", views.verify, name="verify_code"),
     path("open-data/", views.open_data, name="open_data"),

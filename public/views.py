@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 
 from bases.models import Announcement, BaseStatus
+from core import uploads
 from core.throttle import rate_limit
 from supervision.models import InspectionState
 
@@ -45,6 +46,7 @@ def public_detail(request, pk):
             ),
             "decided_end": selectors.decided_end(base),
             "rectification_basis": selectors.rectification_basis(base),
+            "decisions": selectors.public_decisions(base),
             "was_commended": not base.commended_at and selectors.was_commended(base),
         },
     )
@@ -74,7 +76,18 @@ def announcement_list(request):
 @cached_public_page
 def announcement_detail(request, pk):
     announcement = get_object_or_404(Announcement, pk=pk)
-    return render(request, "public/announcement.html", {"announcement": announcement})
+    return render(
+        request,
+        "public/announcement.html",
+        {"announcement": announcement, "decisions": selectors.public_decisions(announcement)},
+    )
+
+
+def decision_pdf(request, pk):
+    """A decision the province publishes of its own accord (主动公开): the recognised list or a published
+    base's recognition; anything else answers 404 here."""
+    decision = selectors.public_decision(pk)
+    return uploads.serve(decision.pdf, filename=f"{decision.number}.pdf", content_type="application/pdf")
 
 
 def open_data(request):

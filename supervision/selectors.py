@@ -55,9 +55,9 @@ def inspections_for(user, filters: InspectionFilters) -> QuerySet[Inspection]:
 
 
 def inspection_clock(today) -> QuerySet[Base]:
-    """Live bases by their next periodic inspection's due date: overdue first, then due within 90 days."""
+    """Working bases by their next periodic inspection's due date: overdue first, then due within 90 days."""
     return (
-        Base.objects.live()
+        Base.objects.working()
         .filter(next_inspection_due__lte=today + timedelta(days=DUE_SOON_DAYS))
         .select_related("region")
         .only("id", "name", "register_number", "next_inspection_due", "region__name", "status", "recognised_on")
@@ -100,7 +100,8 @@ def draws() -> QuerySet[SpotCheckDraw]:
 
 
 def live_bases() -> QuerySet[Base]:
-    return Base.objects.live().order_by("year", "sequence")
+    """The bases an inspection may be scheduled for: live and not suspended."""
+    return Base.objects.working().order_by("year", "sequence")
 
 
 # -- results not published in time (Art. 21) ------------------------------------------------------------

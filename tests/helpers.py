@@ -128,3 +128,16 @@ def assert_constant_queries(
             assert n == before[""], f"{n} queries here, {before['']} for the list itself"
         return results[""]
     return results
+
+
+def post_confirmed(client, url, data=None, **extra):
+    """POST a publishing form, then confirm the preview it answers with (issue 14, point 6): the second
+    POST carries the same data and the digest of the previewed text. Returns the confirmation's response."""
+    import re
+
+    data = dict(data or {})
+    preview = client.post(url, data)
+    assert preview.status_code == 200, f"no preview at {url}: {preview.status_code}"
+    found = re.search(r'name="confirm-digest" value="([0-9a-f]+)"', preview.content.decode())
+    assert found, f"the preview at {url} offers no confirmation"
+    return client.post(url, {**data, "confirm-digest": found.group(1)}, **extra)

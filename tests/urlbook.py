@@ -22,6 +22,9 @@ from django.utils import timezone
 
 from accounts.models import Role
 from applications.models import Condition
+from bases.services import candidates, change_draft, notice_draft, recognition_list_draft
+from bases.services.publishing import digest_of
+from supervision import services as supervision_services
 from supervision.models import CancellationRequest, Item
 from tests import factories
 
@@ -76,6 +79,18 @@ def management(prefix, total=0):
 
 def today():
     return timezone.localdate()
+
+
+def results_digest(w) -> str:
+    """The confirmation of the preview of the world's inspection result."""
+    inspection = type(w.inspection).objects.select_related("base").get(pk=w.inspection.pk)
+    return digest_of(supervision_services.results_drafts([inspection]))
+
+
+def notice_digest(w) -> str:
+    """The confirmation of the world's notice preview: the digest of the text the province saw."""
+    apps = list(candidates(w.batch).filter(pk=w.visit_app.pk))
+    return notice_draft(batch=w.batch, applications=apps, starts_on=today()).digest
 
 
 def record_findings(w):
@@ -241,7 +256,12 @@ URLS = [
         "recognition:notice_new",
         lambda w: {"batch_pk": w.batch.pk},
         "province",
-        lambda w: {"applications": [w.visit_app.pk], "starts_on": today().isoformat(), "working_days": "5"},
+        lambda w: {
+            "applications": [w.visit_app.pk],
+            "starts_on": today().isoformat(),
+            "working_days": "5",
+            "confirm-digest": notice_digest(w),
+        },
         NOT_PROVINCE,
     ),
     Url(
@@ -397,11 +417,17 @@ URLS = [
         "bases:change_detail",
         lambda w: {"pk": w.change.pk},
         "province",
-        lambda w: {"accept": "1", "comment": ""},
+        lambda w: {"accept": "1", "comment": "", "confirm-digest": change_draft(w.change).digest},
         OTHER_ORGS,
     ),
     Url("bases:change_evidence", lambda w: {"pk": w.change.pk}, "institution_own", None, OTHER_ORGS),
-    Url("bases:publish_batch", lambda w: {"batch_pk": w.batch.pk}, "province", lambda w: {}, NOT_PROVINCE),
+    Url(
+        "bases:publish_batch",
+        lambda w: {"batch_pk": w.batch.pk},
+        "province",
+        lambda w: {"confirm-digest": recognition_list_draft(w.batch).digest},
+        NOT_PROVINCE,
+    ),
     Url("bases:filings", none, "institution_own"),
     Url("bases:filing_queue", none, "province"),
     Url("bases:filing_overview", none, "province"),
@@ -446,6 +472,14 @@ URLS = [
         "anonymous",
         no_outsiders_because="every announcement is public (Art. 9, 21)",
     ),
+    # Decisions published of their own accord (主动公开) only; a rectification notice stays with its parties.
+    Url(
+        "public:decision_pdf",
+        lambda w: {"pk": w.public_decision.pk},
+        "anonymous",
+        no_outsiders_because="the recognition of a published base is public (Art. 9)",
+        variants={"not public: a rectification notice": lambda w: {"pk": w.decision.pk}},
+    ),
     Url("public:verify", none, "anonymous"),
     Url("public:verify_code", lambda w: {"code": w.base.verification_code}, "anonymous"),
     Url("public:open_data", none, "anonymous"),
@@ -478,7 +512,7 @@ URLS = [
         "supervision:act",
         lambda w: {"pk": w.inspection.pk, "action": "publish"},
         "province",
-        lambda w: {"comment": "", "expected_state": "confirmed"},
+        lambda w: {"comment": "", "expected_state": "confirmed", "confirm-digest": results_digest(w)},
         NOT_PROVINCE,
     ),
     Url(
@@ -492,7 +526,13 @@ URLS = [
     Url("supervision:draws", none, "province"),
     Url("supervision:draw_new", none, "province"),
     Url("supervision:draw", lambda w: {"pk": w.draw.pk}, "province", None, NOT_PROVINCE),
-    Url("supervision:draw_publish", lambda w: {"pk": w.draw.pk}, "province", lambda w: {}, NOT_PROVINCE),
+    Url(
+        "supervision:draw_publish",
+        lambda w: {"pk": w.draw.pk},
+        "province",
+        lambda w: {"confirm-digest": digest_of(supervision_services.draw_drafts(w.draw))},
+        NOT_PROVINCE,
+    ),
     Url("supervision:rectifications", none, "province"),
     Url(
         "supervision:rectification_new",

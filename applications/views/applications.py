@@ -321,6 +321,7 @@ def _detail_context(request, app, **bound_forms):
         "ask_comment": any(t.action not in WITHOUT_COMMENT for t in plain),
         "problems": rules.unmet_conditions(app) if access.can(user, "edit", app) else [],
         "bars": list(app.bars.all()),
+        "recognition_decision": selectors.recognition_decision(app),
     }
     context["hearings"] = hearings.of(app) if access.may(user, "see_hearings") else []
     if access.can(user, "find_fraud", app):
@@ -448,10 +449,10 @@ def record_visit(request, pk):
         try:
             services.record_visit(actor=request.user, application_id=app.pk, findings=form.cleaned_data["findings"])
         except RuleViolation as error:
-            show_refusal(request, error)
+            show_refusal(request, error, form)  # at the findings box, the text kept
+        else:
+            messages.success(request, "已记录实地考察情况。")
             return redirect("applications:detail", pk=app.pk)
-        messages.success(request, "已记录实地考察情况。")
-        return redirect("applications:detail", pk=app.pk)
     return rerender_application(request, app, findings=form)
 
 

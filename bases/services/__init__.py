@@ -1,7 +1,7 @@
 """Every write on bases, one module per part of the measures: recognition and publication (Art. 8-9), fee
 disclosure and change filings (Art. 29, 31), annual filings (Art. 19)."""
 
-from .changes import decide_change, file_change, save_fee_disclosure
+from .changes import change_draft, decide_change, file_change, save_fee_disclosure
 from .filings import (
     FILING_FIELDS,
     bases_due_to_file,
@@ -14,7 +14,17 @@ from .filings import (
     send_filing_reminders,
     start_filing,
 )
-from .recognition import DEFAULT_WORKING_DAYS, approve, candidates, create_base, publish_notice, publish_recognitions
+from .publishing import Draft
+from .recognition import (
+    DEFAULT_WORKING_DAYS,
+    approve,
+    candidates,
+    create_base,
+    notice_draft,
+    publish_notice,
+    publish_recognitions,
+    recognition_list_draft,
+)
 from .suspension import current_suspension, resume, suspend, warn_suspensions_ending
 
 __all__ = [
@@ -23,10 +33,12 @@ __all__ = [
     "suspend",
     "warn_suspensions_ending",
     "DEFAULT_WORKING_DAYS",
+    "Draft",
     "FILING_FIELDS",
     "approve",
     "bases_due_to_file",
     "candidates",
+    "change_draft",
     "create_base",
     "decide_change",
     "file_change",
@@ -34,8 +46,10 @@ __all__ = [
     "filing_transition",
     "filing_year_for",
     "mark_overdue_filings",
+    "notice_draft",
     "publish_notice",
     "publish_recognitions",
+    "recognition_list_draft",
     "reminder_days",
     "save_fee_disclosure",
     "save_filing",

@@ -18,6 +18,7 @@ from ..models import (
     FeeDisclosure,
 )
 from ..workflow import CHANGE_WORKFLOW
+from .publishing import Draft, check_confirmed
 
 
 @transaction.atomic
@@ -67,9 +68,26 @@ def file_change(*, actor: User, base_id, changes: dict, reason: str, evidence) -
     return filing
 
 
+def change_draft(filing: ChangeFiling) -> Draft | None:
+    """The announcement accepting `filing` would publish (Art. 31), as it will read; None for a base not
+    yet published (its facts reach the public with the recognised list)."""
+    base = filing.base
+    if not base.published_at:
+        return None
+    return Draft(
+        kind_label=AnnouncementKind.CHANGE.label,
+        title=f"{base.register_number}基地信息变更公告",
+        body=f"经备案，{base.register_number}省级继续教育基地以下信息发生变更（第三十一条）：\n"
+        + "\n".join(f"{label}：由“{old}”变更为“{new}”" for label, old, new in filing.change_rows),
+    )
+
+
 @transaction.atomic
-def decide_change(*, actor: User, filing_id, accept: bool, comment: str = "") -> ChangeFiling:
-    """The province records (accepts) a change filing, which updates and publishes the facts, or returns it."""
+def decide_change(
+    *, actor: User, filing_id, accept: bool, comment: str = "", expected_digest: str | None = None
+) -> ChangeFiling:
+    """The province records (accepts) a change filing, which updates and publishes the facts, or returns it;
+    from the page, an acceptance publishes only the text the province previewed."""
     filing, t = perform(
         workflow=CHANGE_WORKFLOW,
         queryset=ChangeFiling.objects.select_related("base"),
@@ -79,6 +97,9 @@ def decide_change(*, actor: User, filing_id, accept: bool, comment: str = "") ->
         comment=comment,
     )
     base = Base.objects.select_for_update().get(pk=filing.base_id)
+    draft = change_draft(filing) if accept else None
+    if draft is not None:
+        check_confirmed(draft, expected_digest)
     filing.decided_at = timezone.now()
     filing.save(update_fields=["decided_at"])
     if accept:
@@ -89,12 +110,11 @@ def decide_change(*, actor: User, filing_id, accept: bool, comment: str = "") ->
             institution = base.institution
             institution.name = filing.changes["name"]
             institution.save(update_fields=["name"])
-        if base.published_at:
+        if draft is not None:
             Announcement.objects.create(
                 kind=AnnouncementKind.CHANGE,
-                title=f"{base.register_number}基地信息变更公告",
-                body=f"经备案，{base.register_number}省级继续教育基地以下信息发生变更（第三十一条）：\n"
-                + "\n".join(f"{label}：由“{old}”变更为“{new}”" for label, old, new in filing.change_rows),
+                title=draft.title,
+                body=draft.body,
                 published_at=timezone.now(),
                 base=base,
                 created_by=actor,

@@ -5,11 +5,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from core import access, exports, uploads
 from core.access import allowed
 from core.errors import RuleViolation
-from core.forms import show_refusal
+from core.forms import ConfirmPublishForm, show_refusal
 
 from .. import exports as columns
 from .. import selectors, services
@@ -20,6 +21,7 @@ from ..forms import (
 )
 from ..models import CHANGEABLE_FIELDS, Base, ChangeFiling
 from . import PAGE_SIZE
+from .publishing import preview
 
 
 @allowed(Base, "disclose_fees")
@@ -80,13 +82,20 @@ def change_detail(request, changefiling):
     if request.method == "POST":
         if not access.may_ever(request.user, ChangeFiling, "accept"):
             raise Http404
+        accept = "accept" in request.POST
+        confirm = ConfirmPublishForm(request.POST)
+        draft = services.change_draft(filing) if accept and access.can(request.user, "accept", filing) else None
+        if form.is_valid() and draft is not None and not confirm.is_valid():  # the announcement's text first
+            url = reverse("bases:change_detail", args=[filing.pk])
+            return preview(request, draft, action=url, back=url, back_label="变更备案", data=request.POST)
         if form.is_valid():
             try:
                 services.decide_change(
                     actor=request.user,
                     filing_id=filing.pk,
-                    accept="accept" in request.POST,
+                    accept=accept,
                     comment=form.cleaned_data["comment"],
+                    expected_digest=confirm.cleaned_data["digest"] if confirm.is_valid() else None,
                 )
             except RuleViolation as error:
                 show_refusal(request, error, form)

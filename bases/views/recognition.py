@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -11,21 +12,33 @@ from applications.selectors import application_detail
 from applications.views import rerender_application
 from core.access import allowed
 from core.errors import RuleViolation
-from core.forms import show_refusal
+from core.forms import ConfirmPublishForm, show_refusal
 
 from .. import services
+from .publishing import preview
 
 
 @allowed("recognise_bases", load="batch_pk", model=Batch)
-@require_POST
 def publish_batch(request, batch):
+    """The batch's recognised list: previewed, then published on confirmation (Art. 9)."""
+    confirm = ConfirmPublishForm(request.POST or None)
+    if request.method == "POST" and confirm.is_valid():
+        try:
+            announcement = services.publish_recognitions(
+                actor=request.user, batch=batch, expected_digest=confirm.cleaned_data["digest"]
+            )
+        except RuleViolation as error:
+            show_refusal(request, error)  # e.g. the list changed since the preview: the new one is shown
+        else:
+            messages.success(request, f"已公布{announcement.bases.count()}家基地，并印发公布认定名单的通知。")
+            return redirect("public:announcement", pk=announcement.pk)
     try:
-        announcement = services.publish_recognitions(actor=request.user, batch=batch)
+        draft = services.recognition_list_draft(batch)
     except RuleViolation as error:
         show_refusal(request, error)
         return redirect("applications:batches")
-    messages.success(request, f"已公布{announcement.bases.count()}家基地，并发布公告。")
-    return redirect("public:announcement", pk=announcement.pk)
+    url = reverse("bases:publish_batch", args=[batch.pk])
+    return preview(request, draft, action=url, back=reverse("applications:batches"), back_label="申报批次")
 
 
 @allowed(Application, "approve")
@@ -53,27 +66,40 @@ def approve(request, pk):
 
 @allowed("recognise_bases", load="batch_pk", model=Batch)
 def notice_new(request, batch):
+    """The public notice before recognition: the form, its preview, and publication on confirmation."""
     candidates = services.candidates(batch)
     form = NoticeForm(
         request.POST or None,
         candidates=candidates,
         initial={"starts_on": timezone.localdate(), "working_days": services.DEFAULT_WORKING_DAYS},
     )
+    confirm = ConfirmPublishForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            notice = services.publish_notice(
-                actor=request.user,
+        if confirm.is_valid():
+            try:
+                notice = services.publish_notice(
+                    actor=request.user,
+                    batch=batch,
+                    application_ids=[a.pk for a in d["applications"]],
+                    starts_on=d["starts_on"],
+                    working_days=d["working_days"],
+                    expected_digest=confirm.cleaned_data["digest"],
+                )
+            except RuleViolation as error:
+                show_refusal(request, error, form)
+            else:
+                messages.success(request, f"已发布公示，公示期至{notice.ends_on:%Y年%-m月%-d日}。")
+                return redirect("public:announcement", pk=notice.announcement_id)
+        if not form.errors:  # the text first; nothing is published before it is confirmed
+            draft = services.notice_draft(
                 batch=batch,
-                application_ids=[a.pk for a in d["applications"]],
+                applications=list(d["applications"]),
                 starts_on=d["starts_on"],
                 working_days=d["working_days"],
             )
-        except RuleViolation as error:
-            show_refusal(request, error, form)
-        else:
-            messages.success(request, f"已发布公示，公示期至{notice.ends_on:%Y年%-m月%-d日}。")
-            return redirect("public:announcement", pk=notice.announcement_id)
+            url = reverse("recognition:notice_new", args=[batch.pk])
+            return preview(request, draft, action=url, back=url, back_label="发布公示", data=request.POST)
     return render(
         request, "applications/notice_form.html", {"batch": batch, "form": form, "has_candidates": candidates.exists()}
     )

@@ -1,7 +1,7 @@
 """Every write of supervision (Art. 20-24): one function per user action, each in a transaction, one module
 per part of the measures."""
 
-from .draws import draw_sample, draw_spot_check, publish_draw, replay_draw
+from .draws import draw_drafts, draw_sample, draw_spot_check, publish_draw, replay_draw
 from .fraud import find_fraud, handle_report, propose_fraud_finding, report_fraud
 from .inspections import (
     DUE_SOON_DAYS,
@@ -10,6 +10,7 @@ from .inspections import (
     publish_results,
     record_result,
     remind_unpublished_results,
+    results_drafts,
     schedule_inspection,
 )
 from .rectification import flag_missed_deadlines, order_rectification, report_rectification, verify_rectification
@@ -44,8 +45,10 @@ __all__ = [
     "flag_missed_deadlines",
     "inspection_transition",
     "order_rectification",
+    "draw_drafts",
     "publish_draw",
     "publish_results",
+    "results_drafts",
     "record_result",
     "remind_unpublished_results",
     "replay_draw",

@@ -17,7 +17,7 @@ from ..models import (
     InspectionState,
     SpotCheckDraw,
 )
-from .inspections import publish_results, schedule_inspection
+from .inspections import publish_results, results_drafts, schedule_inspection
 
 
 def draw_sample(seed: int, candidates: list[list[int]], size: int, units: list[list[int]], assign: bool):
@@ -55,7 +55,8 @@ def draw_spot_check(
     access.require_capability(actor, "plan_inspections")
     if size < 1:
         raise RuleViolation("抽取数量至少为1。", field="size")
-    qs = Base.objects.filter(status=status) if status else Base.objects.live()
+    # a suspended base is not inspected (Art. 23 second list (2)); the others may be narrowed by status
+    qs = Base.objects.working().filter(status=status) if status else Base.objects.working()
     described = []
     if region is not None:
         qs = qs.filter(region=region)
@@ -114,19 +115,33 @@ def replay_draw(draw: SpotCheckDraw):
     )
 
 
-@transaction.atomic
-def publish_draw(*, actor: User, draw_id) -> Announcement | None:
-    """Publish a draw's results once all its spot checks are confirmed (一公开)."""
-    access.require_capability(actor, "plan_inspections")
-    draw = access.get_visible_or_404(actor, SpotCheckDraw.objects.select_for_update(), pk=draw_id)
+def draw_title(draw: SpotCheckDraw) -> str:
+    return f"{draw.drawn_at:%Y年%-m月}省级继续教育基地不定期抽查结果公告"
+
+
+def _publishable(draw: SpotCheckDraw) -> list:
+    """The draw's spot checks, once every one is confirmed and the draw not yet published (一公开)."""
     inspections = list(draw.inspections.select_related("base").order_by("base__year", "base__sequence"))
     if draw.published_at:
         raise RuleViolation("该次抽查结果已公布。")
     pending = [i for i in inspections if i.state not in (InspectionState.CONFIRMED, InspectionState.PUBLISHED)]
     if pending:
         raise RuleViolation(f"还有{len(pending)}家基地的抽查结果未确认，全部确认后方可公布。")
+    return inspections
+
+
+def draw_drafts(draw: SpotCheckDraw) -> list:
+    """What publishing the draw's results would announce, as it will read (for the preview)."""
+    return results_drafts(_publishable(draw), title=draw_title(draw))
+
+
+@transaction.atomic
+def publish_draw(*, actor: User, draw_id, expected_digest: str | None = None) -> Announcement | None:
+    """Publish a draw's results once all its spot checks are confirmed (一公开); from the page, only the
+    text the province previewed."""
+    access.require_capability(actor, "plan_inspections")
+    draw = access.get_visible_or_404(actor, SpotCheckDraw.objects.select_for_update(), pk=draw_id)
+    inspections = _publishable(draw)
     draw.published_at = timezone.now()
     draw.save(update_fields=["published_at"])
-    return publish_results(
-        inspections, actor=actor, title=f"{draw.drawn_at:%Y年%-m月}省级继续教育基地不定期抽查结果公告"
-    )
+    return publish_results(inspections, actor=actor, title=draw_title(draw), expected_digest=expected_digest)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from accounts import selectors as people
 from accounts.models import InspectorUnit, User
 from bases.models import Announcement, AnnouncementKind, Base
+from bases.services.publishing import Draft, check_confirmed
 from core import access, events
 from core.errors import RuleViolation
 from core.notifications import notify_each
@@ -113,9 +114,16 @@ def record_result(
 
 @transaction.atomic
 def inspection_transition(
-    *, actor: User, inspection_id, action: str, comment: str = "", expected_state: str | None = None
+    *,
+    actor: User,
+    inspection_id,
+    action: str,
+    comment: str = "",
+    expected_state: str | None = None,
+    expected_digest: str | None = None,
 ) -> Inspection:
-    """Send back, confirm or publish an inspection's result (Art. 20-22)."""
+    """Send back, confirm or publish an inspection's result (Art. 20-22); a publication from the page
+    carries the digest of the text the province previewed."""
     if action not in ("send_back", "confirm", "publish"):
         raise RuleViolation("不支持的操作。")
     inspection, t = perform(
@@ -148,21 +156,56 @@ def inspection_transition(
             result=inspection.get_result_display(),
         )
     elif action == "publish":
-        publish_results([inspection], actor=actor)
+        publish_results([inspection], actor=actor, expected_digest=expected_digest)
     return inspection
 
 
-def publish_results(inspections: list[Inspection], *, actor: User, title: str | None = None) -> Announcement | None:
-    """Publish results (Art. 21) and commend the excellent (Art. 22).
+def _unpublished(inspections: list[Inspection]) -> list[Inspection]:
+    """Results already published one by one are neither announced nor commended again."""
+    return [i for i in inspections if not (i.published_at is not None and i.state == InspectionState.PUBLISHED)]
+
+
+def results_drafts(inspections: list[Inspection], *, title: str | None = None) -> list[Draft]:
+    """The announcements publishing these results would make, as they will read (Art. 21, 22): the results,
+    and the commendation of the excellent among them. None when every result is already published."""
+    fresh = _unpublished(inspections)
+    if not fresh:
+        return []
+    lines = "\n".join(f"{i.base.register_number}　{i.base.name}：{i.get_result_display()}" for i in fresh)
+    kinds = "、".join(sorted({i.get_kind_display() for i in fresh}))
+    drafts = [
+        Draft(
+            kind_label=AnnouncementKind.INSPECTION.label,
+            title=title or f"{fresh[0].base.name}{kinds}结果公告",
+            body=f"根据《福建省省级专业技术人员继续教育基地管理办法》第二十条、第二十一条，现将{kinds}结果公布如下：\n\n{lines}",
+        )
+    ]
+    excellent = [i.base for i in fresh if i.result == Result.EXCELLENT]
+    if excellent:
+        drafts.append(
+            Draft(
+                kind_label=AnnouncementKind.COMMENDATION.label,
+                title="考核优秀的省级继续教育基地",
+                body="以下省级继续教育基地考核评估优秀，予以宣传推广，并在培训资源配置、任务分配等方面给予一定倾斜（第二十二条）：\n\n"
+                + "\n".join(f"{b.register_number}　{b.name}" for b in excellent),
+            )
+        )
+    return drafts
+
+
+def publish_results(
+    inspections: list[Inspection], *, actor: User, title: str | None = None, expected_digest: str | None = None
+) -> Announcement | None:
+    """Publish results (Art. 21) and commend the excellent (Art. 22), in the words of `results_drafts`.
 
     Results already published one by one are neither announced nor commended again; with nothing new
     to publish there is no announcement.
     """
     now = timezone.now()
+    drafts = results_drafts(inspections, title=title)
+    check_confirmed(drafts, expected_digest)
     fresh = []
-    for i in inspections:
-        if i.published_at is not None and i.state == InspectionState.PUBLISHED:
-            continue
+    for i in _unpublished(inspections):
         if i.state != InspectionState.PUBLISHED:  # published with its draw, not on its own
             i, _ = perform(
                 workflow=INSPECTION_WORKFLOW,
@@ -175,32 +218,29 @@ def publish_results(inspections: list[Inspection], *, actor: User, title: str | 
     Inspection.objects.filter(pk__in=[i.pk for i in fresh]).update(published_at=now)
     if not fresh:
         return None
-    inspections = fresh  # results already published one by one are not announced again
-    lines = "\n".join(f"{i.base.register_number}　{i.base.name}：{i.get_result_display()}" for i in inspections)
-    kinds = {i.get_kind_display() for i in inspections}
+    results, *commendation = drafts
     announcement = Announcement.objects.create(
         kind=AnnouncementKind.INSPECTION,
         published_at=now,
         created_by=actor,
-        base=inspections[0].base if len(inspections) == 1 else None,
-        title=title or f"{inspections[0].base.name}{'、'.join(kinds)}结果公告",
-        body=f"根据《福建省省级专业技术人员继续教育基地管理办法》第二十条、第二十一条，现将{'、'.join(kinds)}结果公布如下：\n\n{lines}",
+        base=fresh[0].base if len(fresh) == 1 else None,
+        title=results.title,
+        body=results.body,
     )
-    announcement.bases.set([i.base for i in inspections])
+    announcement.bases.set([i.base for i in fresh])
     excellent = [i.base for i in fresh if i.result == Result.EXCELLENT]
-    if excellent:
+    if commendation:
         Base.objects.filter(pk__in=[b.pk for b in excellent]).update(commended_at=now)
-        commendation = Announcement.objects.create(
+        commended = Announcement.objects.create(
             kind=AnnouncementKind.COMMENDATION,
             published_at=now,
             created_by=actor,
             base=excellent[0] if len(excellent) == 1 else None,
-            title="考核优秀的省级继续教育基地",
-            body="以下省级继续教育基地考核评估优秀，予以宣传推广，并在培训资源配置、任务分配等方面给予一定倾斜（第二十二条）：\n\n"
-            + "\n".join(f"{b.register_number}　{b.name}" for b in excellent),
+            title=commendation[0].title,
+            body=commendation[0].body,
         )
-        commendation.bases.set(excellent)
-    for i in inspections:
+        commended.bases.set(excellent)
+    for i in fresh:
         events.happened(
             "inspection_published",
             actor=actor,

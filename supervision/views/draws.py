@@ -3,11 +3,13 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from bases.views.publishing import preview
 from core.access import allowed
 from core.errors import RuleViolation
-from core.forms import show_refusal
+from core.forms import ConfirmPublishForm, show_refusal
 
 from .. import selectors, services
 from ..forms import (
@@ -70,16 +72,34 @@ def draw_detail(request, spotcheckdraw):
     )
 
 
-@allowed("plan_inspections")
+@allowed("plan_inspections", load="pk", model=SpotCheckDraw)
 @require_POST
-def draw_publish(request, pk):
+def draw_publish(request, spotcheckdraw):
+    """The draw's results: previewed word for word, published on confirmation (Art. 21; issue 14, point 6)."""
+    draw = spotcheckdraw
+    confirm = ConfirmPublishForm(request.POST)
+    if confirm.is_valid():
+        try:
+            announcement = services.publish_draw(
+                actor=request.user, draw_id=draw.pk, expected_digest=confirm.cleaned_data["digest"]
+            )
+        except RuleViolation as error:
+            show_refusal(request, error)  # e.g. the results changed since the preview: the new one is shown
+        else:
+            if announcement is None:
+                messages.success(request, "该次抽查的结果均已逐一公布。")
+                return redirect("supervision:draw", pk=draw.pk)
+            messages.success(request, "抽查结果已向社会公布。")
+            return redirect("public:announcement", pk=announcement.pk)
     try:
-        announcement = services.publish_draw(actor=request.user, draw_id=pk)
+        drafts = services.draw_drafts(draw)
     except RuleViolation as error:
         show_refusal(request, error)
-        return redirect("supervision:draw", pk=pk)
-    if announcement is None:
+        return redirect("supervision:draw", pk=draw.pk)
+    if not drafts:  # every result was published one by one: nothing to preview, the draw is marked published
+        services.publish_draw(actor=request.user, draw_id=draw.pk)
         messages.success(request, "该次抽查的结果均已逐一公布。")
-        return redirect("supervision:draw", pk=pk)
-    messages.success(request, "抽查结果已向社会公布。")
-    return redirect("public:announcement", pk=announcement.pk)
+        return redirect("supervision:draw", pk=draw.pk)
+    url = reverse("supervision:draw_publish", args=[draw.pk])
+    back = reverse("supervision:draw", args=[draw.pk])
+    return preview(request, drafts, action=url, back=back, back_label="抽查详情")

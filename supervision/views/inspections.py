@@ -4,13 +4,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from bases.views.publishing import preview
 from core import access, exports, timeline, uploads
 from core.access import allowed
 from core.errors import RuleViolation
-from core.forms import show_refusal
+from core.forms import ConfirmPublishForm, show_refusal
 
 from .. import exports as columns
 from .. import selectors, services
@@ -152,6 +154,14 @@ def inspection_act(request, pk, action):
     inspection = selectors.inspection_detail(request.user, pk)
     form = DecisionForm(request.POST)
     form.is_valid()
+    confirm = ConfirmPublishForm(request.POST)
+    if action == "publish" and not confirm.is_valid():  # the exact text first (issue 14, point 6)
+        refused = access.refusal(request.user, "publish", inspection)
+        drafts = services.results_drafts([inspection])
+        if refused is None and drafts:
+            url = reverse("supervision:act", args=[inspection.pk, action])
+            back = reverse("supervision:detail", args=[inspection.pk])
+            return preview(request, drafts, action=url, back=back, back_label="考核详情", data=request.POST)
     try:
         services.inspection_transition(
             actor=request.user,
@@ -159,6 +169,7 @@ def inspection_act(request, pk, action):
             action=action,
             comment=form.cleaned_data.get("comment", ""),
             expected_state=form.cleaned_data.get("expected_state") or None,
+            expected_digest=confirm.cleaned_data["digest"] if confirm.is_valid() else None,
         )
     except RuleViolation as error:
         show_refusal(request, error, form)

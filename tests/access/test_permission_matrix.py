@@ -128,7 +128,7 @@ GET = {
     "bases:change_list": only(200, *INSTITUTIONS, "province"),
     "bases:change_detail": only(200, "institution_own", "province"),
     "bases:change_evidence": only(200, "institution_own", "province"),
-    "bases:publish_batch": only(405, "province"),
+    "bases:publish_batch": only(200, "province"),  # the preview of the list to be published
     # Annual plan and report (Art. 19).
     "bases:filings": only(200, *INSTITUTIONS),
     "bases:filing_queue": only(200, "province"),
@@ -182,6 +182,8 @@ GET = {
     "public:base[not yet published]": expect(404, anonymous=404),
     "public:announcements": expect(200, anonymous=200),
     "public:announcement": expect(200, anonymous=200),
+    "public:decision_pdf": expect(200, anonymous=200),
+    "public:decision_pdf[not public: a rectification notice]": expect(404, anonymous=404),
     "public:verify": expect(200, anonymous=200),
     "public:verify_code": expect(200, anonymous=200),
     "public:open_data": expect(200, anonymous=200),

@@ -117,6 +117,17 @@ def build_supervision(w, province, today, now):
         basis="第二十三条第一款",
         body="请于30日内完成整改。",
     )
+    # The published base's recognition: a decision the province publishes of its own accord (主动公开).
+    w.public_decision = decisions.issue(
+        kind=DecisionKind.RECOGNITION,
+        subject=w.base,
+        actor=province,
+        title="关于认定省级专业技术人员继续教育基地的决定",
+        addressee=w.base.institution.name,
+        facts="经审核、实地考察和公示。",
+        basis="第八条第四项、第九条",
+        body="决定予以认定。",
+    )
 
     def inspection(unit, **done):
         scheduled = supervision.schedule_inspection(

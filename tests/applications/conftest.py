@@ -4,7 +4,6 @@ page's POST data, and a recorder of what one step notified."""
 import io
 import zipfile
 from contextlib import contextmanager
-from datetime import date
 from types import SimpleNamespace
 
 import pytest
@@ -124,15 +123,16 @@ def drive(institution_user, recommender_user, province_user):
                 actor=rec, application_id=app.pk, action="recommend", comment="同意推荐"
             ),
             State.UNDER_REVIEW: lambda: services.transition(actor=prov, application_id=app.pk, action="start_review"),
+            # visited on the day the batch opened, recognised today: the order Art. 8(4) requires
             State.SITE_VISIT: lambda: services.schedule_visit(
-                actor=prov, application_id=app.pk, scheduled_on=date(2025, 6, 1), team="张三、李四"
+                actor=prov, application_id=app.pk, scheduled_on=app.batch.opens_on, team="张三、李四"
             ),
             "visit_recorded": lambda: services.record_visit(
                 actor=prov, application_id=app.pk, findings="场地、师资与申报一致"
             ),
             State.APPROVED: lambda: (
                 factories.ended_notice(app),
-                recognition.approve(actor=prov, application_id=app.pk, recognised_on=recognised_on or date(2025, 7, 1)),
+                recognition.approve(actor=prov, application_id=app.pk, recognised_on=recognised_on),
             )[1],
         }
         result = None

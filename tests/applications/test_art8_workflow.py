@@ -5,9 +5,11 @@ about it (inbox rows and e-mail, sent after commit).
 """
 
 import re
-from datetime import date
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +24,7 @@ from tests import factories
 from .conftest import complete_draft, edit_data, events, last_event, upload
 
 pytestmark = pytest.mark.django_db
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def html(response) -> str:
@@ -156,20 +159,20 @@ def test_service_path_draft_to_base_records_each_step_and_notifies_the_next_part
     # site_visit -> approved, once the public notice has run its period: a base with the year's first
     # register number (Art. 8(4), 9)
     factories.ended_notice(app)
+    today = timezone.localdate()
+    number = f"闽继教基地〔{today.year}〕001号"
     with step() as s:
-        base = recognition.approve(
-            actor=province_user, application_id=app.pk, comment="符合条件", recognised_on=date(2025, 7, 1)
-        )
+        base = recognition.approve(actor=province_user, application_id=app.pk, comment="符合条件", recognised_on=today)
     app.refresh_from_db()
     assert app.state == State.APPROVED and app.decided_at is not None
-    assert base.register_number == "闽继教基地〔2025〕001号"
+    assert base.register_number == number
     assert (base.recognised_on, base.batch, base.institution, base.application) == (
-        date(2025, 7, 1),
+        today,
         app.batch,
         app.institution,
         app,
     )
-    assert (base.year, base.sequence, base.name) == (2025, 1, app.institution.name)
+    assert (base.year, base.sequence, base.name) == (today.year, 1, app.institution.name)
     approve_ev, recognise_ev = events(app)[-2:]
     assert (approve_ev.action, approve_ev.actor, approve_ev.comment, approve_ev.article) == (
         "approve",
@@ -178,21 +181,21 @@ def test_service_path_draft_to_base_records_each_step_and_notifies_the_next_part
         "第八条第四项、第九条",
     )
     assert (recognise_ev.action, recognise_ev.article) == ("recognise", "第九条")
-    assert "闽继教基地〔2025〕001号" in recognise_ev.label
+    assert number in recognise_ev.label
     assert s.recipients == {institution_user}
-    assert "闽继教基地〔2025〕001号" in s.notes[0].body and "闽继教基地〔2025〕001号" in s.mails[0].body
+    assert number in s.notes[0].body and number in s.mails[0].body
 
 
-def test_register_numbers_are_sequential_per_year_of_recognition(drive, batch):
-    first = drive(
-        complete_draft(factories.InstitutionUserFactory(), batch), State.APPROVED, recognised_on=date(2025, 3, 1)
-    )
-    second = drive(
-        complete_draft(factories.InstitutionUserFactory(), batch), State.APPROVED, recognised_on=date(2025, 12, 31)
-    )
-    next_year = drive(
-        complete_draft(factories.InstitutionUserFactory(), batch), State.APPROVED, recognised_on=date(2026, 1, 1)
-    )
+def test_register_numbers_are_sequential_per_year_of_recognition(drive):
+    # One long batch; each applicant is recognised on the day its notice ended, so the dates are lawful.
+    batch = factories.BatchFactory(opens_on=date(2025, 1, 2), closes_on=date(2026, 12, 31), year=2025)
+    bases = []
+    for day in (date(2025, 3, 3), date(2025, 12, 31), date(2026, 1, 2)):
+        with time_machine.travel(datetime.combine(day, time(10), tzinfo=SHANGHAI), tick=False):
+            app = complete_draft(factories.InstitutionUserFactory(), batch)
+            bases.append(drive(app, State.APPROVED))
+    first, second, next_year = bases
+    assert (first.recognised_on, next_year.recognised_on) == (date(2025, 3, 3), date(2026, 1, 2))
     assert first.register_number == "闽继教基地〔2025〕001号"
     assert second.register_number == "闽继教基地〔2025〕002号"
     assert next_year.register_number == "闽继教基地〔2026〕001号"
@@ -211,7 +214,7 @@ def test_page_path_each_role_acts_through_its_own_pages(
     institution_user, recommender_user, province_user, batch, client_as, step
 ):
     inst, rec, prov = client_as(institution_user), client_as(recommender_user), client_as(province_user)
-    year = date.today().year
+    year = timezone.localdate().year
 
     # the institution starts a draft from the open batch ...
     response = inst.post(reverse("applications:start", args=[batch.pk]))
@@ -302,7 +305,7 @@ def test_page_path_each_role_acts_through_its_own_pages(
             reverse("recognition:approve", args=[app.pk]),
             {
                 "approve-expected_state": "site_visit",
-                "approve-recognised_on": f"{year}-07-01",
+                "approve-recognised_on": timezone.localdate().isoformat(),
                 "approve-comment": "同意认定",
             },
         )
@@ -311,12 +314,12 @@ def test_page_path_each_role_acts_through_its_own_pages(
     base = Base.objects.get(application=app)
     assert app.state == State.APPROVED
     assert base.register_number == f"闽继教基地〔{year}〕001号"
-    assert base.recognised_on == date(year, 7, 1) and base.batch == batch
+    assert base.recognised_on == timezone.localdate() and base.batch == batch
     assert s.recipients == {institution_user}
 
     # the institution sees its base number and date
     page = html(inst.get(detail))
-    assert f"闽继教基地〔{year}〕001号" in page and f"{year}年7月1日" in page
+    assert f"闽继教基地〔{year}〕001号" in page and f"{timezone.localdate():%Y年%-m月%-d日}" in page
 
 
 # -- who may act ------------------------------------------------------------------------------------

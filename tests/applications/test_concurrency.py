@@ -2,10 +2,10 @@
 numbers stay unique and sequential when two approvals race. PostgreSQL only (real row locks)."""
 
 import threading
-from datetime import date
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from applications import services
 from applications.models import Application, State
@@ -122,20 +122,21 @@ def _ready_to_approve(batch, drive):
 def test_two_approvals_at_once_get_distinct_sequential_register_numbers(
     postgres, province_user, batch, drive, sequence_exists
 ):
+    today = timezone.localdate()  # a recognition date is never in the future (Art. 8(4))
     if sequence_exists:
-        RegisterSequence.objects.create(year=2031, last=4)
+        RegisterSequence.objects.create(year=today.year, last=4)
     a, b = _ready_to_approve(batch, drive), _ready_to_approve(batch, drive)
     colleague = factories.UserFactory()  # a second province user
 
     results = race(
-        lambda: recognition.approve(actor=province_user, application_id=a.pk, recognised_on=date(2031, 5, 1)),
-        lambda: recognition.approve(actor=colleague, application_id=b.pk, recognised_on=date(2031, 5, 1)),
+        lambda: recognition.approve(actor=province_user, application_id=a.pk, recognised_on=today),
+        lambda: recognition.approve(actor=colleague, application_id=b.pk, recognised_on=today),
     )
     assert [kind for kind, _ in results] == ["ok", "ok"], results
     start = 5 if sequence_exists else 1
-    numbers = sorted(Base.objects.filter(year=2031).values_list("register_number", flat=True))
-    assert numbers == [f"闽继教基地〔2031〕{n:03d}号" for n in (start, start + 1)]
-    assert RegisterSequence.objects.get(year=2031).last == start + 1
+    numbers = sorted(Base.objects.filter(year=today.year).values_list("register_number", flat=True))
+    assert numbers == [f"闽继教基地〔{today.year}〕{n:03d}号" for n in (start, start + 1)]
+    assert RegisterSequence.objects.get(year=today.year).last == start + 1
     assert set(Application.objects.filter(pk__in=[a.pk, b.pk]).values_list("state", flat=True)) == {State.APPROVED}
 
 

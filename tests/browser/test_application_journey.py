@@ -141,7 +141,8 @@ def test_first_draft_to_recognised_base(page, regions):
     page.wait_for_load_state()
     assert "已受理审核" in alert_text(page)
 
-    page.fill('input[name="schedule_visit-scheduled_on"]', f"{year}-12-10")
+    # visited today: the findings are recorded on or after the visit's day (Art. 8(4))
+    page.fill('input[name="schedule_visit-scheduled_on"]', timezone.localdate().isoformat())
     page.fill('textarea[name="schedule_visit-team"]', "省人社厅专技处：张三、李四")
     page.get_by_role("button", name="安排实地考察").last.click()
     page.wait_for_load_state()

@@ -356,7 +356,11 @@ def test_only_the_party_and_the_province_see_a_notice_and_the_defence_keeps_what
 
     party.post(
         url,
-        {"action": "answer", "statement-statement": "舆情已平息，见附件。", "statement-files": factories.pdf_file("说明.pdf")},
+        {
+            "action": "answer",
+            "statement-statement": "舆情已平息，见附件。",
+            "statement-files": factories.pdf_file("说明.pdf"),
+        },
     )
     hearing.refresh_from_db()
     assert hearing.state == HearingState.ANSWERED

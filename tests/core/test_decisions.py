@@ -59,6 +59,42 @@ def test_a_decision_may_not_take_effect_before_it_is_taken(province_user):
     assert not Decision.objects.exists()
 
 
+def test_a_granting_decision_may_state_an_earlier_effective_date_but_is_dated_and_numbered_today(province_user):
+    """A recognition takes effect on the recognition date the province fixed, which may precede the day
+    the decision is issued; the decision itself is taken, dated and numbered today."""
+    base = factories.BaseFactory()
+    today = timezone.localdate()
+    granted = issue(
+        base,
+        province_user,
+        kind=DecisionKind.RECOGNITION,
+        adverse=False,
+        effective_on=date(2024, 9, 30),
+        retroactive=True,
+    )
+    assert (granted.decided_on, granted.effective_on, granted.year) == (today, date(2024, 9, 30), today.year)
+
+
+def test_art34_no_decision_takes_effect_before_the_measures_were_in_force(province_user):
+    with pytest.raises(RuleViolation, match="施行之日（2024年9月30日）") as refused:
+        issue(
+            factories.BaseFactory(),
+            province_user,
+            kind=DecisionKind.RECOGNITION,
+            adverse=False,
+            effective_on=date(2024, 9, 29),
+            retroactive=True,
+        )
+    assert (refused.value.field, refused.value.article) == ("effective_on", "第三十四条")
+    assert not Decision.objects.exists()
+
+
+def test_an_adverse_decision_never_takes_effect_retroactively(province_user):
+    with pytest.raises(ValueError):
+        issue(factories.BaseFactory(), province_user, effective_on=date(2025, 1, 1), retroactive=True)
+    assert not Decision.objects.exists()
+
+
 def test_the_issued_pdf_embeds_every_font_and_its_chinese_text_can_be_extracted(province_user, tmp_path):
     decision = issue(factories.BaseFactory(name="福州测试培训学院"), province_user)
     path = tmp_path / "decision.pdf"

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import Role
 from applications.models import HearingKind
 from bases.models import ChangeFiling
+from bases.services import change_draft
 from supervision.models import CancellationRequest, RectificationOrder
 from tests import factories
 from tests.helpers import client_as
@@ -69,7 +70,7 @@ def case_approve_after_reject():
     )
     second = (
         reverse("recognition:approve", args=[app.pk]),
-        {"approve-recognised_on": "2031-05-01", "approve-expected_state": "site_visit"},
+        {"approve-recognised_on": timezone.localdate().isoformat(), "approve-expected_state": "site_visit"},
     )
     return Role.PROVINCE, {}, first, second, lambda: not hasattr(app.__class__.objects.get(pk=app.pk), "base")
 
@@ -79,7 +80,7 @@ def case_reject_after_approve():
     factories.heard(app, HearingKind.REFUSAL)  # the institution was heard: the reject page decides
     first = (
         reverse("recognition:approve", args=[app.pk]),
-        {"approve-recognised_on": "2031-05-01", "approve-expected_state": "site_visit"},
+        {"approve-recognised_on": timezone.localdate().isoformat(), "approve-expected_state": "site_visit"},
     )
     second = (
         reverse("applications:reject", args=[app.pk]),
@@ -103,7 +104,8 @@ def case_verify_after_verify():
 
 def case_change_filing_decided_twice():
     filing = factories.ChangeFilingFactory(base__published_at=timezone.now())
-    first = (reverse("bases:change_detail", args=[filing.pk]), {"accept": "1", "comment": ""})
+    confirmed = {"accept": "1", "comment": "", "confirm-digest": change_draft(filing).digest}  # after the preview
+    first = (reverse("bases:change_detail", args=[filing.pk]), confirmed)
     second = (reverse("bases:change_detail", args=[filing.pk]), {"comment": "请补充证明"})
     return Role.PROVINCE, {}, first, second, lambda: ChangeFiling.objects.get(pk=filing.pk).state == "accepted"
 

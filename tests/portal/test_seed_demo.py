@@ -50,3 +50,22 @@ def test_every_state_of_every_workflow_has_an_example(seeded):
     assert RectificationOrder.objects.filter(state="open").exists()
     assert RectificationOrder.objects.filter(state="reported").exists()
     assert Revocation.objects.exists() and CancellationRequest.objects.exists() and SpotCheckDraw.objects.exists()
+
+
+def test_art8_4_every_demo_base_was_visited_and_noticed_before_its_lawful_recognition_date(seeded):
+    from django.utils import timezone
+
+    from core import decisions
+    from core.models import DecisionKind
+
+    today = timezone.localdate()
+    bases = list(Base.objects.select_related("batch", "application__site_visit"))
+    assert any(b.recognised_on.year == today.year - 1 for b in bases)  # last year's bases owe last year's filing
+    for base in bases:
+        visit = base.application.site_visit
+        ended = max(n.ends_on for n in base.application.notices.all())
+        assert decisions.MEASURES.valid_from <= base.recognised_on <= today, base
+        assert base.batch.opens_on <= visit.scheduled_on <= base.recognised_on, base
+        assert visit.recorded_at.date() >= visit.scheduled_on and ended < base.recognised_on, base
+        assert base.year == base.recognised_on.year and base.published_at is not None, base
+        assert [d.kind for d in decisions.of(base)].count(DecisionKind.RECOGNITION) == 1, base

@@ -7,7 +7,7 @@ from django.urls import reverse
 from bases.models import CHANGEABLE_FIELDS, Announcement, AnnouncementKind, Base, ChangeFiling, ChangeFilingState
 from core.models import Notification
 from tests import factories
-from tests.helpers import visible_text
+from tests.helpers import post_confirmed, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -66,9 +66,13 @@ def test_change_accepted_updates_the_register_publishes_it_and_keeps_the_history
     assert f"基地名称 {old_name} 福州鼓山职业技术培训学院" in text
     assert f"联系电话 {old_phone} 0591-88888888" in text
     assert "予以备案并公布" in text
-    response = province.post(
-        reverse("bases:change_detail", args=[filing.pk]), {"accept": "", "comment": ""}, follow=True
-    )
+    url = reverse("bases:change_detail", args=[filing.pk])
+    # accepting publishes an announcement: its text is shown first, and nothing happens without confirmation
+    preview = province.post(url, {"accept": "", "comment": ""})
+    assert f"基地名称：由“{old_name}”变更为“福州鼓山职业技术培训学院”" in visible_text(preview)
+    filing.refresh_from_db()
+    assert filing.state == ChangeFilingState.SUBMITTED and not Announcement.objects.exists()
+    response = post_confirmed(province, url, {"accept": "", "comment": ""}, follow=True)
     assert "已办理变更备案" in visible_text(response)
 
     filing.refresh_from_db()
@@ -92,7 +96,7 @@ def test_change_accepted_updates_the_register_publishes_it_and_keeps_the_history
 
 
 def test_the_register_search_finds_the_base_by_its_new_name(client_as, visitor, province_user, filed):
-    client_as(province_user).post(reverse("bases:change_detail", args=[filed.pk]), {"accept": ""})
+    post_confirmed(client_as(province_user), reverse("bases:change_detail", args=[filed.pk]), {"accept": ""})
 
     response = visitor.get(reverse("public:register"), {"q": "职业技术培训"})
 
@@ -100,7 +104,7 @@ def test_the_register_search_finds_the_base_by_its_new_name(client_as, visitor, 
 
 
 def test_every_version_of_the_bases_facts_is_kept(client_as, province_user, own_base, filed):
-    client_as(province_user).post(reverse("bases:change_detail", args=[filed.pk]), {"accept": ""})
+    post_confirmed(client_as(province_user), reverse("bases:change_detail", args=[filed.pk]), {"accept": ""})
 
     names = list(own_base.history.order_by("history_date").values_list("name", flat=True))
 
@@ -141,7 +145,7 @@ def test_returned_filing_leaves_the_base_unchanged_and_tells_the_institution_why
 
 
 def test_a_decided_filing_cannot_be_decided_again(client_as, province_user, own_base, filed):
-    client_as(province_user).post(reverse("bases:change_detail", args=[filed.pk]), {"accept": ""})
+    post_confirmed(client_as(province_user), reverse("bases:change_detail", args=[filed.pk]), {"accept": ""})
 
     # a colleague still on the old page returns it
     response = client_as(factories.UserFactory()).post(
@@ -157,7 +161,7 @@ def test_a_decided_filing_cannot_be_decided_again(client_as, province_user, own_
 def test_the_colleague_who_decides_second_is_told_the_filing_was_already_decided(
     client_as, province_user, own_base, filed
 ):
-    client_as(province_user).post(reverse("bases:change_detail", args=[filed.pk]), {"accept": ""})
+    post_confirmed(client_as(province_user), reverse("bases:change_detail", args=[filed.pk]), {"accept": ""})
 
     response = client_as(factories.UserFactory()).post(
         reverse("bases:change_detail", args=[filed.pk]), {"return": "", "comment": "再退回"}

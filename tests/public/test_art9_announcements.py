@@ -84,13 +84,22 @@ def test_province_publishes_a_batch_from_the_page_and_lands_on_the_announcement(
 ):
     batch, bases, _ = recognised_batch
     province = client_as(province_user)
+    url = reverse("bases:publish_batch", args=[batch.pk])
 
-    response = province.post(reverse("bases:publish_batch", args=[batch.pk]), follow=True)
+    # a POST without the confirmation step shows the preview and publishes nothing (issue 14, point 6)
+    preview = province.post(url)
+    assert preview.status_code == 200
+    assert "文号：保存后分配" in visible_text(preview) and "福州鼓山职业培训学院" in visible_text(preview)
+    assert not Announcement.objects.exists() and not Base.objects.published().exists()
+
+    digest = services.recognition_list_draft(batch).digest
+    assert f'value="{digest}"' in preview.content.decode()
+    response = province.post(url, {"confirm-digest": digest}, follow=True)
 
     announcement = Announcement.objects.get(batch=batch)
     assert response.redirect_chain[-1][0] == reverse("public:announcement", args=[announcement.pk])
     text = visible_text(response)
-    assert "已公布2家基地，并发布公告" in text
+    assert "已公布2家基地，并印发公布认定名单的通知" in text
     assert "福州鼓山职业培训学院" in text
 
 

@@ -18,7 +18,7 @@ from bases.models import AnnouncementKind, Base
 from core.errors import RuleViolation
 from core.models import Notification
 from tests import factories
-from tests.helpers import visible_text
+from tests.helpers import post_confirmed, visible_text
 
 from .conftest import at, page_title, proposed_application
 
@@ -115,11 +115,12 @@ def test_province_publishes_a_notice_from_a_holiday_and_it_starts_on_the_next_wo
         assert "福州鼓山职业培训学院" in visible_text(form)
         assert not_visited.institution.name not in visible_text(form)  # no recorded visit: not a candidate
 
-        response = province.post(
-            reverse("recognition:notice_new", args=[batch.pk]),
-            {"applications": [app.pk], "starts_on": "2026-10-02", "working_days": 5},
-            follow=True,
-        )
+        url = reverse("recognition:notice_new", args=[batch.pk])
+        data = {"applications": [app.pk], "starts_on": "2026-10-02", "working_days": 5}
+        preview = province.post(url, data)  # the exact text first; nothing published yet (issue 14, point 6)
+        assert "公示期为2026年10月8日至2026年10月13日（5个工作日）" in visible_text(preview)
+        assert not PublicNotice.objects.exists()
+        response = post_confirmed(province, url, data, follow=True)
 
     notice = PublicNotice.objects.get(batch=batch)
     assert (notice.starts_on, notice.ends_on, notice.working_days) == (date(2026, 10, 8), date(2026, 10, 13), 5)

@@ -24,7 +24,7 @@ from core import decisions
 from core.models import DecisionKind
 from supervision.models import CancellationRequest, Inspection, Item, RectificationOrder
 from tests import factories
-from tests.helpers import client_as
+from tests.helpers import client_as, post_confirmed
 from tests.urlbook import URLS
 
 pytestmark = pytest.mark.django_db
@@ -234,7 +234,7 @@ def journey(db, settings):
         "approve",
     )
     base = Base.objects.get(application=app)
-    ok(prov.post(reverse("bases:publish_batch", args=[batch.pk])), "publish")
+    ok(post_confirmed(prov, reverse("bases:publish_batch", args=[batch.pk])), "publish")
 
     # The base's own public text: fee disclosure and a change filing the province accepts (Art. 29, 31).
     ok(
@@ -261,7 +261,10 @@ def journey(db, settings):
         "change filing",
     )
     change = ChangeFiling.objects.get(base=base)
-    ok(prov.post(reverse("bases:change_detail", args=[change.pk]), {"accept": "1", "comment": ATTRIBUTE}), "accept")
+    ok(
+        post_confirmed(prov, reverse("bases:change_detail", args=[change.pk]), {"accept": "1", "comment": ATTRIBUTE}),
+        "accept",
+    )
 
     # An inspection: the province's team, the inspector's notes and summary, confirmed and published.
     ok(
@@ -294,8 +297,10 @@ def journey(db, settings):
     )
     for action in ("confirm", "publish"):
         inspection.refresh_from_db()
+        post = post_confirmed if action == "publish" else lambda c, *a: c.post(*a)
         ok(
-            prov.post(
+            post(
+                prov,
                 reverse("supervision:act", args=[inspection.pk, action]),
                 {"comment": SCRIPT, "expected_state": inspection.state},
             ),
@@ -373,7 +378,8 @@ def journey(db, settings):
     noticed = factories.ApplicationFactory(complete=True, institution=other_inst, batch=batch, state="site_visit")
     factories.SiteVisitFactory(application=noticed, recorded_by=province, noticed=False)
     ok(
-        prov.post(
+        post_confirmed(
+            prov,
             reverse("recognition:notice_new", args=[batch.pk]),
             {"applications": [noticed.pk], "starts_on": today.isoformat(), "working_days": "5"},
         ),
@@ -600,6 +606,7 @@ NOT_SWEPT = {
     "supervision:draw_publish", "supervision:rectification_report", "supervision:rectification_verify",
     "decision_pdf",  # a PDF the portal renders itself, not a page
     "applications:hearing_document", "supervision:fraud", "supervision:fraud_report_new",  # a file; POST-only
+    "public:decision_pdf",  # the same PDF, for a decision published of its own accord
 }  # fmt: skip
 
 # Where the payload must be shown (escaped) — otherwise the sweep would prove nothing about that page.

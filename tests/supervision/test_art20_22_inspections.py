@@ -24,7 +24,7 @@ from supervision.models import (
     Verdict,
 )
 from tests import factories
-from tests.helpers import visible_text
+from tests.helpers import post_confirmed, visible_text
 
 from .conftest import listed, new_notifications, record, schedule
 
@@ -59,11 +59,13 @@ def record_form(inspection, *, result=Result.PASS, skip=(), **overrides):
 
 
 def act(client, inspection, action, comment=""):
+    """Take an action from the inspection's page; a publication confirms the preview it is shown first."""
     inspection.refresh_from_db()
-    return client.post(
-        reverse("supervision:act", args=[inspection.pk, action]),
-        {"comment": comment, "expected_state": inspection.state},
-    )
+    url = reverse("supervision:act", args=[inspection.pk, action])
+    data = {"comment": comment, "expected_state": inspection.state}
+    if action == "publish":
+        return post_confirmed(client, url, data)
+    return client.post(url, data)
 
 
 # -- scheduling and who sees it -----------------------------------------------------------------------
@@ -258,6 +260,14 @@ def test_confirming_and_publishing_shows_the_result_on_the_public_base_page_with
     assert inspection.state == InspectionState.CONFIRMED and inspection.confirmed_at is not None
     assert n.recipients == {institution_user} and n.titles == ["考核结果：合格"]
     assert "暂无公布的考核结果。" in visible_text(client.get(public_page))  # confirmed is not yet public
+
+    # a POST without the confirmation step shows what will be published, and publishes nothing
+    unconfirmed = province.post(
+        reverse("supervision:act", args=[inspection.pk, "publish"]), {"expected_state": "confirmed"}
+    )
+    assert unconfirmed.status_code == 200 and f"{base.register_number} {base.name}：合格" in visible_text(unconfirmed)
+    inspection.refresh_from_db()
+    assert inspection.state == InspectionState.CONFIRMED and not Announcement.objects.exists()
 
     assert act(province, inspection, "publish").status_code == 302
 

@@ -13,7 +13,7 @@ from core.errors import RuleViolation
 from supervision import services
 from supervision.models import Inspection, InspectionKind, InspectionState, Result, SpotCheckDraw
 from tests import factories
-from tests.helpers import visible_text
+from tests.helpers import post_confirmed, visible_text
 
 from .conftest import FUZHOU, NANPING, QUANZHOU, XIAMEN, ZHANGZHOU, base_in, record
 
@@ -224,7 +224,11 @@ def test_a_draw_is_published_only_once_every_spot_check_is_confirmed_then_in_one
 
     record(province_user, inspections[2], result=Result.EXCELLENT)
     services.inspection_transition(actor=province_user, inspection_id=inspections[2].pk, action="confirm")
-    response = province.post(reverse("supervision:draw_publish", args=[the_draw.pk]))
+    url = reverse("supervision:draw_publish", args=[the_draw.pk])
+    preview = province.post(url)  # the exact text first: nothing is published without the confirmation
+    assert preview.status_code == 200 and "考核优秀的省级继续教育基地" in visible_text(preview)
+    assert not Announcement.objects.exists()
+    response = post_confirmed(province, url)
 
     announcement = Announcement.objects.get(kind=AnnouncementKind.INSPECTION)
     assert response.status_code == 302 and response["Location"] == reverse(

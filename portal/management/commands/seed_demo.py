@@ -20,7 +20,7 @@ from accounts.models import (
 from applications import hearings, notices, services
 from applications.models import RULE_CONDITIONS, Application, Batch, Condition, Degree, HearingKind, PersonKind
 from bases import services as base_services
-from bases.models import Announcement, AnnualFiling, Base, FeeDisclosure
+from bases.models import Announcement, AnnouncementKind, AnnualFiling, Base, FeeDisclosure
 from supervision import services as sup
 from supervision.models import Inspection, Item
 
@@ -119,22 +119,27 @@ class Command(BaseCommand):
             )
         return accounts
 
-    def batch(self):
+    def last_batch(self):
         today = timezone.localdate()
-        Batch.objects.get_or_create(
+        batch, _ = Batch.objects.get_or_create(
             name=f"{today.year - 1}年度省级继续教育基地申报（已截止）",
             defaults={
                 "year": today.year - 1,
-                "opens_on": today.replace(year=today.year - 1, month=3, day=1),
-                "closes_on": today.replace(year=today.year - 1, month=4, day=30),
+                "opens_on": date(today.year - 1, 3, 1),
+                "closes_on": date(today.year - 1, 4, 30),
                 "notes": "上一年度批次，已截止。",
             },
         )
+        return batch
+
+    def batch(self):
+        today = timezone.localdate()
+        self.last_batch()
         batch, _ = Batch.objects.get_or_create(
             name=f"{today.year}年度省级继续教育基地申报",
             defaults={
                 "year": today.year,
-                "opens_on": today - timedelta(days=30),
+                "opens_on": today - timedelta(days=60),
                 "closes_on": today + timedelta(days=45),
                 "notes": "请对照《福建省省级专业技术人员继续教育基地管理办法》第七条逐项填报并上传佐证材料。",
             },
@@ -142,129 +147,135 @@ class Command(BaseCommand):
         return batch
 
     def applications(self, accounts) -> int:
-        batch = self.batch()
         province = accounts["province"]
-        created = 0
+        this_year, last_year = self.batch(), self.last_batch()
+        pending = [row for row in INSTITUTIONS if not Institution.objects.filter(name=row[1]).exists()]
+        reopen = any(row[4] == "approved_last_year" for row in pending)
+        closes_on = last_year.closes_on
+        if reopen:  # last year's bases went through last year's batch: open again only while they are filed
+            services.save_batch(actor=province, batch=last_year, closes_on=max(timezone.localdate(), closes_on))
         for n, (username, name, kind, region_code, target) in enumerate(INSTITUTIONS, start=1):
-            if Institution.objects.filter(name=name).exists():
-                continue
-            region = Region.objects.get(code=region_code)
-            inst = Institution.objects.create(
-                name=name,
-                credit_code=credit_code(n, region_code),
-                type=kind,
-                region=region,
-                legal_representative="李明",
-                address=f"{region.name}学府路{n}号",
-                contact_person="赵老师",
-                phone=f"0591-8765{n:04d}",
-                email=f"{username}@demo.jxjy.example.cn",
-            )
-            user = self.user(username, Role.INSTITUTION, full_name=f"{name}经办人", institution=inst)
-            app = services.start_application(actor=user, batch=batch)
-            complete_application(app, user, priority=(n % 3 == 0))
-            created += 1
-            if target == "draft":
-                continue
-            if target == "withdrawn":
-                services.transition(
-                    actor=user, application_id=app.pk, action="withdraw", comment="机构调整，暂不申报。"
-                )
-                continue
-            services.submit(actor=user, application_id=app.pk)
-            if target == "submitted":
-                continue
-            recommender = User.objects.filter(role=Role.RECOMMENDER, region=region).first()
-            if target == "returned":
-                services.transition(
-                    actor=recommender,
-                    application_id=app.pk,
-                    action="return_recommender",
-                    comment="请补充近三年培训登记台账。",
-                )
-                continue
-            if target == "not_recommended":
-                services.transition(
-                    actor=recommender,
-                    application_id=app.pk,
-                    action="not_recommend",
-                    comment="培训规模与本地区需求不符，暂不推荐。",
-                )
-                # the recommender reports forged certificates; the province hears the institution and finds fraud
-                report = sup.report_fraud(
-                    actor=recommender, application_id=app.pk, facts="所附近三年培训人数证明的印章与发证单位不符。"
-                )
-                sup.handle_report(
-                    actor=province, report_id=report.pk, confirm=True, note="经向发证单位核实，证明系伪造。"
-                )
-                hearings.waive(actor=user, hearing_id=hearings.pending(app, HearingKind.FRAUD).pk)
-                sup.find_fraud(
-                    actor=province, application_id=app.pk, facts="所附近三年培训人数证明系伪造（经发证单位书面核实）。"
-                )
-                continue
+            if (username, name, kind, region_code, target) in pending:
+                batch = last_year if target == "approved_last_year" else this_year
+                self.application(province, n, username, name, kind, region_code, target, batch)
+        if reopen:
+            services.save_batch(actor=province, batch=last_year, closes_on=closes_on)
+        return len(pending)
+
+    def application(self, province, n, username, name, kind, region_code, target, batch) -> None:
+        """One institution, its account and its application driven to `target` through the services, with
+        lawful dates: visited after the batch opened, on notice after the visit, recognised after the
+        notice (Art. 8(4)); last year's bases on a day of last year."""
+        today = timezone.localdate()
+        last_year = target == "approved_last_year"
+        visited_on = date(today.year - 1, 6, 2) if last_year else today - timedelta(days=45)
+        noticed_on = date(today.year - 1, 6, 3) if last_year else today - timedelta(days=30)
+        recognised_on = date(today.year - 1, 6, 18) if last_year else today
+        region = Region.objects.get(code=region_code)
+        inst = Institution.objects.create(
+            name=name,
+            credit_code=credit_code(n, region_code),
+            type=kind,
+            region=region,
+            legal_representative="李明",
+            address=f"{region.name}学府路{n}号",
+            contact_person="赵老师",
+            phone=f"0591-8765{n:04d}",
+            email=f"{username}@demo.jxjy.example.cn",
+        )
+        user = self.user(username, Role.INSTITUTION, full_name=f"{name}经办人", institution=inst)
+        app = services.start_application(actor=user, batch=batch)
+        complete_application(app, user, priority=(n % 3 == 0))
+        if target == "draft":
+            return
+        if target == "withdrawn":
+            services.transition(actor=user, application_id=app.pk, action="withdraw", comment="机构调整，暂不申报。")
+            return
+        services.submit(actor=user, application_id=app.pk)
+        if target == "submitted":
+            return
+        recommender = User.objects.filter(role=Role.RECOMMENDER, region=region).first()
+        if target == "returned":
             services.transition(
-                actor=recommender, application_id=app.pk, action="recommend", comment="材料齐全，同意推荐。"
+                actor=recommender,
+                application_id=app.pk,
+                action="return_recommender",
+                comment="请补充近三年培训登记台账。",
             )
-            if target == "recommended":
-                continue
-            services.transition(actor=province, application_id=app.pk, action="start_review")
-            if target == "under_review":  # the province intends to refuse: the institution may still answer
-                services.propose_refusal(
-                    actor=province, application_id=app.pk, reason="教学场所可容纳人数不足100人（第七条第二项）。"
-                )
-                continue
-            if target == "rejected":  # heard, then refused by a numbered decision (SPEC 2.10)
-                hearing = services.propose_refusal(
-                    actor=province, application_id=app.pk, reason="近三年年均培训人数未达1000人次（第七条第五项）。"
-                )
-                hearings.answer(actor=user, hearing_id=hearing.pk, statement="2025年培训人数已达1100人次，附培训台账。")
-                services.reject(
-                    actor=province,
-                    application_id=app.pk,
-                    reason="近三年年均培训人数未达1000人次（第七条第五项）。",
-                    response="所附台账为单年数据，三年平均仍不足1000人次，不予采纳。",
-                )
-                continue
-            services.schedule_visit(
+            return
+        if target == "not_recommended":
+            services.transition(
+                actor=recommender,
+                application_id=app.pk,
+                action="not_recommend",
+                comment="培训规模与本地区需求不符，暂不推荐。",
+            )
+            # the recommender reports forged certificates; the province hears the institution and finds fraud
+            report = sup.report_fraud(
+                actor=recommender, application_id=app.pk, facts="所附近三年培训人数证明的印章与发证单位不符。"
+            )
+            sup.handle_report(actor=province, report_id=report.pk, confirm=True, note="经向发证单位核实，证明系伪造。")
+            hearings.waive(actor=user, hearing_id=hearings.pending(app, HearingKind.FRAUD).pk)
+            sup.find_fraud(
+                actor=province, application_id=app.pk, facts="所附近三年培训人数证明系伪造（经发证单位书面核实）。"
+            )
+            return
+        services.transition(
+            actor=recommender, application_id=app.pk, action="recommend", comment="材料齐全，同意推荐。"
+        )
+        if target == "recommended":
+            return
+        services.transition(actor=province, application_id=app.pk, action="start_review")
+        if target == "under_review":  # the province intends to refuse: the institution may still answer
+            services.propose_refusal(
+                actor=province, application_id=app.pk, reason="教学场所可容纳人数不足100人（第七条第二项）。"
+            )
+            return
+        if target == "rejected":  # heard, then refused by a numbered decision (SPEC 2.10)
+            hearing = services.propose_refusal(
+                actor=province, application_id=app.pk, reason="近三年年均培训人数未达1000人次（第七条第五项）。"
+            )
+            hearings.answer(actor=user, hearing_id=hearing.pk, statement="2025年培训人数已达1100人次，附培训台账。")
+            services.reject(
                 actor=province,
                 application_id=app.pk,
-                scheduled_on=timezone.localdate() + timedelta(days=7),
-                team="林处长、张专家、陈科长",
+                reason="近三年年均培训人数未达1000人次（第七条第五项）。",
+                response="所附台账为单年数据，三年平均仍不足1000人次，不予采纳。",
             )
-            if target == "site_visit":
-                continue
-            services.record_visit(
-                actor=province,
-                application_id=app.pk,
-                findings="场地、师资、制度与申报材料一致，培训台账完整。",
-            )
-            # Recognition only after the public notice has run its period (Art. 8(4)): this one ran last month.
-            base_services.publish_notice(
-                actor=province,
-                batch=app.batch,
-                application_ids=[app.pk],
-                starts_on=timezone.localdate() - timedelta(days=30),
-            )
-            recognised_on = None
-            if target == "approved_last_year":
-                recognised_on = timezone.localdate().replace(year=timezone.localdate().year - 1, month=6, day=18)
-            base_services.approve(
-                actor=province,
-                application_id=app.pk,
-                comment="经审核和实地考察，予以认定。",
-                recognised_on=recognised_on,
-            )
-        return created
+            return
+        services.schedule_visit(
+            actor=province,
+            application_id=app.pk,
+            scheduled_on=visited_on,
+            team="林处长、张专家、陈科长",
+        )
+        if target == "site_visit":
+            return
+        services.record_visit(
+            actor=province,
+            application_id=app.pk,
+            findings="场地、师资、制度与申报材料一致，培训台账完整。",
+        )
+        # Recognition only after the public notice has run its period (Art. 8(4)).
+        base_services.publish_notice(actor=province, batch=app.batch, application_ids=[app.pk], starts_on=noticed_on)
+        base_services.approve(
+            actor=province,
+            application_id=app.pk,
+            comment="经审核和实地考察，予以认定。",
+            recognised_on=recognised_on,
+        )
 
     def public_side(self, accounts):
         """Publish the recognised base, its fee disclosure, a pending change filing and an open notice."""
 
-        if Announcement.objects.exists():
+        # The notices before recognition are announcements too: the published list marks this step done.
+        if Announcement.objects.filter(kind=AnnouncementKind.RECOGNITION).exists():
             return
         province = accounts["province"]
         batch = self.batch()
-        if Base.objects.filter(batch=batch, published_at=None).exists():
-            base_services.publish_recognitions(actor=province, batch=batch)
+        for recognised in (self.last_batch(), batch):
+            if Base.objects.filter(batch=recognised, published_at=None).exists():
+                base_services.publish_recognitions(actor=province, batch=recognised)
         owner = User.objects.get(username="inst_approved")
         base = Base.objects.filter(institution_id=owner.institution_id).first()
         if base and not FeeDisclosure.objects.filter(base=base).exists():
@@ -421,10 +432,9 @@ class Command(BaseCommand):
             hearings.waive(actor=base.institution.users.first(), hearing_id=hearing.pk)
 
         if "base_pt" in bases:  # revoked directly (Art. 23 second list (1)): barred for 3 years
-            reason = "授课内容出现严重科学性问题并引发重大舆情。"
             heard_by_waiver(
                 bases["base_pt"], sup.propose_revocation, base_id=bases["base_pt"].pk, ground="public_opinion",
-                reason=reason, effective_on=today,
+                reason="授课内容出现严重科学性问题并引发重大舆情。", effective_on=today,
             )  # fmt: skip
             revocation = sup.revoke(
                 actor=province,
