@@ -69,3 +69,16 @@ def test_art8_4_every_demo_base_was_visited_and_noticed_before_its_lawful_recogn
         assert visit.recorded_at.date() >= visit.scheduled_on and ended < base.recognised_on, base
         assert base.year == base.recognised_on.year and base.published_at is not None, base
         assert [d.kind for d in decisions.of(base)].count(DecisionKind.RECOGNITION) == 1, base
+
+
+def test_spec_2_10_the_demo_shows_a_decision_of_every_kind_a_pending_hearing_and_a_suspended_base(seeded):
+    from applications.models import Appeal, HearingState
+    from applications.models import Hearing as HearingModel
+    from core.models import Decision, DecisionKind
+
+    assert set(Decision.objects.values_list("kind", flat=True)) == {k.value for k in DecisionKind}
+    assert HearingModel.objects.filter(state=HearingState.OPEN).exists()
+    assert Revocation.objects.filter(took_effect_at=None).exists()  # effective on a later day
+    assert Base.objects.filter(status=BaseStatus.SUSPENDED).exists()
+    assert Base.objects.filter(status=BaseStatus.CANCELLED).exists()
+    assert Appeal.objects.exists()

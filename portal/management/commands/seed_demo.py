@@ -449,6 +449,17 @@ class Command(BaseCommand):
                 actor=province, decision_id=revocation.decision_id, kind="reconsideration",
                 authority="福建省人民政府", filed_on=today, case_number="闽政复〔2026〕88号",
             )  # fmt: skip
+        if "base_xm" in bases:  # a fee problem rectified and verified, by numbered opinion (Art. 23)
+            order = sup.order_rectification(
+                actor=province,
+                base_id=bases["base_xm"].pk,
+                ground="irregular",
+                findings="未在网站公开继续教育收费标准。",
+                deadline=today + timedelta(days=30),
+            )
+            owner = bases["base_xm"].institution.users.first()
+            sup.report_rectification(actor=owner, order_id=order.pk, report="已在官网首页公开收费项目及标准。")
+            sup.verify_rectification(actor=province, order_id=order.pk, passed=True, comment="经核查已公开，整改通过。")
         if "base_xm" in bases:  # decided today, effective in a month: live, and marked so, until then
             reason = "培训课件出现严重知识产权纠纷，引发重大舆情。"
             heard_by_waiver(
