@@ -1,11 +1,20 @@
 """What each role's home page shows: the work waiting for the user."""
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import Role
 from applications import selectors as application_selectors
-from applications.models import IN_PROGRESS, Application, Bar, Hearing, HearingState, State
+from applications.models import (
+    IN_PROGRESS,
+    Application,
+    Bar,
+    FraudReport,
+    FraudReportState,
+    Hearing,
+    HearingState,
+    State,
+)
 from bases.models import Base
 from core import access
 from supervision import selectors as supervision_selectors
@@ -43,6 +52,20 @@ def home_summary(user) -> dict:
         unpublished = supervision_selectors.unpublished_results(timezone.localdate())
         return {
             "unpublished_results": unpublished[:UNPUBLISHED_SHOWN],
+            # the party has been heard: the province may now decide (SPEC 2.10)
+            "hearings_ready": list(
+                Hearing.objects.filter(
+                    Q(state__in=[HearingState.ANSWERED, HearingState.WAIVED])
+                    | Q(state=HearingState.OPEN, deadline__lt=timezone.localdate())
+                )
+                .select_related("notice")
+                .order_by("deadline", "id")[:UNPUBLISHED_SHOWN]
+            ),
+            "fraud_reports": list(
+                FraudReport.objects.filter(state=FraudReportState.SUBMITTED)
+                .select_related("application__institution")
+                .order_by("created_at", "id")[:UNPUBLISHED_SHOWN]
+            ),
             "unpublished_count": len(unpublished),
             "counts": counts,
             "to_review": counts.get(State.RECOMMENDED, 0),

@@ -162,11 +162,13 @@ class RevocationForm(StyledFormMixin, forms.Form):
     # The 文号 and the decision document are the portal's: it numbers the decision and issues its PDF.
     document = forms.FileField(label="附件（可选，如签批件扫描件）", required=False, widget=FILE_WIDGET)
     response = forms.CharField(**RESPONSE_FIELD)
+    # the digest of the announcement previewed on the page: the decision publishes only what was seen
+    digest = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, deciding=False, **kwargs):
         super().__init__(*args, **kwargs)
         if not deciding:
-            del self.fields["response"], self.fields["document"]
+            del self.fields["response"], self.fields["document"], self.fields["digest"]
             self.fields["reason"].label = "拟认定的事实（将写入告知书）"
             self.fields["effective_on"].label = "拟生效日期"
 

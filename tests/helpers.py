@@ -141,3 +141,14 @@ def post_confirmed(client, url, data=None, **extra):
     found = re.search(r'name="confirm-digest" value="([0-9a-f]+)"', preview.content.decode())
     assert found, f"the preview at {url} offers no confirmation"
     return client.post(url, {**data, "confirm-digest": found.group(1)}, **extra)
+
+
+def revocation_digest(base, *, ground, reason, effective_on) -> str:
+    """The digest of the announcement the revoke page previews, which its POST confirms (issue 14 (6))."""
+    from datetime import date
+
+    from supervision.services import announcement_draft
+
+    if isinstance(effective_on, str):
+        effective_on = date.fromisoformat(effective_on)
+    return announcement_draft(base, ground=ground, reason=reason.strip(), effective_on=effective_on).digest

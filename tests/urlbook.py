@@ -27,6 +27,7 @@ from bases.services.publishing import digest_of
 from supervision import services as supervision_services
 from supervision.models import CancellationRequest, Item
 from tests import factories
+from tests.helpers import revocation_digest
 
 # Who may try: the other organisation's people (the world's records belong to `institution_own` and are routed
 # to 福州, `recommender_own`'s unit; the inspector's unit is assigned only some inspections) ...
@@ -570,6 +571,9 @@ URLS = [
             "effective_on": today().isoformat(),
             "decision_number": "闽人社文〔2030〕1号",
             "document": factories.pdf_file("决定.pdf"),
+            "digest": revocation_digest(
+                w.base, ground="public_opinion", reason="授课内容引发重大舆情", effective_on=today()
+            ),
         },
         NOT_PROVINCE,
         prepare=heard_revocation,

@@ -15,6 +15,7 @@ from .inspections import (
 )
 from .rectification import flag_missed_deadlines, order_rectification, report_rectification, verify_rectification
 from .revocation import (
+    announcement_draft,
     bar_by_default,
     decide_cancellation,
     needs_hearing,
@@ -27,6 +28,7 @@ from .revocation import (
 )
 
 __all__ = [
+    "announcement_draft",
     "DUE_SOON_DAYS",
     "bar_by_default",
     "revocations_take_effect",

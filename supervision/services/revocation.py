@@ -10,6 +10,7 @@ from applications import hearings
 from applications.models import Bar, BarKind, Hearing, HearingKind
 from applications.services import lift_bars
 from bases.models import Announcement, AnnouncementKind, Base, BaseStatus
+from bases.services.publishing import TO_BE_NUMBERED, Draft, check_confirmed
 from bases.workflow import BASE_WORKFLOW
 from core import access, decisions, events, timeline
 from core.errors import RuleViolation
@@ -26,6 +27,38 @@ from ..models import (
 )
 from ..workflow import CANCELLATION_WORKFLOW
 from .common import attach, base_for
+
+
+def _bar_text(effective_on: date, bars: bool, bar_ruling: str) -> str:
+    if bars:
+        last_day = last_day_of_years(effective_on, 3)  # Art. 24, as Revocation.bar_last_day
+        return f"依据第二十四条，{last_day:%Y年%-m月%-d日}前（含当日）不再受理该机构的认定申请。"
+    return f"经研究，不适用第二十四条不再受理的规定（{bar_ruling.strip()}）。"
+
+
+def announcement_draft(
+    base: Base,
+    *,
+    ground: str,
+    reason: str,
+    effective_on: date,
+    bars: bool = True,
+    bar_ruling: str = "",
+    number: str = TO_BE_NUMBERED,
+) -> Draft:
+    """The public announcement of a revocation or cancellation, as the preview shows it and as it is
+    published (with the decision's 文号 in place of 保存后分配)."""
+    word = "取消" if ground == RevocationGround.REQUESTED else "撤销"
+    return Draft(
+        kind_label=AnnouncementKind.REVOCATION.label,
+        title=f"关于{word}{base.name}省级继续教育基地资格的公告",
+        body=(
+            f"依据《福建省省级专业技术人员继续教育基地管理办法》{REVOCATION_ARTICLES[ground]}，自{effective_on:%Y年%-m月%-d日}起"
+            f"{word}{base.name}（{base.register_number}）省级专业技术人员继续教育基地资格（{number}）。"
+            f"\n\n事由：{RevocationGround(ground).label}。\n{reason.strip()}\n\n{_bar_text(effective_on, bars, bar_ruling)}"
+        ),
+        numbered=True,
+    )
 
 
 def needs_hearing(ground: str, request: CancellationRequest | None) -> bool:
@@ -128,6 +161,7 @@ def revoke(
     bar_ruling: str = "",
     response: str = "",
     heard: Hearing | None = None,
+    expected_digest: str | None = None,
 ) -> Revocation:
     """Decide that a base's recognition ends on `effective_on` (Art. 23).
 
@@ -156,11 +190,11 @@ def revoke(
         heard_text = hearings.record_of(hearing, response)
     word = "取消" if cancelled else "撤销"
     last_day = last_day_of_years(effective_on, 3)  # Art. 24, as Revocation.bar_last_day
-    bar_text = (
-        f"依据第二十四条，{last_day:%Y年%-m月%-d日}前（含当日）不再受理该机构的认定申请。"
-        if bars
-        else f"经研究，不适用第二十四条不再受理的规定（{bar_ruling.strip()}）。"
+    bar_text = _bar_text(effective_on, bars, bar_ruling)
+    draft = announcement_draft(
+        base, ground=ground, reason=reason, effective_on=effective_on, bars=bars, bar_ruling=bar_ruling
     )
+    check_confirmed(draft, expected_digest)
     revocation = Revocation.objects.create(
         base=base,
         ground=ground,
@@ -215,17 +249,22 @@ def revoke(
             article="第二十四条",
             base=base,
         )
+    published = announcement_draft(
+        base,
+        ground=ground,
+        reason=reason,
+        effective_on=effective_on,
+        bars=bars,
+        bar_ruling=bar_ruling,
+        number=revocation.decision_number,
+    )
     announcement = Announcement.objects.create(
         kind=AnnouncementKind.REVOCATION,
         published_at=timezone.now(),
         base=base,
         created_by=actor,
-        title=f"关于{word}{base.name}省级继续教育基地资格的公告",
-        body=(
-            f"依据《福建省省级专业技术人员继续教育基地管理办法》{revocation.article}，自{effective_on:%Y年%-m月%-d日}起"
-            f"{word}{base.name}（{base.register_number}）省级专业技术人员继续教育基地资格（{revocation.decision_number}）。"
-            f"\n\n事由：{revocation.get_ground_display()}。\n{revocation.reason}\n\n{bar_text}"
-        ),
+        title=published.title,
+        body=published.body,
     )
     announcement.bases.set([base])
     events.happened("revocation_decided", actor=actor, base=base, revocation=revocation, word=word, bar_text=bar_text)

@@ -63,6 +63,8 @@ def revoke(request, base):
                     f"已发出拟撤销告知书（{hearing.notice.number}），陈述申辩截止{hearing.deadline:%Y年%-m月%-d日}。",
                 )
                 return redirect("supervision:revoke", base_pk=base.pk)
+            if not d["digest"]:  # no preview confirmed: show it, publish nothing
+                raise RuleViolation("请核对下方将向社会公布的公告内容，确认无误后再作出决定。")
             revocation = services.revoke(
                 actor=request.user,
                 base_id=base.pk,
@@ -72,6 +74,7 @@ def revoke(request, base):
                 document=d["document"],
                 rectification_id=d.get("rectification"),
                 response=d["response"],
+                expected_digest=d["digest"],
             )
         except ValidationError as error:
             form.add_error("document", error)
@@ -89,10 +92,35 @@ def revoke(request, base):
             if last_day and (warning := decisions.validity_warning(last_day)):  # Art. 34
                 messages.warning(request, f"不再受理期限的最后一日{warning}")
             return redirect("bases:detail", pk=base.pk)
+    draft = _announcement_preview(base, form) if deciding else None
+    if draft is not None:
+        form.data = form.data.copy() if form.is_bound else form.data
+        if form.is_bound:
+            form.data["digest"] = draft.digest
+        else:
+            form.initial["digest"] = draft.digest
     return render(
         request,
         "supervision/revoke.html",
-        {"base": base, "form": form, "hearing": hearing, "may_decide": not hearing or hearing.may_be_decided()},
+        {
+            "base": base,
+            "form": form,
+            "hearing": hearing,
+            "may_decide": not hearing or hearing.may_be_decided(),
+            "draft": draft,
+        },
+    )
+
+
+def _announcement_preview(base, form):
+    """The announcement the decision will publish, from what the form holds now (SPEC 2.10, issue 14 (6))."""
+    values = form.cleaned_data if form.is_bound and form.is_valid() else None
+    if values is None:
+        values = {name: form.initial.get(name) for name in ("ground", "reason", "effective_on")}
+    if not (values.get("ground") and values.get("effective_on")):
+        return None
+    return services.announcement_draft(
+        base, ground=values["ground"], reason=values.get("reason") or "", effective_on=values["effective_on"]
     )
 
 

@@ -381,3 +381,14 @@ def test_the_institution_home_shows_the_notice_waiting_for_its_defence(province)
     home = client_as(factories.InstitutionUserFactory(institution=app.institution)).get("/")
     text = home.content.decode()
     assert hearing.notice.number in text and reverse("applications:hearing", args=[hearing.pk]) in text
+
+
+def test_the_province_home_lists_hearings_ready_for_decision_and_reports_to_check(province):
+    base = factories.BaseFactory()
+    hearing = factories.heard(base, HearingKind.REVOCATION)
+    app = factories.ApplicationFactory(state=State.UNDER_REVIEW, submitted_at=timezone.now())
+    recommender = factories.RecommenderUserFactory(region=app.recommender_region)
+    report = supervision.report_fraud(actor=recommender, application_id=app.pk, facts="印章不一致")
+    text = client_as(province).get("/").content.decode()
+    assert reverse("applications:hearing", args=[hearing.pk]) in text
+    assert reverse("supervision:fraud_report", args=[report.pk]) in text

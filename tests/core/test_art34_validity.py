@@ -11,7 +11,7 @@ from django.urls import reverse
 from applications.models import Batch, HearingKind
 from supervision.models import RevocationGround
 from tests import factories
-from tests.helpers import client_as
+from tests.helpers import client_as, revocation_digest
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,14 @@ def test_art34_a_revocation_whose_bar_outlasts_the_measures_warns_the_province(p
         factories.heard(base, HearingKind.REVOCATION)  # the institution was heard: the page decides
         response = client_as(province_user).post(
             reverse("supervision:revoke", args=[base.pk]),
-            {"ground": RevocationGround.PUBLIC_OPINION, "reason": "引发重大舆情。", "effective_on": "2028-03-01"},
+            {
+                "ground": RevocationGround.PUBLIC_OPINION,
+                "reason": "引发重大舆情。",
+                "effective_on": "2028-03-01",
+                "digest": revocation_digest(
+                    base, ground=RevocationGround.PUBLIC_OPINION, reason="引发重大舆情。", effective_on="2028-03-01"
+                ),
+            },
         )
     assert response.status_code == 302
     assert any("不再受理期限的最后一日" in w and "第三十四条" in w for w in warnings(response))

@@ -10,7 +10,7 @@ from applications.models import Hearing, HearingKind
 from core.models import Decision, DecisionKind, DecisionSequence
 from supervision.models import Revocation
 from tests import factories
-from tests.helpers import client_as
+from tests.helpers import client_as, revocation_digest
 
 from .conftest import race
 
@@ -52,7 +52,9 @@ def test_two_officials_deciding_one_hearing_at_once_issue_one_decision(two_staff
     base = factories.BaseFactory()
     factories.heard(base, HearingKind.REVOCATION)
     url = reverse("supervision:revoke", args=[base.pk])
-    results = race(*[lambda c=c: c.post(url, revocation_post()) for c in two_staff])
+    data = revocation_post()
+    data["digest"] = revocation_digest(base, **{k: data[k] for k in ("ground", "reason", "effective_on")})
+    results = race(*[lambda c=c: c.post(url, data) for c in two_staff])
     assert all(kind == "ok" for kind, _ in results), results
     assert Revocation.objects.filter(base=base).count() == 1
     assert Decision.objects.filter(kind=DecisionKind.REVOCATION).count() == 1

@@ -20,7 +20,7 @@ from bases.models import Base, RegisterSequence
 from core.models import Notification, TimelineEvent
 from supervision.models import RectificationOrder
 from tests import factories
-from tests.helpers import client_as
+from tests.helpers import client_as, revocation_digest
 
 from .conftest import race
 
@@ -169,6 +169,7 @@ def test_two_staff_revoking_one_base_at_once_issue_one_decision_with_one_number(
     factories.heard(base, HearingKind.REVOCATION)  # the institution was heard: the revoke page decides
     url = reverse("supervision:revoke", args=[base.pk])
     data = {"ground": "public_opinion", "reason": "引发重大舆情。", "effective_on": timezone.localdate().isoformat()}
+    data["digest"] = revocation_digest(base, **{k: data[k] for k in ("ground", "reason", "effective_on")})
 
     statuses = outcome(race(post(two_staff[0], url, data), post(two_staff[1], url, data)))
     assert sorted(statuses) == [200, 302], statuses

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from applications import rules
+from applications import hearings, rules
 from applications import services as applications
 from applications.models import Application, Bar, BarKind, HearingKind
 from bases import services as bases
@@ -18,7 +18,7 @@ from core.periods import last_day_of_years
 from supervision import services
 from supervision.models import REVOCATION_ARTICLES, Revocation, RevocationGround, SupervisionDocument
 from tests import factories
-from tests.helpers import visible_text
+from tests.helpers import revocation_digest, visible_text
 
 from .conftest import at, listed_bases, new_notifications, order
 
@@ -195,6 +195,12 @@ def test_the_province_revokes_through_the_page_with_a_decision_document(base, pr
             "effective_on": timezone.localdate().isoformat(),
             "decision_number": "闽人社文〔2026〕21号",
             "document": factories.pdf_file("决定书.pdf"),
+            "digest": revocation_digest(
+                base,
+                ground=RevocationGround.PUBLIC_OPINION,
+                reason="课件出现严重错误，引发重大舆情。",
+                effective_on=timezone.localdate(),
+            ),
         },
     )
 
@@ -301,3 +307,33 @@ def test_art23_a_future_effective_date_leaves_the_base_live_and_marked_until_the
     assert "基地资格已撤销" in n.titles
     public = visible_text(client.get(reverse("public:base", args=[base.pk])))
     assert "曾获表扬" in public and "考核优秀 · 表扬推广" not in public
+
+
+def test_issue14_6_the_revocation_publishes_only_the_announcement_the_province_previewed(
+    base, province_user, client_as
+):
+    province = client_as(province_user)
+    data = {
+        "ground": RevocationGround.PUBLIC_OPINION,
+        "reason": "课件出现严重错误。",
+        "effective_on": timezone.localdate().isoformat(),
+    }
+    hearing = services.propose_revocation(
+        actor=province_user, base_id=base.pk, **{**data, "effective_on": timezone.localdate()}
+    )
+    hearings.waive(actor=factories.InstitutionUserFactory(institution=base.institution), hearing_id=hearing.pk)
+    page = province.get(reverse("supervision:revoke", args=[base.pk])).content.decode()
+    assert f"关于撤销{base.name}省级继续教育基地资格的公告" in page and "保存后分配" in page
+    # no confirmation: nothing is decided or published, and the preview is shown
+    response = province.post(reverse("supervision:revoke", args=[base.pk]), data)
+    assert "请核对下方将向社会公布的公告内容" in visible_text(response)
+    assert not Revocation.objects.exists() and not Announcement.objects.filter(kind="revocation").exists()
+    # the reason changed after the preview: refused, and the new text shown with its digest
+    seen = revocation_digest(base, **{**data, "reason": "先前预览的理由。"})
+    response = province.post(reverse("supervision:revoke", args=[base.pk]), {**data, "digest": seen})
+    assert "已有变化" in visible_text(response) and "课件出现严重错误。" in response.content.decode()
+    assert not Revocation.objects.exists()
+    response = province.post(
+        reverse("supervision:revoke", args=[base.pk]), {**data, "digest": revocation_digest(base, **data)}
+    )
+    assert response.status_code == 302 and Revocation.objects.get().reason == "课件出现严重错误。"
