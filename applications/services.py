@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core import access, decisions, events, timeline, uploads
-from core.errors import RuleViolation
+from core.errors import Conflict, RuleViolation
 from core.models import DecisionKind
 from core.workflow import perform
 
@@ -364,11 +364,13 @@ def subject_label(app: Application) -> str:
 
 
 @transaction.atomic
-def propose_refusal(*, actor: User, application_id, reason: str) -> Hearing:
+def propose_refusal(*, actor: User, application_id, reason: str, expected_state: str | None = None) -> Hearing:
     """Before refusing after review, tell the institution why and hear it (SPEC 2.10)."""
     app = access.get_visible_or_404(
-        actor, Application.objects.select_related("institution", "batch"), pk=application_id
+        actor, Application.objects.select_for_update().select_related("institution", "batch"), pk=application_id
     )
+    if expected_state and app.state != expected_state:
+        raise Conflict(f"该申报已由他人处理，当前状态为「{app.get_state_display()}」，您的操作未执行，请查看最新情况。")
     refused = WORKFLOW.refusal(app, "reject", actor)
     if refused is not None:
         raise refused

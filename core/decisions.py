@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from . import pdf
 from .errors import RuleViolation
-from .models import Decision, DecisionSequence
+from .models import Decision, DecisionKind, DecisionSequence
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,15 @@ def remedies() -> str:
         f"如不服本决定，可在收到本决定书之日起{settings.REVIEW_DAYS}日内向{settings.REVIEW_AUTHORITY}申请行政复议，"
         f"或者在{settings.LITIGATION_MONTHS}个月内依法向人民法院提起行政诉讼。"
     )
+
+
+# Published of the province's own accord (主动公开): the recognition and the recognised list (Art. 9). The
+# others concern one party's case and are disclosed on request (GB/T 9704 附注).
+PUBLISHED_KINDS = frozenset({DecisionKind.RECOGNITION, DecisionKind.RECOGNITION_LIST})
+
+
+def disclosure(kind: str) -> str:
+    return "（此件主动公开）" if kind in PUBLISHED_KINDS else "（此件依申请公开）"
 
 
 def next_number(series: str, year: int) -> int:
@@ -133,7 +142,7 @@ def issue(
         object_id=subject.pk,
         issued_by=actor,
     )
-    document = pdf.decision(decision, carbon_copy=carbon_copy, remedies=remedies())
+    document = pdf.decision(decision, carbon_copy=carbon_copy, remedies=remedies(), disclosure=disclosure(kind))
     decision.pdf_sha256 = hashlib.sha256(document).hexdigest()
     decision.pdf.save(f"{decision.year}-{decision.sequence:04d}.pdf", ContentFile(document), save=False)
     decision.save()

@@ -71,7 +71,7 @@ def _page_number(canvas, doc):
     canvas.restoreState()
 
 
-def decision(decision, *, carbon_copy: str = "", remedies: str = "") -> bytes:
+def decision(decision, *, carbon_copy: str = "", remedies: str = "", disclosure: str = "（此件主动公开）") -> bytes:
     """The issued document of a `core.models.Decision` (before or after it is saved); an adverse decision
     states the party's `remedies`."""
     s = _styles()
@@ -98,7 +98,7 @@ def decision(decision, *, carbon_copy: str = "", remedies: str = "") -> bytes:
         Paragraph(escape(authority), s["signature"]),
         Paragraph(escape(f"{decision.decided_on:%Y年%-m月%-d日}"), s["signature"]),
         Spacer(1, 10 * mm),
-        Paragraph("（此件主动公开）", s["note"]),
+        Paragraph(escape(disclosure), s["note"]),
         Spacer(1, 12 * mm),
         HRFlowable(width="100%", thickness=1, color=colors.black, spaceAfter=4),
     ]

@@ -10,7 +10,7 @@ from accounts.models import InstitutionType
 from bases.models import Announcement, AnnouncementKind, Base, BaseStatus, ChangeFiling, ChangeFilingState
 from core import decisions
 from core.exports import defuse
-from core.models import Decision, DecisionKind
+from core.models import Decision
 from supervision.models import RectificationOrder, RectificationState, Revocation
 
 REGISTER_SORTS = {
@@ -180,7 +180,7 @@ REGISTER_STATUS_CHOICES = [
 
 # Only decisions that grant and are published: the published list, and the recognition of a published base.
 # Adverse decisions (refusal, rectification, revocation, ...) concern a party and stay with those in scope.
-PUBLIC_DECISION_KINDS = (DecisionKind.RECOGNITION_LIST, DecisionKind.RECOGNITION)
+PUBLIC_DECISION_KINDS = tuple(decisions.PUBLISHED_KINDS)
 
 
 def _is_published(subject) -> bool:

@@ -468,7 +468,9 @@ def reject(request, pk):
         d = form.cleaned_data
         try:
             if hearing is None:
-                hearing = services.propose_refusal(actor=request.user, application_id=app.pk, reason=d["comment"])
+                hearing = services.propose_refusal(
+                    actor=request.user, application_id=app.pk, reason=d["comment"], expected_state=d["expected_state"]
+                )
             else:
                 services.reject(
                     actor=request.user,

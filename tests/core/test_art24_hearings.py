@@ -392,3 +392,13 @@ def test_the_province_home_lists_hearings_ready_for_decision_and_reports_to_chec
     text = client_as(province).get("/").content.decode()
     assert reverse("applications:hearing", args=[hearing.pk]) in text
     assert reverse("supervision:fraud_report", args=[report.pk]) in text
+
+
+def test_a_notice_from_a_page_loaded_before_someone_else_acted_is_not_given(province):
+    app = factories.ApplicationFactory(state=State.SITE_VISIT, submitted_at=timezone.now())
+    response = client_as(province).post(
+        reverse("applications:reject", args=[app.pk]),
+        {"reject-expected_state": "under_review", "reject-comment": "培训规模不足"},
+    )
+    assert "已由他人处理" in response.content.decode() or response.status_code == 302
+    assert hearings.pending(app, HearingKind.REFUSAL) is None

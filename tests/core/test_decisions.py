@@ -116,6 +116,7 @@ def test_the_issued_pdf_embeds_every_font_and_its_chinese_text_can_be_extracted(
         "申请行政复议",  # adverse: the remedies are stated
         "提起行政诉讼",
         "抄送：福州市人力资源和社会保障局",
+        "（此件依申请公开）",  # one party's case: disclosed on request, not published of the province's accord
     ):
         assert expected in flat, f"{expected} not in the extracted text"
 
@@ -142,3 +143,10 @@ def test_the_province_is_warned_of_dates_past_the_measures_validity():
     assert decisions.validity_warning(date(2030, 9, 29)) == ""
     warning = decisions.validity_warning(date(2030, 9, 30))
     assert "已超出" in warning and "2030年9月29日" in warning and "第三十四条" in warning
+
+
+def test_only_the_recognition_and_its_list_say_they_are_published_of_the_provinces_accord():
+    assert decisions.disclosure(DecisionKind.RECOGNITION_LIST) == "（此件主动公开）"
+    assert decisions.disclosure(DecisionKind.RECOGNITION) == "（此件主动公开）"
+    for kind in set(DecisionKind) - decisions.PUBLISHED_KINDS:
+        assert decisions.disclosure(kind) == "（此件依申请公开）", kind
