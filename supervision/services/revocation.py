@@ -422,7 +422,7 @@ def bar_by_default(request: CancellationRequest) -> bool:
 def set_aside_revocation(revocation: Revocation, *, actor, appeal) -> Revocation:
     """The decision is set aside: its bar is lifted and, if it had taken effect, the base gets back the
     status it ended, through the engine."""
-    revocation = Revocation.objects.select_for_update().select_related("base", "decision").get(pk=revocation.pk)
+    revocation = Revocation.objects.select_for_update(of=("self",)).select_related("base").get(pk=revocation.pk)
     why = f"{appeal.get_kind_display()}（{appeal.authority}{appeal.case_number}）撤销{revocation.decision_number}"
     revocation.set_aside_on = timezone.localdate()
     revocation.save(update_fields=["set_aside_on"])

@@ -409,7 +409,7 @@ def journey(db, settings):
     # finding, the institution states its defence.
     ok(rec.post(reverse("supervision:fraud_report_new", args=[app.pk]), {"fraud_report-facts": SCRIPT}), "report")
     ok(prov.post(reverse("supervision:fraud", args=[app.pk]), {"fraud-facts": SCRIPT}), "fraud notice")
-    hearing = Hearing.objects.get()
+    hearing = Hearing.objects.get(kind="fraud")
     ok(
         inst.post(
             reverse("applications:hearing", args=[hearing.pk]),
@@ -438,7 +438,7 @@ def journey(db, settings):
     )
     # Every step went through (a form error would have left its text out of the sweep).
     assert Appeal.objects.get().authority == f"复议机关{SCRIPT}"
-    assert Hearing.objects.get().statement == ATTRIBUTE and FraudReport.objects.get().facts == SCRIPT
+    assert Hearing.objects.get(kind="fraud").statement == ATTRIBUTE and FraudReport.objects.get().facts == SCRIPT
     base.refresh_from_db()
     assert base.fee_disclosure.scope == SCRIPT and base.name == f"新名{SCRIPT}"
     assert ChangeFiling.objects.get(pk=change.pk).state == "accepted"
