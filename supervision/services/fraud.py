@@ -21,6 +21,7 @@ from applications.models import (
 from applications.services import subject_label
 from applications.workflow import FRAUD_REPORT_WORKFLOW, WORKFLOW
 from bases.models import Announcement, AnnouncementKind
+from bases.services.publishing import signature
 from core import access, decisions, events
 from core.errors import RuleViolation
 from core.models import Decision, DecisionKind
@@ -151,7 +152,7 @@ def find_fraud(*, actor: User, application_id, facts: str, response: str = "") -
         body=(
             f"经查，{app.institution.name}在省级专业技术人员继续教育基地认定申报（{app.batch.name}）中弄虚作假、"
             f"伪造申报材料。依据《福建省省级专业技术人员继续教育基地管理办法》第二十四条，省人社厅不再受理该机构的"
-            f"认定申请（{decision.number}）。"
+            f"认定申请（{decision.number}）。\n\n{signature()}"
         ),
     )
     if revokes:

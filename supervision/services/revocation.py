@@ -10,7 +10,7 @@ from applications import hearings
 from applications.models import Bar, BarKind, Hearing, HearingKind
 from applications.services import lift_bars
 from bases.models import Announcement, AnnouncementKind, Base, BaseStatus
-from bases.services.publishing import TO_BE_NUMBERED, Draft, check_confirmed
+from bases.services.publishing import TO_BE_NUMBERED, Draft, check_confirmed, signature
 from bases.workflow import BASE_WORKFLOW
 from core import access, decisions, events, timeline
 from core.errors import RuleViolation
@@ -56,6 +56,7 @@ def announcement_draft(
             f"依据《福建省省级专业技术人员继续教育基地管理办法》{REVOCATION_ARTICLES[ground]}，自{effective_on:%Y年%-m月%-d日}起"
             f"{word}{base.name}（{base.register_number}）省级专业技术人员继续教育基地资格（{number}）。"
             f"\n\n事由：{RevocationGround(ground).label}。\n{reason.strip()}\n\n{_bar_text(effective_on, bars, bar_ruling)}"
+            f"\n\n{signature()}"
         ),
         numbered=True,
     )

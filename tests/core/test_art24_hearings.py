@@ -402,3 +402,14 @@ def test_a_notice_from_a_page_loaded_before_someone_else_acted_is_not_given(prov
     )
     assert "已由他人处理" in response.content.decode() or response.status_code == 302
     assert hearings.pending(app, HearingKind.REFUSAL) is None
+
+
+def test_spec_2_10_announcements_of_revocation_and_fraud_carry_the_number_and_the_signature_block(province):
+    from bases.models import Announcement
+
+    base = factories.BaseFactory()
+    factories.heard(base, HearingKind.REVOCATION)
+    revocation = supervision.revoke(actor=province, **revoke_kwargs(base))
+    body = Announcement.objects.get(kind="revocation").body
+    assert revocation.decision_number in body
+    assert body.endswith(f"福建省人力资源和社会保障厅\n{timezone.localdate():%Y年%-m月%-d日}")
