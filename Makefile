@@ -8,6 +8,8 @@ PORT ?= 8000
 # The development server and the tests run with DEBUG on (and its development SECRET_KEY); the
 # settings' default is off, for every other way the code is started.
 export DEBUG ?= True
+# Links in e-mails (and a plaque rendered outside a request) point at the server `make run` starts.
+export SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test lint format install
 

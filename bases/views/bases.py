@@ -72,6 +72,6 @@ def plaque(request, pk):
     if refused := access.refusal(request.user, "download_plaque", base):
         show_refusal(request, refused)
         return redirect("bases:detail", pk=base.pk)
-    response = HttpResponse(plaque_pdf.render(base), content_type="application/pdf")
+    response = HttpResponse(plaque_pdf.render(base, request), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, f"匾牌-{base.register_number}.pdf")
     return response

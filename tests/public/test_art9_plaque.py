@@ -187,3 +187,59 @@ def test_a_plaque_the_portal_hands_out_always_verifies(client_as, visitor, insti
         visitor.get(reverse("public:verify_code", args=[recognised_not_yet_published.verification_code]))
     )
     assert "未找到该验证码" not in text
+
+
+# -- the printed document (issue 15 (8)) ----------------------------------------------------------------
+
+
+def poppler(tool: str) -> str:
+    import shutil
+
+    from tests.conftest import need
+
+    found = shutil.which(tool)
+    need(tool, found is not None, "install Debian's poppler-utils")
+    return found
+
+
+def test_the_plaque_embeds_its_chinese_face_and_its_text_can_be_extracted(
+    client_as, institution_user, plaque_base, tmp_path
+):
+    import subprocess
+
+    path = tmp_path / "plaque.pdf"
+    path.write_bytes(client_as(institution_user).get(reverse("bases:plaque", args=[plaque_base.pk])).content)
+    fonts = subprocess.run([poppler("pdffonts"), str(path)], capture_output=True, text=True, check=True).stdout
+    rows = fonts.splitlines()[2:]
+    assert rows and all(row.split()[-5] == "yes" for row in rows), fonts  # every font embedded
+    assert "STSong" not in fonts
+    text = subprocess.run([poppler("pdftotext"), str(path), "-"], capture_output=True, text=True, check=True).stdout
+    flat = "".join(text.split())
+    assert "福建省省级专业技术人员继续教育基地" in flat and plaque_base.name in flat
+
+
+def test_the_plaques_qr_code_decodes_to_the_address_it_was_downloaded_from(
+    client_as, institution_user, plaque_base, tmp_path
+):
+    import subprocess
+
+    import zxingcpp
+    from PIL import Image
+
+    response = client_as(institution_user).get(
+        reverse("bases:plaque", args=[plaque_base.pk]), HTTP_HOST="127.0.0.1:8123"
+    )
+    path = tmp_path / "plaque.pdf"
+    path.write_bytes(response.content)
+    subprocess.run([poppler("pdftoppm"), "-png", "-r", "200", str(path), str(tmp_path / "page")], check=True)
+    (picture,) = tmp_path.glob("page*.png")
+    codes = zxingcpp.read_barcodes(Image.open(picture))
+    assert [c.text for c in codes] == [f"http://127.0.0.1:8123/public/verify/{plaque_base.verification_code}/"]
+
+
+def test_the_public_base_page_links_the_plaque_check(visitor, plaque_base):
+    from django.utils import timezone
+
+    Base.objects.filter(pk=plaque_base.pk).update(published_at=timezone.now())
+    page = visitor.get(reverse("public:base", args=[plaque_base.pk])).content.decode()
+    assert reverse("public:verify") in page
