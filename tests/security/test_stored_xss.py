@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Institution, Role
+from applications import hearings
 from applications.forms import ApplicationForm
-from applications.models import Appeal, Application, Batch, FraudReport, Hearing, PublicNotice
+from applications.models import Appeal, Application, Batch, FraudReport, PublicNotice
 from bases.models import Announcement, AnnualFiling, Base, ChangeFiling
 from core import decisions
 from core.models import DecisionKind
@@ -409,7 +410,7 @@ def journey(db, settings):
     # finding, the institution states its defence.
     ok(rec.post(reverse("supervision:fraud_report_new", args=[app.pk]), {"fraud_report-facts": SCRIPT}), "report")
     ok(prov.post(reverse("supervision:fraud", args=[app.pk]), {"fraud-facts": SCRIPT}), "fraud notice")
-    hearing = Hearing.objects.get(kind="fraud")
+    hearing = hearings.pending(app, "fraud")
     ok(
         inst.post(
             reverse("applications:hearing", args=[hearing.pk]),
@@ -437,8 +438,8 @@ def journey(db, settings):
         "appeal",
     )
     # Every step went through (a form error would have left its text out of the sweep).
-    assert Appeal.objects.get().authority == f"复议机关{SCRIPT}"
-    assert Hearing.objects.get(kind="fraud").statement == ATTRIBUTE and FraudReport.objects.get().facts == SCRIPT
+    assert Appeal.objects.filter(decision=adverse).get().authority == f"复议机关{SCRIPT}"
+    assert hearings.of(app)[0].statement == ATTRIBUTE and FraudReport.objects.get(application=app).facts == SCRIPT
     base.refresh_from_db()
     assert base.fee_disclosure.scope == SCRIPT and base.name == f"新名{SCRIPT}"
     assert ChangeFiling.objects.get(pk=change.pk).state == "accepted"
