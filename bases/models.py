@@ -248,6 +248,8 @@ class Announcement(models.Model):
         Base, on_delete=models.PROTECT, null=True, blank=True, related_name="announcements", verbose_name="基地"
     )
     bases = models.ManyToManyField(Base, blank=True, related_name="listed_in", verbose_name="涉及基地")
+    # the 文号 of the decision the announcement publishes (SPEC 2.10), if it publishes one
+    number = models.CharField("文号", max_length=60, blank=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

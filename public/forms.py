@@ -3,6 +3,7 @@
 from django import forms
 
 from accounts.models import InstitutionType, Region
+from bases.models import AnnouncementKind
 from core.forms import StyledFormMixin
 
 from .selectors import REGISTER_SORTS, REGISTER_STATUS_CHOICES, RegisterFilters
@@ -46,6 +47,22 @@ class RegisterFilterForm(StyledFormMixin, forms.Form):
             status=d.get("status") or "",
             sort=d.get("sort") if d.get("sort") in REGISTER_SORTS else "number",
         )
+
+
+class AnnouncementFilterForm(StyledFormMixin, forms.Form):
+    q = forms.CharField(label="标题、正文或文号", required=False, max_length=100)
+    kind = forms.ChoiceField(label="类别", required=False, choices=[("", "全部"), *AnnouncementKind.choices])
+    year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100, widget=forms.Select)
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].widget.choices = [("", "全部"), *[(y, f"{y}年") for y in years]]
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        d = self.cleaned_data
+        return {"q": (d.get("q") or "").strip(), "kind": d.get("kind") or "", "year": d.get("year")}
 
 
 class VerifyForm(StyledFormMixin, forms.Form):

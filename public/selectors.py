@@ -162,14 +162,27 @@ def announcements_about(base: Base) -> QuerySet[Announcement]:
     )
 
 
-def announcements() -> QuerySet[Announcement]:
-    return Announcement.objects.only("id", "kind", "title", "published_at").order_by("-published_at", "-id")
+def announcements(*, q: str = "", kind: str = "", year: int | None = None) -> QuerySet[Announcement]:
+    """Published announcements, newest first; searched in title, body and 文号, by kind and year."""
+    rows = Announcement.objects.only("id", "kind", "title", "number", "published_at")
+    if q:
+        rows = rows.filter(Q(title__icontains=q) | Q(body__icontains=q) | Q(number__icontains=q))
+    if kind:
+        rows = rows.filter(kind=kind)
+    if year:
+        rows = rows.filter(published_at__year=year)
+    return rows.order_by("-published_at", "-id")
+
+
+def announcement_years() -> list[int]:
+    return sorted({d.year for d in Announcement.objects.dates("published_at", "year")}, reverse=True)
 
 
 REGISTER_STATUS_CHOICES = [
-    ("", "在册（正常、整改中）"),
+    ("", "在册（正常、整改中、暂停）"),
     (BaseStatus.ACTIVE, "正常"),
     (BaseStatus.RECTIFYING, "整改中"),
+    (BaseStatus.SUSPENDED, "暂停"),
     (BaseStatus.REVOKED, "已撤销"),
     (BaseStatus.CANCELLED, "已取消"),
     ("all", "全部"),

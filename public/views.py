@@ -16,7 +16,7 @@ from supervision.models import InspectionState
 
 from . import selectors
 from .cache import cached_public_page
-from .forms import RegisterFilterForm, VerifyForm
+from .forms import AnnouncementFilterForm, RegisterFilterForm, VerifyForm
 
 PAGE_SIZE = 20
 
@@ -69,8 +69,9 @@ def verify(request, code=None):
 
 @cached_public_page
 def announcement_list(request):
-    page = Paginator(selectors.announcements(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "public/announcements.html", {"page_obj": page})
+    form = AnnouncementFilterForm(request.GET or None, years=selectors.announcement_years())
+    page = Paginator(selectors.announcements(**form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "public/announcements.html", {"page_obj": page, "form": form})
 
 
 @cached_public_page

@@ -107,7 +107,7 @@ class DrawForm(StyledFormMixin, forms.Form):
     status = forms.ChoiceField(
         label="限定状态",
         required=False,
-        choices=[("", "在册（正常、整改中）"), (BaseStatus.ACTIVE, "正常"), (BaseStatus.RECTIFYING, "整改中")],
+        choices=[("", "在册且未暂停（正常、整改中）"), (BaseStatus.ACTIVE, "正常"), (BaseStatus.RECTIFYING, "整改中")],
     )
     scheduled_on = forms.DateField(label="抽查日期", widget=DateInput(), error_messages=DATE_ERRORS)
     province_team = forms.CharField(label="省人社厅抽查人员", required=False, max_length=200)

@@ -247,7 +247,7 @@ def publish_recognitions(*, actor: User, batch, expected_digest: str | None = No
         created_by=actor,
     )
     announcement.bases.set(bases)
-    decisions.issue(
+    decision = decisions.issue(
         kind=DecisionKind.RECOGNITION_LIST,
         subject=announcement,
         actor=actor,
@@ -261,6 +261,8 @@ def publish_recognitions(*, actor: User, batch, expected_digest: str | None = No
         body="现将认定的省级专业技术人员继续教育基地名单予以公布：\n"
         + "\n".join(f"{b.register_number}　{b.name}（{b.region.name}）" for b in bases),
     )
+    announcement.number = decision.number
+    announcement.save(update_fields=["number"])
     for base in bases:
         events.happened("publish", actor=actor, base=base)
     return announcement

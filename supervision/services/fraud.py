@@ -146,6 +146,7 @@ def find_fraud(*, actor: User, application_id, facts: str, response: str = "") -
     )
     announcement = Announcement.objects.create(
         kind=AnnouncementKind.OTHER,
+        number=decision.number,
         published_at=timezone.now(),
         created_by=actor,
         title=f"关于认定{app.institution.name}申报材料弄虚作假的公告",

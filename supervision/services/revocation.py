@@ -266,6 +266,7 @@ def revoke(
         created_by=actor,
         title=published.title,
         body=published.body,
+        number=revocation.decision_number,
     )
     announcement.bases.set([base])
     events.happened("revocation_decided", actor=actor, base=base, revocation=revocation, word=word, bar_text=bar_text)

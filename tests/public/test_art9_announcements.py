@@ -130,8 +130,8 @@ def test_announcements_list_newest_first_with_kind_and_date(visitor):
     positions = [page.index(a.title) for a in (new, middle, old)]
     assert positions == sorted(positions)
     text = visible_text(response)
-    assert "变更公告 最新的变更公告" in text
-    assert "认定名单 较早的认定名单" in text
+    assert "最新的变更公告 变更公告" in text
+    assert "较早的认定名单 认定名单" in text
     assert f"{timezone.localtime(new.published_at):%Y年%-m月%-d日}" in text
 
 
