@@ -22,8 +22,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The demo's notification e-mails go to files in var/mail, not over the console (set EMAIL_BACKEND to send).
+run: export EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
+run: export EMAIL_FILE_PATH ?= $(CURDIR)/var/mail
 run: $(STAMP)
-	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 	PATH="$(CURDIR)/$(BIN):$$PATH" sh scripts/serve.sh $(HOST) $(PORT)

@@ -160,6 +160,8 @@ HEARING_WORKING_DAYS = env.int("HEARING_WORKING_DAYS", default=5)
 LITIGATION_MONTHS = env.int("LITIGATION_MONTHS", default=6)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# With the file backend (as `make run` sets it), each message is a file in this folder.
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")

@@ -49,9 +49,16 @@ def _config(**extra):
     )
 
 
+def integer_ticks(maximum: int, *, at_most: int = 6) -> list[int]:
+    """Whole-number ticks from 0 past `maximum` (a count has no 0.2 steps), at most `at_most` of them."""
+    step = max(1, -(-max(maximum, 1) // (at_most - 1)))
+    return list(range(0, max(maximum, 1) + step, step))
+
+
 def bases_by_region(rows) -> bytes:
-    chart = _chart(pygal.StackedBar, title="各设区市基地数", x_label_rotation=30)
+    chart = _chart(pygal.StackedBar, title="各设区市基地数", x_label_rotation=30, value_formatter=str)
     chart.x_labels = [r[0] for r in rows]
+    chart.y_labels = integer_ticks(max((r[1] + r[2] + r[3] for r in rows), default=0))
     chart.add("正常", [r[1] or None for r in rows])
     chart.add("整改中", [r[2] or None for r in rows])
     chart.add("已撤销/取消", [r[3] or None for r in rows])
@@ -67,8 +74,9 @@ def pie(title: str, rows) -> bytes:
 
 
 def funnel(rows) -> bytes:
-    chart = _chart(pygal.Bar, title="申报批次漏斗", x_label_rotation=15)
+    chart = _chart(pygal.Bar, title="申报批次漏斗", x_label_rotation=15, value_formatter=str)
     chart.x_labels = [r[0] for r in rows]
+    chart.y_labels = integer_ticks(max((r[i] for r in rows for i in (1, 2, 3, 5, 6)), default=0))
     for index, label in ((1, "填报"), (2, "提交"), (3, "推荐"), (5, "认定"), (6, "不予认定")):
         chart.add(label, [r[index] for r in rows])
     return chart.render()

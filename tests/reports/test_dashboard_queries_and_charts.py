@@ -189,3 +189,14 @@ def test_recommender_gets_404_for_the_year_end_summary(recommender_user, client_
     client = client_as(recommender_user)
     assert client.get(reverse("reports:year_summary")).status_code == 404
     assert client.get(reverse("reports:year_summary") + "?year=2024&export=csv").status_code == 404
+
+
+def test_count_charts_have_whole_number_ticks():
+    """Issue 15 (9): a count axis has no 0.2 steps."""
+    from reports import charts
+
+    assert charts.integer_ticks(0) == [0, 1]
+    assert charts.integer_ticks(3) == [0, 1, 2, 3]
+    assert charts.integer_ticks(23) == [0, 5, 10, 15, 20, 25]
+    svg = charts.bases_by_region([("福州市", 2, 1, 0), ("厦门市", 1, 0, 0)]).decode()
+    assert ">0.5<" not in svg and ">2.5<" not in svg
