@@ -203,6 +203,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # Without a broker every task runs in-process: one "Task … succeeded" line per outbox sweep would drown
+    # the console (`make run` loads the demo through hundreds of them). A real worker logs its own.
+    "loggers": {"celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"}},
 }
 
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
