@@ -467,8 +467,8 @@ def journey(db, settings):
         cancellation=cancellation,
         notice=notice,
         hearing=hearing,
-        fraud_report=FraudReport.objects.get(),
-        appeal=Appeal.objects.get(),
+        fraud_report=FraudReport.objects.get(application=app),
+        appeal=Appeal.objects.get(decision=adverse),
     )
 
 
