@@ -75,7 +75,7 @@ EVENTS = table(
                 Tell(
                     recommenders,
                     f"待推荐：{NAME}的基地申报",
-                    f"{NAME}提交了{{application.batch.name}}的省级继续教育基地申报，请审核推荐。",
+                    f"{NAME}提交了省级继续教育基地申报（{{application.batch.name}}），请审核推荐。",
                     link=link,
                 ),
                 Tell(institution, "申报已提交", f"您的申报已提交至{UNIT}审核推荐。", link=link),

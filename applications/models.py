@@ -79,6 +79,22 @@ class Batch(models.Model):
         return "已截止"
 
     @property
+    def short_name(self) -> str:
+        """The batch's name without what a title around it already says ("2026年度省级继续教育基地申报" →
+        "2026年度"), so that titles do not repeat themselves."""
+        name = self.name.strip()
+        for tail in (
+            "省级专业技术人员继续教育基地申报",
+            "省级继续教育基地申报",
+            "继续教育基地申报",
+            "基地申报",
+            "申报",
+        ):
+            if name.endswith(tail) and len(name) > len(tail):
+                return name[: -len(tail)]
+        return name
+
+    @property
     def experience_years(self) -> list[int]:
         return [self.year - i for i in range(1, EXPERIENCE_YEARS + 1)]
 

@@ -36,7 +36,7 @@ def notice_draft(
     )
     return Draft(
         kind_label=AnnouncementKind.NOTICE.label,
-        title=f"{batch.name}拟认定省级专业技术人员继续教育基地名单公示",
+        title=f"{batch.short_name}拟认定省级专业技术人员继续教育基地名单公示",
         body=(
             f"根据《福建省省级专业技术人员继续教育基地管理办法》，经申报、推荐、审核和实地考察，拟认定以下"
             f"{len(applications)}家机构为省级专业技术人员继续教育基地，现予公示。\n\n{lines}\n\n"
@@ -219,7 +219,7 @@ def recognition_list_draft(batch, bases: list[Base] | None = None) -> Draft:
     lines = "\n".join(f"{b.register_number}　{b.name}（{b.region.name}）" for b in bases)
     return Draft(
         kind_label=AnnouncementKind.RECOGNITION.label,
-        title=f"关于公布{batch.name}认定的省级专业技术人员继续教育基地名单的通知",
+        title=f"关于公布{batch.short_name}省级专业技术人员继续教育基地认定名单的通知",
         body=(
             f"根据《福建省省级专业技术人员继续教育基地管理办法》第八条、第九条，经申报推荐、审核、实地考察和公示，"
             f"认定以下{len(bases)}家机构为省级专业技术人员继续教育基地，现予公布。\n\n{lines}\n\n{signature()}"
@@ -254,7 +254,7 @@ def publish_recognitions(*, actor: User, batch, expected_digest: str | None = No
         title=draft.title,
         addressee=RECOGNITION_LIST_ADDRESSEE,
         facts=(
-            f"{batch.name}的申报机构经设区市人社部门或省级行业主管部门审核推荐，我厅审核、实地考察，"
+            f"{batch.short_name}申报的机构经设区市人社部门或省级行业主管部门审核推荐，我厅审核、实地考察，"
             f"并对拟认定名单进行公示，公示期满，异议均已处理。"
         ),
         basis="第八条第四项、第九条",

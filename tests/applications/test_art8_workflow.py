@@ -678,3 +678,12 @@ def test_choosing_a_department_without_naming_it_is_refused_at_the_field(draft, 
     assert "选择由省级行业主管部门推荐时，请选择具体部门。" in field_block(html(response), "recommender_department")
     draft.refresh_from_db()
     assert draft.state == State.DRAFT and draft.recommender_region is not None
+
+
+def test_titles_built_from_a_batch_name_do_not_repeat_it():
+    """Issue 15 (7): "关于公布2026年度省级继续教育基地申报认定的…基地名单的通知" says 申报 and 基地 twice."""
+    from applications.models import Batch
+
+    assert Batch(name="2026年度省级继续教育基地申报").short_name == "2026年度"
+    assert Batch(name="2026年第一批").short_name == "2026年第一批"
+    assert Batch(name="申报").short_name == "申报"
