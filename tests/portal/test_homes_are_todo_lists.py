@@ -181,9 +181,13 @@ def test_the_province_home_runs_the_same_queries_for_few_and_many_items(province
 
 def test_a_recommender_sees_how_long_each_application_has_waited_for_its_recommendation(recommender_user):
     app = submitted_application(waited=DAYS_AGO_3)
-    html = section(home(client_as(recommender_user)), "applications")
-    assert reverse("applications:detail", args=[app.pk]) in links(html)
+    client = client_as(recommender_user)
+    html = section(home(client), "applications")
+    detail = reverse("applications:detail", args=[app.pk])
+    assert detail in links(html)
     assert "已等待3天" in words(html)
+    # the page it links to is where the recommendation is given
+    assert reverse("applications:act", args=[app.pk, "recommend"]) in get_ok(client, detail).content.decode()
 
 
 def test_a_recommender_sees_its_cancellation_requests_and_the_rectifications_of_its_bases(recommender_user):
