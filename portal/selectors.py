@@ -150,6 +150,8 @@ def _province_sections(user, today) -> list[Section]:
             since=_day(o.created_at),
             today=today,
         ),
+        # objections are dealt with on the application's page; those under notice are in the queue
+        more_url=reverse("applications:province_queue") + f"?state={State.SITE_VISIT}",
         empty="没有待处理的异议。公示期内收到的异议会出现在这里。",
     )
     filings = _section(

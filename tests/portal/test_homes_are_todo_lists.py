@@ -7,12 +7,13 @@ import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from portal.selectors import SHOWN
+from portal.selectors import SHOWN, home_summary
 from supervision.models import CancellationRequest, Inspection, RectificationOrder
 from tests import factories
 from tests.helpers import assert_constant_queries, client_as, get_ok, visible_text
@@ -320,3 +321,14 @@ def test_the_annual_filing_is_due_on_31_december_and_overdue_from_1_january(inst
     with time_machine.travel(datetime(2027, 1, 1, 0, 0, tzinfo=SHANGHAI), tick=False):
         text = words(section(home(client_as(institution_user)), "duties"))
     assert "2026年度报告" in text and "已逾期1天" in text
+
+
+@pytest.mark.parametrize("role", ["province_user", "recommender_user", "inspector_user", "institution_user"])
+def test_every_link_to_a_full_list_opens_for_the_role_whose_home_shows_it(request, role):
+    user = request.getfixturevalue(role)
+    summary = home_summary(user)
+    sections = summary.get("sections") or [summary["duties"]]
+    client = client_as(user)
+    for s in sections:
+        assert s.more_url, s.key
+        get_ok(client, s.more_url)
