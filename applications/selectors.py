@@ -24,6 +24,7 @@ LIST_FIELDS = (
     "batch__id",
     "batch__name",
     "batch__year",
+    "batch__closes_on",
     "institution__id",
     "institution__name",
     "institution__type",
