@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from core import access, decisions
-from core.models import DecisionKind
+from core import access, decisions, steps
+from core.models import DecisionKind, TimelineEvent
 
 from .models import PRIORITY_Q, Application, ApplicationDocument, Bar, Batch, Condition, State
 
@@ -169,3 +170,54 @@ def bars_in_force(today=None) -> QuerySet[Bar]:
         .select_related("institution__region", "application__batch", "base")
         .order_by("-starts_on", "-id")
     )
+
+
+# -- the step bar of an application (issue 15 (3)) ---------------------------------------------------------
+
+APPLICATION_STEPS = ("申报", "推荐", "受理", "考察", "公示", "认定", "公布")
+# The step each timeline action reaches (the first time it happened counts).
+STEP_ACTIONS = {"submit": "申报", "recommend": "推荐", "start_review": "受理", "record_visit": "考察"}
+ENDINGS = {
+    State.NOT_RECOMMENDED: "不予推荐",
+    State.REJECTED: "不予认定",
+    State.WITHDRAWN: "已撤回",
+}
+
+
+def application_steps(app: Application) -> list:
+    """申报 → 推荐 → 受理 → 考察 → 公示 → 认定 → 公布, each with the day it was reached (from the timeline,
+    the public notice and the base), or where the application ended early."""
+    reached = {}
+    for action, created_at in (
+        TimelineEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(Application),
+            object_id=app.pk,
+            action__in=[*STEP_ACTIONS, "withdraw", "not_recommend", "reject", "reject_for_fraud"],
+        )
+        .order_by("created_at", "id")
+        .values_list("action", "created_at")
+    ):
+        if action in STEP_ACTIONS:
+            reached.setdefault(STEP_ACTIONS[action], timezone.localtime(created_at).date())
+        else:
+            reached.setdefault("end", timezone.localtime(created_at).date())
+    if app.submitted_at:
+        reached.setdefault("申报", timezone.localtime(app.submitted_at).date())
+    notice = app.notices.order_by("starts_on").first()
+    notes = {}
+    if notice is not None:
+        reached["公示"] = notice.starts_on
+        notes["公示"] = f"公示期至{notice.ends_on:%Y年%-m月%-d日}（{notice.working_days}个工作日）"
+    base = getattr(app, "base", None) if app.state == State.APPROVED else None
+    if base is not None:
+        reached["认定"] = base.recognised_on
+        if base.published_at:
+            reached["公布"] = timezone.localtime(base.published_at).date()
+    visit = getattr(app, "site_visit", None)
+    if visit is not None and "考察" not in reached:
+        notes["考察"] = f"定于{visit.scheduled_on:%Y年%-m月%-d日}"
+    if app.state in (State.DRAFT, State.RETURNED):  # with the institution: the case starts again at 申报
+        reached = {}
+        notes["申报"] = f"申报截止{app.batch.closes_on:%Y年%-m月%-d日}"
+    ended = (ENDINGS[app.state], reached.get("end")) if app.state in ENDINGS else None
+    return steps.walk([(label, reached.get(label)) for label in APPLICATION_STEPS], ended=ended, notes=notes)

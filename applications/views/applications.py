@@ -312,6 +312,7 @@ def _detail_context(request, app, **bound_forms):
         "replaced_documents": [d for d in documents if not d.is_current],
         "visit": visit,
         "timeline": timeline.events_for(app, state_labels=dict(State.choices)),
+        "steps": selectors.application_steps(app),
         # One comment box for every plain action: each button posts it to its own action.
         "plain_actions": plain,
         "plain_form": next((bound_forms[t.action] for t in plain if t.action in bound_forms), None)
