@@ -116,6 +116,8 @@ class Application(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     submitted_at = models.DateTimeField("首次提交时间", null=True, blank=True)
+    # given on the first submission, printed on the receipt (回执); never reused
+    acceptance_number = models.CharField("受理编号", max_length=20, unique=True, null=True, blank=True)
     last_submitted_at = models.DateTimeField("最近提交时间", null=True, blank=True)
     decided_at = models.DateTimeField("办结时间", null=True, blank=True)
 

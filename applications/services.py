@@ -258,7 +258,10 @@ def submit(*, actor: User, application_id, expected_state: str | None = None) ->
     now = timezone.now()
     app.submitted_at = app.submitted_at or now
     app.last_submitted_at = now
-    app.save(update_fields=["submitted_at", "last_submitted_at", "updated_at"])
+    if not app.acceptance_number:  # the receipt's number, taken under the sequence's row lock
+        year = timezone.localdate().year
+        app.acceptance_number = f"SB{year}{decisions.next_number(ACCEPTANCE_SERIES, year):05d}"
+    app.save(update_fields=["submitted_at", "last_submitted_at", "acceptance_number", "updated_at"])
     events.happened("application.submitted", actor=actor, application=app)
     return app
 
@@ -352,6 +355,9 @@ def record_visit(
     events.happened("application.visit_recorded", actor=actor, application=app, visit=visit)
     return visit
 
+
+# The series of the acceptance numbers printed on receipts (SB = 申报), in the same locked sequences as 文号.
+ACCEPTANCE_SERIES = "申报受理"
 
 # Withdrawn from one of these, the application had been recommended: the withdrawal is put on record.
 RECOMMENDED_ONCE = frozenset({State.RECOMMENDED, State.UNDER_REVIEW, State.SITE_VISIT})

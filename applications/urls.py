@@ -26,6 +26,7 @@ urlpatterns = [
     path("appeals/<int:pk>/", proceedings.appeal_detail, name="appeal"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/receipt.pdf", views.receipt, name="receipt"),
     path("<int:pk>/documents/", views.upload, name="upload"),
     path("<int:pk>/documents/<int:doc_pk>/", views.download, name="download"),
     path("<int:pk>/act/<slug:action>/", views.act, name="act"),

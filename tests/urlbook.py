@@ -295,6 +295,14 @@ URLS = [
         variants={"draft": lambda w: {"pk": w.draft.pk}},
     ),
     Url(
+        "applications:receipt",
+        lambda w: {"pk": w.app.pk},  # submitted: it has its acceptance number
+        "institution_own",
+        None,
+        OTHER_ORGS,
+        variants={"draft: no receipt yet": lambda w: {"pk": w.draft.pk}},
+    ),
+    Url(
         "applications:edit",
         lambda w: {"pk": w.draft.pk},
         "institution_own",

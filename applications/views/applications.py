@@ -8,10 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from core import access, decisions, exports, timeline, uploads
@@ -21,6 +22,7 @@ from core.throttle import client_address
 
 from .. import exports as columns
 from .. import hearings, notices, rules, selectors, services
+from .. import receipt as receipt_pdf
 from ..forms import (
     ActionForm,
     ApplicationForm,
@@ -288,6 +290,18 @@ def download(request, pk, doc_pk):
 
 
 # -- every role: the application page -------------------------------------------------------------------
+
+
+@login_required
+def receipt(request, pk):
+    """The receipt (回执) of a submitted application, for whoever may see it (issue 15 (3))."""
+    app = selectors.application_detail(request.user, pk)
+    if not app.acceptance_number:
+        raise Http404("该申报尚未提交，没有回执。")
+    documents = [d for d in selectors.documents_of(app) if d.is_current]
+    response = HttpResponse(receipt_pdf.render(app, documents), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, f"申报回执-{app.acceptance_number}.pdf")
+    return response
 
 
 @login_required

@@ -96,6 +96,8 @@ GET = {
     "applications:detail[draft]": only(200, "institution_own", "province"),
     "applications:edit": only(200, "institution_own"),  # a draft
     "applications:edit[submitted: not editable]": only(TO_APP, "institution_own"),
+    "applications:receipt": only(200, "institution_own", "recommender_own", "province"),  # submitted
+    "applications:receipt[draft: no receipt yet]": only(404),
     "applications:upload": only(405, "province"),
     "applications:download": only(200, "institution_own", "recommender_own", "province"),  # submitted
     "applications:download[draft]": only(200, "institution_own", "province"),

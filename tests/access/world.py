@@ -61,7 +61,7 @@ def build_world() -> SimpleNamespace:
         )
 
     # The application every row looks at: submitted, so its recommender can see it.
-    w.app = application("submitted", submitted_at=now, last_submitted_at=now)
+    w.app = application("submitted", submitted_at=now, last_submitted_at=now, acceptance_number="SB202600001")
     w.document = factories.ApplicationDocumentFactory(application=w.app, uploaded_by=inst_own)
     # A draft is not yet routed to anyone: its recommender must not see it.
     w.draft = application("draft")

@@ -47,3 +47,38 @@ def test_a_draft_shows_the_batchs_closing_day_on_its_first_step():
     steps = selectors.application_steps(app)
     assert steps[0].is_current and f"{app.batch.closes_on:%Y年%-m月%-d日}" in steps[0].note
     assert app.state == State.DRAFT and factories.UserFactory(role=Role.PROVINCE)
+
+
+def test_art8_3_submission_gives_an_acceptance_number_and_a_receipt_with_the_materials(tmp_path):
+    import shutil
+    import subprocess
+
+    from django.urls import reverse
+
+    from tests.conftest import need
+
+    app = factories.ApplicationFactory(complete=True)
+    services.submit(actor=app.created_by, application_id=app.pk)
+    app.refresh_from_db()
+    year = timezone.localdate().year
+    assert app.acceptance_number == f"SB{year}00001"
+    # resubmitting after a return keeps the number
+    second = factories.ApplicationFactory(complete=True)
+    services.submit(actor=second.created_by, application_id=second.pk)
+    second.refresh_from_db()
+    assert second.acceptance_number == f"SB{year}00002"
+
+    response = client_as(app.created_by).get(reverse("applications:receipt", args=[app.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    path = tmp_path / "receipt.pdf"
+    path.write_bytes(response.content)
+    for tool in ("pdffonts", "pdftotext"):
+        need(tool, shutil.which(tool) is not None, "install Debian's poppler-utils")
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    assert all(row.split()[-5] == "yes" for row in fonts.splitlines()[2:]), fonts
+    text = "".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout.split())
+    assert app.acceptance_number in text and app.institution.name in text and "佐证材料" in text
+    assert app.documents.first().original_name.replace(" ", "") in text
+    # a draft has no receipt
+    draft = factories.ApplicationFactory()
+    assert client_as(draft.created_by).get(reverse("applications:receipt", args=[draft.pk])).status_code == 404
