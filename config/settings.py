@@ -152,6 +152,8 @@ FONT_CACHE_DIR = env.path("FONT_CACHE_DIR", default=BASE_DIR / "var" / "fonts")
 # Formal decisions (SPEC 2.10): who issues them, the series of their 文号, and what the party is told of
 # its remedies (行政复议法 Art. 20: 60 days; 行政诉讼法 Art. 46: 6 months).
 ISSUING_AUTHORITY = env("ISSUING_AUTHORITY", default="福建省人力资源和社会保障厅")
+# The phone the service guides give for questions (12333: the HR and social security service line)
+SERVICE_PHONE = env("SERVICE_PHONE", default="12333")
 DECISION_SERIES = env("DECISION_SERIES", default="闽人社文")
 REVIEW_AUTHORITY = env("REVIEW_AUTHORITY", default="福建省人民政府")
 REVIEW_DAYS = env.int("REVIEW_DAYS", default=60)

@@ -4,8 +4,9 @@ import csv
 import io
 import json
 
+from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 
@@ -14,7 +15,7 @@ from core import uploads
 from core.throttle import rate_limit
 from supervision.models import InspectionState
 
-from . import selectors
+from . import guides, selectors
 from .cache import cached_public_page
 from .forms import AnnouncementFilterForm, RegisterFilterForm, VerifyForm
 
@@ -65,6 +66,17 @@ def verify(request, code=None):
         "public/verify.html",
         {"form": form, "code": looked_up, "base": base, "decided_end": decided_end, "suspended": suspended},
     )
+
+
+def guide_list(request):
+    return render(request, "public/guides.html", {"guides": guides.GUIDES})
+
+
+def guide(request, slug):
+    found = guides.BY_SLUG.get(slug)
+    if found is None:
+        raise Http404("未找到该办事指南。")
+    return render(request, "public/guide.html", {"guide": found, "phone": settings.SERVICE_PHONE})
 
 
 @cached_public_page

@@ -475,6 +475,8 @@ URLS = [
         variants={"not yet published": lambda w: {"pk": w.unpublished_base.pk}},
     ),
     Url("public:announcements", none, "anonymous"),
+    Url("public:guides", none, "anonymous"),
+    Url("public:guide", lambda w: {"slug": "apply"}, "anonymous"),
     Url(
         "public:announcement",
         lambda w: {"pk": w.announcement.pk},
