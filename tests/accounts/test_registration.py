@@ -114,8 +114,8 @@ def test_a_credit_code_that_is_already_registered_is_refused_at_the_field(client
 @pytest.mark.parametrize(
     "password, message",
     [
-        ("12345678", "这个密码太常见了"),
-        ("1234567890123", "密码只包含数字"),
+        ("12345678", "该密码过于常见"),
+        ("1234567890123", "密码不能全部是数字"),
         ("abcdefghijklm", "密码须同时包含字母和数字"),
     ],
 )
@@ -135,14 +135,14 @@ def test_a_too_short_password_is_refused_in_chinese(client, db):
 
 def test_registration_needs_a_contact_e_mail_for_notices_and_password_reset(client, db):
     html = _refused(client, registration(**{"account-email": ""}))
-    assert "这个字段是必填项" in field_block(html, "account-email")
+    assert "此项为必填项" in field_block(html, "account-email")
     assert not User.objects.exists()
 
 
 def test_a_taken_username_is_refused_at_the_field(client, db):
     factories.UserFactory(username="xinzhi")
     html = _refused(client, registration())
-    assert "已存在一位使用该名字的用户" in field_block(html, "account-username")
+    assert "该用户名已被使用" in field_block(html, "account-username")
     assert not Institution.objects.exists()
 
 

@@ -88,7 +88,7 @@ def test_a_wrong_old_password_is_refused_in_chinese_and_nothing_changes(client_a
         {"old_password": "not-it-1234", "new_password1": "N3w-Passw0rd-ok", "new_password2": "N3w-Passw0rd-ok"},
     )
     assert response.status_code == 200
-    assert "你的旧密码不正确。请重新输入。" in response.content.decode()
+    assert "原密码不正确，请重新输入。" in response.content.decode()
     institution_user.refresh_from_db()
     assert institution_user.check_password(PASSWORD)
 

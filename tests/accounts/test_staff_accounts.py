@@ -87,7 +87,7 @@ def test_an_inspector_account_needs_its_inspector_unit(client_as, province_user)
 def test_the_staff_page_cannot_create_institution_or_administrator_accounts(client_as, province_user, role):
     response = client_as(province_user).post(reverse("users:staff_accounts"), account(role=role, region=""))
     assert response.status_code == 200
-    assert "选择一个有效的选项" in field_block(response.content.decode(), "role")
+    assert "所选内容不在可选范围内" in field_block(response.content.decode(), "role")
     assert not User.objects.filter(username="putian_hr").exists()
 
 

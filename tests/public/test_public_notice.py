@@ -279,7 +279,7 @@ def test_lodging_for_an_application_not_on_the_notice_is_refused(visitor, on_not
         response = lodge(visitor, notice, objection_data(stranger), address)
 
     assert response.status_code == 200
-    assert "选择一个有效的选项" in visible_text(response)
+    assert "所选内容不在可选范围内" in visible_text(response)
     assert stranger.institution.name not in visible_text(response)
     assert not Objection.objects.exists()
 
