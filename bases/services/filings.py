@@ -92,11 +92,20 @@ def filing_problems(filing: AnnualFiling) -> list[str]:
         problems.append("请填写下一年度计划培训人数")
     if not filing.plan_description.strip():
         problems.append("请填写下一年度计划")
-    parts = {p.part for p in filing.programmes.all()}
+    programmes = list(filing.programmes.all())
+    parts = {p.part for p in programmes}
     if FilingPart.REPORT not in parts:
         problems.append("请按第十三条的服务形式填写本年度举办的培训项目")
     if FilingPart.PLAN not in parts:
         problems.append("请按第十三条的服务形式填写下一年度计划举办的培训项目")
+    # every person trained attended at least one programme: the total cannot exceed the programmes' sum
+    for part, total, label in (
+        (FilingPart.REPORT, filing.trained_total, "本年度培训人数"),
+        (FilingPart.PLAN, filing.plan_trainees, "下一年度计划培训人数"),
+    ):
+        rows = sum(p.trainees for p in programmes if p.part == part)
+        if part in parts and total is not None and total > rows:
+            problems.append(f"{label}（{total}人）超过了各培训项目人数之和（{rows}人），请核对")
     return problems
 
 

@@ -345,3 +345,14 @@ def test_only_accept_and_return_are_actions_of_the_province(base, province, clie
     assert client_as(province).post(act_url(filing, "submit"), {"expected_state": "submitted"}).status_code == 404
     filing.refresh_from_db()
     assert filing.state == FilingState.SUBMITTED
+
+
+def test_art19_the_reported_total_cannot_exceed_the_sum_of_its_programmes(base, inst, client_as, clock):
+    """Issue 15 (4): the total of an annual report is checked against its programme rows."""
+    clock(at(2026, 12, 10))
+    filing = factories.AnnualFilingFactory(base=base, year=2026)
+    data = filing_post("draft", submit=True, rows=[REPORT_ROW, PLAN_ROW], **{**COMPLETE, "trained_total": 1900})
+    response = client_as(inst).post(edit_url(filing), data)
+    assert any("本年度培训人数（1900人）超过了各培训项目人数之和（1500人）" in m for m in messages_on(response))
+    filing.refresh_from_db()
+    assert filing.state == FilingState.DRAFT and filing.trained_total == 1900  # what was typed is kept
