@@ -4,7 +4,7 @@ from django import forms
 from django.forms import formset_factory
 
 from accounts.models import Department, Region
-from core.forms import DateInput, StyledFormMixin, formfield
+from core.forms import DateInput, RowLabelledFormSet, StyledFormMixin, formfield
 from core.uploads import ACCEPT_ATTR
 
 from .models import (
@@ -121,7 +121,7 @@ class PersonForm(StyledFormMixin, forms.ModelForm):
         self.fields["degree"].choices = [("", "— 学历 —"), *self.fields["degree"].choices[1:]]
 
 
-class BasePersonFormSet(forms.BaseFormSet):
+class BasePersonFormSet(RowLabelledFormSet):
     def rows(self) -> list[dict]:
         """The filled-in, not deleted rows as plain dicts."""
         out = []

@@ -3,7 +3,7 @@
 from django import forms
 
 from accounts.models import Region
-from core.forms import DateInput, StyledFormMixin
+from core.forms import DateInput, RowLabelledFormSet, StyledFormMixin
 from core.uploads import ACCEPT_ATTR
 
 from .models import CHANGEABLE_FIELDS, AnnualFiling, FeeDisclosure, FilingPart, FilingState, ServiceForm
@@ -108,7 +108,7 @@ class ProgrammeForm(StyledFormMixin, forms.Form):
         return data
 
 
-class BaseProgrammeFormSet(forms.BaseFormSet):
+class BaseProgrammeFormSet(RowLabelledFormSet):
     def rows(self) -> list[dict]:
         return [
             {k: f.cleaned_data[k] for k in ("part", "form", "count", "trainees")}

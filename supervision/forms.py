@@ -70,7 +70,7 @@ class RecordForm(StyledFormMixin, forms.Form):
             self.fields[f"notes_{item.value}"] = forms.CharField(
                 label="情况说明",
                 required=False,
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=forms.Textarea(attrs={"rows": 4}),
                 initial=row.notes if row else "",
             )
             self.fields[f"file_{item.value}"] = forms.FileField(label="附件", required=False, widget=FILE_WIDGET)

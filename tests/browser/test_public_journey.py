@@ -44,8 +44,8 @@ def shot(page, name):
 
 
 def open_menu_if_collapsed(page) -> bool:
-    """On a phone the navigation folds behind the toggler (a CSS-only checkbox menu): open it."""
-    toggler = page.locator("label.navbar-toggler")
+    """On a phone the navigation folds behind the menu button (static/js/menu.js): open it."""
+    toggler = page.locator("button.menu-toggle")
     if not toggler.is_visible():
         return False
     toggler.click()
