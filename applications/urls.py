@@ -27,6 +27,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/receipt.pdf", views.receipt, name="receipt"),
+    path("<int:pk>/print/", views.print_view, name="print"),
     path("<int:pk>/documents/", views.upload, name="upload"),
     path("<int:pk>/documents/<int:doc_pk>/", views.download, name="download"),
     path("<int:pk>/act/<slug:action>/", views.act, name="act"),

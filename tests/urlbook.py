@@ -295,6 +295,13 @@ URLS = [
         variants={"draft": lambda w: {"pk": w.draft.pk}},
     ),
     Url(
+        "applications:print",
+        lambda w: {"pk": w.app.pk},
+        "institution_own",
+        None,
+        OTHER_ORGS,
+    ),
+    Url(
         "applications:receipt",
         lambda w: {"pk": w.app.pk},  # submitted: it has its acceptance number
         "institution_own",

@@ -293,6 +293,22 @@ def download(request, pk, doc_pk):
 
 
 @login_required
+def print_view(request, pk):
+    """The 申报表 on one printable page, with its attachments listed (issue 15 (3))."""
+    app = selectors.application_detail(request.user, pk)
+    return render(
+        request,
+        "applications/print.html",
+        {
+            "app": app,
+            "people": list(app.people.all()),
+            "documents": [d for d in selectors.documents_of(app) if d.is_current],
+            "state_label": app.applicant_state_label if access.may(request.user, "apply") else app.get_state_display(),
+        },
+    )
+
+
+@login_required
 def receipt(request, pk):
     """The receipt (回执) of a submitted application, for whoever may see it (issue 15 (3))."""
     app = selectors.application_detail(request.user, pk)

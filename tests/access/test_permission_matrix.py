@@ -97,6 +97,7 @@ GET = {
     "applications:edit": only(200, "institution_own"),  # a draft
     "applications:edit[submitted: not editable]": only(TO_APP, "institution_own"),
     "applications:receipt": only(200, "institution_own", "recommender_own", "province"),  # submitted
+    "applications:print": only(200, "institution_own", "recommender_own", "province"),
     "applications:receipt[draft: no receipt yet]": only(404),
     "applications:upload": only(405, "province"),
     "applications:download": only(200, "institution_own", "recommender_own", "province"),  # submitted

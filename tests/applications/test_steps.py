@@ -82,3 +82,18 @@ def test_art8_3_submission_gives_an_acceptance_number_and_a_receipt_with_the_mat
     # a draft has no receipt
     draft = factories.ApplicationFactory()
     assert client_as(draft.created_by).get(reverse("applications:receipt", args=[draft.pk])).status_code == 404
+
+
+def test_the_print_view_holds_the_form_and_lists_its_attachments():
+    from django.urls import reverse
+
+    app = factories.ApplicationFactory(complete=True)
+    services.submit(actor=app.created_by, application_id=app.pk)
+    app.refresh_from_db()
+    text = visible_text(client_as(app.created_by).get(reverse("applications:print", args=[app.pk])))
+    assert "省级专业技术人员继续教育基地申报表" in text and app.acceptance_number in text
+    assert "管理人员与师资（第七条第三项）" in text and "附件清单" in text
+    for document in app.documents.all():
+        assert document.original_name in text
+    other = factories.InstitutionUserFactory()
+    assert client_as(other).get(reverse("applications:print", args=[app.pk])).status_code == 404
