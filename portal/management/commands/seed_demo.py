@@ -343,7 +343,13 @@ class Command(BaseCommand):
                 programmes=[
                     {"part": "report", "form": "public_or_professional", "count": 10, "trainees": trained},
                     {"part": "plan", "form": "advanced_seminar", "count": 2, "trainees": 120},
-                ],
+                ]
+                # the planned total is the sum of the planned programmes (Art. 19)
+                + (
+                    [{"part": "plan", "form": "public_or_professional", "count": 12, "trainees": planned - 120}]
+                    if planned
+                    else []
+                ),
             )
             if target == "draft":
                 continue
