@@ -28,6 +28,15 @@ ROLES = (
 )
 
 
+def accepted_number() -> str:
+    """An acceptance number taken from the series, as a real submission takes it (applications.services.submit)."""
+    from applications.services import ACCEPTANCE_SERIES
+    from core.decisions import next_number
+
+    year = timezone.localdate().year
+    return f"SB{year}{next_number(ACCEPTANCE_SERIES, year):05d}"
+
+
 def build_world() -> SimpleNamespace:
     """One user per role and one record of each kind, owned by `institution_own` and routed to 福州市."""
     fuzhou, xiamen = factories.region("350100"), factories.region("350200")
@@ -61,7 +70,7 @@ def build_world() -> SimpleNamespace:
         )
 
     # The application every row looks at: submitted, so its recommender can see it.
-    w.app = application("submitted", submitted_at=now, last_submitted_at=now, acceptance_number="SB202600001")
+    w.app = application("submitted", submitted_at=now, last_submitted_at=now, acceptance_number=accepted_number())
     w.document = factories.ApplicationDocumentFactory(application=w.app, uploaded_by=inst_own)
     # A draft is not yet routed to anyone: its recommender must not see it.
     w.draft = application("draft")

@@ -495,6 +495,7 @@ def pages(j) -> list[tuple[str, str, str, dict]]:
     rows += [
         ("institution", "applications:mine", reverse("applications:mine"), {}),
         ("institution", "applications:detail", reverse("applications:detail", args=[app.pk]), {}),
+        ("province", "applications:print", reverse("applications:print", args=[app.pk]), {}),
         ("institution", "applications:hearings", reverse("applications:hearings"), {}),
         ("institution", "applications:hearing", reverse("applications:hearing", args=[j["hearing"].pk]), {}),
         ("province", "applications:hearings", reverse("applications:hearings"), {}),
@@ -606,6 +607,8 @@ NOT_SWEPT = {
     "supervision:record", "supervision:act", "supervision:document", "supervision:draw",
     "supervision:draw_publish", "supervision:rectification_report", "supervision:rectification_verify",
     "decision_pdf",  # a PDF the portal renders itself, not a page
+    "applications:receipt",  # a PDF too
+    "public:guides", "public:guide",  # the portal's own text
     "applications:hearing_document", "supervision:fraud", "supervision:fraud_report_new",  # a file; POST-only
     "public:decision_pdf",  # the same PDF, for a decision published of its own accord
 }  # fmt: skip
