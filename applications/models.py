@@ -70,6 +70,11 @@ class Batch(models.Model):
         today = today or timezone.localdate()
         return self.closed_at is None and self.opens_on <= today <= self.closes_on
 
+    @property
+    def may_close_early(self) -> bool:
+        """Only a batch not yet past its closing day can be closed early (issue 15 (7): no idle buttons)."""
+        return self.closed_at is None and timezone.localdate() <= self.closes_on
+
     def status_label(self, today=None) -> str:
         today = today or timezone.localdate()
         if self.is_open(today):

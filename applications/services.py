@@ -81,6 +81,8 @@ def save_batch(*, actor: User, batch: Batch | None = None, **fields) -> Batch:
 def close_batch(*, actor: User, batch: Batch) -> Batch:
     """Stop accepting applications in a batch now (province)."""
     access.require_capability(actor, "manage_batches")
+    if not batch.may_close_early:
+        raise RuleViolation("该批次已截止，无需再截止。")
     batch.closed_at = timezone.now()
     batch.save(update_fields=["closed_at"])
     return batch

@@ -97,3 +97,20 @@ def test_the_print_view_holds_the_form_and_lists_its_attachments():
         assert document.original_name in text
     other = factories.InstitutionUserFactory()
     assert client_as(other).get(reverse("applications:print", args=[app.pk])).status_code == 404
+
+
+def test_issue15_7_a_batch_past_its_closing_day_offers_no_early_closing():
+    from datetime import timedelta
+
+    from django.urls import reverse
+
+    from core.errors import RuleViolation
+
+    province = factories.UserFactory(role=Role.PROVINCE)
+    ended = factories.BatchFactory(
+        opens_on=timezone.localdate() - timedelta(days=30), closes_on=timezone.localdate() - timedelta(days=1)
+    )
+    page = client_as(province).get(reverse("applications:batches")).content.decode()
+    assert reverse("applications:batch_toggle", args=[ended.pk]) not in page
+    with pytest.raises(RuleViolation, match="已截止"):
+        services.close_batch(actor=province, batch=ended)
