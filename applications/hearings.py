@@ -134,17 +134,7 @@ def answer(*, actor: User, hearing_id, statement: str, files=()) -> Hearing:
     hearing.statement, hearing.answered_by, hearing.answered_at = statement.strip(), actor, timezone.now()
     hearing.save(update_fields=["statement", "answered_by", "answered_at"])
     for file in files:
-        checked = uploads.check(file)
-        doc = HearingDocument(
-            hearing=hearing,
-            kind=checked.kind,
-            content_type=checked.content_type,
-            original_name=checked.original_name,
-            size=checked.size,
-            uploaded_by=actor,
-        )
-        doc.file.save(checked.original_name, checked.file, save=False)
-        doc.save()
+        uploads.store(HearingDocument(hearing=hearing, uploaded_by=actor), uploads.check(file))
     events.happened("hearing.answered", actor=actor, hearing=hearing)
     return hearing
 

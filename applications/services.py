@@ -188,18 +188,9 @@ def upload_document(*, actor: User, application_id, condition: str, file, replac
         if old is None:
             raise RuleViolation("要替换的材料不存在或已被替换。")
         condition = old.condition
-    doc = ApplicationDocument(
-        application=app,
-        condition=condition,
-        kind=checked.kind,
-        content_type=checked.content_type,
-        original_name=checked.original_name,
-        size=checked.size,
-        sha256=checked.sha256,
-        uploaded_by=actor,
+    doc = uploads.store(
+        ApplicationDocument(application=app, condition=condition, sha256=checked.sha256, uploaded_by=actor), checked
     )
-    doc.file.save(checked.original_name, checked.file, save=False)
-    doc.save()
     label = Condition(condition).label
     if old is not None:
         old.replaced_at = timezone.now()

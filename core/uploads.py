@@ -137,6 +137,16 @@ def check(uploaded) -> CheckedUpload:
     return CheckedUpload(uploaded, kind, KINDS[kind][0], name, uploaded.size, digest.hexdigest())
 
 
+def store(document, checked: CheckedUpload):
+    """Give a document row (any model with file, kind, content_type, original_name and size) the checked
+    upload's facts, save the file under its clean name, then the row."""
+    document.kind, document.content_type = checked.kind, checked.content_type
+    document.original_name, document.size = checked.original_name, checked.size
+    document.file.save(checked.original_name, checked.file, save=False)
+    document.save()
+    return document
+
+
 def serve(fieldfile, *, filename: str, content_type: str) -> FileResponse:
     """Send a stored file as a download; callers authorise first."""
     response = FileResponse(fieldfile.open("rb"), as_attachment=True, filename=filename, content_type=content_type)

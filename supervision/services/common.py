@@ -16,15 +16,4 @@ def base_for(actor, action: str, base_id) -> Base:
 
 
 def attach(*, actor, file, uploaded_by=None, **owner) -> SupervisionDocument:
-    checked = uploads.check(file)
-    doc = SupervisionDocument(
-        kind=checked.kind,
-        content_type=checked.content_type,
-        original_name=checked.original_name,
-        size=checked.size,
-        uploaded_by=uploaded_by or actor,
-        **owner,
-    )
-    doc.file.save(checked.original_name, checked.file, save=False)
-    doc.save()
-    return doc
+    return uploads.store(SupervisionDocument(uploaded_by=uploaded_by or actor, **owner), uploads.check(file))
