@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Institution, Role, User
-from core import access, decisions, events, uploads
+from core import decisions, events, uploads
 from core.errors import RuleViolation
 from core.models import Decision, DecisionKind
 from core.workflow import perform
@@ -291,7 +291,3 @@ def record_outcome(*, actor: User, appeal_id, outcome: str, outcome_on: date, no
         "appeal.decided", actor=actor, appeal=appeal, decision=appeal.decision, subject=appeal.decision.subject
     )
     return appeal
-
-
-def appeals_in_scope(user) -> list[Appeal]:
-    return list(access.visible(user, Appeal.objects.select_related("decision", "institution")))

@@ -136,10 +136,6 @@ def warn_suspensions_ending(*, today: date) -> int:
     return count
 
 
-def suspensions_for(user):
-    return access.visible(user, Suspension.objects.select_related("base"))
-
-
 @hearings.undone_by_set_aside(DecisionKind.SUSPENSION)
 def _resume_after_set_aside(decision, *, actor, appeal):
     """A suspension set aside: the base goes back to work from the day of the ruling."""
