@@ -9,12 +9,14 @@ from core.uploads import ACCEPT_ATTR
 
 from .models import (
     APPLICANT_CONDITIONS,
+    MIN_BACHELOR_MANAGERS,
     AppealKind,
     AppealState,
     Application,
     ApplicationPerson,
     Batch,
     Condition,
+    PersonKind,
     RecommenderKind,
     State,
 )
@@ -120,8 +122,31 @@ class PersonForm(StyledFormMixin, forms.ModelForm):
         self.fields["kind"].choices = self.fields["kind"].choices[1:]
         self.fields["degree"].choices = [("", "— 学历 —"), *self.fields["degree"].choices[1:]]
 
+    def has_changed(self):
+        """A row counts once something is typed in it: the preset 类别 and 专职 alone leave it a blank row,
+        which is not saved and not checked."""
+        return any(name not in ("kind", "full_time") for name in self.changed_data)
+
 
 class BasePersonFormSet(RowLabelledFormSet):
+    """The people of Art. 7(3). Blank rows are shown for as many as the rule still needs (at least five
+    full-time managers and the faculty), managers first, and never fewer than two."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        listed = [row.get("kind") for row in self.initial or []]
+        self.managers_wanted = max(0, MIN_BACHELOR_MANAGERS - listed.count(PersonKind.MANAGER))
+        faculty_wanted = 0 if PersonKind.FACULTY in listed else 3
+        self.extra = max(2, self.managers_wanted + faculty_wanted)
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if index is None or index >= self.initial_form_count():
+            blank = None if index is None else index - self.initial_form_count()
+            manager = blank is not None and blank < self.managers_wanted and not self.is_bound
+            kwargs["initial"] = {"kind": PersonKind.MANAGER if manager else PersonKind.FACULTY}
+        return kwargs
+
     def rows(self) -> list[dict]:
         """The filled-in, not deleted rows as plain dicts."""
         out = []
@@ -134,7 +159,7 @@ class BasePersonFormSet(RowLabelledFormSet):
 
 
 PersonFormSet = formset_factory(
-    PersonForm, formset=BasePersonFormSet, extra=3, can_delete=True, max_num=200, validate_max=True
+    PersonForm, formset=BasePersonFormSet, extra=2, can_delete=True, max_num=200, validate_max=True
 )
 
 

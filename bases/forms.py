@@ -81,6 +81,9 @@ class AnnualFilingForm(StyledFormMixin, forms.ModelForm):
         self.fields["plan_trainees"].label = f"{year + 1}年计划培训人数"
         self.fields["plan_trainees"].help_text = "不少于1000人（第十九条）。"
         self.fields["plan_description"].label = f"{year + 1}年度计划"
+        # static/js/sums.js compares each total with its part's programme rows as the user types
+        self.fields["trained_total"].widget.attrs["data-sum-part"] = FilingPart.REPORT
+        self.fields["plan_trainees"].widget.attrs["data-sum-part"] = FilingPart.PLAN
 
 
 class ProgrammeForm(StyledFormMixin, forms.Form):
@@ -101,14 +104,37 @@ class ProgrammeForm(StyledFormMixin, forms.Form):
         error_messages={"min_value": "不能为负数。", "invalid": "请输入整数。"},
     )
 
+    def has_changed(self):
+        """The preset 部分 alone leaves a row blank: it is not saved and not checked."""
+        return any(name != "part" for name in self.changed_data)
+
     def clean(self):
         data = super().clean()
         if data.get("form") and (data.get("count") is None or data.get("trainees") is None):
             self.add_error("count", "请填写项目数和培训人数。")
+        if not data.get("form") and (data.get("count") is not None or data.get("trainees") is not None):
+            self.add_error("form", "请选择这一行的服务形式，或清空这一行。")
         return data
 
 
 class BaseProgrammeFormSet(RowLabelledFormSet):
+    """The programmes of the year's report and of the next year's plan (Art. 19, by the service forms of
+    Art. 13): each part still empty gets two blank rows of its own, and there are never fewer than two."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        listed = {row.get("part") for row in self.initial or []}
+        self.blank_parts = [part for part in FilingPart.values if part not in listed for _ in range(2)]
+        self.extra = max(2, len(self.blank_parts))
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if index is None or index >= self.initial_form_count():
+            blank = None if index is None else index - self.initial_form_count()
+            parts = [] if self.is_bound else self.blank_parts
+            kwargs["initial"] = {"part": parts[blank] if blank is not None and blank < len(parts) else FilingPart.PLAN}
+        return kwargs
+
     def rows(self) -> list[dict]:
         return [
             {k: f.cleaned_data[k] for k in ("part", "form", "count", "trainees")}
@@ -118,7 +144,7 @@ class BaseProgrammeFormSet(RowLabelledFormSet):
 
 
 ProgrammeFormSet = forms.formset_factory(
-    ProgrammeForm, formset=BaseProgrammeFormSet, extra=4, can_delete=True, max_num=24, validate_max=True
+    ProgrammeForm, formset=BaseProgrammeFormSet, extra=2, can_delete=True, max_num=24, validate_max=True
 )
 
 

@@ -44,7 +44,30 @@ class StyledFormMixin:
 
 class RowLabelledFormSet(forms.BaseFormSet):
     """A formset shown as a table, one form a row: the header names each column once, so every input gets its
-    own accessible name, "第3行 姓名", for screen readers (WCAG 1.3.1, 4.1.2; issue 15, point 5)."""
+    own accessible name, "第3行 姓名", for screen readers (WCAG 1.3.1, 4.1.2; issue 15, point 5).
+
+    "添加一行" (issue 15, point 4) is a submit button named `add_name`. With JavaScript the row is added in the
+    page from `empty_form` (static/js/rows.js); without it the form comes back as typed, with one more row: a
+    formset bound to a POST that carries the button counts one form more than the POST did. Views show such
+    a POST again and save nothing.
+    """
+
+    def __init__(self, data=None, *args, **kwargs):
+        prefix = kwargs.get("prefix") or self.get_default_prefix()
+        total = f"{prefix}-TOTAL_FORMS"
+        if data is not None and f"{prefix}-add" in data and str(data.get(total, "")).isdigit():
+            data = data.copy()
+            data[total] = str(min(int(data[total]) + 1, self.max_num))
+        super().__init__(data, *args, **kwargs)
+
+    @property
+    def add_name(self) -> str:
+        return f"{self.prefix}-add"
+
+    @property
+    def row_added(self) -> bool:
+        """The POST asked for one more row (without JavaScript): show the form again, save nothing."""
+        return self.is_bound and self.add_name in self.data
 
     def add_fields(self, form, index):
         super().add_fields(form, index)

@@ -154,6 +154,9 @@ def edit(request, pk):
     file_errors = _store_files(request, app)
     form = ApplicationForm(request.POST, instance=app, institution=app.institution, batch=app.batch)
     people = PersonFormSet(request.POST, prefix="people")
+    if people.row_added:  # 添加一行 without JavaScript: the page again as typed, one row longer (files are kept)
+        messages.info(request, "已添加一行（尚未保存）。填写后请点击“保存草稿”。")
+        return render(request, "applications/edit.html", _edit_context(app, form, people, problems, file_errors))
     if not (form.is_valid() & people.is_valid()):
         messages.error(request, "有内容填写不正确，请按提示修改（已填写的内容均已保留，尚未保存）。")
         return render(request, "applications/edit.html", _edit_context(app, form, people, problems, file_errors))

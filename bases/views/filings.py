@@ -67,7 +67,9 @@ def filing_edit(request, pk):
         prefix="programmes",
         initial=None if request.method == "POST" else programme_initial(filing),
     )
-    if request.method == "POST":
+    if programmes.row_added:  # 添加一行 without JavaScript: the page again as typed, one row longer
+        messages.info(request, "已添加一行（尚未保存）。填写后请点击“保存草稿”。")
+    elif request.method == "POST":
         if form.is_valid() & programmes.is_valid():
             try:
                 services.save_filing(

@@ -196,8 +196,55 @@ def institution_fills_its_application(page):
     assert page.get_by_label("第1行 姓名").count() == 1
 
 
+def institution_adds_a_row_in_the_page(page):
+    """Issue 15, point 4: 添加一行 adds a numbered, labelled row without reloading; the cursor goes to it, and
+    what is typed in it is saved with the draft."""
+    from applications.models import ApplicationPerson
+
+    rows = page.locator("#people-rows tr")
+    before = rows.count()
+    url = page.url
+    page.get_by_role("button", name="添加一行").click()
+    assert page.url == url and rows.count() == before + 1
+    new_row = f"第{before + 1}行"
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == f"{new_row} 类别"
+    page.get_by_label(f"{new_row} 姓名").fill("郑新行")
+    page.get_by_label(f"{new_row} 学历").select_option(label="大学本科")
+    page.get_by_role("button", name="保存草稿", exact=True).click()
+    page.wait_for_load_state()
+    assert "草稿已保存" in page.inner_text("main")
+    assert ApplicationPerson.objects.filter(name="郑新行").exists()
+
+
+def base_checks_its_totals_against_its_programmes(page):
+    """Issue 15, point 4: in the annual filing each total shows the sum of its part's programme rows as the
+    user types, and warns when it is larger; a row added in the page counts at once."""
+    from bases.models import AnnualFiling, FilingState
+
+    filing = AnnualFiling.objects.get(state=FilingState.DRAFT, base__institution__users__username="base_np")
+    sign_in(page, "base_np")
+    page.goto(f"/bases/filings/{filing.pk}/edit/")
+    total = page.get_by_label(f"{filing.year}年培训专业技术人员人数")
+    note = page.locator(f"#{total.get_attribute('id')}-sum")
+    assert note.inner_text() == "下方各培训项目人数之和：1200人。"
+    total.fill("1300")
+    assert "超过了下方各培训项目人数之和（1200人）" in note.inner_text()
+    page.get_by_role("button", name="添加一行").click()
+    row = "第" + str(page.locator("#programmes-rows tr").count()) + "行"
+    page.get_by_label(f"{row} 部分").select_option("report")
+    page.get_by_label(f"{row} 服务形式（第十三条）").select_option("advanced_seminar")
+    page.get_by_label(f"{row} 项目（班次）数").fill("1")
+    page.get_by_label(f"{row} 培训人数").fill("100")
+    assert note.inner_text() == "下方各培训项目人数之和：1300人。"
+    page.get_by_role("button", name="保存草稿", exact=True).click()
+    page.wait_for_load_state()
+    assert filing.programmes.filter(part="report").count() == 2
+
+
 def test_on_a_phone_the_menu_is_reached_by_tab_and_the_field_forms_fit(page, demo):
-    """One seeded world for three phone journeys (seeding takes a while)."""
+    """One seeded world for the phone journeys (seeding takes a while)."""
     menu_is_reached_by_tab_and_opened_by_a_key(page)
     inspector_fills_the_nine_items(page)
     institution_fills_its_application(page)
+    institution_adds_a_row_in_the_page(page)
+    base_checks_its_totals_against_its_programmes(page)
