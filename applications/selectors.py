@@ -2,12 +2,11 @@
 
 from dataclasses import dataclass
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from core import access, decisions, steps
-from core.models import DecisionKind, TimelineEvent
+from core import access, decisions, steps, timeline
+from core.models import DecisionKind
 
 from .models import PRIORITY_Q, Application, ApplicationDocument, Bar, Batch, Condition, State
 
@@ -188,19 +187,10 @@ def application_steps(app: Application) -> list:
     """申报 → 推荐 → 受理 → 考察 → 公示 → 认定 → 公布, each with the day it was reached (from the timeline,
     the public notice and the base), or where the application ended early."""
     reached = {}
-    for action, created_at in (
-        TimelineEvent.objects.filter(
-            content_type=ContentType.objects.get_for_model(Application),
-            object_id=app.pk,
-            action__in=[*STEP_ACTIONS, "withdraw", "not_recommend", "reject", "reject_for_fraud"],
-        )
-        .order_by("created_at", "id")
-        .values_list("action", "created_at")
+    for action, day in timeline.days_of(
+        app, actions=[*STEP_ACTIONS, "withdraw", "not_recommend", "reject", "reject_for_fraud"]
     ):
-        if action in STEP_ACTIONS:
-            reached.setdefault(STEP_ACTIONS[action], timezone.localtime(created_at).date())
-        else:
-            reached.setdefault("end", timezone.localtime(created_at).date())
+        reached.setdefault(STEP_ACTIONS.get(action, "end"), day)
     if app.submitted_at:
         reached.setdefault("申报", timezone.localtime(app.submitted_at).date())
     notice = app.notices.order_by("starts_on").first()
