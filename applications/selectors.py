@@ -2,14 +2,23 @@
 
 from dataclasses import dataclass
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from core import access, decisions, steps
-from core.models import DecisionKind, TimelineEvent
+from core import access, decisions, steps, timeline
+from core.models import DecisionKind
 
-from .models import PRIORITY_Q, Application, ApplicationDocument, Bar, Batch, Condition, State
+from .models import (
+    PRIORITY_Q,
+    Application,
+    ApplicationDocument,
+    Bar,
+    Batch,
+    Condition,
+    Hearing,
+    HearingState,
+    State,
+)
 
 LIST_FIELDS = (
     "id",
@@ -188,19 +197,10 @@ def application_steps(app: Application) -> list:
     """申报 → 推荐 → 受理 → 考察 → 公示 → 认定 → 公布, each with the day it was reached (from the timeline,
     the public notice and the base), or where the application ended early."""
     reached = {}
-    for action, created_at in (
-        TimelineEvent.objects.filter(
-            content_type=ContentType.objects.get_for_model(Application),
-            object_id=app.pk,
-            action__in=[*STEP_ACTIONS, "withdraw", "not_recommend", "reject", "reject_for_fraud"],
-        )
-        .order_by("created_at", "id")
-        .values_list("action", "created_at")
+    for action, day in timeline.days_of(
+        app, actions=[*STEP_ACTIONS, "withdraw", "not_recommend", "reject", "reject_for_fraud"]
     ):
-        if action in STEP_ACTIONS:
-            reached.setdefault(STEP_ACTIONS[action], timezone.localtime(created_at).date())
-        else:
-            reached.setdefault("end", timezone.localtime(created_at).date())
+        reached.setdefault(STEP_ACTIONS.get(action, "end"), day)
     if app.submitted_at:
         reached.setdefault("申报", timezone.localtime(app.submitted_at).date())
     notice = app.notices.order_by("starts_on").first()
@@ -221,3 +221,31 @@ def application_steps(app: Application) -> list:
         notes["申报"] = f"申报截止{app.batch.closes_on:%Y年%-m月%-d日}"
     ended = (ENDINGS[app.state], reached.get("end")) if app.state in ENDINGS else None
     return steps.walk([(label, reached.get(label)) for label in APPLICATION_STEPS], ended=ended, notes=notes)
+
+
+# -- the step bar of a hearing (issue 15 (2)) ---------------------------------------------------------------
+
+HEARING_STEPS = ("告知", "陈述申辩", "作出决定")
+
+
+def hearing_steps(hearing: Hearing) -> list:
+    """告知 → 陈述申辩 → 作出决定 (SPEC 2.10; Art. 24), each with the day it was reached, the statement deadline
+    (working days) on the defence, or where the province chose not to decide. Read from the hearing and its
+    decision; a dropped hearing's day takes one timeline query."""
+    dropped_on = None
+    if hearing.state == HearingState.DROPPED:
+        dropped_on = next((day for _, day in timeline.days_of(hearing, actions=["drop"])), None)
+    note = f"截止{hearing.deadline:%Y年%-m月%-d日}（含当日，按工作日计算）"
+    said = None
+    if hearing.answered_at:
+        said = timezone.localdate(hearing.answered_at)
+    elif hearing.waived_at:
+        said, note = timezone.localdate(hearing.waived_at), f"{note}；已放弃陈述申辩"
+    elif hearing.deadline < (dropped_on or timezone.localdate()):
+        # the deadline passed in silence: the party is taken to have waived its defence
+        said, note = hearing.deadline, f"{note}；逾期未提出，视为放弃"
+    decided = hearing.decision if hearing.state == HearingState.DECIDED else None
+    notes = {"陈述申辩": note, "作出决定": decided.number if decided else ""}
+    days = [("告知", hearing.notified_on), ("陈述申辩", said), ("作出决定", decided and decided.decided_on)]
+    ended = ("不再作出决定", dropped_on) if hearing.state == HearingState.DROPPED else None
+    return steps.walk(days, ended=ended, notes=notes)

@@ -1,11 +1,12 @@
 """Reads of bases for the signed-in sides (the public register arrives with its own selectors)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.utils import timezone
 
-from core import access
+from core import access, steps, timeline
 
 from .models import AnnualFiling, Base, ChangeFiling, FilingState
 
@@ -102,3 +103,43 @@ def year_overview(year: int, today) -> QuerySet[Base]:
         )
         .order_by("year", "sequence")
     )
+
+
+# -- the step bar of an annual filing (issue 15 (2)) -------------------------------------------------------
+
+FILING_STEPS = ("填报", "报送", "备案")
+RETURNED_STEP = "退回修改"
+
+
+def filing_steps(filing: AnnualFiling) -> list[steps.Step]:
+    """填报 → 报送 → 备案 (Art. 19), each with the day it was reached (one timeline query); a returned filing
+    is at 退回修改, and the step under way before submission carries the 31 December deadline."""
+    reached, returned_on = {}, None
+    for action, day in timeline.days_of(filing, actions=["create", "submit", "return", "accept"]):
+        if action == "create":
+            reached.setdefault("填报", day)
+        elif action == "submit":
+            reached["报送"] = day  # the latest submission is the one before the province
+        elif action == "return":
+            returned_on = day
+        else:
+            reached["备案"] = day
+    # A filing stored without these events keeps its own times; one the overdue job opened has no 填报 of
+    # the institution's, until it is submitted.
+    if "报送" not in reached and filing.submitted_at and filing.state != FilingState.DRAFT:
+        reached["报送"] = timezone.localdate(filing.submitted_at)
+    if "备案" not in reached and filing.state == FilingState.ACCEPTED and filing.decided_at:
+        reached["备案"] = timezone.localdate(filing.decided_at)
+    if "填报" not in reached and "报送" in reached:
+        reached["填报"] = timezone.localdate(filing.created_at)
+    labels = list(FILING_STEPS)
+    notes = {"报送": "逾期报送"} if filing.filed_late else {}
+    if filing.state == FilingState.RETURNED:
+        labels.insert(2, RETURNED_STEP)
+        notes[RETURNED_STEP] = "请按退回意见修改后重新报送"
+    days = [(label, reached.get(label)) for label in labels]
+    under_way = next((label for label, day in days if day is None), None)
+    if under_way in ("填报", "报送"):
+        notes[under_way] = f"报送期限{filing.year}年12月31日（第十九条）" + ("，已逾期" if filing.is_overdue else "")
+    # the returned filing's current step is dated the day it came back
+    return [replace(s, on=returned_on) if s.label == RETURNED_STEP else s for s in steps.walk(days, notes=notes)]

@@ -60,6 +60,19 @@ def last_state_before(subject, *, actions) -> str:
     return event.from_state if event else ""
 
 
+def days_of(subject, *, actions) -> list[tuple[str, date]]:
+    """The subject's events among `actions`, oldest first, each with the local day it happened (one query);
+    the step bars (core/steps.py) read the day each step was reached from them."""
+    return [
+        (action, timezone.localdate(created_at))
+        for action, created_at in TimelineEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk, action__in=actions
+        )
+        .order_by("created_at", "id")
+        .values_list("action", "created_at")
+    ]
+
+
 @dataclass
 class Entry:
     when: datetime

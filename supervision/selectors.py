@@ -11,9 +11,9 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.notices import working_days
+from applications.notices import period_end, working_days
 from bases.models import Base
-from core import access
+from core import access, steps, timeline
 from core.models import TimelineEvent
 
 from .models import (
@@ -159,3 +159,69 @@ def unpublished_results(today: date) -> list[UnpublishedResult]:
         if after > allowed:
             late.append(UnpublishedResult(row, confirmed_on[row.pk], days[before + allowed - 1], after - allowed))
     return sorted(late, key=lambda r: (-r.overdue_days, r.confirmed_on, r.inspection.pk))
+
+
+# -- the step bars of an inspection and a rectification order (issue 15 (2)) -------------------------------
+
+INSPECTION_STEPS = ("安排考核", "实地考核", "确认结果", "公布结果")
+# The steps each state has passed (a result sent back is at 实地考核 again).
+INSPECTION_REACHED = {
+    InspectionState.SCHEDULED: 1,
+    InspectionState.RECORDED: 2,
+    InspectionState.CONFIRMED: 3,
+    InspectionState.PUBLISHED: 4,
+}
+
+
+def inspection_steps(inspection: Inspection) -> list[steps.Step]:
+    """安排考核 → 实地考核 → 确认结果 → 公布结果 (Art. 20, 21), each with the day it was reached: the day of
+    the on-site inspection, the scheduled day while it is to come, and the last day to publish a confirmed
+    result (RESULT_PUBLICATION_WORKING_DAYS). One timeline query, and one of the calendar while a confirmed
+    result waits to be published."""
+    events = {}
+    for action, day in timeline.days_of(inspection, actions=["confirm", "publish", "send_back"]):
+        events[action] = day  # the latest of each
+    days = {
+        "安排考核": timezone.localdate(inspection.created_at),
+        "实地考核": inspection.inspected_on,
+        "确认结果": timezone.localdate(inspection.confirmed_at) if inspection.confirmed_at else events.get("confirm"),
+        "公布结果": timezone.localdate(inspection.published_at) if inspection.published_at else events.get("publish"),
+    }
+    passed = INSPECTION_REACHED[inspection.state]
+    notes = {}
+    if inspection.state == InspectionState.SCHEDULED:
+        notes["实地考核"] = f"定于{inspection.scheduled_on:%Y年%-m月%-d日}"
+        if "send_back" in events:
+            notes["实地考核"] += f"；考核结果已于{events['send_back']:%Y年%-m月%-d日}退回，请重新提交"
+    elif inspection.state == InspectionState.CONFIRMED and days["确认结果"]:
+        allowed = settings.RESULT_PUBLICATION_WORKING_DAYS
+        due = period_end(days["确认结果"] + timedelta(days=1), allowed)
+        notes["公布结果"] = f"最迟于{due:%Y年%-m月%-d日}公布（确认后{allowed}个工作日内，第二十一条）"
+    return steps.walk(
+        [(label, days[label] if n < passed else None) for n, label in enumerate(INSPECTION_STEPS)], notes=notes
+    )
+
+
+RECTIFICATION_STEPS = ("责令整改", "提交整改报告", "核验")
+
+
+def rectification_steps(order: RectificationOrder) -> list[steps.Step]:
+    """责令整改 → 提交整改报告 → 核验 (Art. 23 first list), each with the day it was reached, the deadline on
+    the report, and 整改未通过 where the verification ended it; read from the order itself, no query."""
+    days = {
+        "责令整改": timezone.localdate(order.ordered_at),
+        "提交整改报告": timezone.localdate(order.reported_at) if order.reported_at else None,
+        "核验": timezone.localdate(order.verified_at) if order.verified_at else None,
+    }
+    deadline = f"整改期限{order.deadline:%Y年%-m月%-d日}（第二十三条）"
+    if order.state == RectificationState.OPEN and order.deadline < timezone.localdate():
+        deadline += "，已逾期"
+    elif days["提交整改报告"] and days["提交整改报告"] > order.deadline:
+        deadline += "，逾期提交"
+    notes = {"提交整改报告": deadline}
+    ended = None
+    if order.state == RectificationState.FAILED:
+        ended = ("整改未通过", days.pop("核验"))
+    elif order.state == RectificationState.PASSED:
+        notes["核验"] = "整改通过"
+    return steps.walk([(label, days.get(label)) for label in RECTIFICATION_STEPS], ended=ended, notes=notes)

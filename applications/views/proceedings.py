@@ -14,7 +14,7 @@ from core.errors import RuleViolation
 from core.forms import show_refusal
 from core.models import Decision
 
-from .. import hearings
+from .. import hearings, selectors
 from ..forms import AppealForm, AppealOutcomeForm, DropHearingForm, StatementForm
 from ..models import Appeal, AppealState, Hearing, HearingState
 from ..workflow import HEARING_WORKFLOW
@@ -73,6 +73,7 @@ def hearing_detail(request, hearing):
             "subject_url": _subject_url(hearing),
             "dropped": hearing.state == HearingState.DROPPED,
             "timeline": timeline.events_for(hearing, state_labels=dict(HearingState.choices)),
+            "steps": selectors.hearing_steps(hearing),
         },
     )
 

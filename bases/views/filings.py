@@ -114,6 +114,7 @@ def filing_detail(request, pk):
             "actions": [t for t in actions if t.action != "submit"],
             "form": DecisionForm(),
             "timeline": timeline.events_for(filing, state_labels=dict(FilingState.choices)),
+            "steps": selectors.filing_steps(filing),
         },
     )
 
@@ -145,6 +146,7 @@ def filing_act(request, pk, action):
                 "form": form,
                 "actions": FILING_WORKFLOW.available(filing, request.user),
                 "timeline": timeline.events_for(filing, state_labels=dict(FilingState.choices)),
+                "steps": selectors.filing_steps(filing),
             },
             status=400,
         )

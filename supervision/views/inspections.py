@@ -106,6 +106,7 @@ def inspection_detail(request, pk, record_form=None, decision_form=None, status=
             # the province records a result itself; an inspector unit submits it for confirmation
             "record_label": "保存考核结果" if _confirms(request.user) else "提交考核结果",
             "timeline": timeline.events_for(inspection, state_labels=dict(InspectionState.choices)),
+            "steps": selectors.inspection_steps(inspection),
         },
         status=status,
     )

@@ -99,6 +99,7 @@ def rectification_detail(request, pk, report_form=None, decision_form=None, stat
             "actions": [t for t in RECTIFICATION_WORKFLOW.available(order, request.user) if t.action != "report"],
             "decision_form": decision_form or DecisionForm(initial={"expected_state": order.state}),
             "timeline": timeline.events_for(order, state_labels=dict(RectificationState.choices)),
+            "steps": selectors.rectification_steps(order),
         },
         status=status,
     )
