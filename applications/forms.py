@@ -121,10 +121,6 @@ class PersonForm(StyledFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = self.fields["kind"].choices[1:]
         self.fields["degree"].choices = [("", "— 学历 —"), *self.fields["degree"].choices[1:]]
-        # A blank row shows the first 类别 chosen (the list has no blank choice), and a browser posts it so: that
-        # is its initial value, so a blank row left as shown is unchanged and left out, not refused for its name.
-        if not self.initial.get("kind"):
-            self.initial["kind"] = self.fields["kind"].choices[0][0]
 
     def has_changed(self):
         """A row counts once something is typed in it: the preset 类别 and 专职 alone leave it a blank row,
