@@ -249,3 +249,10 @@ def hearing_steps(hearing: Hearing) -> list:
     days = [("告知", hearing.notified_on), ("陈述申辩", said), ("作出决定", decided and decided.decided_on)]
     ended = ("不再作出决定", dropped_on) if hearing.state == HearingState.DROPPED else None
     return steps.walk(days, ended=ended, notes=notes)
+
+
+def last_return(app: Application):
+    """The return (by the recommender or the province) whose comment the edit page shows, while returned."""
+    if not app.is_returned:
+        return None
+    return timeline.last_event(app, actions=["return_recommender", "return_province"])

@@ -143,3 +143,10 @@ def filing_steps(filing: AnnualFiling) -> list[steps.Step]:
         notes[under_way] = f"报送期限{filing.year}年12月31日（第十九条）" + ("，已逾期" if filing.is_overdue else "")
     # the returned filing's current step is dated the day it came back
     return [replace(s, on=returned_on) if s.label == RETURNED_STEP else s for s in steps.walk(days, notes=notes)]
+
+
+def last_return(filing):
+    """The province's return whose comment the edit page shows, while the filing is back for changes."""
+    if not filing.was_returned:
+        return None
+    return timeline.last_event(filing, actions=["return"])

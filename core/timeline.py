@@ -60,6 +60,19 @@ def last_state_before(subject, *, actions) -> str:
     return event.from_state if event else ""
 
 
+def last_event(subject, *, actions):
+    """The latest of the subject's events among `actions`, or None (one query): e.g. the return whose
+    comment the edit page shows above the form."""
+    return (
+        TimelineEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk, action__in=actions
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
 def days_of(subject, *, actions) -> list[tuple[str, date]]:
     """The subject's events among `actions`, oldest first, each with the local day it happened (one query);
     the step bars (core/steps.py) read the day each step was reached from them."""

@@ -256,6 +256,7 @@ def _edit_context(app, form, people, problems, file_errors):
             for c in APPLICANT_CONDITIONS
         ],
         "eligibility": rules.eligibility_problems(app.institution, excluding_application_id=app.pk),
+        "returned": selectors.last_return(app),
     }
 
 

@@ -98,7 +98,11 @@ def filing_edit(request, pk):
             programmes = ProgrammeFormSet(prefix="programmes", initial=programme_initial(filing))
         else:
             messages.error(request, "有内容填写不正确，请按提示修改（已填写的内容均已保留，尚未保存）。")
-    return render(request, "bases/filing_edit.html", {"filing": filing, "form": form, "programmes": programmes})
+    return render(
+        request,
+        "bases/filing_edit.html",
+        {"filing": filing, "form": form, "programmes": programmes, "returned": selectors.last_return(filing)},
+    )
 
 
 @allowed(AnnualFiling, "view")

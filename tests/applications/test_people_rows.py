@@ -93,3 +93,17 @@ def test_the_page_carries_the_row_template_and_enter_saves_rather_than_adding_or
     form = page[page.index('<form method="post" enctype="multipart/form-data"') :]
     first_button = re.search(r"<button[^>]*>", form).group(0)
     assert 'name="save"' in first_button
+
+
+def test_a_returned_application_shows_the_return_comment_above_the_form(
+    draft, institution_user, recommender_user, client_as
+):
+    from applications import services
+
+    services.submit(actor=institution_user, application_id=draft.pk)
+    services.transition(
+        actor=recommender_user, application_id=draft.pk, action="return_recommender", comment="请补充近三年培训登记台账"
+    )
+    page = client_as(institution_user).get(edit_url(draft)).content.decode()
+    alert = page[page.index("申报已被退回修改") :]
+    assert "请补充近三年培训登记台账" in alert[: alert.index("</div>")]

@@ -72,3 +72,16 @@ def test_adding_stops_at_the_most_rows_allowed(base, inst, client_as, clock):
     data["programmes-add"] = "1"
     page = html(client_as(inst).post(edit_url(filing), data))
     assert 'name="programmes-TOTAL_FORMS" value="24"' in page
+
+
+def test_a_returned_filing_shows_the_return_comment_above_the_form(base, inst, province, client_as, clock):
+    from bases import services
+
+    from .conftest import complete_filing
+
+    clock(at(2026, 12, 10))
+    filing = complete_filing(base)
+    services.filing_transition(actor=province, filing_id=filing.pk, action="return", comment="请补充各服务形式的明细")
+    page = html(client_as(inst).get(edit_url(filing)))
+    alert = page[page.index("年度报告被退回修改") :]
+    assert "请补充各服务形式的明细" in alert[: alert.index("</div>")]
