@@ -9,8 +9,8 @@ from accounts.models import Role, User
 from applications import hearings
 from applications.models import Bar, BarKind, Hearing, HearingKind
 from applications.services import lift_bars
-from bases.models import Announcement, AnnouncementKind, Base, BaseStatus
-from bases.services.publishing import TO_BE_NUMBERED, Draft, check_confirmed, signature
+from bases.models import AnnouncementKind, Base, BaseStatus
+from bases.services.publishing import TO_BE_NUMBERED, Draft, announce, check_confirmed, signature
 from bases.workflow import BASE_WORKFLOW
 from core import access, decisions, events, timeline
 from core.errors import RuleViolation
@@ -259,16 +259,14 @@ def revoke(
         bar_ruling=bar_ruling,
         number=revocation.decision_number,
     )
-    announcement = Announcement.objects.create(
+    announce(
+        published,
         kind=AnnouncementKind.REVOCATION,
-        published_at=timezone.now(),
-        base=base,
-        created_by=actor,
-        title=published.title,
-        body=published.body,
+        actor=actor,
         number=revocation.decision_number,
+        base=base,
+        bases=[base],
     )
-    announcement.bases.set([base])
     events.happened("revocation_decided", actor=actor, base=base, revocation=revocation, word=word, bar_text=bar_text)
     if effective_on <= timezone.localdate():
         take_effect(revocation, actor=actor)

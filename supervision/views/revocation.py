@@ -12,6 +12,7 @@ from django.utils import timezone
 from applications import hearings
 from applications.models import HearingKind
 from bases.models import Base
+from bases.views.publishing import carry_digest
 from core import access, decisions, exports, uploads
 from core.access import allowed
 from core.errors import RuleViolation
@@ -94,11 +95,7 @@ def revoke(request, base):
             return redirect("bases:detail", pk=base.pk)
     draft = _announcement_preview(base, form) if deciding else None
     if draft is not None:
-        form.data = form.data.copy() if form.is_bound else form.data
-        if form.is_bound:
-            form.data["digest"] = draft.digest
-        else:
-            form.initial["digest"] = draft.digest
+        carry_digest(form, draft)
     return render(
         request,
         "supervision/revoke.html",
