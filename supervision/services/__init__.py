@@ -2,7 +2,7 @@
 per part of the measures."""
 
 from .draws import draw_drafts, draw_sample, draw_spot_check, publish_draw, replay_draw
-from .fraud import find_fraud, handle_report, propose_fraud_finding, report_fraud
+from .fraud import find_fraud, fraud_drafts, handle_report, propose_fraud_finding, report_fraud
 from .inspections import (
     DUE_SOON_DAYS,
     flag_inspection_clock,
@@ -35,6 +35,7 @@ __all__ = [
     "take_effect",
     "decide_cancellation",
     "find_fraud",
+    "fraud_drafts",
     "handle_report",
     "needs_hearing",
     "propose_cancellation",

@@ -28,7 +28,7 @@ from core.models import Decision, DecisionKind, TimelineEvent
 from supervision import services as supervision
 from supervision.models import RevocationGround
 from tests import factories
-from tests.helpers import client_as
+from tests.helpers import client_as, fraud_digest
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +146,12 @@ def test_art24_fraud_is_found_after_the_institution_withdrew(province):
     assert TimelineEvent.objects.filter(object_id=app.pk, action="withdrawn_late").exists()
     hearing = hearings.pending(app, HearingKind.FRAUD)
     hearings.waive(actor=party, hearing_id=hearing.pk)
-    decision = supervision.find_fraud(actor=province, application_id=app.pk, facts="伪造培训人数证明")
+    decision = supervision.find_fraud(
+        actor=province,
+        application_id=app.pk,
+        facts="伪造培训人数证明",
+        expected_digest=fraud_digest(app, facts="伪造培训人数证明"),
+    )
     app.refresh_from_db()
     assert app.fraud_finding and app.state == State.WITHDRAWN and decision.kind == DecisionKind.FRAUD
     bar = Bar.objects.get(institution=app.institution)
@@ -160,7 +165,12 @@ def test_art24_fraud_found_after_recognition_revokes_the_base_and_is_announced(p
     app.submitted_at = timezone.now()
     app.save()
     factories.heard(app, HearingKind.FRAUD)
-    decision = supervision.find_fraud(actor=province, application_id=app.pk, facts="伪造场地租赁合同")
+    decision = supervision.find_fraud(
+        actor=province,
+        application_id=app.pk,
+        facts="伪造场地租赁合同",
+        expected_digest=fraud_digest(app, facts="伪造场地租赁合同"),
+    )
     base.refresh_from_db()
     assert base.status == BaseStatus.REVOKED and base.revocation.ground == RevocationGround.FRAUD
     assert Bar.objects.filter(institution=base.institution, last_day=None).exists()
