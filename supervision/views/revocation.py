@@ -111,13 +111,14 @@ def revoke(request, base):
 
 def _announcement_preview(base, form):
     """The announcement the decision will publish, from what the form holds now (SPEC 2.10, issue 14 (6))."""
-    values = form.cleaned_data if form.is_bound and form.is_valid() else None
-    if values is None:
+    if form.is_bound:  # what was posted, even when refused as a whole (not yet confirmed, or changed since)
+        values = form.cleaned_data  # a field in error is missing from it: nothing to preview yet
+    else:
         values = {name: form.initial.get(name) for name in ("ground", "reason", "effective_on")}
-    if not (values.get("ground") and values.get("effective_on")):
+    if not (values.get("ground") and values.get("reason") and values.get("effective_on")):
         return None
     return services.announcement_draft(
-        base, ground=values["ground"], reason=values.get("reason") or "", effective_on=values["effective_on"]
+        base, ground=values["ground"], reason=values["reason"], effective_on=values["effective_on"]
     )
 
 
