@@ -17,6 +17,7 @@ from .rectification import flag_missed_deadlines, order_rectification, report_re
 from .revocation import (
     announcement_draft,
     bar_by_default,
+    cancellation_draft,
     decide_cancellation,
     needs_hearing,
     propose_cancellation,
@@ -31,6 +32,7 @@ __all__ = [
     "announcement_draft",
     "DUE_SOON_DAYS",
     "bar_by_default",
+    "cancellation_draft",
     "revocations_take_effect",
     "take_effect",
     "decide_cancellation",

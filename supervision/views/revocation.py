@@ -178,16 +178,20 @@ def cancellation_detail(request, cancellationrequest):
                         f"已发出拟取消告知书（{hearing.notice.number}），陈述申辩截止{hearing.deadline:%Y年%-m月%-d日}。",
                     )
                     return redirect("supervision:cancellation", pk=req.pk)
+                granting = "grant" in request.POST
+                if granting and not d["digest"]:  # no preview confirmed: show it, publish nothing
+                    raise RuleViolation("请核对下方将向社会公布的公告内容，确认无误后再同意取消。")
                 services.decide_cancellation(
                     actor=request.user,
                     request_id=req.pk,
-                    grant="grant" in request.POST,
+                    grant=granting,
                     decision=d["decision"] or "",
                     effective_on=d.get("effective_on"),
                     document=d.get("document"),
                     bars=d.get("apply_bar"),  # None: the default ruling
                     bar_ruling=d.get("bar_ruling") or "",
                     response=d.get("response") or "",
+                    expected_digest=d["digest"] if granting else None,
                 )
             except ValidationError as error:
                 form.add_error("document", error)
@@ -196,6 +200,10 @@ def cancellation_detail(request, cancellationrequest):
             else:
                 messages.success(request, "已作出决定。")
                 return redirect("supervision:cancellation", pk=req.pk)
+    may_grant = not heard_first or (hearing is not None and hearing.may_be_decided())
+    draft = _cancellation_preview(req, form) if may_grant and access.can(request.user, "grant", req) else None
+    if draft is not None:
+        carry_digest(form, draft)
     return render(
         request,
         "supervision/cancellation.html",
@@ -204,6 +212,24 @@ def cancellation_detail(request, cancellationrequest):
             "form": form,
             "heard_first": heard_first,
             "hearing": hearing,
-            "may_grant": not heard_first or (hearing is not None and hearing.may_be_decided()),
+            "may_grant": may_grant,
+            "draft": draft,
         },
+    )
+
+
+def _cancellation_preview(req, form):
+    """The announcement a grant will publish, from what the form holds now (issue 15 (7))."""
+    terms = ("decision", "effective_on", "apply_bar", "bar_ruling")
+    if not form.is_bound:
+        return services.cancellation_draft(req, effective_on=form.initial.get("effective_on"))  # the default ruling
+    if any(name in form.errors for name in terms):  # nothing to preview until these are right
+        return None
+    d = form.cleaned_data
+    return services.cancellation_draft(
+        req,
+        decision=d.get("decision") or "",
+        effective_on=d.get("effective_on"),
+        bars=d.get("apply_bar"),
+        bar_ruling=d.get("bar_ruling") or "",
     )
