@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from applications import hearings
 from applications.forms import FraudFindingForm, FraudReportForm
-from applications.models import Application, FraudReport, FraudReportState, HearingKind
+from applications.models import Application, FraudReport, HearingKind
 from applications.views import rerender_application
 from bases.views.publishing import carry_digest
 from core import access
@@ -113,7 +113,10 @@ def fraud_report_detail(request, fraudreport):
         "supervision/fraud_report.html",
         {
             "report": report,
-            "open": report.state == FraudReportState.SUBMITTED and access.may(request.user, "handle_fraud_reports"),
+            # why the finding cannot be started from the report, when the report may still be dismissed
+            "not_confirmable": access.refusal(request.user, "confirm", report)
+            if access.can(request.user, "dismiss", report)
+            else None,
             "note": request.POST.get("note", ""),
         },
     )

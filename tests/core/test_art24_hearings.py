@@ -195,6 +195,36 @@ def test_art24_a_recommender_reports_fraud_and_the_province_confirms_or_dismisse
     assert hearing is not None and "证明材料印章不一致" in hearing.facts
 
 
+def test_issue15_7_a_report_offers_no_start_of_a_finding_already_under_way_or_made(province):
+    """Confirming a report gives notice of the intended finding: with a notice pending, or fraud already
+    found, the button was offered and the notice refused."""
+    app = factories.ApplicationFactory(state=State.UNDER_REVIEW, submitted_at=timezone.now())
+    recommender = factories.RecommenderUserFactory(region=app.recommender_region)
+    report = supervision.report_fraud(actor=recommender, application_id=app.pk, facts="证明材料印章不一致")
+    url = reverse("supervision:fraud_report", args=[report.pk])
+    assert 'name="confirm"' in client_as(province).get(url).content.decode()
+    supervision.propose_fraud_finding(actor=province, application_id=app.pk, facts="伪造培训人数证明")
+    page = client_as(province).get(url).content.decode()
+    assert 'name="confirm"' not in page and 'name="dismiss"' in page
+    assert "已就该申报发出拟认定弄虚作假告知书，请在申报页面作出认定。" in page
+    with pytest.raises(RuleViolation, match="已就该申报发出拟认定弄虚作假告知书"):
+        supervision.handle_report(actor=province, report_id=report.pk, confirm=True)
+    hearings.waive(
+        actor=factories.InstitutionUserFactory(institution=app.institution),
+        hearing_id=hearings.pending(app, HearingKind.FRAUD).pk,
+    )
+    supervision.find_fraud(
+        actor=province,
+        application_id=app.pk,
+        facts="伪造培训人数证明",
+        expected_digest=fraud_digest(app, facts="伪造培训人数证明"),
+    )
+    page = client_as(province).get(url).content.decode()
+    assert 'name="confirm"' not in page and "已认定该申报弄虚作假。" in page
+    report.refresh_from_db()
+    assert report.state == FraudReportState.SUBMITTED
+
+
 def test_art23_a_cancellation_the_recommender_asked_for_hears_the_building_unit_first(province):
     base = factories.BaseFactory()
     recommender = factories.RecommenderUserFactory(region=base.application.recommender_region)
