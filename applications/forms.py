@@ -286,11 +286,13 @@ class FraudFindingForm(StyledFormMixin, forms.Form):
         max_length=4000,
         help_text="当事人提出陈述申辩的，须写明复核和采纳情况。",
     )
+    # the digest of the announcements previewed on the page: the finding publishes only what was seen
+    digest = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, deciding=False, **kwargs):
         super().__init__(*args, **kwargs)
         if not deciding:
-            del self.fields["response"]
+            del self.fields["response"], self.fields["digest"]
 
 
 class FraudReportForm(StyledFormMixin, forms.Form):

@@ -67,6 +67,15 @@ def batches_overview() -> QuerySet[Batch]:
             ),
         ),
         n_approved=Count("applications", filter=Q(applications__state=State.APPROVED)),
+        # what the page may offer (issue 15 (7)): a notice of those checked on site (notices.candidates), and
+        # the publication of recognised bases not yet published (one base an application: no double count)
+        n_candidates=Count(
+            "applications",
+            filter=Q(applications__state=State.SITE_VISIT, applications__site_visit__recorded_at__isnull=False),
+        ),
+        n_unpublished=Count(
+            "applications", filter=Q(applications__base__isnull=False, applications__base__published_at=None)
+        ),
     ).order_by("-year", "-opens_on")
 
 

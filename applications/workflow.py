@@ -1,5 +1,7 @@
 """An application's whole life on one screen (SPEC 2.2; Art. 8, 9, 24)."""
 
+from django.contrib.contenttypes.models import ContentType
+
 from accounts.models import Role
 from core import access
 from core.workflow import Transition, Workflow
@@ -7,12 +9,14 @@ from core.workflow import Transition, Workflow
 from .models import (
     EDITABLE,
     IN_PROGRESS,
+    PENDING_HEARING,
     Appeal,
     AppealState,
     Application,
     FraudReport,
     FraudReportState,
     Hearing,
+    HearingKind,
     HearingState,
     State,
 )
@@ -104,8 +108,27 @@ HEARING_TRANSITIONS = [
 ]  # fmt: skip
 HEARING_WORKFLOW = Workflow(Hearing, "state", HearingState, HEARING_TRANSITIONS)
 
+
+def finding_may_start(report, actor):
+    """Confirming a report gives notice of the intended finding: not once fraud is found, nor while such a
+    notice is pending (the finding is then made on the application's page)."""
+    app = report.application
+    if app.fraud_finding:
+        return "已认定该申报弄虚作假。"
+    pending = Hearing.objects.filter(
+        content_type=ContentType.objects.get_for_model(Application),
+        object_id=app.pk,
+        kind=HearingKind.FRAUD,
+        state__in=PENDING_HEARING,
+    )
+    if pending.exists():
+        return "已就该申报发出拟认定弄虚作假告知书，请在申报页面作出认定。"
+    return None
+
+
 FRAUD_REPORT_TRANSITIONS = [
-    Transition("confirm", {FraudReportState.SUBMITTED}, FraudReportState.CONFIRMED, PROVINCE, "第二十四条", "启动弄虚作假认定"),
+    Transition("confirm", {FraudReportState.SUBMITTED}, FraudReportState.CONFIRMED, PROVINCE, "第二十四条", "启动弄虚作假认定",
+               guards=[finding_may_start]),
     Transition("dismiss", {FraudReportState.SUBMITTED}, FraudReportState.DISMISSED, PROVINCE, "第二十四条", "不予采纳",
                comment_required="请写明不予采纳的理由。"),
 ]  # fmt: skip

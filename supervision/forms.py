@@ -198,6 +198,8 @@ class CancellationDecisionForm(StyledFormMixin, forms.Form):
         label="理由（与默认做法不同时必填）", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
     response = forms.CharField(**RESPONSE_FIELD)
+    # the digest of the announcement previewed on the page: a grant publishes only what was seen
+    digest = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
 
     def clean(self):
         data = super().clean()

@@ -152,3 +152,11 @@ def revocation_digest(base, *, ground, reason, effective_on) -> str:
     if isinstance(effective_on, str):
         effective_on = date.fromisoformat(effective_on)
     return announcement_draft(base, ground=ground, reason=reason.strip(), effective_on=effective_on).digest
+
+
+def fraud_digest(app, *, facts) -> str:
+    """The digest of the announcements a fraud finding previews, which its POST confirms (issue 15 (7))."""
+    from bases.services.publishing import digest_of
+    from supervision.services import fraud_drafts
+
+    return digest_of(fraud_drafts(app, facts=facts))

@@ -27,7 +27,7 @@ from bases.services.publishing import digest_of
 from supervision import services as supervision_services
 from supervision.models import CancellationRequest, Item
 from tests import factories
-from tests.helpers import revocation_digest
+from tests.helpers import fraud_digest, revocation_digest
 
 # Who may try: the other organisation's people (the world's records belong to `institution_own` and are routed
 # to 福州, `recommender_own`'s unit; the inspector's unit is assigned only some inspections) ...
@@ -646,7 +646,13 @@ URLS = [
         "supervision:fraud",
         lambda w: {"pk": w.app.pk},
         "province",
-        lambda w: {"fraud-facts": "伪造培训人数证明", "fraud-response": "申辩理由不成立"},
+        lambda w: {
+            "fraud-facts": "伪造培训人数证明",
+            "fraud-response": "申辩理由不成立",
+            "fraud-digest": fraud_digest(
+                w.app, facts="伪造培训人数证明"
+            ),  # the institution was heard: the POST decides
+        },
         NOT_PROVINCE,
     ),
     Url(

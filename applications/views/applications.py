@@ -439,16 +439,22 @@ def _after_action(request, app):
     return redirect("applications:detail", pk=app.pk)
 
 
-def rerender_application(request, app, **bound):
+def rerender_application(request, app, *, context=None, status=400, **bound):
     """Show the page again with the user's input; a refusal that concerns the whole record (e.g. someone
-    else acted first) goes to the top of the page, where it is seen even if the form is no longer offered."""
+    else acted first) goes to the top of the page, where it is seen even if the form is no longer offered.
+    `context` adds what the posting view shows with its form (the preview of what a decision publishes)."""
     whole = [str(e) for form in bound.values() for e in form.non_field_errors()]
     for text in whole:
         messages.error(request, text)
     if not whole or any(form.errors.keys() - {"__all__"} for form in bound.values()):
         messages.error(request, "操作未完成，请按提示修改（已填写的内容已保留）。")
     app = selectors.application_detail(request.user, app.pk)
-    return render(request, "applications/detail.html", _detail_context(request, app, **bound), status=400)
+    return render(
+        request,
+        "applications/detail.html",
+        {**_detail_context(request, app, **bound), **(context or {})},
+        status=status,
+    )
 
 
 @access.allowed(Application, "schedule_visit")

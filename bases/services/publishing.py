@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from core.errors import Conflict
 
+from ..models import Announcement
+
 TO_BE_NUMBERED = "保存后分配"
 
 
@@ -53,3 +55,20 @@ def check_confirmed(drafts, expected_digest: str | None) -> None:
     """Refuse to publish other words than those the province confirmed (None: no preview, e.g. the seed)."""
     if expected_digest is not None and expected_digest != digest_of(drafts):
         raise Conflict("待发布的内容在预览后已有变化，本次未发布。请核对新的预览内容后再确认发布。")
+
+
+def announce(draft: Draft, *, kind: str, actor, number: str = "", base=None, bases=(), batch=None) -> Announcement:
+    """Publish a draft word for word, as the province confirmed it (its 文号 filled in once assigned)."""
+    announcement = Announcement.objects.create(
+        kind=kind,
+        title=draft.title,
+        body=draft.body,
+        number=number,
+        published_at=timezone.now(),
+        base=base,
+        batch=batch,
+        created_by=actor,
+    )
+    if bases:
+        announcement.bases.set(bases)
+    return announcement

@@ -25,3 +25,14 @@ def preview(request, drafts: Draft | list[Draft], *, action: str, back: str, bac
             "back_label": back_label,
         },
     )
+
+
+def carry_digest(form, drafts: Draft | list[Draft]) -> None:
+    """A form that shows its own preview (a decision that publishes an announcement): put the digest of the
+    text shown in its hidden `digest`, so that its next POST confirms exactly that text."""
+    digest = digest_of(drafts)
+    if form.is_bound:
+        form.data = form.data.copy()
+        form.data[form.add_prefix("digest")] = digest
+    else:
+        form.initial["digest"] = digest

@@ -2,7 +2,7 @@
 per part of the measures."""
 
 from .draws import draw_drafts, draw_sample, draw_spot_check, publish_draw, replay_draw
-from .fraud import find_fraud, handle_report, propose_fraud_finding, report_fraud
+from .fraud import find_fraud, fraud_drafts, handle_report, propose_fraud_finding, report_fraud
 from .inspections import (
     DUE_SOON_DAYS,
     flag_inspection_clock,
@@ -17,6 +17,7 @@ from .rectification import flag_missed_deadlines, order_rectification, report_re
 from .revocation import (
     announcement_draft,
     bar_by_default,
+    cancellation_draft,
     decide_cancellation,
     needs_hearing,
     propose_cancellation,
@@ -31,10 +32,12 @@ __all__ = [
     "announcement_draft",
     "DUE_SOON_DAYS",
     "bar_by_default",
+    "cancellation_draft",
     "revocations_take_effect",
     "take_effect",
     "decide_cancellation",
     "find_fraud",
+    "fraud_drafts",
     "handle_report",
     "needs_hearing",
     "propose_cancellation",

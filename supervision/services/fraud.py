@@ -20,17 +20,58 @@ from applications.models import (
 )
 from applications.services import subject_label
 from applications.workflow import FRAUD_REPORT_WORKFLOW, WORKFLOW
-from bases.models import Announcement, AnnouncementKind
-from bases.services.publishing import signature
+from bases.models import AnnouncementKind, Base
+from bases.services.publishing import TO_BE_NUMBERED, Draft, announce, check_confirmed, signature
 from core import access, decisions, events
 from core.errors import RuleViolation
 from core.models import Decision, DecisionKind
 from core.workflow import perform
 
 from ..models import Revocation, RevocationGround
-from .revocation import revoke, set_aside_revocation
+from .revocation import announcement_draft, revoke, set_aside_revocation
 
 BASIS = "《福建省省级专业技术人员继续教育基地管理办法》第二十四条"
+
+
+def _revoked_base(app: Application) -> Base | None:
+    """The base a finding revokes: the one the application recognised, if it is still live."""
+    base = getattr(app, "base", None)
+    return base if base is not None and base.is_live else None
+
+
+def _revocation_reason(facts: str, number: str) -> str:
+    return f"认定申报材料弄虚作假（{number}）：{facts.strip()}"
+
+
+def finding_draft(app: Application, *, number: str = TO_BE_NUMBERED) -> Draft:
+    """The public announcement of a fraud finding, as the preview shows it and as it is published (with the
+    decision's 文号 in place of 保存后分配)."""
+    return Draft(
+        kind_label=AnnouncementKind.OTHER.label,
+        title=f"关于认定{app.institution.name}申报材料弄虚作假的公告",
+        body=(
+            f"经查，{app.institution.name}在省级专业技术人员继续教育基地认定申报（{app.batch.name}）中弄虚作假、"
+            f"伪造申报材料。依据《福建省省级专业技术人员继续教育基地管理办法》第二十四条，省人社厅不再受理该机构的"
+            f"认定申请（{number}）。\n\n{signature()}"
+        ),
+        numbered=True,
+    )
+
+
+def fraud_drafts(app: Application, *, facts: str) -> list[Draft]:
+    """What a finding publishes, as the preview shows it: its announcement and, when it revokes a live base,
+    the announcement of that revocation (Art. 24)."""
+    drafts = [finding_draft(app)]
+    if base := _revoked_base(app):
+        drafts.append(
+            announcement_draft(
+                base,
+                ground=RevocationGround.FRAUD,
+                reason=_revocation_reason(facts, TO_BE_NUMBERED),
+                effective_on=timezone.localdate(),
+            )
+        )
+    return drafts
 
 
 def _application(actor: User, application_id, action: str) -> Application:
@@ -81,8 +122,7 @@ def propose_fraud_finding(*, actor: User, application_id, facts: str) -> Hearing
     if not facts.strip():
         raise RuleViolation("请写明弄虚作假的具体事实。", field="facts")
     consequence = "依据第二十四条，不再受理你单位的认定申请"
-    base = getattr(app, "base", None)
-    if base is not None and base.is_live:
+    if base := _revoked_base(app):
         consequence += f"，并撤销{base.name}省级专业技术人员继续教育基地资格"
     return hearings.give_notice(
         actor=actor,
@@ -98,13 +138,18 @@ def propose_fraud_finding(*, actor: User, application_id, facts: str) -> Hearing
 
 
 @transaction.atomic
-def find_fraud(*, actor: User, application_id, facts: str, response: str = "") -> Decision:
-    """Find fraud after the hearing: a permanent bar, the application ended, a recognised base revoked."""
+def find_fraud(
+    *, actor: User, application_id, facts: str, response: str = "", expected_digest: str | None = None
+) -> Decision:
+    """Find fraud after the hearing: a permanent bar, the application ended, a recognised base revoked, and
+    the finding announced; with `expected_digest`, only in the words the province previewed (`fraud_drafts`)."""
     app = _application(actor, application_id, "find_fraud")
     if not facts.strip():
         raise RuleViolation("请写明弄虚作假的具体事实。", field="facts")
     hearing = hearings.require_heard(app, HearingKind.FRAUD)
     heard_text = hearings.record_of(hearing, response)
+    base = _revoked_base(app)
+    check_confirmed(fraud_drafts(app, facts=facts), expected_digest)
     if app.state in IN_PROGRESS - {State.DRAFT}:
         app, _ = perform(
             workflow=WORKFLOW,
@@ -117,10 +162,8 @@ def find_fraud(*, actor: User, application_id, facts: str, response: str = "") -
         app.decided_at, app.decision_reason = timezone.now(), facts.strip()
     app.fraud_finding = True
     app.save(update_fields=["fraud_finding", "decided_at", "decision_reason", "updated_at"])
-    base = getattr(app, "base", None)
-    revokes = base is not None and base.is_live
     body = "认定你单位在省级专业技术人员继续教育基地认定申报中弄虚作假、伪造申报材料。依据第二十四条，不再受理你单位的认定申请。"
-    if revokes:
+    if base is not None:
         body += f"\n{base.name}（{base.register_number}）省级专业技术人员继续教育基地资格同时撤销，另行发文。"
     decision = decisions.issue(
         kind=DecisionKind.FRAUD,
@@ -144,25 +187,19 @@ def find_fraud(*, actor: User, application_id, facts: str, response: str = "") -
         article="第二十四条",
         application=app,
     )
-    announcement = Announcement.objects.create(
+    announce(
+        finding_draft(app, number=decision.number),
         kind=AnnouncementKind.OTHER,
+        actor=actor,
         number=decision.number,
-        published_at=timezone.now(),
-        created_by=actor,
-        title=f"关于认定{app.institution.name}申报材料弄虚作假的公告",
-        body=(
-            f"经查，{app.institution.name}在省级专业技术人员继续教育基地认定申报（{app.batch.name}）中弄虚作假、"
-            f"伪造申报材料。依据《福建省省级专业技术人员继续教育基地管理办法》第二十四条，省人社厅不再受理该机构的"
-            f"认定申请（{decision.number}）。\n\n{signature()}"
-        ),
+        bases=[base] if base is not None else (),
     )
-    if revokes:
-        announcement.bases.set([base])
+    if base is not None:
         revoke(
             actor=actor,
             base_id=base.pk,
             ground=RevocationGround.FRAUD,
-            reason=f"{decision.number}认定申报材料弄虚作假：{facts.strip()}",
+            reason=_revocation_reason(facts, decision.number),
             effective_on=decision.decided_on,
             heard=hearing,
         )

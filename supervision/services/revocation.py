@@ -9,8 +9,8 @@ from accounts.models import Role, User
 from applications import hearings
 from applications.models import Bar, BarKind, Hearing, HearingKind
 from applications.services import lift_bars
-from bases.models import Announcement, AnnouncementKind, Base, BaseStatus
-from bases.services.publishing import TO_BE_NUMBERED, Draft, check_confirmed, signature
+from bases.models import AnnouncementKind, Base, BaseStatus
+from bases.services.publishing import TO_BE_NUMBERED, Draft, announce, check_confirmed, signature
 from bases.workflow import BASE_WORKFLOW
 from core import access, decisions, events, timeline
 from core.errors import RuleViolation
@@ -259,16 +259,14 @@ def revoke(
         bar_ruling=bar_ruling,
         number=revocation.decision_number,
     )
-    announcement = Announcement.objects.create(
+    announce(
+        published,
         kind=AnnouncementKind.REVOCATION,
-        published_at=timezone.now(),
-        base=base,
-        created_by=actor,
-        title=published.title,
-        body=published.body,
+        actor=actor,
         number=revocation.decision_number,
+        base=base,
+        bases=[base],
     )
-    announcement.bases.set([base])
     events.happened("revocation_decided", actor=actor, base=base, revocation=revocation, word=word, bar_text=bar_text)
     if effective_on <= timezone.localdate():
         take_effect(revocation, actor=actor)
@@ -332,11 +330,13 @@ def decide_cancellation(
     bars: bool | None = None,
     bar_ruling: str = "",
     response: str = "",
+    expected_digest: str | None = None,
 ) -> CancellationRequest:
     """The province grants (the base is cancelled) or refuses a cancellation request.
 
     Granting, it rules whether the Art. 24 bar applies: by default not when the building unit itself
     asked, and yes when the recommending unit did; a ruling against the default must give its reason.
+    A grant publishes the announcement of `cancellation_draft`; with `expected_digest`, only as previewed.
     """
 
     def check(request, t):
@@ -357,18 +357,15 @@ def decide_cancellation(
     request.decision, request.decided_at = decision.strip(), timezone.now()
     request.save(update_fields=["decision", "decided_at"])
     if grant:
-        barred = bar_by_default(request) if bars is None else bars
         revoke(
             actor=actor,
             base_id=request.base_id,
             ground=RevocationGround.REQUESTED,
-            reason=decision.strip() or request.reason,
-            effective_on=effective_on or timezone.localdate(),
             document=document,
             cancellation_request_id=request.pk,
-            bars=barred,
-            bar_ruling=bar_ruling.strip() or DEFAULT_RULINGS[barred],
             response=response,
+            expected_digest=expected_digest,
+            **_granted(request, decision=decision, effective_on=effective_on, bars=bars, bar_ruling=bar_ruling),
         )
     else:
         events.happened("cancellation_refused", actor=actor, request=request, base=request.base)
@@ -416,6 +413,25 @@ DEFAULT_RULINGS = {
 def bar_by_default(request: CancellationRequest) -> bool:
     """A cancellation the building unit asked for does not bar; one the recommending unit asked for does."""
     return request.requester_role != Role.INSTITUTION
+
+
+def _granted(request: CancellationRequest, *, decision: str, effective_on: date | None, bars, bar_ruling: str) -> dict:
+    """What granting `request` decides, the defaults filled in: the reason, the date, the ruling on the bar."""
+    barred = bar_by_default(request) if bars is None else bars
+    return {
+        "reason": decision.strip() or request.reason,
+        "effective_on": effective_on or timezone.localdate(),
+        "bars": barred,
+        "bar_ruling": bar_ruling.strip() or DEFAULT_RULINGS[barred],
+    }
+
+
+def cancellation_draft(
+    request: CancellationRequest, *, decision: str = "", effective_on: date | None = None, bars=None, bar_ruling=""
+) -> Draft:
+    """The announcement granting `request` publishes, as the preview shows it (issue 15 (7))."""
+    terms = _granted(request, decision=decision, effective_on=effective_on, bars=bars, bar_ruling=bar_ruling)
+    return announcement_draft(request.base, ground=RevocationGround.REQUESTED, **terms)
 
 
 # -- appeals: a revocation set aside gives the base back (applications.hearings) ------------------------

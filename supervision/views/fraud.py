@@ -8,8 +8,9 @@ from django.views.decorators.http import require_POST
 
 from applications import hearings
 from applications.forms import FraudFindingForm, FraudReportForm
-from applications.models import Application, FraudReport, FraudReportState, HearingKind
+from applications.models import Application, FraudReport, HearingKind
 from applications.views import rerender_application
+from bases.views.publishing import carry_digest
 from core import access
 from core.access import allowed
 from core.errors import RuleViolation
@@ -22,13 +23,15 @@ from . import PAGE_SIZE
 @allowed(Application, "find_fraud", load="pk")
 @require_POST
 def find_fraud(request, application):
-    """Two steps (SPEC 2.10): the notice of the intended finding, then the finding once heard."""
+    """Two steps (SPEC 2.10): the notice of the intended finding, then the finding once heard, which publishes
+    only the announcements previewed on the page (issue 15 (7))."""
     hearing = hearings.pending(application, HearingKind.FRAUD)
-    form = FraudFindingForm(request.POST, prefix="fraud", deciding=hearing is not None)
+    deciding = hearing is not None
+    form = FraudFindingForm(request.POST, prefix="fraud", deciding=deciding)
     if form.is_valid():
         d = form.cleaned_data
         try:
-            if hearing is None:
+            if not deciding:
                 hearing = services.propose_fraud_finding(
                     actor=request.user, application_id=application.pk, facts=d["facts"]
                 )
@@ -36,16 +39,33 @@ def find_fraud(request, application):
                     request,
                     f"已发出拟认定弄虚作假告知书（{hearing.notice.number}），陈述申辩截止{hearing.deadline:%Y年%-m月%-d日}。",
                 )
-            else:
-                decision = services.find_fraud(
-                    actor=request.user, application_id=application.pk, facts=d["facts"], response=d["response"]
-                )
-                messages.success(request, f"已作出弄虚作假认定决定（{decision.number}），并发布公告。")
+                return redirect("applications:detail", pk=application.pk)
+            if not d["digest"]:  # no preview confirmed: show it, publish nothing
+                raise RuleViolation("请核对下方将向社会公布的公告内容，确认无误后再作出决定。")
+            decision = services.find_fraud(
+                actor=request.user,
+                application_id=application.pk,
+                facts=d["facts"],
+                response=d["response"],
+                expected_digest=d["digest"],
+            )
         except RuleViolation as error:
             show_refusal(request, error, form)
         else:
+            messages.success(request, f"已作出弄虚作假认定决定（{decision.number}），并发布公告。")
             return redirect("applications:detail", pk=application.pk)
-    return rerender_application(request, application, fraud=form)
+    drafts = _announcements_preview(application, form) if deciding else None
+    if drafts:
+        carry_digest(form, drafts)
+    return rerender_application(
+        request, application, context={"fraud_drafts": drafts}, status=200 if drafts else 400, fraud=form
+    )
+
+
+def _announcements_preview(application, form):
+    """The announcements the finding will publish, from the facts the form holds now (issue 15 (7))."""
+    facts = form.cleaned_data.get("facts")  # none while the field is in error: nothing to preview yet
+    return services.fraud_drafts(application, facts=facts) if facts else None
 
 
 @allowed(Application, "report_fraud", load="pk")
@@ -93,7 +113,10 @@ def fraud_report_detail(request, fraudreport):
         "supervision/fraud_report.html",
         {
             "report": report,
-            "open": report.state == FraudReportState.SUBMITTED and access.may(request.user, "handle_fraud_reports"),
+            # why the finding cannot be started from the report, when the report may still be dismissed
+            "not_confirmable": access.refusal(request.user, "confirm", report)
+            if access.can(request.user, "dismiss", report)
+            else None,
             "note": request.POST.get("note", ""),
         },
     )

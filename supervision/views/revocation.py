@@ -12,6 +12,7 @@ from django.utils import timezone
 from applications import hearings
 from applications.models import HearingKind
 from bases.models import Base
+from bases.views.publishing import carry_digest
 from core import access, decisions, exports, uploads
 from core.access import allowed
 from core.errors import RuleViolation
@@ -94,11 +95,7 @@ def revoke(request, base):
             return redirect("bases:detail", pk=base.pk)
     draft = _announcement_preview(base, form) if deciding else None
     if draft is not None:
-        form.data = form.data.copy() if form.is_bound else form.data
-        if form.is_bound:
-            form.data["digest"] = draft.digest
-        else:
-            form.initial["digest"] = draft.digest
+        carry_digest(form, draft)
     return render(
         request,
         "supervision/revoke.html",
@@ -114,13 +111,14 @@ def revoke(request, base):
 
 def _announcement_preview(base, form):
     """The announcement the decision will publish, from what the form holds now (SPEC 2.10, issue 14 (6))."""
-    values = form.cleaned_data if form.is_bound and form.is_valid() else None
-    if values is None:
+    if form.is_bound:  # what was posted, even when refused as a whole (not yet confirmed, or changed since)
+        values = form.cleaned_data  # a field in error is missing from it: nothing to preview yet
+    else:
         values = {name: form.initial.get(name) for name in ("ground", "reason", "effective_on")}
-    if not (values.get("ground") and values.get("effective_on")):
+    if not (values.get("ground") and values.get("reason") and values.get("effective_on")):
         return None
     return services.announcement_draft(
-        base, ground=values["ground"], reason=values.get("reason") or "", effective_on=values["effective_on"]
+        base, ground=values["ground"], reason=values["reason"], effective_on=values["effective_on"]
     )
 
 
@@ -180,16 +178,20 @@ def cancellation_detail(request, cancellationrequest):
                         f"已发出拟取消告知书（{hearing.notice.number}），陈述申辩截止{hearing.deadline:%Y年%-m月%-d日}。",
                     )
                     return redirect("supervision:cancellation", pk=req.pk)
+                granting = "grant" in request.POST
+                if granting and not d["digest"]:  # no preview confirmed: show it, publish nothing
+                    raise RuleViolation("请核对下方将向社会公布的公告内容，确认无误后再同意取消。")
                 services.decide_cancellation(
                     actor=request.user,
                     request_id=req.pk,
-                    grant="grant" in request.POST,
+                    grant=granting,
                     decision=d["decision"] or "",
                     effective_on=d.get("effective_on"),
                     document=d.get("document"),
                     bars=d.get("apply_bar"),  # None: the default ruling
                     bar_ruling=d.get("bar_ruling") or "",
                     response=d.get("response") or "",
+                    expected_digest=d["digest"] if granting else None,
                 )
             except ValidationError as error:
                 form.add_error("document", error)
@@ -198,6 +200,10 @@ def cancellation_detail(request, cancellationrequest):
             else:
                 messages.success(request, "已作出决定。")
                 return redirect("supervision:cancellation", pk=req.pk)
+    may_grant = not heard_first or (hearing is not None and hearing.may_be_decided())
+    draft = _cancellation_preview(req, form) if may_grant and access.can(request.user, "grant", req) else None
+    if draft is not None:
+        carry_digest(form, draft)
     return render(
         request,
         "supervision/cancellation.html",
@@ -206,6 +212,24 @@ def cancellation_detail(request, cancellationrequest):
             "form": form,
             "heard_first": heard_first,
             "hearing": hearing,
-            "may_grant": not heard_first or (hearing is not None and hearing.may_be_decided()),
+            "may_grant": may_grant,
+            "draft": draft,
         },
+    )
+
+
+def _cancellation_preview(req, form):
+    """The announcement a grant will publish, from what the form holds now (issue 15 (7))."""
+    terms = ("decision", "effective_on", "apply_bar", "bar_ruling")
+    if not form.is_bound:
+        return services.cancellation_draft(req, effective_on=form.initial.get("effective_on"))  # the default ruling
+    if any(name in form.errors for name in terms):  # nothing to preview until these are right
+        return None
+    d = form.cleaned_data
+    return services.cancellation_draft(
+        req,
+        decision=d.get("decision") or "",
+        effective_on=d.get("effective_on"),
+        bars=d.get("apply_bar"),
+        bar_ruling=d.get("bar_ruling") or "",
     )

@@ -1,6 +1,7 @@
 """Art. 24 bars and the other refusals of SPEC 2.2: a closed batch, an application already in progress,
 an institution that already runs a base."""
 
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,6 +17,7 @@ from core.errors import RuleViolation
 from core.models import Decision, DecisionKind
 from supervision import services as supervision
 from tests import factories
+from tests.helpers import fraud_digest
 
 from .conftest import complete_draft, events, last_event
 
@@ -32,6 +34,11 @@ def html(response) -> str:
     return response.content.decode()
 
 
+def preview_digest(response) -> str:
+    """The confirmation the fraud finding's preview offers: the digest of the announcements it shows."""
+    return re.search(r'name="fraud-digest" value="([0-9a-f]+)"', html(response)).group(1)
+
+
 # -- fraud: barred for ever ---------------------------------------------------------------------------
 
 
@@ -40,10 +47,12 @@ def test_rejection_with_fraud_finding_bars_the_institution_for_ever(
 ):
     drive(draft, State.UNDER_REVIEW)
     factories.heard(draft, HearingKind.FRAUD)  # the notice of the intended finding; the institution waived
+    url, data = reverse("supervision:fraud", args=[draft.pk]), {"fraud-facts": "伪造培训人数证明", "fraud-response": ""}
+    preview = client_as(province_user).post(url, data)  # the announcement's text first (issue 15 (7))
+    assert preview.status_code == 200 and f"关于认定{draft.institution.name}申报材料弄虚作假的公告" in html(preview)
+    assert not Bar.objects.exists()
     with step() as s:
-        response = client_as(province_user).post(
-            reverse("supervision:fraud", args=[draft.pk]), {"fraud-facts": "伪造培训人数证明", "fraud-response": ""}
-        )
+        response = client_as(province_user).post(url, {**data, "fraud-digest": preview_digest(preview)})
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.state == State.REJECTED and draft.fraud_finding and draft.decision_reason == "伪造培训人数证明"
@@ -197,7 +206,12 @@ def test_bars_page_lists_bars_in_force_with_their_source(revoked_2024, province_
         draft = complete_draft(factories.InstitutionUserFactory(), factories.BatchFactory())
         drive(draft, State.UNDER_REVIEW)
         factories.heard(draft, HearingKind.FRAUD)
-        supervision.find_fraud(actor=province_user, application_id=draft.pk, facts="伪造证明")
+        supervision.find_fraud(
+            actor=province_user,
+            application_id=draft.pk,
+            facts="伪造证明",
+            expected_digest=fraud_digest(draft, facts="伪造证明"),
+        )
         expired = factories.BarFactory(
             kind=BarKind.CANCELLATION, starts_on=date(2020, 1, 1), last_day=date(2023, 1, 1), reason="早已期满"
         )

@@ -114,3 +114,26 @@ def test_issue15_7_a_batch_past_its_closing_day_offers_no_early_closing():
     assert reverse("applications:batch_toggle", args=[ended.pk]) not in page
     with pytest.raises(RuleViolation, match="已截止"):
         services.close_batch(actor=province, batch=ended)
+
+
+def test_issue15_7_a_batch_offers_a_notice_only_with_candidates_and_publication_only_with_unpublished_bases():
+    from django.urls import reverse
+
+    from bases import services as bases
+
+    province = factories.UserFactory(role=Role.PROVINCE)
+    batch = factories.BatchFactory()
+    notice, publish = (reverse(name, args=[batch.pk]) for name in ("recognition:notice_new", "bases:publish_batch"))
+
+    def offered():
+        page = client_as(province).get(reverse("applications:batches")).content.decode()
+        return notice in page, publish in page
+
+    factories.ApplicationFactory(batch=batch, state=State.UNDER_REVIEW, submitted_at=timezone.now())
+    assert offered() == (False, False)  # nothing checked on site, nothing recognised
+    factories.SiteVisitFactory(application__batch=batch, noticed=False)
+    assert offered() == (True, False)
+    factories.BaseFactory(application__batch=batch)
+    assert offered() == (True, True)
+    bases.publish_recognitions(actor=province, batch=batch)
+    assert offered() == (True, False)  # every recognised base published

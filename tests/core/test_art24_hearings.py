@@ -28,7 +28,7 @@ from core.models import Decision, DecisionKind, TimelineEvent
 from supervision import services as supervision
 from supervision.models import RevocationGround
 from tests import factories
-from tests.helpers import client_as
+from tests.helpers import client_as, fraud_digest
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +146,12 @@ def test_art24_fraud_is_found_after_the_institution_withdrew(province):
     assert TimelineEvent.objects.filter(object_id=app.pk, action="withdrawn_late").exists()
     hearing = hearings.pending(app, HearingKind.FRAUD)
     hearings.waive(actor=party, hearing_id=hearing.pk)
-    decision = supervision.find_fraud(actor=province, application_id=app.pk, facts="伪造培训人数证明")
+    decision = supervision.find_fraud(
+        actor=province,
+        application_id=app.pk,
+        facts="伪造培训人数证明",
+        expected_digest=fraud_digest(app, facts="伪造培训人数证明"),
+    )
     app.refresh_from_db()
     assert app.fraud_finding and app.state == State.WITHDRAWN and decision.kind == DecisionKind.FRAUD
     bar = Bar.objects.get(institution=app.institution)
@@ -160,7 +165,12 @@ def test_art24_fraud_found_after_recognition_revokes_the_base_and_is_announced(p
     app.submitted_at = timezone.now()
     app.save()
     factories.heard(app, HearingKind.FRAUD)
-    decision = supervision.find_fraud(actor=province, application_id=app.pk, facts="伪造场地租赁合同")
+    decision = supervision.find_fraud(
+        actor=province,
+        application_id=app.pk,
+        facts="伪造场地租赁合同",
+        expected_digest=fraud_digest(app, facts="伪造场地租赁合同"),
+    )
     base.refresh_from_db()
     assert base.status == BaseStatus.REVOKED and base.revocation.ground == RevocationGround.FRAUD
     assert Bar.objects.filter(institution=base.institution, last_day=None).exists()
@@ -183,6 +193,36 @@ def test_art24_a_recommender_reports_fraud_and_the_province_confirms_or_dismisse
     assert report.state == FraudReportState.CONFIRMED
     hearing = hearings.pending(app, HearingKind.FRAUD)
     assert hearing is not None and "证明材料印章不一致" in hearing.facts
+
+
+def test_issue15_7_a_report_offers_no_start_of_a_finding_already_under_way_or_made(province):
+    """Confirming a report gives notice of the intended finding: with a notice pending, or fraud already
+    found, the button was offered and the notice refused."""
+    app = factories.ApplicationFactory(state=State.UNDER_REVIEW, submitted_at=timezone.now())
+    recommender = factories.RecommenderUserFactory(region=app.recommender_region)
+    report = supervision.report_fraud(actor=recommender, application_id=app.pk, facts="证明材料印章不一致")
+    url = reverse("supervision:fraud_report", args=[report.pk])
+    assert 'name="confirm"' in client_as(province).get(url).content.decode()
+    supervision.propose_fraud_finding(actor=province, application_id=app.pk, facts="伪造培训人数证明")
+    page = client_as(province).get(url).content.decode()
+    assert 'name="confirm"' not in page and 'name="dismiss"' in page
+    assert "已就该申报发出拟认定弄虚作假告知书，请在申报页面作出认定。" in page
+    with pytest.raises(RuleViolation, match="已就该申报发出拟认定弄虚作假告知书"):
+        supervision.handle_report(actor=province, report_id=report.pk, confirm=True)
+    hearings.waive(
+        actor=factories.InstitutionUserFactory(institution=app.institution),
+        hearing_id=hearings.pending(app, HearingKind.FRAUD).pk,
+    )
+    supervision.find_fraud(
+        actor=province,
+        application_id=app.pk,
+        facts="伪造培训人数证明",
+        expected_digest=fraud_digest(app, facts="伪造培训人数证明"),
+    )
+    page = client_as(province).get(url).content.decode()
+    assert 'name="confirm"' not in page and "已认定该申报弄虚作假。" in page
+    report.refresh_from_db()
+    assert report.state == FraudReportState.SUBMITTED
 
 
 def test_art23_a_cancellation_the_recommender_asked_for_hears_the_building_unit_first(province):

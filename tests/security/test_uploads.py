@@ -6,6 +6,7 @@ reaches the disk (stored names are random), and a file leaves only as what its c
 import io
 import re
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from applications.models import ApplicationDocument, Objection
 from bases.models import ChangeFiling
 from core import uploads
 from supervision.models import Item, Revocation, SupervisionDocument
+from supervision.services import cancellation_draft
 from tests import factories
 from tests.urlbook import URLS
 
@@ -290,6 +292,8 @@ def test_a_grant_of_cancellation_with_a_macro_document_is_refused_and_the_base_s
             "effective_on": "2030-01-01",
             "decision_number": "闽人社文〔2030〕2号",
             "document": SimpleUploadedFile("决定.docx", DOCM),
+            # the announcement was previewed (issue 15 (7)): the POST decides, and meets the file
+            "digest": cancellation_draft(w.cancellation, decision="同意取消", effective_on=date(2030, 1, 1)).digest,
         },
     )
     assert "不是允许的类型" in response.content.decode()

@@ -2,6 +2,7 @@
 as revoked, its plaque verifies as 已撤销, an announcement is published, and its institution may not apply until
 the last day of the three years, inclusive (SPEC 2.7, 2.8)."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -337,3 +338,21 @@ def test_issue14_6_the_revocation_publishes_only_the_announcement_the_province_p
         reverse("supervision:revoke", args=[base.pk]), {**data, "digest": revocation_digest(base, **data)}
     )
     assert response.status_code == 302 and Revocation.objects.get().reason == "课件出现严重错误。"
+
+
+def test_issue15_7_the_preview_shows_the_reason_as_posted_and_its_confirmation_decides(base, province_user, client_as):
+    """The preview after a POST without confirmation showed the notice's reason, not the one posted, so its
+    confirmation was refused once before the decision could be taken."""
+    province = client_as(province_user)
+    notice = {"ground": RevocationGround.PUBLIC_OPINION, "reason": "课件出现严重错误。"}
+    hearing = services.propose_revocation(
+        actor=province_user, base_id=base.pk, effective_on=timezone.localdate(), **notice
+    )
+    hearings.waive(actor=factories.InstitutionUserFactory(institution=base.institution), hearing_id=hearing.pk)
+    data = {**notice, "reason": "课件出现严重错误，经核实属实。", "effective_on": timezone.localdate().isoformat()}
+    response = province.post(reverse("supervision:revoke", args=[base.pk]), data)
+    assert "课件出现严重错误，经核实属实。" in visible_text(response) and not Revocation.objects.exists()
+    offered = re.search(r'name="digest" value="([0-9a-f]+)"', response.content.decode()).group(1)
+    assert offered == revocation_digest(base, **data)
+    response = province.post(reverse("supervision:revoke", args=[base.pk]), {**data, "digest": offered})
+    assert response.status_code == 302 and Revocation.objects.get().reason == "课件出现严重错误，经核实属实。"

@@ -7,10 +7,12 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role
 from applications.models import Bar, BarKind, HearingKind
 from bases.models import Announcement, AnnouncementKind, BaseStatus
+from bases.services.publishing import TO_BE_NUMBERED
 from supervision import services
 from supervision.models import CancellationRequest, RequestState, RevocationGround
 from tests import factories
@@ -27,6 +29,20 @@ def ask(client, base, reason="机构业务调整，不再开展继续教育。")
 
 def decide(client, request, **data):
     return client.post(reverse("supervision:cancellation", args=[request.pk]), data)
+
+
+def offered_digest(response) -> str:
+    return re.search(r'name="digest" value="([0-9a-f]+)"', response.content.decode()).group(1)
+
+
+def grant(client, request, **data):
+    """Grant as the page does: the announcement's preview first, then its confirmation (issue 15 (7))."""
+    preview = decide(client, request, grant="1", **data)
+    assert "请核对下方将向社会公布的公告内容" in visible_text(preview)
+    for value in data.values():
+        if hasattr(value, "seek"):
+            value.seek(0)  # the file is posted again with the confirmation
+    return decide(client, request, grant="1", digest=offered_digest(preview), **data)
 
 
 @pytest.mark.parametrize("who", ["institution", "recommender"])
@@ -139,10 +155,9 @@ def test_art23_24_a_granted_request_of_the_building_unit_cancels_the_base_on_its
         request = CancellationRequest.objects.get()
         page = client_as(province_user).get(reverse("supervision:cancellation", args=[request.pk]))
         assert re.search(r'value="no"[^>]*checked', page.content.decode())  # the default ruling
-        response = decide(
+        response = grant(
             client_as(province_user),
             request,
-            grant="1",
             decision="同意该机构主动申请取消。",
             effective_on="2026-06-01",
             document=factories.pdf_file("取消决定.pdf"),
@@ -196,10 +211,9 @@ def test_art24_a_cancellation_the_recommending_unit_asked_for_bars_for_three_yea
         ask(client_as(recommender_user), base, reason="该基地连续两年未完成培训任务。")
         request = CancellationRequest.objects.get()
         factories.heard(base, HearingKind.CANCELLATION)  # adverse: the institution is heard first (SPEC 2.10)
-        decide(
+        grant(
             client_as(province_user),
             request,
-            grant="1",
             decision="同意推荐单位的申请。",
             effective_on="2026-05-20",
         )
@@ -213,13 +227,8 @@ def test_art24_a_ruling_against_the_default_must_say_why(base, institution_user,
     with at(2026, 5, 20, 10, 0):
         ask(client_as(institution_user), base)
         request = CancellationRequest.objects.get()
-        response = decide(
-            client_as(province_user),
-            request,
-            grant="1",
-            decision="同意。",
-            effective_on="2026-05-20",
-            apply_bar="yes",
+        response = grant(
+            client_as(province_user), request, decision="同意。", effective_on="2026-05-20", apply_bar="yes"
         )
     assert response.status_code == 200
     assert "与默认做法不同的，请写明是否适用不再受理的理由。" in visible_text(response)
@@ -258,3 +267,44 @@ def test_the_request_list_shows_each_party_only_its_own(
     assert sorted(listed(client_as(province_user).get(url), "cancellations/")) == sorted([mine.pk, theirs.pk])
     assert client_as(other_institution_user).get(reverse("supervision:cancellation", args=[mine.pk])).status_code == 404
     assert client_as(xiamen_recommender).get(reverse("supervision:cancellation", args=[mine.pk])).status_code == 404
+
+
+def test_issue15_7_a_grant_publishes_only_the_announcement_the_province_previewed(
+    base, institution_user, province_user, client_as
+):
+    ask(client_as(institution_user), base)
+    request = CancellationRequest.objects.get()
+    province = client_as(province_user)
+    page = visible_text(province.get(reverse("supervision:cancellation", args=[request.pk])))
+    assert f"关于取消{base.name}省级继续教育基地资格的公告" in page and "保存后分配" in page
+    data = {"decision": "同意该机构主动申请取消。", "effective_on": timezone.localdate().isoformat(), "apply_bar": "no"}
+    # no confirmation: nothing is decided or published, and the preview of what was posted is shown
+    response = decide(province, request, grant="1", **data)
+    text = visible_text(response)
+    assert "请核对下方将向社会公布的公告内容" in text and "同意该机构主动申请取消。" in text
+    draft = services.cancellation_draft(request, decision=data["decision"], bars=False)
+    assert offered_digest(response) == draft.digest
+    request.refresh_from_db()
+    assert request.state == RequestState.SUBMITTED and not Announcement.objects.exists()
+    # the text changed after the preview: refused, the new text shown with its digest
+    seen = services.cancellation_draft(request, decision="先前预览的意见。", bars=False).digest
+    response = decide(province, request, grant="1", digest=seen, **data)
+    assert "已有变化" in visible_text(response) and offered_digest(response) == draft.digest
+    request.refresh_from_db()
+    assert request.state == RequestState.SUBMITTED and not Announcement.objects.exists()
+    # confirmed: the announcement reads as previewed, with the decision's 文号
+    response = decide(province, request, grant="1", digest=draft.digest, **data)
+    assert response.status_code == 302
+    revocation = base.revocations.get()
+    published = Announcement.objects.get(kind=AnnouncementKind.REVOCATION)
+    assert (published.title, published.body) == (
+        draft.title,
+        draft.body.replace(TO_BE_NUMBERED, revocation.decision_number),
+    )
+
+
+def test_issue15_7_the_requesting_party_sees_no_preview_and_no_decision_buttons(base, institution_user, client_as):
+    ask(client_as(institution_user), base)
+    request = CancellationRequest.objects.get()
+    page = client_as(institution_user).get(reverse("supervision:cancellation", args=[request.pk])).content.decode()
+    assert "保存后分配" not in page and 'name="grant"' not in page and 'name="refuse"' not in page
