@@ -29,7 +29,9 @@ from ..workflow import CANCELLATION_WORKFLOW
 from .common import attach, base_for
 
 
-def _bar_text(effective_on: date, bars: bool, bar_ruling: str) -> str:
+def _bar_text(effective_on: date, bars: bool, bar_ruling: str, ground: str = "") -> str:
+    if ground == RevocationGround.FRAUD:  # the fraud finding bars for good: no three-year limit to announce
+        return "依据第二十四条，该机构申报材料弄虚作假，不再受理其认定申请。"
     if bars:
         last_day = last_day_of_years(effective_on, 3)  # Art. 24, as Revocation.bar_last_day
         return f"依据第二十四条，{last_day:%Y年%-m月%-d日}前（含当日）不再受理该机构的认定申请。"
@@ -55,7 +57,7 @@ def announcement_draft(
         body=(
             f"依据《福建省省级专业技术人员继续教育基地管理办法》{REVOCATION_ARTICLES[ground]}，自{effective_on:%Y年%-m月%-d日}起"
             f"{word}{base.name}（{base.register_number}）省级专业技术人员继续教育基地资格（{number}）。"
-            f"\n\n事由：{RevocationGround(ground).label}。\n{reason.strip()}\n\n{_bar_text(effective_on, bars, bar_ruling)}"
+            f"\n\n事由：{RevocationGround(ground).label}。\n{reason.strip()}\n\n{_bar_text(effective_on, bars, bar_ruling, ground)}"
             f"\n\n{signature()}"
         ),
         numbered=True,
@@ -191,7 +193,7 @@ def revoke(
         heard_text = hearings.record_of(hearing, response)
     word = "取消" if cancelled else "撤销"
     last_day = last_day_of_years(effective_on, 3)  # Art. 24, as Revocation.bar_last_day
-    bar_text = _bar_text(effective_on, bars, bar_ruling)
+    bar_text = _bar_text(effective_on, bars, bar_ruling, ground)
     draft = announcement_draft(
         base, ground=ground, reason=reason, effective_on=effective_on, bars=bars, bar_ruling=bar_ruling
     )

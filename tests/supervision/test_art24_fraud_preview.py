@@ -119,6 +119,9 @@ def test_the_confirmed_finding_publishes_the_previewed_announcements_word_for_wo
         TO_BE_NUMBERED, decision.number, 1
     )
     assert (announced.title, announced.body) == (revocation.title, body)
+    # the finding bars for good: the revocation announces no three-year limit that would contradict it
+    assert "不再受理其认定申请" in announced.body and "（含当日）不再受理" not in announced.body
+    assert "（含当日）不再受理" not in revoked.decision.body
 
 
 def test_a_finding_on_an_application_in_review_previews_and_publishes_its_one_announcement(
