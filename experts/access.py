@@ -6,8 +6,8 @@ from accounts.models import Role
 from core import access
 from core.access import EVERYTHING, NOTHING, rule
 
-from .models import Assignment, Draw, Expert, Panel, Tie
 from . import workflow  # noqa: F401 - the seat's actions register with its table
+from .models import Assignment, Draw, Expert, Panel, Tie
 
 
 @rule(Expert, Tie, Panel, Draw)

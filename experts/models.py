@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Institution, Region
@@ -77,7 +76,9 @@ class Tie(models.Model):
     panels while it lasts and for `EXPERT_TIE_YEARS` (3) years after it ended."""
 
     expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="ties", verbose_name="专家")
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="expert_ties", verbose_name="机构")
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="expert_ties", verbose_name="机构"
+    )
     kind = models.CharField("关系", max_length=20, choices=TieKind.choices)
     ended_on = models.DateField("结束日期", null=True, blank=True, help_text="仍在持续的关系不填。")
     note = models.CharField("说明", max_length=200, blank=True)
@@ -104,7 +105,9 @@ class Panel(models.Model):
     case_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     case_id = models.PositiveBigIntegerField()
     case = GenericForeignKey("case_type", "case_id")
-    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, related_name="panels", verbose_name="被评审机构")
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="panels", verbose_name="被评审机构"
+    )
     case_label = models.CharField("评审事项", max_length=300)
     fields = models.CharField("评审领域", max_length=300)
     size = models.PositiveSmallIntegerField("专家人数")
@@ -124,6 +127,10 @@ class Panel(models.Model):
 
     def __str__(self):
         return f"{self.case_label}（{self.get_purpose_display()}）"
+
+    @property
+    def purpose_label(self) -> str:
+        return self.get_purpose_display()
 
 
 class Draw(models.Model):
@@ -190,7 +197,9 @@ class Assignment(models.Model):
 
     @property
     def may_open_files(self) -> bool:
+        """Only a declaration free of conflict opens the case's files (Art. 26)."""
         return self.state == AssignmentState.DECLARED
 
-
-SEATED_Q = Q(state__in=SEATED)
+    @property
+    def is_seated(self) -> bool:
+        return self.state in SEATED

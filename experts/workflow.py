@@ -26,7 +26,7 @@ ASSIGNMENT_TRANSITIONS = [
                guards=[before_deadline]),
     Transition("conflict", {DRAWN, DECLARED}, AssignmentState.CONFLICT,  EXPERT,   "第二十六条", "申报利害关系，申请回避",
                comment_required="请写明与被评审机构的利害关系。"),
-    Transition("refuse",   {DRAWN},           AssignmentState.REFUSED,   EXPERT,   "第二十六条", "不能参加",
+    Transition("refuse",   {DRAWN},           AssignmentState.REFUSED,   EXPERT,   "第二十六条", "谢绝参加",
                comment_required="请写明不能参加的原因。"),
     Transition("withdraw", {DRAWN, DECLARED}, AssignmentState.WITHDRAWN, PROVINCE, "第二十六条", "撤回专家",
                comment_required="请写明撤回该专家的原因。"),
