@@ -371,7 +371,6 @@ def _expert_sections(user, today) -> list[Section]:
             a.panel.case_label,
             reverse("experts:assignment", args=[a.pk]),
             f"{a.panel.get_purpose_display()} · 被评审机构：{a.panel.institution.name}",
-            since=_day(a.declared_at),
             today=today,
         ),
         more_url=reverse("experts:assignments"),
