@@ -13,6 +13,7 @@ class Role(models.TextChoices):
     RECOMMENDER = "recommender", "推荐单位"
     PROVINCE = "province", "省人社厅"
     INSPECTOR = "inspector", "考核委托单位"
+    EXPERT = "expert", "评审专家"
     ADMIN = "admin", "系统管理员"
 
 
@@ -185,7 +186,7 @@ class User(AbstractUser):
                         department__isnull=True,
                     )
                     | Q(
-                        role__in=[Role.PROVINCE, Role.ADMIN],
+                        role__in=[Role.PROVINCE, Role.EXPERT, Role.ADMIN],
                         institution__isnull=True,
                         region__isnull=True,
                         department__isnull=True,

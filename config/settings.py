@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "bootstrap",
     "core",
     "accounts",
+    "experts",
     "applications",
     "bases",
     "supervision",
@@ -161,6 +162,14 @@ REVIEW_AUTHORITY = env("REVIEW_AUTHORITY", default="福建省人民政府")
 REVIEW_DAYS = env.int("REVIEW_DAYS", default=60)
 # 陈述申辩: the party states its defence within this many working days of the notice (SPEC 2.10)
 HEARING_WORKING_DAYS = env.int("HEARING_WORKING_DAYS", default=5)
+# Experts (Art. 26): a declared tie keeps an expert off an institution's panels while it lasts and this many
+# years after; an expert who reviewed an institution sits out its panels for EXPERT_LOOKBACK_YEARS; panels
+# avoid experts of the institution's own city unless the province turns it off; a drawn expert declares
+# within EXPERT_DECLARATION_DAYS days.
+EXPERT_TIE_YEARS = env.int("EXPERT_TIE_YEARS", default=3)
+EXPERT_LOOKBACK_YEARS = env.int("EXPERT_LOOKBACK_YEARS", default=3)
+EXPERT_AVOID_SAME_CITY = env.bool("EXPERT_AVOID_SAME_CITY", default=True)
+EXPERT_DECLARATION_DAYS = env.int("EXPERT_DECLARATION_DAYS", default=3)
 LITIGATION_MONTHS = env.int("LITIGATION_MONTHS", default=6)
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

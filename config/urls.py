@@ -54,6 +54,7 @@ urlpatterns = [
     path("bases/", include("bases.urls")),
     path("public/", include("public.urls")),
     path("inspections/", include("supervision.urls")),
+    path("experts/", include("experts.urls")),
     path("reports/", include("reports.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots, name="robots"),

@@ -34,6 +34,8 @@ NAV = {
                 ("取消资格申请", "supervision:cancellations"),
                 ("告知与陈述申辩", "applications:hearings"),
                 ("弄虚作假线索", "supervision:fraud_reports"),
+                ("评审专家库", "experts:list"),
+                ("评审专家组", "experts:panels"),
                 ("复议与诉讼", "applications:appeals"),
                 ("变更备案", "bases:change_list"),
                 ("不予受理名单", "applications:bars"),
@@ -44,6 +46,7 @@ NAV = {
         ),
     ],
     Role.INSPECTOR: [("考核任务", "supervision:list")],
+    Role.EXPERT: [("评审任务", "experts:assignments")],
     Role.ADMIN: [],
 }
 

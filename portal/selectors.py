@@ -23,6 +23,8 @@ from applications.models import (
 from bases import selectors as base_selectors
 from bases.models import CHANGEABLE_FIELDS, Base, ChangeFilingState, FilingState
 from core import access
+from experts import selectors as expert_selectors
+from experts.models import AssignmentState
 from supervision import selectors as supervision_selectors
 from supervision.models import InspectionState, RectificationState, RequestState
 
@@ -342,6 +344,41 @@ def _inspector_sections(user, today) -> list[Section]:
     return [tasks]
 
 
+# -- the expert ----------------------------------------------------------------------------------------
+
+
+def _expert_sections(user, today) -> list[Section]:
+    seats = expert_selectors.assignments_for(user)
+    waiting = _section(
+        "declarations",
+        "待声明的评审任务（第二十六条）",
+        seats.filter(state=AssignmentState.DRAWN),
+        lambda a: Todo(
+            a.panel.case_label,
+            reverse("experts:assignment", args=[a.pk]),
+            f"{a.panel.get_purpose_display()} · 待声明：阅读声明后声明无利害关系，或申报利害关系、说明不能参加",
+            deadline=a.declare_by,
+            today=today,
+        ),
+        more_url=reverse("experts:assignments"),
+        empty="没有待声明的评审任务。省人社厅抽取您参加评审后，会在此列出并通过站内消息和邮件通知。",
+    )
+    declared = _section(
+        "declared",
+        "已声明、可查阅材料的评审任务",
+        seats.filter(state=AssignmentState.DECLARED),
+        lambda a: Todo(
+            a.panel.case_label,
+            reverse("experts:assignment", args=[a.pk]),
+            f"{a.panel.get_purpose_display()} · 被评审机构：{a.panel.institution.name}",
+            today=today,
+        ),
+        more_url=reverse("experts:assignments"),
+        empty="没有已声明的评审任务。",
+    )
+    return [waiting, declared]
+
+
 # -- the institution and its base ----------------------------------------------------------------------
 
 # What the institution does next with its application (Art. 8).
@@ -480,6 +517,8 @@ def home_summary(user) -> dict:
         }
     if user.role == Role.INSPECTOR:
         return {"sections": _inspector_sections(user, today)}
+    if user.role == Role.EXPERT:
+        return {"sections": _expert_sections(user, today)}
     if user.role == Role.PROVINCE:
         counts = dict(Application.objects.values_list("state").annotate(n=Count("id")))
         unpublished = supervision_selectors.unpublished_results(today)

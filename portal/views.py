@@ -32,6 +32,7 @@ def home(request):
         Role.RECOMMENDER: "portal/home_recommender.html",
         Role.PROVINCE: "portal/home_province.html",
         Role.INSPECTOR: "portal/home_inspector.html",
+        Role.EXPERT: "portal/home_expert.html",
     }.get(user.role, "portal/home_admin.html")
     return render(request, template, context)
 

@@ -28,6 +28,7 @@ from applications.models import (
     PersonKind,
 )
 from bases.models import Base
+from experts.models import Expert, Tie, TieKind
 
 TINY_PDF = b"%PDF-1.4\n%test\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
@@ -119,6 +120,40 @@ class RecommenderUserFactory(UserFactory):
 class InspectorUserFactory(UserFactory):
     role = Role.INSPECTOR
     inspector_unit = factory.SubFactory(InspectorUnitFactory)
+
+
+class ExpertUserFactory(UserFactory):
+    role = Role.EXPERT
+
+
+class ExpertFactory(factory.django.DjangoModelFactory):
+    """An active expert in 工程技术 from 厦门市 (so the panels of the 福州 institutions the other factories make
+    need not avoid them as of the same city), with no account; pass user=ExpertUserFactory() for one."""
+
+    class Meta:
+        model = Expert
+
+    name = factory.Sequence(lambda n: f"专家{n}")
+    employer = factory.Sequence(lambda n: f"厦门理工学院{n}")
+    region = factory.LazyFunction(lambda: region("350200"))
+    title = "教授"
+    fields = "工程技术"
+    phone = "0592-12345678"
+    email = factory.Sequence(lambda n: f"expert{n}@example.cn")
+    active = True
+
+
+class TieFactory(factory.django.DjangoModelFactory):
+    """A current consulting relationship the expert declared with an institution."""
+
+    class Meta:
+        model = Tie
+
+    expert = factory.SubFactory(ExpertFactory)
+    institution = factory.SubFactory(InstitutionFactory)
+    kind = TieKind.CONSULTING
+    ended_on = None
+    note = "担任培训顾问"
 
 
 class BatchFactory(factory.django.DjangoModelFactory):

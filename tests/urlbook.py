@@ -30,10 +30,13 @@ from tests import factories
 from tests.helpers import fraud_digest, revocation_digest
 
 # Who may try: the other organisation's people (the world's records belong to `institution_own` and are routed
-# to 福州, `recommender_own`'s unit; the inspector's unit is assigned only some inspections) ...
-OTHER_ORGS = ("institution_other", "recommender_other", "inspector")
+# to 福州, `recommender_own`'s unit; the inspector's unit is assigned only some inspections; an expert sees only
+# its own seats on panels) ...
+OTHER_ORGS = ("institution_other", "recommender_other", "inspector", "expert")
 # ... or, for the province's own records, everyone signed in who is not the province.
-NOT_PROVINCE = ("institution_own", "institution_other", "recommender_own", "recommender_other", "inspector")
+NOT_PROVINCE = ("institution_own", "institution_other", "recommender_own", "recommender_other", "inspector", "expert")
+# ... or, for an expert's seat on a panel (Art. 26), everyone but the province and the expert.
+NOT_ON_THE_PANEL = ("institution_own", "institution_other", "recommender_own", "recommender_other", "inspector")
 EVERYONE = ("anonymous", *NOT_PROVINCE, "province")
 
 ID_ARGUMENTS = {"pk", "batch_pk", "notice_pk", "base_pk", "doc_pk", "uidb64"}
@@ -118,6 +121,33 @@ def suspended_base(w):
     from bases import services as bases
 
     bases.suspend(actor=w.users["province"], base_id=w.base.pk, started_on=today(), cause="建设单位改制")
+
+
+def expert_data(w, **changes):
+    return {
+        "name": "新专家",
+        "employer": "福建农林大学",
+        "employer_institution": "",
+        "region": factories.region("350100").pk,
+        "title": "研究员",
+        "fields": "农业、工程技术",
+        "phone": "0591-83789000",
+        "email": "new-expert@example.cn",
+        "active": "on",
+        "username": "",
+        "password": "",
+        **changes,
+    }
+
+
+def vacant_seat(w):
+    """A seat nobody was left to fill: the spare expert paused while the third seat is withdrawn, then back."""
+    from experts import services as experts
+    from experts.models import Expert
+
+    Expert.objects.filter(pk=w.spare_expert.pk).update(active=False)
+    experts.withdraw(actor=w.users["province"], assignment_id=w.third_seat.pk, reason="经核查存在利害关系")
+    Expert.objects.filter(pk=w.spare_expert.pk).update(active=True)
 
 
 def heard_revocation(w):
@@ -669,6 +699,78 @@ URLS = [
         "province",
         lambda w: {"note": "线索不实"},
         ("institution_own", "institution_other", "recommender_other", "inspector"),
+    ),
+    # -- experts (Art. 26) ------------------------------------------------------------------------------------
+    Url("experts:list", none, "province"),
+    Url("experts:new", none, "province", lambda w: expert_data(w)),
+    Url("experts:detail", lambda w: {"pk": w.expert.pk}, "province", None, NOT_PROVINCE),
+    Url(
+        "experts:edit",
+        lambda w: {"pk": w.third_expert.pk},  # no account yet: the page may open one
+        "province",
+        lambda w: expert_data(w, name="何专家", username="he_expert", password="Str0ng-Passw0rd!"),
+        NOT_PROVINCE,
+    ),
+    Url(
+        "experts:tie_new",
+        lambda w: {"pk": w.third_expert.pk},
+        "province",
+        lambda w: {"tie-institution": w.base.institution_id, "tie-kind": "teaching", "tie-note": "曾授课"},
+        NOT_PROVINCE,
+    ),
+    Url(
+        "experts:tie_end",
+        lambda w: {"pk": w.tie.pk},
+        "province",
+        lambda w: {"ended_on": today().isoformat()},
+        NOT_PROVINCE,
+    ),
+    Url("experts:panels", none, "province"),
+    Url("experts:panel", lambda w: {"pk": w.panel.pk}, "province", None, NOT_PROVINCE),
+    Url(
+        "experts:panel_fill", lambda w: {"pk": w.panel.pk}, "province", lambda w: {}, NOT_PROVINCE, prepare=vacant_seat
+    ),
+    Url("experts:assignments", none, "expert"),
+    Url(
+        "experts:assignment",
+        lambda w: {"pk": w.seat.pk},
+        "expert",
+        None,
+        NOT_ON_THE_PANEL,
+        variants={"another expert's seat": lambda w: {"pk": w.other_seat.pk}},
+    ),
+    Url(
+        "experts:assignment_act",
+        lambda w: {"pk": w.seat.pk, "action": "declare"},
+        "expert",
+        lambda w: {"confirm": "on"},
+        NOT_ON_THE_PANEL,
+        case="declare",
+        variants={"another expert's seat": lambda w: {"pk": w.other_seat.pk, "action": "declare"}},
+    ),
+    Url(
+        "experts:assignment_act",
+        lambda w: {"pk": w.seat.pk, "action": "conflict"},
+        "expert",
+        lambda w: {"reason": "曾为该机构授课"},
+        NOT_ON_THE_PANEL,
+        case="conflict",
+    ),
+    Url(
+        "experts:assignment_act",
+        lambda w: {"pk": w.seat.pk, "action": "refuse"},
+        "expert",
+        lambda w: {"reason": "评审期间出差"},
+        NOT_ON_THE_PANEL,
+        case="refuse",
+    ),
+    Url(
+        "experts:assignment_act",
+        lambda w: {"pk": w.seat.pk, "action": "withdraw"},
+        "province",
+        lambda w: {"reason": "经核查存在利害关系"},
+        NOT_PROVINCE,
+        case="withdraw",
     ),
     # -- reports ------------------------------------------------------------------------------------------------
     Url("reports:dashboard", none, "province"),

@@ -18,6 +18,9 @@ BUTTON_STYLES = {
     "confirm": "success",
     "pass": "success",
     "fail": "danger",
+    "declare": "success",
+    "conflict": "warning",
+    "refuse": "outline-secondary",
 }
 
 

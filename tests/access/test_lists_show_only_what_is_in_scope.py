@@ -64,6 +64,15 @@ def test_an_inspector_lists_only_the_inspections_assigned_to_its_unit(client, wo
     assert _link("supervision:detail", world.other_inspection) not in html
 
 
+def test_an_expert_lists_only_its_own_seats_and_the_province_lists_every_seat(client, world):
+    """Art. 26: the world's expert and another expert sit on the same panel."""
+    mine = _page(client, world, "expert", "experts:assignments")
+    assert _link("experts:assignment", world.seat) in mine
+    assert _link("experts:assignment", world.other_seat) not in mine
+    every = _page(client, world, "province", "experts:assignments")
+    assert _link("experts:assignment", world.seat) in every and _link("experts:assignment", world.other_seat) in every
+
+
 @pytest.mark.parametrize("role, sees", [("institution_own", True), ("institution_other", False)])
 def test_change_filings_are_listed_only_to_their_base(client, world, role, sees):
     html = _page(client, world, role, "bases:change_list")

@@ -7,7 +7,8 @@ anonymous users are sent to the login page, and a POST that is out of scope chan
 
 Roles: an institution and its own records vs another institution; the recommender of the unit the
 application is routed to (福州市) vs the recommender of another unit (厦门市); the province; an
-inspector (who has no business with applications or bases).
+inspector (who has no business with applications or bases); an expert of the pool (Art. 26), who sees only
+its own seats on panels.
 """
 
 import re
@@ -179,6 +180,25 @@ GET = {
     "reports:dashboard": only(200, "province", *RECOMMENDERS),
     "reports:chart": only(200, "province", *RECOMMENDERS),
     "reports:year_summary": only(200, "province"),
+    # The expert pool and its panels are the province's (Art. 26); an expert sees only its own seats, and acts on
+    # them (declares, declares a conflict, refuses); the province withdraws an expert.
+    "experts:list": only(200, "province"),
+    "experts:new": only(200, "province"),
+    "experts:detail": only(200, "province"),
+    "experts:edit": only(200, "province"),
+    "experts:tie_new": only(405, "province"),
+    "experts:tie_end": only(405, "province"),
+    "experts:panels": only(200, "province"),
+    "experts:panel": only(200, "province"),
+    "experts:panel_fill": only(405, "province"),
+    "experts:assignments": only(200, "province", "expert"),
+    "experts:assignment": only(200, "province", "expert"),
+    "experts:assignment[another expert's seat]": only(200, "province"),
+    "experts:assignment_act[declare]": only(200, "expert"),
+    "experts:assignment_act[declare][another expert's seat]": expect(404),
+    "experts:assignment_act[conflict]": only(200, "expert"),
+    "experts:assignment_act[refuse]": only(200, "expert"),
+    "experts:assignment_act[withdraw]": only(200, "province"),
     # The public side: everyone, signed in or not, sees only what is published.
     "public:register": expect(200, anonymous=200),
     "public:base": expect(200, anonymous=200),  # published
@@ -262,7 +282,7 @@ def test_out_of_scope_answers_404_never_403():
 # -- POST: out of scope answers 404 and changes nothing; in scope it does what it says -------------------
 
 
-PORTAL_APPS = ("users", "jxjy_portal", "applications", "bases", "inspections", "reports")
+PORTAL_APPS = ("users", "jxjy_portal", "experts", "applications", "bases", "inspections", "reports")
 WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.I)
 
 
@@ -358,6 +378,16 @@ POST = {
     "supervision:fraud": post_only("province"),
     "supervision:fraud_report_new": post_only("recommender_own"),
     "supervision:fraud_report": post_only("province"),
+    # Art. 26: the province keeps the pool and fills a panel's empty seats; the expert acts on its own seat.
+    "experts:new": post_only("province"),
+    "experts:edit": post_only("province"),
+    "experts:tie_new": post_only("province"),
+    "experts:tie_end": post_only("province"),
+    "experts:panel_fill": post_only("province"),
+    "experts:assignment_act[declare]": post_only("expert"),
+    "experts:assignment_act[conflict]": post_only("expert"),
+    "experts:assignment_act[refuse]": post_only("expert"),
+    "experts:assignment_act[withdraw]": post_only("province"),
 }
 
 

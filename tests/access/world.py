@@ -25,6 +25,7 @@ ROLES = (
     "recommender_other",
     "province",
     "inspector",
+    "expert",
 )
 
 
@@ -53,6 +54,7 @@ def build_world() -> SimpleNamespace:
             "recommender_other": factories.RecommenderUserFactory(region=xiamen),
             "province": province,
             "inspector": factories.InspectorUserFactory(),
+            "expert": factories.ExpertUserFactory(full_name="吴专家"),
         }
     )
     institution = inst_own.institution
@@ -105,6 +107,7 @@ def build_world() -> SimpleNamespace:
     w.announcement = factories.AnnouncementFactory(title="关于公布测试名单的通知")
 
     build_supervision(w, province, today, now)
+    build_experts(w, province)
 
     w.department = factories.DepartmentFactory(name="福建省测试行业厅")
     w.staff = factories.UserFactory(role=Role.PROVINCE, username="staff-target")
@@ -185,6 +188,38 @@ def build_supervision(w, province, today, now):
         base=w.base, requested_by=w.users["institution_own"], requester_role="institution", reason="机构合并"
     )
     build_proceedings(w, province, today)
+
+
+def build_experts(w, province):
+    """Art. 26: the expert pool — the world's expert (厦门), another expert with an account, one without, one
+    of the base's own staff (kept off its panels) — a declared tie, and a panel for the inspection assigned to
+    the inspector's unit with the three free experts seated, then one spare expert for replacements."""
+    from experts import services as experts
+
+    w.expert = factories.ExpertFactory(name="吴专家", user=w.users["expert"], region=factories.region("350200"))
+    w.other_expert = factories.ExpertFactory(
+        name="郑专家", user=factories.ExpertUserFactory(full_name="郑专家"), region=factories.region("350500")
+    )
+    w.third_expert = factories.ExpertFactory(name="何专家", region=factories.region("350400"))
+    w.staff_expert = factories.ExpertFactory(
+        name="钱专家",
+        employer="本方培训学院",
+        employer_institution=w.base.institution,
+        region=factories.region("350200"),
+    )
+    w.tie = factories.TieFactory(expert=w.other_expert, institution=factories.InstitutionFactory(name="第三方培训学院"))
+    w.panel = experts.create_panel(
+        actor=province,
+        purpose="inspection",
+        case=w.assigned_inspection,
+        institution=w.base.institution,
+        case_label=f"{w.base.name}定期考核",
+        fields="工程技术",
+        size=3,
+    )
+    seats = {a.expert_id: a for a in w.panel.assignments.all()}
+    w.seat, w.other_seat, w.third_seat = seats[w.expert.pk], seats[w.other_expert.pk], seats[w.third_expert.pk]
+    w.spare_expert = factories.ExpertFactory(name="冯专家", region=factories.region("350700"))
 
 
 def build_proceedings(w, province, today):

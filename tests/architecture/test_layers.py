@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LAYERS = [
     ("core",),
     ("accounts",),
+    ("experts",),
     ("applications",),
     ("bases",),
     ("supervision",),

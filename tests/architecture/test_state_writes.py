@@ -57,6 +57,7 @@ def test_each_of_the_seven_state_machines_has_a_table():
     from applications.models import Appeal, Application, FraudReport, Hearing
     from bases.models import AnnualFiling, Base, ChangeFiling
     from core.workflow import registered
+    from experts.models import Assignment
     from supervision.models import CancellationRequest, Inspection, RectificationOrder
 
     tables = {(w.model, w.state_field) for w in registered()}
@@ -72,4 +73,6 @@ def test_each_of_the_seven_state_machines_has_a_table():
         (Hearing, "state"),
         (Appeal, "state"),
         (FraudReport, "state"),
+        # issue 16 (Art. 26): an expert's seat on a panel
+        (Assignment, "state"),
     }

@@ -30,7 +30,8 @@ def test_seed_demo_can_run_twice_without_duplicating_anything(seeded):
 
 
 def test_every_role_has_a_demo_account_that_signs_in_with_the_printed_password(seeded):
-    for username in ("admin", "province", "fuzhou_hr", "edu_dept", "inspector", "institution", "inst_approved"):
+    usernames = ("admin", "province", "fuzhou_hr", "edu_dept", "inspector", "expert", "institution", "inst_approved")
+    for username in usernames:
         client = Client()
         response = client.post("/accounts/login/", {"username": username, "password": "Demo12345678"})
         assert response.status_code == 302, username
@@ -82,3 +83,22 @@ def test_spec_2_10_the_demo_shows_a_decision_of_every_kind_a_pending_hearing_and
     assert Base.objects.filter(status=BaseStatus.SUSPENDED).exists()
     assert Base.objects.filter(status=BaseStatus.CANCELLED).exists()
     assert Appeal.objects.exists()
+
+
+def test_art26_the_demo_expert_has_a_seat_to_declare_and_the_draw_avoided_the_declared_tie(seeded):
+    from experts import services
+    from experts.models import Assignment, Expert, Panel
+
+    expert = Expert.objects.get(user__username="expert")
+    assert set(Assignment.objects.filter(expert=expert).values_list("state", flat=True)) == {"drawn", "declared"}
+    panel = Panel.objects.get(purpose="inspection")
+    draw = panel.draws.get()
+    reasons = dict(draw.exclusions)
+    tied = Expert.objects.get(ties__institution=panel.institution)
+    assert reasons[tied.pk] == "申报与被评审机构存在咨询服务关系"
+    assert "被评审机构的工作人员" in reasons[Expert.objects.get(employer_institution=panel.institution).pk]
+    assert tied.pk not in draw.drawn_ids and services.replay(draw)
+    client = Client()
+    client.post("/accounts/login/", {"username": "expert", "password": "Demo12345678"})
+    home = client.get("/").content.decode()
+    assert "待声明的评审任务" in home and panel.case_label in home

@@ -40,7 +40,7 @@ LIST = ("page", "export")
 
 # Every list page: who looks at it and which parameters it reads.
 LISTS = {
-    "home": (("anonymous", "institution_other", "recommender_other", "province"), ("page",)),
+    "home": (("anonymous", "institution_other", "recommender_other", "province", "expert"), ("page",)),
     "inbox": (("institution_other",), ("page",)),
     "public:register": (("anonymous",), REGISTER),
     "public:open_data_csv": (("anonymous",), REGISTER),
@@ -74,6 +74,9 @@ LISTS = {
     "applications:hearings": (("institution_other", "province"), ("page",)),
     "applications:appeals": (("province",), ("page",)),
     "supervision:fraud_reports": (("province",), ("page",)),
+    "experts:list": (("province",), ("q", "region", "active", "page")),
+    "experts:panels": (("province",), ("page",)),
+    "experts:assignments": (("expert", "province"), ("page",)),
 }  # fmt: skip
 # Object pages that read parameters of their own.
 OBJECT_PAGES = {
@@ -87,11 +90,12 @@ SEARCHES = [
     ("public:open_data_csv", "anonymous"),
     ("applications:province_queue", "province"),
     ("applications:recommender_queue", "recommender_own"),
+    ("experts:list", "province"),  # the world's base has one of its own staff in the pool
 ]
 NOT_LISTS = {
     "healthz", "robots", "sitemap", "login", "logout", "register", "password_change", "password_change_done",
     "password_reset", "password_reset_done", "password_reset_complete", "inbox_read_all",
-    "applications:batch_new", "supervision:draw_new", "reports:chart",
+    "applications:batch_new", "supervision:draw_new", "reports:chart", "experts:new",
 }  # fmt: skip
 
 

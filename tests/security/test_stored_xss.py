@@ -23,6 +23,8 @@ from applications.models import Appeal, Application, Batch, FraudReport, PublicN
 from bases.models import Announcement, AnnualFiling, Base, ChangeFiling
 from core import decisions
 from core.models import DecisionKind
+from experts import services as expert_services
+from experts.models import Assignment, Expert
 from supervision.models import CancellationRequest, Inspection, Item, RectificationOrder
 from tests import factories
 from tests.helpers import client_as, post_confirmed
@@ -450,12 +452,62 @@ def journey(db, settings):
     assert CancellationRequest.objects.get(pk=cancellation.pk).state == "refused"
     assert noticed.objections.get().resolution == ATTRIBUTE
     assert app.people.count() == 6 and app.documents.filter(replaced_at=None).count() == 13
+    # Art. 26: the province enters an expert (and an account) and a declared tie, a panel is drawn for the
+    # base's inspection (its label carries the base's name), and the expert declares a conflict with a reason.
+    ok(
+        prov.post(
+            reverse("experts:new"),
+            {
+                "name": f"专家{SCRIPT}"[:50],
+                "employer": ATTRIBUTE,
+                "region": factories.region("350200").pk,
+                "title": SCRIPT,
+                "fields": f"信息安全、{SCRIPT}",
+                "phone": ATTRIBUTE[:30],
+                "email": "",
+                "active": "on",
+                "username": "xss-expert",
+                "password": PASSWORD,
+            },
+        ),
+        "expert",
+    )
+    expert = Expert.objects.get(user__username="xss-expert")
+    ok(
+        prov.post(
+            reverse("experts:tie_new", args=[expert.pk]),
+            {"tie-institution": other_inst.pk, "tie-kind": "other", "tie-note": ATTRIBUTE},
+        ),
+        "tie",
+    )
+    plain = factories.ExpertFactory(name="普通专家", fields="信息安全")  # the only two of the field: both drawn
+    panel = expert_services.create_panel(
+        actor=province,
+        purpose="inspection",
+        case=inspection,
+        institution=base.institution,
+        case_label=f"{base.name}定期考核",
+        fields="信息安全",
+        size=2,
+    )
+    expert_client = client_as(expert.user)
+    seat = panel.assignments.get(expert=expert)
+    ok(
+        expert_client.post(reverse("experts:assignment_act", args=[seat.pk, "conflict"]), {"reason": SCRIPT}),
+        "conflict",
+    )
+    assert Assignment.objects.get(pk=seat.pk).ended_reason == SCRIPT
     return dict(
         province=prov,
         recommender=rec,
         inspector=insp,
         institution=inst,
+        expert=expert_client,
         anonymous=Client(),
+        expert_record=expert,
+        panel=panel,
+        seat=seat,
+        plain_seat=panel.assignments.get(expert=plain),
         app=app,
         noticed=noticed,
         base=base,
@@ -490,8 +542,26 @@ def pages(j) -> list[tuple[str, str, str, dict]]:
         ("anonymous", "public:announcement", reverse("public:announcement", args=[a.pk]), {})
         for a in Announcement.objects.all()
     ]
-    for who in ("institution", "recommender", "province", "inspector"):
+    for who in ("institution", "recommender", "province", "inspector", "expert"):
         rows += [(who, "home", reverse("home"), {}), (who, "inbox", reverse("inbox"), {})]
+    seat, plain_seat, expert = j["seat"], j["plain_seat"], j["expert_record"]
+    rows += [
+        ("expert", "experts:assignments", reverse("experts:assignments"), {}),
+        ("expert", "experts:assignment", reverse("experts:assignment", args=[seat.pk]), {}),
+        ("province", "experts:list", reverse("experts:list"), {}),
+        ("province", "experts:detail", reverse("experts:detail", args=[expert.pk]), {}),
+        ("province", "experts:edit", reverse("experts:edit", args=[expert.pk]), {}),
+        ("province", "experts:panels", reverse("experts:panels"), {}),
+        ("province", "experts:panel", reverse("experts:panel", args=[j["panel"].pk]), {}),
+        ("province", "experts:assignments", reverse("experts:assignments"), {}),
+        ("province", "experts:assignment", reverse("experts:assignment", args=[seat.pk]), {}),
+        (
+            "province",
+            "experts:assignment_act",
+            reverse("experts:assignment_act", args=[plain_seat.pk, "withdraw"]),
+            {},
+        ),
+    ]
     rows += [
         ("institution", "applications:mine", reverse("applications:mine"), {}),
         ("institution", "applications:detail", reverse("applications:detail", args=[app.pk]), {}),
@@ -611,6 +681,7 @@ NOT_SWEPT = {
     "public:guides", "public:guide",  # the portal's own text
     "applications:hearing_document", "supervision:fraud", "supervision:fraud_report_new",  # a file; POST-only
     "public:decision_pdf",  # the same PDF, for a decision published of its own accord
+    "experts:new", "experts:tie_new", "experts:tie_end", "experts:panel_fill",  # an empty form; POST-only
 }  # fmt: skip
 
 # Where the payload must be shown (escaped) — otherwise the sweep would prove nothing about that page.
@@ -641,6 +712,14 @@ MUST_SHOW = {
     ("province", "users:departments"),
     ("province", "inbox"),
     ("inspector", "supervision:detail"),
+    ("expert", "home"),
+    ("expert", "experts:assignments"),
+    ("expert", "experts:assignment"),
+    ("province", "experts:list"),
+    ("province", "experts:detail"),
+    ("province", "experts:panels"),
+    ("province", "experts:panel"),
+    ("province", "experts:assignment_act"),
 }
 
 

@@ -21,6 +21,8 @@ from applications import hearings, notices, services
 from applications.models import RULE_CONDITIONS, Application, Batch, Condition, Degree, HearingKind, PersonKind
 from bases import services as base_services
 from bases.models import Announcement, AnnouncementKind, AnnualFiling, Base, FeeDisclosure
+from experts import services as expert_services
+from experts.models import Expert, PanelPurpose, TieKind
 from supervision import services as sup
 from supervision.models import Inspection, Item
 
@@ -54,6 +56,17 @@ INSTITUTIONS = [
 ]
 
 
+# The expert pool (Art. 26): (username or "", name, employer, city code, title, fields). `expert` signs in.
+EXPERTS = [
+    ("expert", "吴明华", "福州大学土木工程学院", "350100", "教授", "工程技术、建筑"),
+    ("", "陈丽娟", "厦门大学公共卫生学院", "350200", "教授", "卫生健康"),
+    ("", "郑建国", "泉州师范学院", "350500", "副教授", "教育、工程技术"),
+    ("", "林海涛", "三明学院", "350400", "高级工程师", "工程技术，农业"),
+    ("", "黄志远", "龙岩学院", "350800", "研究员", "工程技术"),
+    ("", "杨晓峰", "厦门大学继续教育学院", "350200", "副院长", "工程技术、教育"),
+]
+
+
 def credit_code(n: int, region_code: str) -> str:
     body = f"52{region_code}MJ{n:07d}"
     return body + check_character(body)
@@ -69,6 +82,7 @@ class Command(BaseCommand):
             self.public_side(accounts)
             self.annual_filings(accounts)
             self.supervision(accounts)
+            self.experts(accounts)
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账户（密码均为 {PASSWORD}）："))
         for username, role, org in [
             ("admin", "系统管理员", "（后台 /admin/）"),
@@ -77,6 +91,7 @@ class Command(BaseCommand):
             ("xiamen_hr", "推荐单位", "厦门市人力资源和社会保障局"),
             ("edu_dept", "推荐单位", "福建省教育厅"),
             ("inspector", "考核委托单位", "福建省继续教育评估中心"),
+            ("expert", "评审专家", "吴明华（福州大学土木工程学院）"),
             *[(u, "施教机构", name) for u, name, *_ in INSTITUTIONS],
         ]:
             self.stdout.write(f"  {username:<18} {role:<8} {org}")
@@ -499,6 +514,71 @@ class Command(BaseCommand):
         sup.draw_spot_check(
             actor=province, size=2, scheduled_on=today + timedelta(days=20), assign_inspectors=True, seed=20261126
         )
+
+    def experts(self, accounts):
+        """The expert pool, a declared tie the draw avoids, and two panels: the periodic inspection of 厦门大学继续
+        教育学院 (its own staff, the expert who consults for it and the experts of 厦门 kept off, the demo expert
+        waiting to declare) and the site visit of 漳州职业技术学院 (the demo expert drawn and declared)."""
+
+        if Expert.objects.exists():
+            return
+        province = accounts["province"]
+        bases = {b.institution.users.first().username: b for b in Base.objects.select_related("institution")}
+        xiamen = bases.get("base_xm")
+        pool = {}
+        for username, name, employer, region_code, title, fields in EXPERTS:
+            staff_of = xiamen.institution if xiamen and employer == xiamen.institution.name else None
+            pool[name] = expert_services.save_expert(
+                actor=province,
+                data={
+                    "name": name,
+                    "employer": employer,
+                    "employer_institution": staff_of,
+                    "region": Region.objects.get(code=region_code),
+                    "title": title,
+                    "fields": fields,
+                    "phone": "0591-87000000",
+                    "email": f"{username or 'expert'}-{len(pool)}@demo.jxjy.example.cn",
+                    "active": True,
+                },
+                username=username,
+                password=PASSWORD if username else "",
+            )
+        if xiamen is None:
+            return
+        expert_services.add_tie(
+            actor=province,
+            expert_id=pool["郑建国"].pk,
+            institution=xiamen.institution,
+            kind=TieKind.CONSULTING,
+            note="担任该院工程技术类培训项目顾问",
+        )
+        inspection = Inspection.objects.filter(base=xiamen, state="scheduled").first()
+        if inspection is not None:
+            expert_services.create_panel(
+                actor=province,
+                purpose=PanelPurpose.INSPECTION,
+                case=inspection,
+                institution=xiamen.institution,
+                case_label=f"{xiamen.name}定期考核",
+                fields="工程技术",
+                size=3,
+                seed=20261203,
+            )
+        visit = Application.objects.filter(state="site_visit").select_related("institution").first()
+        if visit is not None:  # only the demo expert works in 建筑: drawn, and declared free of conflict
+            panel = expert_services.create_panel(
+                actor=province,
+                purpose=PanelPurpose.SITE_VISIT,
+                case=visit,
+                institution=visit.institution,
+                case_label=f"{visit.institution.name}申报实地考察",
+                fields="建筑",
+                size=1,
+                seed=20261204,
+            )
+            expert = pool["吴明华"]
+            expert_services.declare(actor=expert.user, assignment_id=panel.assignments.get(expert=expert).pk)
 
 
 def complete_application(app: Application, user: User, *, priority: bool = False) -> Application:

@@ -1,0 +1,205 @@
+"""The expert pool (Art. 26), the declared ties that keep an expert off an institution's panels, and the
+panels drawn at random for a case (双随机): every draw keeps its seed, its candidates and each exclusion with
+its reason, so anyone can repeat it."""
+
+import re
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Institution, Region
+
+FIELD_SEPARATORS = re.compile(r"[、,，;；/\s]+")
+
+
+def field_names(text: str) -> set[str]:
+    """The fields (领域) named in a free-text list such as "工程技术、卫生健康"."""
+    return {name for name in FIELD_SEPARATORS.split(text or "") if name}
+
+
+class Expert(models.Model):
+    """A person the province may send to judge an applicant or a base (Art. 26)."""
+
+    name = models.CharField("姓名", max_length=50)
+    employer = models.CharField("工作单位", max_length=200)
+    employer_institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff_experts",
+        verbose_name="所在施教机构",
+        help_text="专家本人是某施教机构的工作人员时选择；该机构的考察和考核一律回避。",
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="experts", verbose_name="所在设区市")
+    title = models.CharField("职称/职务", max_length=100)
+    fields = models.CharField("专业领域", max_length=300, help_text="多个领域用“、”分隔，如：工程技术、卫生健康。")
+    phone = models.CharField("联系电话", max_length=30)
+    email = models.EmailField("电子邮箱", blank=True)
+    active = models.BooleanField("在库可抽取", default=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="expert",
+        verbose_name="登录账号",
+    )
+    created_at = models.DateTimeField("入库时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = verbose_name_plural = "评审专家"
+
+    def __str__(self):
+        return f"{self.name}（{self.employer}）"
+
+    @property
+    def field_set(self) -> set[str]:
+        return field_names(self.fields)
+
+
+class TieKind(models.TextChoices):
+    EMPLOYER = "employer", "现工作单位"
+    FORMER_EMPLOYER = "former_employer", "曾工作单位"
+    TEACHING = "teaching", "授课"
+    CONSULTING = "consulting", "咨询服务"
+    OTHER = "other", "其他利害关系"
+
+
+class Tie(models.Model):
+    """A relationship the expert declared with an institution. It keeps the expert off that institution's
+    panels while it lasts and for `EXPERT_TIE_YEARS` (3) years after it ended."""
+
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="ties", verbose_name="专家")
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="expert_ties", verbose_name="机构"
+    )
+    kind = models.CharField("关系", max_length=20, choices=TieKind.choices)
+    ended_on = models.DateField("结束日期", null=True, blank=True, help_text="仍在持续的关系不填。")
+    note = models.CharField("说明", max_length=200, blank=True)
+    declared_at = models.DateTimeField("申报时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["expert", "id"]
+        verbose_name = verbose_name_plural = "专家申报的关联关系"
+
+    def __str__(self):
+        return f"{self.expert.name}—{self.institution.name}：{self.get_kind_display()}"
+
+
+class PanelPurpose(models.TextChoices):
+    SITE_VISIT = "site_visit", "申报实地考察（第八条第四项）"
+    INSPECTION = "inspection", "基地考核（第二十条、第二十一条）"
+
+
+class Panel(models.Model):
+    """The experts who judge one case: a site visit of an application or an inspection of a base."""
+
+    purpose = models.CharField("用途", max_length=20, choices=PanelPurpose.choices)
+    case_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    case_id = models.PositiveBigIntegerField()
+    case = GenericForeignKey("case_type", "case_id")
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="panels", verbose_name="被评审机构"
+    )
+    case_label = models.CharField("评审事项", max_length=300)
+    fields = models.CharField("评审领域", max_length=300)
+    size = models.PositiveSmallIntegerField("专家人数")
+    items = models.JSONField("评分项目", default=list, help_text="[[代码, 名称, 条款], …]")
+    same_city_excluded = models.BooleanField("回避同一设区市", default=False)
+    lookback_years = models.PositiveSmallIntegerField("近几年评审过的专家回避", default=3)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("组建时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = verbose_name_plural = "评审专家组"
+        constraints = [
+            models.UniqueConstraint(fields=["case_type", "case_id"], name="one_panel_per_case"),
+        ]
+
+    def __str__(self):
+        return f"{self.case_label}（{self.get_purpose_display()}）"
+
+    @property
+    def purpose_label(self) -> str:
+        return self.get_purpose_display()
+
+
+class Draw(models.Model):
+    """One random draw for a panel: the first, or one replacing an expert who refused or declared a conflict.
+    `draw_panel(seed, candidate_ids, count)` on the stored inputs gives `drawn_ids` again."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="draws", verbose_name="专家组")
+    seed = models.BigIntegerField("随机种子")
+    count = models.PositiveSmallIntegerField("抽取人数")
+    considered_ids = models.JSONField("领域相符的在库专家")
+    exclusions = models.JSONField("回避", default=list, help_text="[[专家id, 原因], …]")
+    candidate_ids = models.JSONField("候选专家（按编号排序）")
+    drawn_ids = models.JSONField("抽中专家")
+    replaces = models.ForeignKey(
+        "Assignment", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="替补对象"
+    )
+    reason = models.CharField("抽取原因", max_length=200)
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    drawn_at = models.DateTimeField("抽取时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["panel", "id"]
+        verbose_name = verbose_name_plural = "专家抽取记录"
+
+    def __str__(self):
+        return f"{self.panel}：{self.reason}"
+
+
+class AssignmentState(models.TextChoices):
+    DRAWN = "drawn", "待声明"
+    DECLARED = "declared", "已声明无利害关系"
+    CONFLICT = "conflict", "申报有利害关系（回避）"
+    REFUSED = "refused", "不能参加"
+    WITHDRAWN = "withdrawn", "被撤回"
+
+
+SEATED = [AssignmentState.DRAWN, AssignmentState.DECLARED]  # who holds a seat on the panel
+
+
+class Assignment(models.Model):
+    """An expert's seat on a panel: drawn, then declared free of conflict (only then may they open the
+    case's files), or given up by a conflict or a refusal, which draws a replacement."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="assignments", verbose_name="专家组")
+    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="assignments", verbose_name="专家")
+    draw = models.ForeignKey(Draw, on_delete=models.PROTECT, related_name="assignments", verbose_name="抽取记录")
+    state = models.CharField("状态", max_length=20, choices=AssignmentState.choices, default=AssignmentState.DRAWN)
+    declare_by = models.DateField("声明截止日期")
+    declared_at = models.DateTimeField("声明时间", null=True, blank=True)
+    declaration = models.TextField("声明内容", blank=True)
+    ended_reason = models.CharField("回避或退出原因", max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["panel", "id"]
+        verbose_name = verbose_name_plural = "专家评审任务"
+        constraints = [
+            models.UniqueConstraint(fields=["panel", "expert"], name="expert_once_per_panel"),
+        ]
+        indexes = [models.Index(fields=["expert", "state"], name="assignment_expert_state_idx")]
+
+    def __str__(self):
+        return f"{self.expert.name}：{self.panel}"
+
+    @property
+    def may_open_files(self) -> bool:
+        """Only a declaration free of conflict opens the case's files (Art. 26)."""
+        return self.state == AssignmentState.DECLARED
+
+    @property
+    def is_seated(self) -> bool:
+        return self.state in SEATED

@@ -1,0 +1,34 @@
+"""An expert's seat on a panel (Art. 26): declared free of conflict before the case's files open, or given
+up — a declared conflict, a refusal, or the province withdrawing the expert — which draws a replacement."""
+
+from django.utils import timezone
+
+from accounts.models import Role
+from core.workflow import Transition, Workflow
+
+from .models import Assignment, AssignmentState
+
+EXPERT, PROVINCE = Role.EXPERT, Role.PROVINCE
+DRAWN, DECLARED = AssignmentState.DRAWN, AssignmentState.DECLARED
+
+
+def before_deadline(assignment, actor):
+    if timezone.localdate() > assignment.declare_by:
+        return (
+            f"声明期限已于{assignment.declare_by:%Y年%-m月%-d日}届满，不能再作声明；"
+            "如仍可参加或需回避，请联系省人社厅。"
+        )
+    return None
+
+
+ASSIGNMENT_TRANSITIONS = [
+    Transition("declare",  {DRAWN},           AssignmentState.DECLARED,  EXPERT,   "第二十六条", "声明无利害关系并承诺保密",
+               guards=[before_deadline]),
+    Transition("conflict", {DRAWN, DECLARED}, AssignmentState.CONFLICT,  EXPERT,   "第二十六条", "申报利害关系，申请回避",
+               comment_required="请写明与被评审机构的利害关系。"),
+    Transition("refuse",   {DRAWN},           AssignmentState.REFUSED,   EXPERT,   "第二十六条", "谢绝参加",
+               comment_required="请写明不能参加的原因。"),
+    Transition("withdraw", {DRAWN, DECLARED}, AssignmentState.WITHDRAWN, PROVINCE, "第二十六条", "撤回专家",
+               comment_required="请写明撤回该专家的原因。"),
+]  # fmt: skip
+ASSIGNMENT_WORKFLOW = Workflow(Assignment, "state", AssignmentState, ASSIGNMENT_TRANSITIONS)
