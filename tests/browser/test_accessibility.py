@@ -23,7 +23,7 @@ PAGES_PER_ROLE = 200  # a bound, never reached: the test fails if a role's pages
 SAME_PATTERN = 1  # pages of one shape (ids replaced) visited per role: /applications/3/ stands for /applications/7/
 # Demo accounts, one per role and the institutions whose pages differ most (a draft, a returned application,
 # a recognised base).
-ACCOUNTS = [None, "province", "fuzhou_hr", "inspector", "institution", "inst_returned", "base_fz", "admin"]
+ACCOUNTS = [None, "province", "fuzhou_hr", "inspector", "expert", "institution", "inst_returned", "base_fz", "admin"]
 # The same pages' first few again on a desktop screen (1366×900), where the menu and the tables look different.
 DESKTOP = {"width": 1366, "height": 900}
 DESKTOP_PAGES = 10
