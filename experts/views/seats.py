@@ -38,6 +38,7 @@ def assignment_list(request):
 
 @allowed(Assignment, "view", load="pk", queryset=SEATS)
 def assignment_detail(request, assignment):
+    sheets = selectors.seat_sheets(assignment, request.user)
     return render(
         request,
         "experts/assignment.html",
@@ -47,6 +48,8 @@ def assignment_detail(request, assignment):
             "declaration": assignment.declaration or services.DECLARATION,
             "steps": ASSIGNMENT_WORKFLOW.available(assignment, request.user),
             "timeline": timeline.events_for(assignment, state_labels=dict(AssignmentState.choices)),
+            "sheets": sheets,
+            "drafting": any(not sheet.is_locked for sheet in sheets),
         },
     )
 
