@@ -335,3 +335,19 @@ def test_the_seat_page_runs_a_fixed_number_of_queries_with_one_or_more_versions(
         submit(seat, 7, 7, 7)
 
     assert_constant_queries(lambda: get_ok(client, url), grow, warm=True)
+
+
+def test_a_tampered_row_count_neither_drops_nor_adds_an_item(seats):
+    seat = seats[0]
+    client = client_as(seat.expert.user)
+    data = form_data(8, 7, 6) | {"row-TOTAL_FORMS": "1", "row-3-score": "9", "row-3-verdict": "meets"}
+    client.post(edit_url(seat), data)
+    sheet = ScoreSheet.objects.get(assignment=seat)
+    assert [(r.code, r.score) for r in sheet.rows.all()] == [
+        ("faculty", Decimal(8)),
+        ("facilities", Decimal(7)),
+        ("fees", Decimal(6)),
+    ]
+    # a count beyond any formset's bound is refused with the form shown again, not a server error
+    assert client.post(edit_url(seat), form_data(1, 1, 1) | {"row-TOTAL_FORMS": "5000"}).status_code == 400
+    assert [r.score for r in sheet.rows.all()] == [Decimal(8), Decimal(7), Decimal(6)]
