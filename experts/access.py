@@ -51,7 +51,7 @@ access.permit(
     "score",
     roles={Role.EXPERT},
     states={AssignmentState.DECLARED},
-    state_message="本评审任务的状态为「{state}」：请先作出无利害关系声明，再填写评分表。",
+    state_message="本评审任务的状态为「{state}」，不能填写评分表：须先声明无利害关系，回避、谢绝或被撤回的专家不评分。",
 )
 access.permit(ScoreSheet, "view", roles={Role.PROVINCE, Role.EXPERT})
 # a submitted form is locked: only a draft is edited, and a correction is a new version of a submitted one

@@ -188,9 +188,9 @@ def test_an_expert_who_has_not_declared_may_not_score(form_panel):
     seat = seated(form_panel(size=1, items=ITEMS))[0]
     client = client_as(seat.expert.user)
     response = client.get(edit_url(seat), follow=True)
-    assert "请先作出无利害关系声明，再填写评分表" in text(response)
+    assert "须先声明无利害关系" in text(response)
     assert client.post(edit_url(seat), form_data(8, 8, 8)).status_code == 302
-    with pytest.raises(RuleViolation, match="请先作出无利害关系声明"):
+    with pytest.raises(RuleViolation, match="须先声明无利害关系"):
         services.save_sheet(actor=seat.expert.user, assignment_id=seat.pk, scores=scores(8, 8, 8))
     assert not ScoreSheet.objects.exists()
 
