@@ -1,12 +1,18 @@
-"""Input for the expert pool, declared ties and an expert's declaration, with Chinese messages (Art. 26)."""
+"""Input for the expert pool, declared ties, an expert's declaration and scored form, with Chinese messages
+(Art. 26)."""
+
+from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 
 from accounts.models import Institution, Region, User
+from core import uploads
 from core.forms import DateInput, StyledFormMixin
 
-from .models import Expert, TieKind
+from .models import Expert, TieKind, Verdict
 
 DATE_ERRORS = {"required": "请填写日期。", "invalid": "日期格式不正确。"}
 
@@ -131,3 +137,118 @@ class ReasonForm(StyledFormMixin, forms.Form):
         field.label = label
         field.error_messages["required"] = required_message
         field.error_messages["max_length"] = "原因不超过300字。"
+
+
+class ScoreRowForm(StyledFormMixin, forms.Form):
+    """One condition or item of the scored form: a score on the published scale, a verdict and a comment. The
+    page shows it as a fieldset whose legend names the item; each input's label names the item too."""
+
+    score = forms.DecimalField(
+        label="分数",
+        required=False,
+        max_digits=4,
+        decimal_places=1,
+        error_messages={
+            "invalid": "分数须为数字。",
+            "max_digits": "分数最多保留一位小数。",
+            "max_decimal_places": "分数最多保留一位小数。",
+            "max_whole_digits": "分数超出评分标准。",
+        },
+    )
+    verdict = forms.ChoiceField(
+        label="结论",
+        required=False,
+        choices=[("", "— 请选择 —"), *Verdict.choices],
+        error_messages={"invalid_choice": "请选择列出的结论。"},
+    )
+    comment = forms.CharField(
+        label="意见",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "意见不超过2000字。"},
+    )
+
+    def __init__(self, *args, item: tuple[str, str, str], submitting: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.code, self.item_label, self.article = item
+        top = settings.EXPERT_SCORE_MAX
+        score = self.fields["score"]
+        score.widget.attrs.update({"min": 0, "max": top, "step": "0.5", "inputmode": "decimal"})
+        score.help_text = f"0至{top}分"
+        for field in self.fields.values():
+            field.label = f"{self.item_label}：{field.label}"
+        self.submitting = submitting
+
+    def clean_score(self):
+        score = self.cleaned_data.get("score")
+        top = settings.EXPERT_SCORE_MAX
+        if score is not None and not Decimal(0) <= score <= top:
+            raise ValidationError(f"分数应在0至{top}分之间。")
+        if score is None and self.submitting:
+            raise ValidationError("提交前请填写分数。")
+        return score
+
+    def clean_verdict(self):
+        verdict = self.cleaned_data.get("verdict") or ""
+        if not verdict and self.submitting:
+            raise ValidationError("提交前请选择结论。")
+        return verdict
+
+
+class BaseScoreRowFormSet(forms.BaseFormSet):
+    """The rows of the scored form, one per item of the panel, fixed: no row is added or removed."""
+
+    def __init__(self, *args, items, submitting=False, **kwargs):
+        self.items, self.submitting = items, submitting
+        super().__init__(*args, **kwargs)
+
+    def total_form_count(self):
+        # one form per item whatever the POST's management form says, so a tampered count drops or adds no row
+        return len(self.items)
+
+    def get_form_kwargs(self, index):
+        return {"item": self.items[index], "submitting": self.submitting}
+
+    def scores(self) -> dict[str, dict]:
+        return {form.code: form.cleaned_data for form in self.forms}
+
+
+def score_row_formset(items, *, data=None, initial=None, submitting=False):
+    """The scored form's rows for `items` ([(code, label, article)]), bound to `data` or showing `initial`."""
+    FormSet = forms.formset_factory(
+        ScoreRowForm, formset=BaseScoreRowFormSet, extra=0, min_num=len(items), max_num=len(items), validate_max=True
+    )
+    return FormSet(data, initial=initial, prefix="row", items=items, submitting=submitting)
+
+
+class SheetForm(StyledFormMixin, forms.Form):
+    """What the scored form has beside its rows: a file to attach, and the confirmation asked on submitting."""
+
+    attachment = forms.FileField(
+        label="附件（可选）",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": uploads.ACCEPT_ATTR}),
+    )
+    confirm = forms.BooleanField(
+        label="本人确认以上评分和意见真实、独立作出；提交后评分表锁定，不能修改，如需更正须提交更正版本。",
+        required=False,
+    )
+
+    def __init__(self, *args, submitting=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.submitting = submitting
+        limit = uploads.human_size(settings.UPLOAD_MAX_BYTES)
+        self.fields[
+            "attachment"
+        ].help_text = f"现场照片、考察记录等；{uploads.ALLOWED_TEXT}，单个文件不超过{limit}，按文件内容识别类型。每次保存可附一个文件。"
+
+    def clean_attachment(self):
+        file = self.cleaned_data.get("attachment")
+        return uploads.check(file) if file else None
+
+    def clean_confirm(self):
+        confirm = self.cleaned_data.get("confirm")
+        if self.submitting and not confirm:
+            raise ValidationError("提交前请勾选确认。")
+        return confirm

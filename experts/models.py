@@ -7,10 +7,12 @@ import re
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Institution, Region
+from core import uploads
 
 FIELD_SEPARATORS = re.compile(r"[、,，;；/\s]+")
 
@@ -203,3 +205,105 @@ class Assignment(models.Model):
     @property
     def is_seated(self) -> bool:
         return self.state in SEATED
+
+
+# -- scored forms (Art. 26; the site visit's Art. 7 conditions, the inspection's Art. 20 items) --------------
+
+
+def validate_score(value) -> None:
+    """A score on the published scale, 0 to EXPERT_SCORE_MAX (read when checked, so the scale is a setting)."""
+    top = settings.EXPERT_SCORE_MAX
+    if value is not None and not 0 <= value <= top:
+        raise ValidationError(f"分数应在0至{top}分之间。", code="out_of_scale")
+
+
+class Verdict(models.TextChoices):
+    """An expert's verdict on one condition or item (the same three words as the inspection's findings)."""
+
+    MEETS = "meets", "符合"
+    PARTLY = "partly", "基本符合"
+    FAILS = "fails", "不符合"
+
+
+class SheetState(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交"
+    SUPERSEDED = "superseded", "已被更正版本取代"
+
+
+class ScoreSheet(models.Model):
+    """One version of an expert's scored form for their seat: a draft, then submitted and locked. A correction
+    is a new version made from the last submitted one; when it is submitted the old one is kept, superseded."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="sheets", verbose_name="评审任务")
+    version = models.PositiveSmallIntegerField("版本", default=1)
+    state = models.CharField("状态", max_length=20, choices=SheetState.choices, default=SheetState.DRAFT)
+    corrects = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="更正的版本"
+    )
+    reason = models.CharField("更正原因", max_length=300, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("保存时间", auto_now=True)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["assignment", "version"]
+        verbose_name = verbose_name_plural = "专家评分表"
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "version"], name="one_sheet_per_version"),
+            models.UniqueConstraint(
+                fields=["assignment"], condition=models.Q(state="draft"), name="one_draft_sheet_per_seat"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.assignment}：评分表第{self.version}版"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state != SheetState.DRAFT
+
+
+class ScoreRow(models.Model):
+    """The expert's score, verdict and comment on one item of the panel (a condition or an inspection item)."""
+
+    sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="rows", verbose_name="评分表")
+    position = models.PositiveSmallIntegerField("序号")
+    code = models.CharField("项目代码", max_length=50)
+    label = models.CharField("项目", max_length=200)
+    article = models.CharField("条款", max_length=50, blank=True)
+    score = models.DecimalField(
+        "分数", max_digits=4, decimal_places=1, null=True, blank=True, validators=[validate_score]
+    )
+    verdict = models.CharField("结论", max_length=10, choices=Verdict.choices, blank=True)
+    comment = models.TextField("意见", blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["sheet", "position"]
+        verbose_name = verbose_name_plural = "评分项"
+        constraints = [models.UniqueConstraint(fields=["sheet", "code"], name="one_score_per_item")]
+
+    def __str__(self):
+        return f"{self.label}：{self.score}"
+
+
+class ScoreDocument(models.Model):
+    """A file the expert attaches to a version of their scored form (photos, notes of the visit)."""
+
+    sheet = models.ForeignKey(ScoreSheet, on_delete=models.PROTECT, related_name="documents", verbose_name="评分表")
+    file = models.FileField("文件", storage=uploads.private_storage, upload_to=uploads.upload_path, max_length=200)
+    kind = models.CharField("文件类型", max_length=10)
+    content_type = models.CharField("MIME类型", max_length=100)
+    original_name = models.CharField("文件名", max_length=150)
+    size = models.PositiveBigIntegerField("大小")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="上传人"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = verbose_name_plural = "评分表附件"
+
+    def __str__(self):
+        return self.original_name

@@ -1,13 +1,29 @@
 """Reads of the expert pool and its panels, shaped for their pages: the pool with its filters, an expert's
-seats, and each panel's draws with the experts they name (the audit view of Art. 26)."""
+seats, each panel's draws with the experts they name (the audit view of Art. 26), and the experts' scored forms
+with the panel's aggregate."""
 
+from collections import Counter
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.conf import settings
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 
 from core import access
 
-from .models import SEATED, Assignment, AssignmentState, Draw, Expert, Panel, Tie
+from .models import (
+    SEATED,
+    Assignment,
+    AssignmentState,
+    Draw,
+    Expert,
+    Panel,
+    ScoreRow,
+    ScoreSheet,
+    SheetState,
+    Tie,
+    Verdict,
+)
 from .services import replay
 
 
@@ -117,3 +133,176 @@ def panel_audit(panel: Panel) -> list[DrawAudit]:
 def seats(panel: Panel, user) -> list[Assignment]:
     """The panel's seats, bound to the user so the page may ask `can` of each without more queries."""
     return access.bind(user, list(panel.assignments.select_related("expert__region", "draw").order_by("draw_id", "id")))
+
+
+# -- scored forms ----------------------------------------------------------------------------------------
+
+SHEET_ROWS = Prefetch("rows", queryset=ScoreRow.objects.order_by("position"))
+
+
+def seat_sheets(assignment: Assignment, user) -> list[ScoreSheet]:
+    """Every version of the seat's scored form, newest first, with its rows and files (three queries)."""
+    sheets = list(assignment.sheets.prefetch_related(SHEET_ROWS, "documents").order_by("-version"))
+    for sheet in sheets:
+        sheet.assignment = assignment
+    return access.bind(user, sheets)
+
+
+def sheet_detail(user, pk) -> ScoreSheet:
+    qs = ScoreSheet.objects.select_related("assignment__panel__institution", "assignment__expert").prefetch_related(
+        SHEET_ROWS, "documents"
+    )
+    return access.get_visible_or_404(user, qs, pk=pk)
+
+
+@dataclass
+class ExpertSheets:
+    """One expert's scored form on a panel as the province reads it: the version that counts (the latest
+    submitted), and the earlier ones it corrected."""
+
+    assignment: Assignment
+    latest: ScoreSheet | None
+    earlier: list[ScoreSheet] = field(default_factory=list)
+    drafting: bool = False  # a correction (or a first version) is being drafted
+
+
+def panel_sheets(panel: Panel, user) -> list[ExpertSheets]:
+    """The scored forms of every expert declared on the panel, in seat order (three queries)."""
+    seats = list(
+        panel.assignments.filter(state=AssignmentState.DECLARED).select_related("expert").order_by("draw_id", "id")
+    )
+    sheets = access.bind(
+        user,
+        list(
+            ScoreSheet.objects.filter(assignment__in=seats)
+            .prefetch_related(SHEET_ROWS)
+            .order_by("assignment_id", "-version")
+        ),
+    )
+    by_seat: dict[int, list[ScoreSheet]] = {}
+    for sheet in sheets:
+        by_seat.setdefault(sheet.assignment_id, []).append(sheet)
+    found = []
+    for seat in seats:
+        versions = by_seat.get(seat.pk, [])
+        for sheet in versions:
+            sheet.assignment = seat
+        submitted = [s for s in versions if s.state != SheetState.DRAFT]
+        found.append(
+            ExpertSheets(
+                assignment=seat,
+                latest=submitted[0] if submitted and submitted[0].state == SheetState.SUBMITTED else None,
+                earlier=submitted[1:],
+                drafting=any(s.state == SheetState.DRAFT for s in versions),
+            )
+        )
+    return found
+
+
+TWO_PLACES = Decimal("0.01")
+# On a tie the stricter verdict is the panel's: 不符合 before 基本符合 before 符合.
+STRICTNESS = [Verdict.FAILS, Verdict.PARTLY, Verdict.MEETS]
+
+
+@dataclass
+class ItemAggregate:
+    """The panel's view of one condition or item: every expert's score and verdict, their mean and range, and
+    whether the experts differ by more than the set margin (a dissent)."""
+
+    code: str
+    label: str
+    article: str
+    scores: list[tuple[str, Decimal, str]]  # (expert, score, verdict label)
+    mean: Decimal | None = None
+    low: Decimal | None = None
+    high: Decimal | None = None
+    spread: Decimal | None = None
+    dissent: bool = False
+    verdict: str = ""  # the panel's (the majority's) verdict
+    verdict_counts: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def verdict_label(self) -> str:
+        return Verdict(self.verdict).label if self.verdict else ""
+
+
+@dataclass
+class PanelAggregate:
+    """The panel's conclusion from the latest submitted form of each expert declared on it."""
+
+    items: list[ItemAggregate]
+    experts: list[str]
+    declared: int
+    scale: int
+    margin: int
+    mean: Decimal | None = None  # over the items' means
+    total: Decimal | None = None  # the sum of the items' means
+    dissents: int = 0
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.experts) and len(self.experts) == self.declared
+
+    @property
+    def dissent_labels(self) -> list[str]:
+        return [item.label for item in self.items if item.dissent]
+
+
+def _two(value: Decimal) -> Decimal:
+    return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def panel_aggregate(panel: Panel) -> PanelAggregate:
+    """Per item: the mean, lowest, highest and range of the experts' scores, their verdicts and the majority's,
+    with a dissent when the range exceeds EXPERT_DISSENT_MARGIN; overall, the mean of the items' means. Only the
+    latest submitted version of each declared expert's form counts (three queries, whatever the panel's size)."""
+    margin = settings.EXPERT_DISSENT_MARGIN
+    sheets = list(
+        ScoreSheet.objects.filter(
+            assignment__panel=panel,
+            assignment__state=AssignmentState.DECLARED,
+            state=SheetState.SUBMITTED,
+        )
+        .select_related("assignment__expert")
+        .prefetch_related(SHEET_ROWS)
+        .order_by("assignment__draw_id", "assignment_id")
+    )
+    declared = panel.assignments.filter(state=AssignmentState.DECLARED).count()
+    items = [
+        ItemAggregate(code=str(code), label=label, article=article or "", scores=[])
+        for code, label, article in panel.items
+    ]
+    by_code = {item.code: item for item in items}
+    verdicts: dict[str, list[str]] = {item.code: [] for item in items}
+    for sheet in sheets:
+        for row in sheet.rows.all():
+            item = by_code.get(row.code)
+            if item is None or row.score is None:
+                continue
+            item.scores.append((sheet.assignment.expert.name, row.score, row.get_verdict_display()))
+            if row.verdict:
+                verdicts[row.code].append(row.verdict)
+    for item in items:
+        if not item.scores:
+            continue
+        values = [score for _, score, _ in item.scores]
+        item.mean = _two(sum(values) / len(values))
+        item.low, item.high = min(values), max(values)
+        item.spread = item.high - item.low
+        item.dissent = item.spread > margin
+        counted = Counter(verdicts[item.code])
+        item.verdict_counts = [(Verdict(v).label, counted[v]) for v in STRICTNESS if counted[v]]
+        if counted:
+            top = max(counted.values())
+            item.verdict = next(v for v in STRICTNESS if counted[v] == top)
+    means = [item.mean for item in items if item.mean is not None]
+    return PanelAggregate(
+        items=items,
+        experts=[sheet.assignment.expert.name for sheet in sheets],
+        declared=declared,
+        scale=settings.EXPERT_SCORE_MAX,
+        margin=margin,
+        mean=_two(sum(means) / len(means)) if means else None,
+        total=_two(sum(means)) if means else None,
+        dissents=sum(1 for item in items if item.dissent),
+    )

@@ -1,7 +1,8 @@
 """Drawing a panel of experts without conflicts (Art. 26; 双随机): every rule that keeps an expert off an
 institution's panel, the seeded draw that anyone can repeat from what it stored, and the seat's life —
 declaration, conflict, refusal, withdrawal — each of which may draw a replacement the same way. Keeping the
-pool — the experts, their accounts and their declared ties — is here too."""
+pool — the experts, their accounts and their declared ties — is here too, and the expert's scored form: saved,
+submitted and locked, corrected by a new version."""
 
 import random
 import secrets
@@ -9,11 +10,12 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Institution, Role, User
-from core import access, events
+from core import access, events, uploads
 from core.errors import RuleViolation
 from core.periods import add_years, last_day_of_years
 from core.workflow import perform
@@ -25,11 +27,15 @@ from .models import (
     Draw,
     Expert,
     Panel,
+    ScoreDocument,
+    ScoreRow,
+    ScoreSheet,
+    SheetState,
     Tie,
     TieKind,
     field_names,
 )
-from .workflow import ASSIGNMENT_WORKFLOW
+from .workflow import ASSIGNMENT_WORKFLOW, SHEET_WORKFLOW
 
 DECLARATION = (
     "本人承诺：与被评审机构不存在现任职、近三年内曾任职、授课、咨询服务或其他可能影响公正评审的利害关系；"
@@ -330,3 +336,119 @@ def end_tie(*, actor: User, tie_id, ended_on: date) -> Tie:
     tie.ended_on = ended_on
     tie.save(update_fields=["ended_on"])
     return tie
+
+
+# -- scored forms --------------------------------------------------------------------------------------
+
+
+def sheet_rows(panel: Panel) -> list[ScoreRow]:
+    """Empty rows for the panel's items: one per Art. 7 condition of a site visit, per Art. 20 item of an
+    inspection, as the panel was formed with them."""
+    return [
+        ScoreRow(position=number, code=str(code), label=label, article=article or "")
+        for number, (code, label, article) in enumerate(panel.items, start=1)
+    ]
+
+
+def _sheets_of(assignment: Assignment):
+    return ScoreSheet.objects.filter(assignment=assignment)
+
+
+@transaction.atomic
+def save_sheet(
+    *,
+    actor: User,
+    assignment_id,
+    scores: dict[str, dict],
+    files: list[uploads.CheckedUpload] = (),
+    submit: bool = False,
+) -> ScoreSheet:
+    """Save the expert's draft scored form — `scores` by item code: score, verdict, comment — with any files, and
+    with `submit` submit it, which locks it (Art. 26). Only a declared expert scores; a submitted version is not
+    changed, a correction is a new version (`correct_sheet`). All of it is saved, or none of it."""
+    queryset = Assignment.objects.select_for_update(of=("self",)).select_related("panel", "expert")
+    assignment = access.get_visible_or_404(actor, queryset, pk=assignment_id)
+    access.require(actor, "score", assignment)
+    sheet = _sheets_of(assignment).filter(state=SheetState.DRAFT).first()
+    if sheet is None:
+        latest = _sheets_of(assignment).order_by("-version").first()
+        if latest is not None:
+            raise RuleViolation(
+                f"评分表第{latest.version}版已提交并锁定，不能修改；如需更正，请提交更正版本。", article=ARTICLE
+            )
+        sheet = ScoreSheet.objects.create(assignment=assignment, version=1)
+        ScoreRow.objects.bulk_create([_on(row, sheet) for row in sheet_rows(assignment.panel)])
+    sheet.assignment = assignment
+    access.bind(actor, [sheet])
+    access.require(actor, "edit", sheet)
+    rows = list(sheet.rows.order_by("position"))
+    for row in rows:
+        given = scores.get(row.code, {})
+        row.score, row.verdict = given.get("score"), given.get("verdict") or ""
+        row.comment = (given.get("comment") or "").strip()
+        try:
+            row.full_clean(exclude=["sheet"], validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            raise RuleViolation(f"{row.label}：{'；'.join(error.messages)}", article=ARTICLE) from None
+    ScoreRow.objects.bulk_update(rows, ["score", "verdict", "comment"])
+    for checked in files:
+        uploads.store(ScoreDocument(sheet=sheet, uploaded_by=actor), checked)
+    sheet.save(update_fields=["updated_at"])
+    if submit:
+        sheet, _ = perform(
+            workflow=SHEET_WORKFLOW,
+            pk=sheet.pk,
+            action="submit",
+            actor=actor,
+            queryset=ScoreSheet.objects.select_related("assignment"),
+        )
+        sheet.submitted_at = timezone.now()
+        sheet.save(update_fields=["submitted_at"])
+        if sheet.corrects_id:
+            perform(
+                workflow=SHEET_WORKFLOW,
+                pk=sheet.corrects_id,
+                action="supersede",
+                actor=actor,
+                queryset=ScoreSheet.objects.select_related("assignment"),
+                comment=f"由第{sheet.version}版更正：{sheet.reason}",
+            )
+    return sheet
+
+
+def _on(row: ScoreRow, sheet: ScoreSheet) -> ScoreRow:
+    row.sheet = sheet
+    return row
+
+
+@transaction.atomic
+def correct_sheet(*, actor: User, sheet_id, reason: str) -> ScoreSheet:
+    """Start a correction of the expert's submitted form: a new draft version with its scores, the submitted one
+    kept as it is (and counted) until the correction is submitted (Art. 26)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise RuleViolation("请写明更正的原因。", field="reason")
+    queryset = ScoreSheet.objects.select_for_update(of=("self",)).select_related("assignment")
+    sheet = access.get_visible_or_404(actor, queryset, pk=sheet_id)
+    access.require(actor, "correct", sheet)
+    if _sheets_of(sheet.assignment).filter(version__gt=sheet.version).exists():
+        raise RuleViolation("已有更正中的版本，请在评分表页面继续填写。")
+    correction = ScoreSheet.objects.create(
+        assignment=sheet.assignment, version=sheet.version + 1, corrects=sheet, reason=reason
+    )
+    ScoreRow.objects.bulk_create(
+        [
+            ScoreRow(
+                sheet=correction,
+                position=row.position,
+                code=row.code,
+                label=row.label,
+                article=row.article,
+                score=row.score,
+                verdict=row.verdict,
+                comment=row.comment,
+            )
+            for row in sheet.rows.order_by("position")
+        ]
+    )
+    return correction

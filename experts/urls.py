@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import panels, pool, seats
+from .views import panels, pool, seats, sheets
 
 app_name = "experts"
 urlpatterns = [
@@ -15,5 +15,9 @@ urlpatterns = [
     path("panels/<int:pk>/fill/", panels.panel_fill, name="panel_fill"),
     path("assignments/", seats.assignment_list, name="assignments"),
     path("assignments/<int:pk>/", seats.assignment_detail, name="assignment"),
+    path("assignments/<int:pk>/sheet/", sheets.sheet_edit, name="sheet_edit"),
     path("assignments/<int:pk>/<slug:action>/", seats.assignment_act, name="assignment_act"),
+    path("sheets/<int:pk>/", sheets.sheet_detail, name="sheet"),
+    path("sheets/<int:pk>/correct/", sheets.sheet_correct, name="sheet_correct"),
+    path("sheets/<int:pk>/documents/<int:doc_pk>/", sheets.sheet_document, name="sheet_document"),
 ]

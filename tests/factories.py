@@ -28,7 +28,7 @@ from applications.models import (
     PersonKind,
 )
 from bases.models import Base
-from experts.models import Expert, Tie, TieKind
+from experts.models import Expert, ScoreDocument, Tie, TieKind
 
 TINY_PDF = b"%PDF-1.4\n%test\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
@@ -252,6 +252,19 @@ class ApplicationDocumentFactory(factory.django.DjangoModelFactory):
     size = len(TINY_PDF)
     sha256 = "0" * 64
     uploaded_by = factory.LazyAttribute(lambda d: d.application.created_by)
+
+
+class ScoreDocumentFactory(factory.django.DjangoModelFactory):
+    """A file attached to an expert's scored form (Art. 26); pass sheet= and uploaded_by=."""
+
+    class Meta:
+        model = ScoreDocument
+
+    file = factory.LazyFunction(lambda: pdf_file("考察记录.pdf"))
+    kind = "pdf"
+    content_type = "application/pdf"
+    original_name = "考察记录.pdf"
+    size = len(TINY_PDF)
 
 
 class BaseFactory(factory.django.DjangoModelFactory):

@@ -116,6 +116,23 @@ def refused_cancellation(w):
     CancellationRequest.objects.filter(pk=w.cancellation.pk).update(state="refused")
 
 
+def sheet_data(w, submit=False) -> dict:
+    """The world's expert's scored form for its site visit: every item scored (Art. 26)."""
+    data = management("row", 2) | {"row-INITIAL_FORMS": "2"}
+    for i in range(2):
+        data |= {f"row-{i}-score": "7", f"row-{i}-verdict": "partly", f"row-{i}-comment": "复核后意见"}
+    data["submit" if submit else "save"] = "1"
+    return data
+
+
+def submitted_correction(w):
+    """The world's expert submits its correction, so that version may be corrected in turn."""
+    from experts import services as experts
+
+    scores = {code: {"score": 7, "verdict": "partly"} for code in ("legal", "venue")}
+    experts.save_sheet(actor=w.users["expert"], assignment_id=w.sheet_seat.pk, scores=scores, submit=True)
+
+
 def suspended_base(w):
     """The world's base is suspended (Art. 23 second list (2)), so its work may be resumed."""
     from bases import services as bases
@@ -771,6 +788,46 @@ URLS = [
         lambda w: {"reason": "经核查存在利害关系"},
         NOT_PROVINCE,
         case="withdraw",
+    ),
+    # the scored forms (Art. 26): the world's expert drafts a correction of its site-visit form
+    Url(
+        "experts:sheet_edit",
+        lambda w: {"pk": w.sheet_seat.pk},
+        "expert",
+        lambda w: sheet_data(w),
+        NOT_ON_THE_PANEL,
+        variants={
+            "another expert's seat": lambda w: {"pk": w.other_sheet_seat.pk},
+            "a seat not yet declared": lambda w: {"pk": w.seat.pk},
+        },
+    ),
+    Url(
+        "experts:sheet",
+        lambda w: {"pk": w.own_sheet.pk},
+        "expert",
+        None,
+        NOT_ON_THE_PANEL,
+        variants={"another expert's sheet": lambda w: {"pk": w.other_sheet.pk}},
+    ),
+    Url(
+        "experts:sheet_correct",
+        lambda w: {"pk": w.own_draft.pk},
+        "expert",
+        lambda w: {"reason": "再次复核后更正"},
+        NOT_ON_THE_PANEL,
+        prepare=submitted_correction,
+        variants={"another expert's sheet": lambda w: {"pk": w.other_sheet.pk}},
+    ),
+    Url(
+        "experts:sheet_document",
+        lambda w: {"pk": w.own_sheet.pk, "doc_pk": w.own_sheet_document.pk},
+        "expert",
+        None,
+        NOT_ON_THE_PANEL,
+        variants={
+            "another expert's file": lambda w: {"pk": w.other_sheet.pk, "doc_pk": w.other_sheet_document.pk},
+            "a file of another sheet": lambda w: {"pk": w.own_sheet.pk, "doc_pk": w.other_sheet_document.pk},
+        },
     ),
     # -- reports ------------------------------------------------------------------------------------------------
     Url("reports:dashboard", none, "province"),

@@ -1,6 +1,6 @@
 """The province's view of the panels (Art. 26): each panel's seats and every draw behind them, with its seed,
 the experts considered, each exclusion and its reason, the candidates and the experts drawn, and the
-replayed draw (复核抽取) — the audit view; and drawing for seats nobody was left to fill."""
+replayed draw (复核抽取) — the audit view, with each expert's scored form and the panel's aggregate; and drawing for seats nobody was left to fill."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -32,6 +32,8 @@ def panel_detail(request, panel):
             "seats": selectors.seats(panel, request.user),
             "draws": selectors.panel_audit(panel),
             "vacancies": services.vacancies(panel),
+            "sheets": selectors.panel_sheets(panel, request.user),
+            "aggregate": selectors.panel_aggregate(panel),
         },
     )
 

@@ -5,6 +5,7 @@ reason comes back with the message when it is refused."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 
 from core import access, timeline
@@ -37,6 +38,7 @@ def assignment_list(request):
 
 @allowed(Assignment, "view", load="pk", queryset=SEATS)
 def assignment_detail(request, assignment):
+    sheets = selectors.seat_sheets(assignment, request.user)
     return render(
         request,
         "experts/assignment.html",
@@ -46,6 +48,8 @@ def assignment_detail(request, assignment):
             "declaration": assignment.declaration or services.DECLARATION,
             "steps": ASSIGNMENT_WORKFLOW.available(assignment, request.user),
             "timeline": timeline.events_for(assignment, state_labels=dict(AssignmentState.choices)),
+            "sheets": sheets,
+            "drafting": any(not sheet.is_locked for sheet in sheets),
         },
     )
 
@@ -73,6 +77,8 @@ def _done(request, action, assignment, draw) -> None:
 @allowed(Assignment, action_from="action", load="pk", queryset=SEATS)
 def assignment_act(request, assignment, action):
     """GET: the step's form; POST: take it. A step the user may not take now goes back to the seat's page."""
+    if action not in STEPS:  # the seat's other actions (viewing it, scoring) are not steps of this page
+        raise Http404("页面不存在。")
     refused = access.refusal(request.user, action, assignment)
     if request.method != "POST" and refused is not None:
         messages.error(request, str(refused))

@@ -47,6 +47,8 @@ class Redirect:
 LOGIN = Redirect(lambda w: reverse("login") + "?next=", "login")
 TO_HOME = Redirect(lambda w: reverse("home"), "home")
 TO_APP = Redirect(lambda w: reverse("applications:detail", args=[w.app.pk]), "application")
+TO_SEAT = Redirect(lambda w: reverse("experts:assignment", args=[w.seat.pk]), "the expert's seat")
+TO_OWN_DRAFT = Redirect(lambda w: reverse("experts:sheet", args=[w.own_draft.pk]), "the expert's draft")
 
 
 def expect(default: Any = 404, *, anonymous: Any = LOGIN, **by_role) -> dict[str, Any]:
@@ -199,6 +201,19 @@ GET = {
     "experts:assignment_act[conflict]": only(200, "expert"),
     "experts:assignment_act[refuse]": only(200, "expert"),
     "experts:assignment_act[withdraw]": only(200, "province"),
+    # The scored forms (Art. 26): the expert fills its own seat's form once declared (before, it is sent back to the
+    # seat's page); the province reads every expert's forms and files, and fills none.
+    "experts:sheet_edit": only(200, "expert"),
+    "experts:sheet_edit[another expert's seat]": expect(404),
+    "experts:sheet_edit[a seat not yet declared]": expect(404, expert=TO_SEAT),
+    "experts:sheet": only(200, "province", "expert"),
+    "experts:sheet[another expert's sheet]": only(200, "province"),
+    # a draft is not corrected: the expert is sent to it
+    "experts:sheet_correct": expect(404, expert=TO_OWN_DRAFT),
+    "experts:sheet_correct[another expert's sheet]": expect(404),
+    "experts:sheet_document": only(200, "province", "expert"),
+    "experts:sheet_document[another expert's file]": only(200, "province"),
+    "experts:sheet_document[a file of another sheet]": expect(404),
     # The public side: everyone, signed in or not, sees only what is published.
     "public:register": expect(200, anonymous=200),
     "public:base": expect(200, anonymous=200),  # published
@@ -388,6 +403,8 @@ POST = {
     "experts:assignment_act[conflict]": post_only("expert"),
     "experts:assignment_act[refuse]": post_only("expert"),
     "experts:assignment_act[withdraw]": post_only("province"),
+    "experts:sheet_edit": post_only("expert"),
+    "experts:sheet_correct": post_only("expert"),
 }
 
 

@@ -200,6 +200,17 @@ def build_experts(w, province):
     w.other_expert = factories.ExpertFactory(
         name="郑专家", user=factories.ExpertUserFactory(full_name="郑专家"), region=factories.region("350500")
     )
+    # the site visit of w.visit_app, drawn while only these two are in the pool, so both sit on it
+    visit_panel = experts.create_panel(
+        actor=province,
+        purpose="site_visit",
+        case=w.visit_app,
+        institution=w.visit_app.institution,
+        case_label=f"{w.visit_app.institution.name}申报实地考察",
+        fields="工程技术",
+        size=2,
+        items=SITE_VISIT_ITEMS,
+    )
     w.third_expert = factories.ExpertFactory(name="何专家", region=factories.region("350400"))
     w.staff_expert = factories.ExpertFactory(
         name="钱专家",
@@ -220,6 +231,32 @@ def build_experts(w, province):
     seats = {a.expert_id: a for a in w.panel.assignments.all()}
     w.seat, w.other_seat, w.third_seat = seats[w.expert.pk], seats[w.other_expert.pk], seats[w.third_expert.pk]
     w.spare_expert = factories.ExpertFactory(name="冯专家", region=factories.region("350700"))
+    build_score_sheets(w, visit_panel)
+
+
+SITE_VISIT_ITEMS = [
+    ["legal", "独立法人资格及培训资质", "第七条第一项"],
+    ["venue", "办公场地及教学场所、设施", "第七条第二项"],
+]
+
+
+def build_score_sheets(w, panel):
+    """Art. 26 scored forms on the site visit: both experts declared; the world's expert submitted version 1 (with
+    a file) and is drafting version 2, a correction; the other expert submitted its form."""
+    from experts import services as experts
+
+    seats = {a.expert_id: a for a in panel.assignments.all()}
+    w.sheet_seat, w.other_sheet_seat = seats[w.expert.pk], seats[w.other_expert.pk]
+    for seat, user in ((w.sheet_seat, w.users["expert"]), (w.other_sheet_seat, w.other_expert.user)):
+        experts.declare(actor=user, assignment_id=seat.pk)
+    scores = {code: {"score": 8, "verdict": "meets", "comment": "符合要求"} for code, _, _ in SITE_VISIT_ITEMS}
+    w.other_sheet = experts.save_sheet(
+        actor=w.other_expert.user, assignment_id=w.other_sheet_seat.pk, scores=scores, submit=True
+    )
+    w.other_sheet_document = factories.ScoreDocumentFactory(sheet=w.other_sheet, uploaded_by=w.other_expert.user)
+    w.own_sheet = experts.save_sheet(actor=w.users["expert"], assignment_id=w.sheet_seat.pk, scores=scores, submit=True)
+    w.own_sheet_document = factories.ScoreDocumentFactory(sheet=w.own_sheet, uploaded_by=w.users["expert"])
+    w.own_draft = experts.correct_sheet(actor=w.users["expert"], sheet_id=w.own_sheet.pk, reason="复核后更正")
 
 
 def build_proceedings(w, province, today):

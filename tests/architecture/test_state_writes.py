@@ -57,7 +57,7 @@ def test_each_of_the_seven_state_machines_has_a_table():
     from applications.models import Appeal, Application, FraudReport, Hearing
     from bases.models import AnnualFiling, Base, ChangeFiling
     from core.workflow import registered
-    from experts.models import Assignment
+    from experts.models import Assignment, ScoreSheet
     from supervision.models import CancellationRequest, Inspection, RectificationOrder
 
     tables = {(w.model, w.state_field) for w in registered()}
@@ -75,4 +75,6 @@ def test_each_of_the_seven_state_machines_has_a_table():
         (FraudReport, "state"),
         # issue 16 (Art. 26): an expert's seat on a panel
         (Assignment, "state"),
+        # and the expert's scored form: draft, submitted (locked), superseded by a corrected version
+        (ScoreSheet, "state"),
     }

@@ -102,3 +102,18 @@ def test_art26_the_demo_expert_has_a_seat_to_declare_and_the_draw_avoided_the_de
     client.post("/accounts/login/", {"username": "expert", "password": "Demo12345678"})
     home = client.get("/").content.decode()
     assert "待声明的评审任务" in home and panel.case_label in home
+
+
+def test_art26_the_demo_inspection_panel_has_submitted_forms_whose_aggregate_flags_a_dissent(seeded):
+    from experts import selectors
+    from experts.models import Panel
+
+    panel = Panel.objects.get(purpose="inspection")
+    aggregate = selectors.panel_aggregate(panel)
+    assert sorted(aggregate.experts) == ["林海涛", "黄志远"]
+    assert aggregate.dissent_labels == ["师资队伍建设情况"]
+    assert len(aggregate.items) == 9
+    client = Client()
+    client.post("/accounts/login/", {"username": "province", "password": "Demo12345678"})
+    page = client.get(f"/experts/panels/{panel.pk}/").content.decode()
+    assert "意见分歧" in page and "师资队伍建设情况" in page

@@ -497,7 +497,39 @@ def journey(db, settings):
         "conflict",
     )
     assert Assignment.objects.get(pk=seat.pk).ended_reason == SCRIPT
+    # Art. 26 scored forms: the province names the items (with markup), an expert declared on the site visit scores
+    # them with markup in its comments, submits, and starts a correction with markup in its reason.
+    scorer = factories.ExpertFactory(name="评分专家", fields="安全评审", user=factories.ExpertUserFactory())
+    visit_panel = expert_services.create_panel(
+        actor=province,
+        purpose="site_visit",
+        case=app,
+        institution=app.institution,
+        case_label="实地考察",
+        fields="安全评审",
+        size=1,
+        items=[["legal", f"法人资格{SCRIPT}", "第七条第一项"], ["venue", ATTRIBUTE, "第七条第二项"]],
+    )
+    scorer_client = client_as(scorer.user)
+    scorer_seat = visit_panel.assignments.get()
+    expert_services.declare(actor=scorer.user, assignment_id=scorer_seat.pk)
+    rows = {"row-TOTAL_FORMS": "2", "row-INITIAL_FORMS": "2", "row-MIN_NUM_FORMS": "2", "row-MAX_NUM_FORMS": "2"}
+    for i, text in enumerate(PAYLOADS):
+        rows |= {f"row-{i}-score": "8", f"row-{i}-verdict": "meets", f"row-{i}-comment": text}
+    ok(
+        scorer_client.post(
+            reverse("experts:sheet_edit", args=[scorer_seat.pk]), rows | {"confirm": "on", "submit": "1"}
+        ),
+        "sheet",
+    )
+    sheet = scorer_seat.sheets.get(state="submitted")
+    ok(scorer_client.post(reverse("experts:sheet_correct", args=[sheet.pk]), {"reason": SCRIPT}), "correction")
+    assert scorer_seat.sheets.get(version=2).reason == SCRIPT
     return dict(
+        scorer=scorer_client,
+        scorer_seat=scorer_seat,
+        sheet=sheet,
+        visit_panel=visit_panel,
         province=prov,
         recommender=rec,
         inspector=insp,
@@ -554,6 +586,12 @@ def pages(j) -> list[tuple[str, str, str, dict]]:
         ("province", "experts:panels", reverse("experts:panels"), {}),
         ("province", "experts:panel", reverse("experts:panel", args=[j["panel"].pk]), {}),
         ("province", "experts:assignments", reverse("experts:assignments"), {}),
+        ("scorer", "experts:sheet_edit", reverse("experts:sheet_edit", args=[j["scorer_seat"].pk]), {}),
+        ("scorer", "experts:sheet", reverse("experts:sheet", args=[j["sheet"].pk]), {}),
+        ("scorer", "experts:sheet_correct", reverse("experts:sheet_correct", args=[j["sheet"].pk]), {}),
+        ("scorer", "experts:assignment", reverse("experts:assignment", args=[j["scorer_seat"].pk]), {}),
+        ("province", "experts:sheet", reverse("experts:sheet", args=[j["sheet"].pk]), {}),
+        ("province", "experts:panel", reverse("experts:panel", args=[j["visit_panel"].pk]), {}),
         ("province", "experts:assignment", reverse("experts:assignment", args=[seat.pk]), {}),
         (
             "province",
@@ -682,6 +720,7 @@ NOT_SWEPT = {
     "applications:hearing_document", "supervision:fraud", "supervision:fraud_report_new",  # a file; POST-only
     "public:decision_pdf",  # the same PDF, for a decision published of its own accord
     "experts:new", "experts:tie_new", "experts:tie_end", "experts:panel_fill",  # an empty form; POST-only
+    "experts:sheet_document",  # a file
 }  # fmt: skip
 
 # Where the payload must be shown (escaped) — otherwise the sweep would prove nothing about that page.
@@ -720,6 +759,9 @@ MUST_SHOW = {
     ("province", "experts:panels"),
     ("province", "experts:panel"),
     ("province", "experts:assignment_act"),
+    ("scorer", "experts:sheet_edit"),
+    ("scorer", "experts:sheet"),
+    ("province", "experts:sheet"),
 }
 
 

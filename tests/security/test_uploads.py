@@ -20,6 +20,7 @@ from django.urls import reverse
 from applications.models import ApplicationDocument, Objection
 from bases.models import ChangeFiling
 from core import uploads
+from experts.models import ScoreDocument
 from supervision.models import Item, Revocation, SupervisionDocument
 from supervision.services import cancellation_draft
 from tests import factories
@@ -56,7 +57,7 @@ BAD_FILES = {
     "program named .pdf": ("说明.pdf", PROGRAM, "application/pdf"),
     "svg named .png": ("图.png", SVG, "image/png"),
 }
-RECORDS = (ApplicationDocument, SupervisionDocument, ChangeFiling, Objection, Revocation)
+RECORDS = (ApplicationDocument, SupervisionDocument, ChangeFiling, Objection, Revocation, ScoreDocument)
 
 
 def book(name):
@@ -113,6 +114,12 @@ UPLOAD_POINTS = {
         with_file("supervision:revoke", "document"),
         book("supervision:revoke").prepare,  # the institution was heard: the POST decides
     ),
+    "expert's scored form attachment": (
+        "expert",
+        lambda w: reverse("experts:sheet_edit", args=[w.sheet_seat.pk]),  # its correction, a draft
+        with_file("experts:sheet_edit", "attachment"),
+        None,
+    ),
 }
 
 
@@ -159,6 +166,7 @@ def test_every_upload_point_of_the_project_is_covered():
         "supervision.revoke",
         "supervision.cancellation_detail",
         "applications.hearing_detail",
+        "experts.sheet_edit",
     }, sorted(readers)
 
 

@@ -61,8 +61,8 @@ EXPERTS = [
     ("expert", "吴明华", "福州大学土木工程学院", "350100", "教授", "工程技术、建筑"),
     ("", "陈丽娟", "厦门大学公共卫生学院", "350200", "教授", "卫生健康"),
     ("", "郑建国", "泉州师范学院", "350500", "副教授", "教育、工程技术"),
-    ("", "林海涛", "三明学院", "350400", "高级工程师", "工程技术，农业"),
-    ("", "黄志远", "龙岩学院", "350800", "研究员", "工程技术"),
+    ("expert_lin", "林海涛", "三明学院", "350400", "高级工程师", "工程技术，农业"),
+    ("expert_huang", "黄志远", "龙岩学院", "350800", "研究员", "工程技术"),
     ("", "杨晓峰", "厦门大学继续教育学院", "350200", "副院长", "工程技术、教育"),
 ]
 
@@ -518,7 +518,8 @@ class Command(BaseCommand):
     def experts(self, accounts):
         """The expert pool, a declared tie the draw avoids, and two panels: the periodic inspection of 厦门大学继续
         教育学院 (its own staff, the expert who consults for it and the experts of 厦门 kept off, the demo expert
-        waiting to declare) and the site visit of 漳州职业技术学院 (the demo expert drawn and declared)."""
+        waiting to declare, two others who submitted their scored forms with a dissent) and the site visit of
+        漳州职业技术学院 (the demo expert drawn and declared, its form to fill)."""
 
         if Expert.objects.exists():
             return
@@ -555,7 +556,7 @@ class Command(BaseCommand):
         )
         inspection = Inspection.objects.filter(base=xiamen, state="scheduled").first()
         if inspection is not None:
-            expert_services.create_panel(
+            panel = expert_services.create_panel(
                 actor=province,
                 purpose=PanelPurpose.INSPECTION,
                 case=inspection,
@@ -563,8 +564,10 @@ class Command(BaseCommand):
                 case_label=f"{xiamen.name}定期考核",
                 fields="工程技术",
                 size=3,
+                items=[[item.value, item.label, "第二十条"] for item in Item],
                 seed=20261203,
             )
+            self.score_sheets(panel, pool)
         visit = Application.objects.filter(state="site_visit").select_related("institution").first()
         if visit is not None:  # only the demo expert works in 建筑: drawn, and declared free of conflict
             panel = expert_services.create_panel(
@@ -575,10 +578,44 @@ class Command(BaseCommand):
                 case_label=f"{visit.institution.name}申报实地考察",
                 fields="建筑",
                 size=1,
+                items=SITE_VISIT_ITEMS,
                 seed=20261204,
             )
             expert = pool["吴明华"]
             expert_services.declare(actor=expert.user, assignment_id=panel.assignments.get(expert=expert).pk)
+
+    def score_sheets(self, panel, pool):
+        """Art. 26 scored forms: the two experts of the inspection's panel with accounts declare and submit their
+        forms; they differ by 5 points on 师资队伍建设情况, so the province's aggregate flags a dissent there. The
+        demo expert, the third, is still to declare and score."""
+        sheets = {
+            "林海涛": {Item.FACULTY: (9, "meets", "专兼职教师结构合理，师资库更新及时。")},
+            "黄志远": {Item.FACULTY: (4, "fails", "抽查的12名兼职教师中5名无授课记录，师资库与实际不符。")},
+        }
+        for name, marked in sheets.items():
+            expert = pool[name]
+            seat = panel.assignments.filter(expert=expert).first()
+            if seat is None:
+                continue
+            expert_services.declare(actor=expert.user, assignment_id=seat.pk)
+            scores = {
+                item.value: {"score": 8, "verdict": "meets", "comment": "经现场核查，符合要求。"} for item in Item
+            }
+            for item, (score, verdict, comment) in marked.items():
+                scores[item.value] = {"score": score, "verdict": verdict, "comment": comment}
+            expert_services.save_sheet(actor=expert.user, assignment_id=seat.pk, scores=scores, submit=True)
+
+
+# The Art. 7 conditions a site visit's experts score (Art. 8(4)).
+SITE_VISIT_ITEMS = [
+    ["legal", "独立法人资格及培训资质", "第七条第一项"],
+    ["venue", "办公场地、教学场所和设施", "第七条第二项"],
+    ["staff", "管理人员和师资队伍", "第七条第三项"],
+    ["rules", "教学组织、考核、登记、评估、后勤和财务制度", "第七条第四项"],
+    ["experience", "近三年培训情况", "第七条第五项"],
+    ["credit", "信用情况", "第七条第六项"],
+    ["platform", "远程教育平台", "第七条第七项"],
+]
 
 
 def complete_application(app: Application, user: User, *, priority: bool = False) -> Application:
