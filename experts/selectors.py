@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 
 from core import access
@@ -306,3 +307,33 @@ def panel_aggregate(panel: Panel) -> PanelAggregate:
         total=_two(sum(means)) if means else None,
         dissents=sum(1 for item in items if item.dissent),
     )
+
+
+def panel_of(case) -> Panel | None:
+    """The panel drawn for a case (a site visit, an inspection), if one was."""
+    return Panel.objects.filter(case_type=ContentType.objects.get_for_model(case), case_id=case.pk).first()
+
+
+def panel_conclusion(case) -> str:
+    """The expert panel's conclusion as a decision states it (Art. 26): who scored, the mean, the majority
+    verdicts and any dissent; "" when the case had no panel or no expert has submitted a form."""
+    panel = panel_of(case)
+    if panel is None:
+        return ""
+    result = panel_aggregate(panel)
+    if not result.experts:
+        return ""
+    majority = Counter(Verdict(item.verdict).label for item in result.items if item.verdict)
+    verdicts = "、".join(
+        f"{label}{majority[label]}项" for label in (Verdict(v).label for v in STRICTNESS[::-1]) if majority[label]
+    )
+    text = (
+        f"评审专家组{len(result.experts)}名专家（{'、'.join(result.experts)}）对{len(result.items)}个评审项目逐项评分，"
+        f"各项平均{result.mean}分（满分{result.scale}分）" + (f"，多数意见{verdicts}" if verdicts else "")
+    )
+    dissent = [item.label for item in result.items if item.dissent]
+    if dissent:
+        text += f"；{'、'.join(dissent)}专家意见分歧较大（分差超过{result.margin}分）"
+    if not result.complete:
+        text += f"；另有{result.declared - len(result.experts)}名专家未提交评分"
+    return text + "。"

@@ -12,6 +12,7 @@ from core import decisions, events
 from core.errors import RuleViolation
 from core.models import DecisionKind
 from core.workflow import perform
+from experts.selectors import panel_conclusion
 
 from ..models import (
     GROUND_ARTICLES,
@@ -99,7 +100,7 @@ def _order_facts(base: Base, ground: str, findings: str, inspection) -> str:
     if inspection is not None:
         facts += (
             f"\n{inspection.get_kind_display()}（{(inspection.inspected_on or inspection.scheduled_on):%Y年%-m月%-d日}）"
-            f"结果：{inspection.get_result_display()}。"
+            f"结果：{inspection.get_result_display()}。{panel_conclusion(inspection)}"
         )
     return f"{facts}\n存在问题：{findings.strip()}"
 
