@@ -102,3 +102,18 @@ def test_art26_the_demo_expert_has_a_seat_to_declare_and_the_draw_avoided_the_de
     client.post("/accounts/login/", {"username": "expert", "password": "Demo12345678"})
     home = client.get("/").content.decode()
     assert "待声明的评审任务" in home and panel.case_label in home
+
+
+def test_art16_18_the_demo_bases_have_a_faculty_pool_with_a_flagged_teacher_and_a_courseware_log(seeded):
+    from bases.models import Course, CoursewareReview, Teacher
+
+    fuzhou = Base.objects.get(institution__users__username="base_fz")
+    pool = list(fuzhou.teachers.all())
+    assert any(t.below_bachelor for t in pool), "a teacher below a bachelor's degree, flagged (Art. 7(3))"
+    assert any(t.active_to for t in pool), "a teacher who left the pool"
+    assert any(t.history.filter(history_change_reason="由认定申报的骨干师资导入").exists() for t in pool)
+    assert Course.objects.filter(base=fuzhou).count() >= 2
+    assert set(CoursewareReview.objects.values_list("result", flat=True)) == {"passed", "amended", "failed"}
+    counts = (Teacher.objects.count(), CoursewareReview.objects.count())
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert (Teacher.objects.count(), CoursewareReview.objects.count()) == counts
