@@ -263,3 +263,24 @@ def test_the_pool_page_runs_a_fixed_number_of_queries(base, keeper):
     for _ in range(5):
         factories.TeacherFactory(base=base)
     assert_constant_queries(lambda: get_ok(keeper, url), grow, pinned=5)
+
+
+def test_the_data_migration_seeds_the_pools_of_existing_bases_once():
+    import importlib
+
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    seed = importlib.import_module("bases.migrations.0010_seed_faculty_pools").seed
+    # the models as the migration sees them (no history signals: the migration writes the history rows)
+    apps = MigrationLoader(connection).project_state(("bases", "0010_seed_faculty_pools")).apps
+    app = factories.ApplicationFactory(complete=True, state="approved")  # its faculty: 教师甲
+    existing = factories.BaseFactory(application=app)  # made before the pool existed: no teachers
+    kept = factories.TeacherFactory(name="已有教师")  # a base that has a pool is left alone
+
+    seed(apps, None)
+    seed(apps, None)
+
+    assert [t.name for t in existing.teachers.all()] == ["教师甲"]
+    assert existing.teachers.get().history.get().history_type == "+"
+    assert list(kept.base.teachers.values_list("name", flat=True)) == ["已有教师"]
