@@ -8,7 +8,7 @@ from applications.access import recommender_routing
 from core import access
 from core.access import EVERYTHING, NOTHING, rule
 
-from .models import AnnualFiling, Base, ChangeFiling, Suspension
+from .models import AnnualFiling, Base, ChangeFiling, Course, CoursewareReview, Suspension, Teacher
 
 
 @rule(Base)
@@ -33,7 +33,20 @@ def owned_by_base(user) -> Q:
     return NOTHING
 
 
-rule(AnnualFiling, Suspension)(owned_by_base)
+# The faculty pool and the courseware log (Art. 16, 18) are seen as the base is: the province reads every
+# base's, the recommending unit those of the bases it recommended, the base's institution keeps its own.
+rule(AnnualFiling, Suspension, Teacher, Course)(owned_by_base)
+
+
+@rule(CoursewareReview)
+def _courseware_review(user) -> Q:
+    if user.role == Role.PROVINCE:
+        return EVERYTHING
+    if user.role == Role.INSTITUTION:
+        return Q(course__base__institution_id=user.institution_id)
+    if user.role == Role.RECOMMENDER:
+        return recommender_routing(user, "course__base__application__")
+    return NOTHING
 
 
 @rule(ChangeFiling)
@@ -52,6 +65,8 @@ INSTITUTION, RECOMMENDER, PROVINCE = Role.INSTITUTION, Role.RECOMMENDER, Role.PR
 access.permit(Base, "view", roles={INSTITUTION, RECOMMENDER, PROVINCE})
 access.permit(AnnualFiling, "view", roles={INSTITUTION, RECOMMENDER, PROVINCE})
 access.permit(ChangeFiling, "view", roles={INSTITUTION, PROVINCE})
+access.permit(Teacher, "view", roles={INSTITUTION, RECOMMENDER, PROVINCE})
+access.permit(CoursewareReview, "view", roles={INSTITUTION, RECOMMENDER, PROVINCE})
 
 access.capability("list_own_bases", roles={INSTITUTION})
 access.capability("list_recommended_bases", roles={RECOMMENDER})

@@ -3,10 +3,20 @@
 from django import forms
 
 from accounts.models import Region
+from applications.models import Degree
 from core.forms import DateInput, RowLabelledFormSet, StyledFormMixin
 from core.uploads import ACCEPT_ATTR
 
-from .models import CHANGEABLE_FIELDS, AnnualFiling, FeeDisclosure, FilingPart, FilingState, ServiceForm
+from .models import (
+    CHANGEABLE_FIELDS,
+    AnnualFiling,
+    CourseKind,
+    FeeDisclosure,
+    FilingPart,
+    FilingState,
+    ReviewResult,
+    ServiceForm,
+)
 
 
 class FeeDisclosureForm(StyledFormMixin, forms.ModelForm):
@@ -200,4 +210,83 @@ class ResumeForm(StyledFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=4000,
         error_messages={"required": "请写明恢复的依据（如新的建设单位、批准文件）。"},
+    )
+
+
+# -- the faculty pool and the courseware log (Art. 16, 18) -------------------------------------------------
+
+REQUIRED = {"required": "此项为必填。"}
+A_DATE = {"required": "此项为必填。", "invalid": "请输入有效日期，如2025-01-01。"}
+
+
+class TeacherForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label="姓名", max_length=50, error_messages=REQUIRED)
+    degree = forms.ChoiceField(
+        label="学历",
+        choices=[("", "请选择"), *Degree.choices],
+        help_text="第七条第三项：专（兼）职师资应当具备大学本科以上学历；低于本科的将被标记。",
+        error_messages={"required": "请选择学历。", "invalid_choice": "请选择列出的学历。"},
+    )
+    title = forms.CharField(label="职称", max_length=50, required=False)
+    fields = forms.CharField(label="专业领域", max_length=200, required=False)
+    full_time = forms.TypedChoiceField(
+        label="专职或兼职",
+        choices=[("1", "专职"), ("0", "兼职")],
+        coerce=lambda v: v == "1",
+        initial="1",
+        error_messages={"required": "请选择专职或兼职。", "invalid_choice": "请选择专职或兼职。"},
+    )
+    employer = forms.CharField(label="工作单位", max_length=200, required=False)
+    courses = forms.CharField(label="讲授课程", max_length=300, required=False)
+    active_from = forms.DateField(label="入库日期", widget=DateInput, error_messages=A_DATE)
+
+    @classmethod
+    def initial_for(cls, teacher) -> dict:
+        names = ("name", "degree", "title", "fields", "employer", "courses", "active_from")
+        return {**{n: getattr(teacher, n) for n in names}, "full_time": "1" if teacher.full_time else "0"}
+
+
+class EndTeacherForm(StyledFormMixin, forms.Form):
+    active_to = forms.DateField(label="退出日期", widget=DateInput, error_messages=A_DATE)
+
+
+class FacultyImportForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(
+        label="填写好的模板",
+        help_text="XLSX，用本页下载的模板填写；有任何一行不合格时，整个文件都不导入。",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        error_messages={"required": "请选择要导入的Excel文件。"},
+    )
+
+
+class CourseForm(StyledFormMixin, forms.Form):
+    title = forms.CharField(label="名称", max_length=200, error_messages=REQUIRED)
+    field = forms.CharField(label="专业领域", max_length=100, required=False)
+    kind = forms.ChoiceField(
+        label="类别", choices=CourseKind.choices, error_messages={"invalid_choice": "请选择课件或课程。", **REQUIRED}
+    )
+    updated_on = forms.DateField(label="最近更新日期", widget=DateInput, error_messages=A_DATE)
+
+
+class ReviewForm(StyledFormMixin, forms.Form):
+    reviewer = forms.CharField(label="审核人", max_length=100, error_messages=REQUIRED)
+    reviewed_on = forms.DateField(label="审核日期", widget=DateInput, error_messages=A_DATE)
+    result = forms.ChoiceField(
+        label="审核结论",
+        choices=[("", "请选择"), *ReviewResult.choices],
+        error_messages={"required": "请选择审核结论。", "invalid_choice": "请选择列出的审核结论。"},
+    )
+    notes = forms.CharField(label="审核意见", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    updated_on = forms.DateField(
+        label="课件更新日期",
+        required=False,
+        widget=DateInput,
+        help_text="审核的是更新后的新版本时填写，登记为该课件的最近更新日期。",
+        error_messages=A_DATE,
+    )
+    file = forms.FileField(
+        label="审核材料",
+        required=False,
+        help_text="可选：审核表或审核意见扫描件。PDF、JPG、PNG、DOCX、XLSX。",
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTR}),
     )

@@ -7,6 +7,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Institution, InstitutionType, Region
+from applications.models import BACHELOR_OR_ABOVE, Degree
 from core import uploads
 from core.periods import add_years
 
@@ -404,3 +405,108 @@ class FilingProgramme(models.Model):
 
     def __str__(self):
         return f"{self.get_part_display()}：{self.get_form_display()}"
+
+
+# -- the faculty pool (师资队伍库, Art. 16, 7(3)) ------------------------------------------------------------
+
+
+class TeacherQuerySet(models.QuerySet):
+    def current(self):
+        """Teachers still in the pool: no end date."""
+        return self.filter(active_to__isnull=True)
+
+
+class Teacher(models.Model):
+    """A teacher in a base's faculty pool (Art. 16); Art. 7(3) asks a bachelor's degree or above."""
+
+    base = models.ForeignKey(Base, on_delete=models.PROTECT, related_name="teachers", verbose_name="基地")
+    name = models.CharField("姓名", max_length=50)
+    degree = models.CharField("学历", max_length=10, choices=Degree.choices)
+    title = models.CharField("职称", max_length=50, blank=True)
+    fields = models.CharField("专业领域", max_length=200, blank=True)
+    full_time = models.BooleanField("专职", default=True)
+    employer = models.CharField("工作单位", max_length=200, blank=True)
+    courses = models.CharField("讲授课程", max_length=300, blank=True)
+    active_from = models.DateField("入库日期")
+    active_to = models.DateField("退出日期", null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = TeacherQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["active_to", "name", "id"]
+        verbose_name = verbose_name_plural = "师资"
+        indexes = [models.Index(fields=["base", "active_to"], name="teacher_base_active_idx")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def below_bachelor(self) -> bool:
+        """Art. 7(3): 专(兼)职师资应当具备大学本科以上学历."""
+        return self.degree not in BACHELOR_OR_ABOVE
+
+    @property
+    def is_current(self) -> bool:
+        return self.active_to is None
+
+
+# -- the courseware review log (Art. 18) ---------------------------------------------------------------------
+
+
+class CourseKind(models.TextChoices):
+    COURSEWARE = "courseware", "课件"
+    COURSE = "course", "课程"
+
+
+class Course(models.Model):
+    """A course or a piece of courseware a base teaches with (Art. 18: 课程开发)."""
+
+    base = models.ForeignKey(Base, on_delete=models.PROTECT, related_name="courses", verbose_name="基地")
+    title = models.CharField("名称", max_length=200)
+    field = models.CharField("专业领域", max_length=100, blank=True)
+    kind = models.CharField("类别", max_length=12, choices=CourseKind.choices, default=CourseKind.COURSEWARE)
+    updated_on = models.DateField("最近更新日期")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-updated_on", "-id"]
+        verbose_name = verbose_name_plural = "课程与课件"
+
+    def __str__(self):
+        return self.title
+
+
+class ReviewResult(models.TextChoices):
+    PASSED = "passed", "通过"
+    PASSED_AFTER_CHANGES = "amended", "修改后通过"
+    FAILED = "failed", "不通过"
+
+
+class CoursewareReview(models.Model):
+    """A quality and ideology review of a course or courseware (Art. 18: 课件意识形态审核)."""
+
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="reviews", verbose_name="课程与课件")
+    reviewer = models.CharField("审核人", max_length=100)
+    reviewed_on = models.DateField("审核日期")
+    result = models.CharField("审核结论", max_length=10, choices=ReviewResult.choices)
+    notes = models.TextField("审核意见", blank=True)
+    file = models.FileField(
+        "审核材料", storage=uploads.private_storage, upload_to=uploads.upload_path, max_length=200, blank=True
+    )
+    original_name = models.CharField("文件名", max_length=150, blank=True)
+    content_type = models.CharField("文件类型", max_length=100, blank=True)
+    kind = models.CharField("文件格式", max_length=10, blank=True)
+    size = models.PositiveIntegerField("文件大小", default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登记人"
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-reviewed_on", "-id"]
+        verbose_name = verbose_name_plural = "课件审核记录"
+
+    def __str__(self):
+        return f"{self.course.title}：{self.get_result_display()}"

@@ -3,12 +3,13 @@
 from dataclasses import dataclass, replace
 from datetime import date
 
-from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
+from applications.models import Degree
 from core import access, steps, timeline
 
-from .models import AnnualFiling, Base, ChangeFiling, FilingState
+from .models import AnnualFiling, Base, ChangeFiling, Course, CoursewareReview, FilingState, ReviewResult, Teacher
 
 LIST_FIELDS = (
     "id",
@@ -38,6 +39,11 @@ def base_detail(user, pk) -> Base:
     return access.get_visible_or_404(
         user, Base.objects.select_related("institution", "region", "batch", "application"), pk=pk
     )
+
+
+def own_base(user) -> Base | None:
+    """The institution's one live base (the newest, should it have had several); None when it has none."""
+    return access.visible(user, Base.objects.live()).order_by("-recognised_on", "-id").first()
 
 
 # -- the public side ---------------------------------------------------------------------------------
@@ -150,3 +156,131 @@ def last_return(filing):
     if not filing.was_returned:
         return None
     return timeline.last_event(filing, actions=["return"])
+
+
+# -- the faculty pool and the courseware log (Art. 16, 18) -------------------------------------------------
+
+
+def faculty_pool(user, base: Base) -> list[Teacher]:
+    """The base's teachers, those in the pool first, bound to the viewer so the page asks `can` without queries."""
+    return access.bind(user, list(base.teachers.order_by(F("active_to").asc(nulls_first=True), "name", "id")))
+
+
+def faculty_changes(base: Base, *, limit: int = 20) -> list["Change"]:
+    """The latest changes to the base's pool, newest first: when, who, what, and the teacher's name."""
+    records = Teacher.history.filter(base_id=base.pk).select_related("history_user")
+    return [
+        Change(r.history_date, _who(r), r.history_change_reason or CHANGE_KINDS.get(r.history_type, ""), [r.name])
+        for r in records.order_by("-history_date", "-history_id")[:limit]
+    ]
+
+
+def _who(record) -> str:
+    return record.history_user.display_name if record.history_user else "系统"
+
+
+@dataclass(frozen=True)
+class Change:
+    when: object
+    who: str
+    what: str
+    lines: list[str]
+
+
+CHANGE_KINDS = {"+": "新增", "~": "修改", "-": "删除"}
+
+
+def teacher_history(teacher: Teacher) -> list[Change]:
+    """A teacher's history, newest first, each change with the fields that moved (old → new)."""
+    records = list(teacher.history.select_related("history_user").order_by("history_date", "history_id"))
+    labels = {f.name: f.verbose_name for f in Teacher._meta.fields}
+    changes, previous = [], None
+    for record in records:
+        lines = []
+        if previous is not None:
+            for delta in record.diff_against(previous).changes:
+                old, new = (_shown(record, delta.field, v) for v in (delta.old, delta.new))
+                lines.append(f"{labels.get(delta.field, delta.field)}：{old} → {new}")
+        what = record.history_change_reason or CHANGE_KINDS.get(record.history_type, "")
+        changes.append(Change(record.history_date, _who(record), what, lines))
+        previous = record
+    return changes[::-1]
+
+
+def _shown(record, name, value) -> str:
+    if value in (None, ""):
+        return "（空）"
+    if name == "degree":
+        return dict(Degree.choices).get(value, value)
+    if name == "full_time":
+        return "专职" if value else "兼职"
+    if isinstance(value, date):
+        return f"{value:%Y年%-m月%-d日}"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class FacultyAtInspection:
+    """The pool as an inspection of 师资队伍建设情况 sees it (Art. 20): who is in it on the day, who joined and
+    who left since the previous inspection (or the recognition), and who is below a bachelor's degree."""
+
+    since: date
+    until: date
+    teachers: list
+    added: list
+    ended: list
+
+    @property
+    def below_bachelor(self) -> list:
+        return [t for t in self.teachers if t.below_bachelor]
+
+
+def faculty_at_inspection(*, base_id, since: date, until: date) -> FacultyAtInspection:
+    """From the history: teachers entered after `since` up to `until`, and those whose end date falls in
+    that period; the pool itself as it stood on `until` (entered by then, not left before)."""
+    teachers = list(
+        Teacher.objects.filter(base_id=base_id, active_from__lte=until)
+        .filter(Q(active_to__isnull=True) | Q(active_to__gte=until))
+        .order_by("name", "id")
+    )
+    added = list(
+        Teacher.history.filter(
+            base_id=base_id, history_type="+", history_date__date__gt=since, history_date__date__lte=until
+        ).order_by("history_date")
+    )
+    ended = list(
+        Teacher.objects.filter(base_id=base_id, active_to__gt=since, active_to__lte=until).order_by("active_to")
+    )
+    return FacultyAtInspection(since, until, teachers, added, ended)
+
+
+def courseware_log(user, base: Base) -> list[Course]:
+    """The base's courses with their reviews (newest first), two queries however long the log."""
+    reviews = Prefetch("reviews", queryset=CoursewareReview.objects.order_by("-reviewed_on", "-id"))
+    return access.bind(user, list(base.courses.prefetch_related(reviews).order_by("-updated_on", "-id")))
+
+
+@dataclass(frozen=True)
+class CoursewareAtInspection:
+    """The log for the period under inspection (Art. 20: 课件更新情况, 课件及意识形态审核情况)."""
+
+    since: date
+    until: date
+    updated: list
+    reviews: list
+
+    @property
+    def failed(self) -> list:
+        return [r for r in self.reviews if r.result == ReviewResult.FAILED]
+
+
+def courseware_at_inspection(*, base_id, since: date, until: date) -> CoursewareAtInspection:
+    updated = list(
+        Course.objects.filter(base_id=base_id, updated_on__gt=since, updated_on__lte=until).order_by("-updated_on")
+    )
+    reviews = list(
+        CoursewareReview.objects.filter(course__base_id=base_id, reviewed_on__gt=since, reviewed_on__lte=until)
+        .select_related("course")
+        .order_by("-reviewed_on", "-id")
+    )
+    return CoursewareAtInspection(since, until, updated, reviews)

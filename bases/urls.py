@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import bases, changes, filings, recognition, suspension
+from .views import bases, changes, courseware, faculty, filings, recognition, suspension
 
 app_name = "bases"
 urlpatterns = [
@@ -13,6 +13,19 @@ urlpatterns = [
     path("<int:pk>/suspend/", suspension.suspend, name="suspend"),
     path("<int:pk>/resume/", suspension.resume, name="resume"),
     path("<int:pk>/changes/new/", changes.change_new, name="change_new"),
+    # the faculty pool (Art. 16) and the courseware review log (Art. 18)
+    path("mine/faculty/", faculty.mine, name="my_faculty"),
+    path("<int:pk>/faculty/", faculty.pool, name="faculty"),
+    path("<int:pk>/faculty/new/", faculty.teacher_new, name="teacher_new"),
+    path("<int:pk>/faculty/template.xlsx", faculty.faculty_template, name="faculty_template"),
+    path("<int:pk>/faculty/import/", faculty.faculty_import, name="faculty_import"),
+    path("faculty/<int:pk>/", faculty.teacher, name="teacher"),
+    path("faculty/<int:pk>/end/", faculty.teacher_end, name="teacher_end"),
+    path("mine/courseware/", courseware.mine, name="my_courseware"),
+    path("<int:pk>/courseware/", courseware.log, name="courseware"),
+    path("<int:pk>/courseware/new/", courseware.course_new, name="course_new"),
+    path("courseware/<int:pk>/review/", courseware.review_new, name="review_new"),
+    path("courseware/reviews/<int:pk>/file/", courseware.review_file, name="review_file"),
     path("changes/", changes.change_list, name="change_list"),
     path("changes/<int:pk>/", changes.change_detail, name="change_detail"),
     path("changes/<int:pk>/evidence/", changes.change_evidence, name="change_evidence"),

@@ -16,7 +16,9 @@ from .models import (
     BaseStatus,
     ChangeFiling,
     ChangeFilingState,
+    Course,
     FilingState,
+    Teacher,
 )
 
 INSTITUTION, RECOMMENDER, PROVINCE = Role.INSTITUTION, Role.RECOMMENDER, Role.PROVINCE
@@ -140,3 +142,29 @@ EDIT_FILING = access.permit(
     states=EDITABLE_FILING,
     state_message="年度报告当前状态为「{state}」，不能修改。",
 )
+
+# The base keeps its faculty pool (Art. 16) and its courseware review log (Art. 18) while it holds its
+# recognition; the province and the recommending unit read them.
+KEEP_FACULTY = permit_while_live(
+    "keep_faculty", roles={INSTITUTION}, message="基地资格已撤销或取消，不能再维护师资队伍库。"
+)
+KEEP_COURSEWARE = permit_while_live(
+    "keep_courseware", roles={INSTITUTION}, message="基地资格已撤销或取消，不能再登记课件审核。"
+)
+
+
+def base_is_live(record, user):
+    if not record.base.is_live:
+        return f"基地当前状态为「{record.base.get_status_display()}」，不能办理此事项。"
+    return None
+
+
+def still_in_pool(teacher, user):
+    if teacher.active_to is not None:
+        return f"该教师已于{teacher.active_to:%Y年%-m月%-d日}退出师资队伍库。"
+    return None
+
+
+EDIT_TEACHER = access.permit(Teacher, "edit", roles={INSTITUTION}, guards=(base_is_live,))
+END_TEACHER = access.permit(Teacher, "end", roles={INSTITUTION}, guards=(base_is_live, still_in_pool))
+REVIEW_COURSE = access.permit(Course, "review", roles={INSTITUTION}, guards=(base_is_live,))

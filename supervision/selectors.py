@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.notices import period_end, working_days
+from bases import selectors as bases_selectors
 from bases.models import Base
 from core import access, steps, timeline
 from core.models import TimelineEvent
@@ -69,6 +70,43 @@ def inspection_detail(user, pk) -> Inspection:
     return access.get_visible_or_404(
         user, Inspection.objects.select_related("base__region", "base__institution", "inspector_unit", "draw"), pk=pk
     )
+
+
+@dataclass(frozen=True)
+class InspectionPeriod:
+    """What an inspection looks back on (Art. 20): after the previous inspection of the base (or its
+    recognition) up to this inspection's day."""
+
+    since: date
+    until: date
+    previous: Inspection | None
+
+    @property
+    def since_label(self) -> str:
+        return "上次考核" if self.previous else "认定"
+
+
+def inspection_period(inspection: Inspection) -> InspectionPeriod:
+    until = inspection.inspected_on or inspection.scheduled_on
+    previous = (
+        Inspection.objects.filter(base_id=inspection.base_id, inspected_on__isnull=False, inspected_on__lt=until)
+        .exclude(pk=inspection.pk)
+        .order_by("-inspected_on", "-pk")
+        .first()
+    )
+    return InspectionPeriod(previous.inspected_on if previous else inspection.base.recognised_on, until, previous)
+
+
+def inspection_records(inspection: Inspection) -> dict:
+    """The base's own records the Art. 20 items are checked against, for the period under inspection: the
+    faculty pool (师资队伍建设情况) and the courseware log (课件更新情况, 课件及意识形态审核情况)."""
+    period = inspection_period(inspection)
+    span = {"base_id": inspection.base_id, "since": period.since, "until": period.until}
+    return {
+        "period": period,
+        "faculty": bases_selectors.faculty_at_inspection(**span),
+        "courseware": bases_selectors.courseware_at_inspection(**span),
+    }
 
 
 def rectifications_for(user, *, late_only=False, state="") -> QuerySet[RectificationOrder]:

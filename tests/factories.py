@@ -371,6 +371,75 @@ class ChangeFilingFactory(factory.django.DjangoModelFactory):
     submitted_by = factory.LazyAttribute(lambda c: InstitutionUserFactory(institution=c.base.institution))
 
 
+class TeacherFactory(factory.django.DjangoModelFactory):
+    """A teacher in a base's faculty pool (Art. 16), with a bachelor's degree."""
+
+    class Meta:
+        model = "bases.Teacher"
+
+    base = factory.SubFactory(BaseFactory)
+    name = factory.Sequence(lambda n: f"教师{n}")
+    degree = Degree.BACHELOR
+    title = "讲师"
+    fields = "工程技术"
+    full_time = True
+    employer = factory.LazyAttribute(lambda t: t.base.institution.name)
+    courses = "工程项目管理"
+    active_from = factory.LazyAttribute(lambda t: t.base.recognised_on)
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    """A piece of courseware in a base's log (Art. 18)."""
+
+    class Meta:
+        model = "bases.Course"
+
+    base = factory.SubFactory(BaseFactory)
+    title = factory.Sequence(lambda n: f"课件{n}")
+    field = "工程技术"
+    kind = "courseware"
+    updated_on = factory.LazyFunction(timezone.localdate)
+
+
+class CoursewareReviewFactory(factory.django.DjangoModelFactory):
+    """A review of a course with its file (Art. 18)."""
+
+    class Meta:
+        model = "bases.CoursewareReview"
+
+    course = factory.SubFactory(CourseFactory)
+    reviewer = "审核组"
+    reviewed_on = factory.LazyFunction(timezone.localdate)
+    result = "passed"
+    notes = "内容导向正确"
+    file = factory.LazyFunction(lambda: pdf_file("审核表.pdf"))
+    original_name = "审核表.pdf"
+    content_type = "application/pdf"
+    kind = "pdf"
+    size = len(TINY_PDF)
+    created_by = factory.LazyAttribute(lambda r: InstitutionUserFactory(institution=r.course.base.institution))
+
+
+FACULTY_HEADER = ["姓名", "学历", "职称", "专业领域", "专职或兼职", "工作单位", "讲授课程", "入库日期"]
+
+
+def faculty_xlsx(rows, *, header=None, name="师资.xlsx") -> SimpleUploadedFile:
+    """A filled faculty template (Art. 16): `rows` are lists in the header's order."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "师资队伍"
+    sheet.append(FACULTY_HEADER if header is None else header)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return SimpleUploadedFile(name, out.getvalue(), content_type="application/octet-stream")
+
+
 class AnnualFilingFactory(factory.django.DjangoModelFactory):
     """A base's annual report and plan (Art. 19), a draft by default."""
 

@@ -2,6 +2,8 @@
 disclosure and change filings (Art. 29, 31), annual filings (Art. 19)."""
 
 from .changes import change_draft, decide_change, file_change, save_fee_disclosure
+from .courseware import add_course, record_review
+from .faculty import ImportReport, add_teacher, edit_teacher, end_teacher, import_faculty, seed_faculty
 from .filings import (
     FILING_FIELDS,
     bases_due_to_file,
@@ -28,6 +30,14 @@ from .recognition import (
 from .suspension import current_suspension, resume, suspend, warn_suspensions_ending
 
 __all__ = [
+    "ImportReport",
+    "add_course",
+    "add_teacher",
+    "edit_teacher",
+    "end_teacher",
+    "import_faculty",
+    "record_review",
+    "seed_faculty",
     "current_suspension",
     "resume",
     "suspend",

@@ -23,6 +23,7 @@ from ..models import (
     Base,
     RegisterSequence,
 )
+from .faculty import seed_faculty
 from .publishing import Draft, check_confirmed, signature
 
 
@@ -184,7 +185,7 @@ def create_base(*, application: Application, recognised_on: date) -> Base:
     seq.save(update_fields=["last"])
     number = seq.last
     inst = application.institution
-    return Base.objects.create(
+    base = Base.objects.create(
         institution=inst,
         application=application,
         batch=application.batch,
@@ -203,6 +204,8 @@ def create_base(*, application: Application, recognised_on: date) -> Base:
         email=application.contact_email or inst.email,
         website=inst.website,
     )
+    seed_faculty(base=base)  # Art. 16: the pool starts from the faculty the application listed
+    return base
 
 
 RECOGNITION_LIST_ADDRESSEE = "各设区市人力资源和社会保障局，平潭综合实验区党群工作部，省直有关单位"

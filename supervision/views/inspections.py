@@ -107,6 +107,10 @@ def inspection_detail(request, pk, record_form=None, decision_form=None, status=
             "record_label": "保存考核结果" if _confirms(request.user) else "提交考核结果",
             "timeline": timeline.events_for(inspection, state_labels=dict(InspectionState.choices)),
             "steps": selectors.inspection_steps(inspection),
+            # the pool and the courseware log behind items 1, 5 and 6, for those who inspect
+            "records": selectors.inspection_records(inspection)
+            if access.may(request.user, "see_inspections")
+            else None,
         },
         status=status,
     )

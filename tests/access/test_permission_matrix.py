@@ -46,6 +46,9 @@ class Redirect:
 
 LOGIN = Redirect(lambda w: reverse("login") + "?next=", "login")
 TO_HOME = Redirect(lambda w: reverse("home"), "home")
+TO_FACULTY = Redirect(lambda w: reverse("bases:faculty", args=[w.base.pk]), "faculty pool")
+TO_COURSEWARE = Redirect(lambda w: reverse("bases:courseware", args=[w.base.pk]), "courseware log")
+TO_MY_BASES = Redirect(lambda w: reverse("bases:mine"), "my bases")
 TO_APP = Redirect(lambda w: reverse("applications:detail", args=[w.app.pk]), "application")
 TO_SEAT = Redirect(lambda w: reverse("experts:assignment", args=[w.seat.pk]), "the expert's seat")
 TO_OWN_DRAFT = Redirect(lambda w: reverse("experts:sheet", args=[w.own_draft.pk]), "the expert's draft")
@@ -135,6 +138,20 @@ GET = {
     "bases:change_detail": only(200, "institution_own", "province"),
     "bases:change_evidence": only(200, "institution_own", "province"),
     "bases:publish_batch": only(200, "province"),  # the preview of the list to be published
+    # The faculty pool (Art. 16) and the courseware log (Art. 18): the base keeps them; whoever sees the base
+    # reads them. The navigation's links lead an institution to its base's page, or to its bases.
+    "bases:my_faculty": expect(404, institution_own=TO_FACULTY, institution_other=TO_MY_BASES),
+    "bases:faculty": only(200, "institution_own", "recommender_own", "province"),
+    "bases:teacher_new": only(200, "institution_own"),
+    "bases:faculty_template": only(200, "institution_own"),
+    "bases:faculty_import": only(200, "institution_own"),
+    "bases:teacher": only(200, "institution_own", "recommender_own", "province"),
+    "bases:teacher_end": only(405, "institution_own"),
+    "bases:my_courseware": expect(404, institution_own=TO_COURSEWARE, institution_other=TO_MY_BASES),
+    "bases:courseware": only(200, "institution_own", "recommender_own", "province"),
+    "bases:course_new": only(200, "institution_own"),
+    "bases:review_new": only(200, "institution_own"),
+    "bases:review_file": only(200, "institution_own", "recommender_own", "province"),
     # Annual plan and report (Art. 19).
     "bases:filings": only(200, *INSTITUTIONS),
     "bases:filing_queue": only(200, "province"),
@@ -376,6 +393,13 @@ POST = {
     "supervision:cancellation": post_only("province"),
     "bases:publish_batch": post_only("province"),
     "bases:fee_disclosure": post_only("institution_own"),
+    # Only the base keeps its pool and log; the province and the recommending unit read them (404 to a POST).
+    "bases:teacher_new": post_only("institution_own"),
+    "bases:faculty_import": post_only("institution_own"),
+    "bases:teacher": post_only("institution_own"),
+    "bases:teacher_end": post_only("institution_own"),
+    "bases:course_new": post_only("institution_own"),
+    "bases:review_new": post_only("institution_own"),
     # Only the province decides a change filing; the institution that filed it may look but not decide.
     "bases:change_detail": post_only("province"),
     # Another institution cannot even see the base: 404 from the service, nothing started.

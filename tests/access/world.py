@@ -94,6 +94,10 @@ def build_world() -> SimpleNamespace:
         base=w.base, year=today.year - 1, state="submitted", trained_total=1500, plan_trainees=1600, submitted_at=now
     )
     w.change = factories.ChangeFilingFactory(base=w.base, submitted_by=inst_own)
+    # Its faculty pool (Art. 16) and courseware log (Art. 18).
+    w.teacher = factories.TeacherFactory(base=w.base, name="王老师")
+    w.course = factories.CourseFactory(base=w.base, title="继续教育公需课件")
+    w.review = factories.CoursewareReviewFactory(course=w.course, created_by=inst_own)
     # Another institution's base in the batch, recognised but not yet published.
     w.unpublished_base = factories.BaseFactory(batch=w.batch, application__batch=w.batch)
     # The notice before recognition, open now, with an objection to an application on it.

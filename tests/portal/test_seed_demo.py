@@ -117,3 +117,18 @@ def test_art26_the_demo_inspection_panel_has_submitted_forms_whose_aggregate_fla
     client.post("/accounts/login/", {"username": "province", "password": "Demo12345678"})
     page = client.get(f"/experts/panels/{panel.pk}/").content.decode()
     assert "意见分歧" in page and "师资队伍建设情况" in page
+
+
+def test_art16_18_the_demo_bases_have_a_faculty_pool_with_a_flagged_teacher_and_a_courseware_log(seeded):
+    from bases.models import Course, CoursewareReview, Teacher
+
+    fuzhou = Base.objects.get(institution__users__username="base_fz")
+    pool = list(fuzhou.teachers.all())
+    assert any(t.below_bachelor for t in pool), "a teacher below a bachelor's degree, flagged (Art. 7(3))"
+    assert any(t.active_to for t in pool), "a teacher who left the pool"
+    assert any(t.history.filter(history_change_reason="由认定申报的骨干师资导入").exists() for t in pool)
+    assert Course.objects.filter(base=fuzhou).count() >= 2
+    assert set(CoursewareReview.objects.values_list("result", flat=True)) == {"passed", "amended", "failed"}
+    counts = (Teacher.objects.count(), CoursewareReview.objects.count())
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert (Teacher.objects.count(), CoursewareReview.objects.count()) == counts

@@ -96,6 +96,7 @@ NOT_LISTS = {
     "healthz", "robots", "sitemap", "login", "logout", "register", "password_change", "password_change_done",
     "password_reset", "password_reset_done", "password_reset_complete", "inbox_read_all",
     "applications:batch_new", "supervision:draw_new", "reports:chart", "experts:new",
+    "bases:my_faculty", "bases:my_courseware",  # redirects to the institution's base's page
 }  # fmt: skip
 
 

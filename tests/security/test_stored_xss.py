@@ -269,6 +269,53 @@ def journey(db, settings):
         "accept",
     )
 
+    # The base's faculty pool (Art. 16): a teacher typed in, corrected, and one imported from the template.
+    teacher_fields = {
+        "name": f"师{SCRIPT}"[:50],
+        "degree": "master",
+        "title": ATTRIBUTE[:50],
+        "fields": SCRIPT,
+        "full_time": "0",
+        "employer": ATTRIBUTE,
+        "courses": SCRIPT,
+        "active_from": today.isoformat(),
+    }
+    ok(inst.post(reverse("bases:teacher_new", args=[base.pk]), teacher_fields), "add teacher")
+    teacher = base.teachers.get(courses=SCRIPT)
+    ok(
+        inst.post(reverse("bases:teacher", args=[teacher.pk]), {**teacher_fields, "title": SCRIPT[:50]}),
+        "edit teacher",
+    )
+    ok(
+        inst.post(
+            reverse("bases:faculty_import", args=[base.pk]),
+            {"file": factories.faculty_xlsx([[f"导{ATTRIBUTE}", "大专", SCRIPT, "", "兼职", SCRIPT, ATTRIBUTE, ""]])},
+        ),
+        "import faculty",
+    )
+    # Its courseware log (Art. 18): a course and a review with a file.
+    ok(
+        inst.post(
+            reverse("bases:course_new", args=[base.pk]),
+            {"title": SCRIPT, "field": ATTRIBUTE, "kind": "course", "updated_on": today.isoformat()},
+        ),
+        "add course",
+    )
+    course = base.courses.get()
+    ok(
+        inst.post(
+            reverse("bases:review_new", args=[course.pk]),
+            {
+                "reviewer": ATTRIBUTE,
+                "reviewed_on": today.isoformat(),
+                "result": "failed",
+                "notes": SCRIPT,
+                "file": factories.pdf_file(f"审核{SCRIPT}.pdf"),
+            },
+        ),
+        "review courseware",
+    )
+
     # An inspection: the province's team, the inspector's notes and summary, confirmed and published.
     ok(
         prov.post(
@@ -545,6 +592,8 @@ def journey(db, settings):
         base=base,
         batch=batch,
         change=change,
+        teacher=teacher,
+        course=course,
         inspection=inspection,
         order=order,
         filing=filing,
@@ -631,6 +680,18 @@ def pages(j) -> list[tuple[str, str, str, dict]]:
         ("institution", "bases:filing_edit", reverse("bases:filing_edit", args=[j["filing"].pk]), {}),
         ("institution", "bases:fee_disclosure", reverse("bases:fee_disclosure", args=[base.pk]), {}),
         ("institution", "bases:change_new", reverse("bases:change_new", args=[base.pk]), {}),
+        ("institution", "bases:faculty", reverse("bases:faculty", args=[base.pk]), {}),
+        ("institution", "bases:teacher", reverse("bases:teacher", args=[j["teacher"].pk]), {}),
+        ("institution", "bases:teacher_new", reverse("bases:teacher_new", args=[base.pk]), {}),
+        ("institution", "bases:faculty_import", reverse("bases:faculty_import", args=[base.pk]), {}),
+        ("institution", "bases:courseware", reverse("bases:courseware", args=[base.pk]), {}),
+        ("institution", "bases:course_new", reverse("bases:course_new", args=[base.pk]), {}),
+        ("institution", "bases:review_new", reverse("bases:review_new", args=[j["course"].pk]), {}),
+        ("recommender", "bases:faculty", reverse("bases:faculty", args=[base.pk]), {}),
+        ("recommender", "bases:courseware", reverse("bases:courseware", args=[base.pk]), {}),
+        ("province", "bases:faculty", reverse("bases:faculty", args=[base.pk]), {}),
+        ("province", "bases:teacher", reverse("bases:teacher", args=[j["teacher"].pk]), {}),
+        ("province", "bases:courseware", reverse("bases:courseware", args=[base.pk]), {}),
         ("institution", "supervision:detail", reverse("supervision:detail", args=[j["inspection"].pk]), {}),
         ("institution", "supervision:rectifications", reverse("supervision:rectifications"), {}),
         ("institution", "supervision:rectification", reverse("supervision:rectification", args=[j["order"].pk]), {}),
@@ -721,6 +782,8 @@ NOT_SWEPT = {
     "public:decision_pdf",  # the same PDF, for a decision published of its own accord
     "experts:new", "experts:tie_new", "experts:tie_end", "experts:panel_fill",  # an empty form; POST-only
     "experts:sheet_document",  # a file
+    "bases:my_faculty", "bases:my_courseware", "bases:teacher_end",  # redirects; POST-only
+    "bases:faculty_template", "bases:review_file",  # a template the portal builds; a file
 }  # fmt: skip
 
 # Where the payload must be shown (escaped) — otherwise the sweep would prove nothing about that page.
@@ -751,6 +814,14 @@ MUST_SHOW = {
     ("province", "users:departments"),
     ("province", "inbox"),
     ("inspector", "supervision:detail"),
+    ("institution", "bases:faculty"),
+    ("institution", "bases:teacher"),
+    ("institution", "bases:courseware"),
+    ("institution", "bases:review_new"),
+    ("recommender", "bases:faculty"),
+    ("province", "bases:faculty"),
+    ("province", "bases:teacher"),
+    ("province", "bases:courseware"),
     ("expert", "home"),
     ("expert", "experts:assignments"),
     ("expert", "experts:assignment"),

@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 
 from applications.models import ApplicationDocument, Objection
-from bases.models import ChangeFiling
+from bases.models import ChangeFiling, CoursewareReview
 from core import uploads
 from experts.models import ScoreDocument
 from supervision.models import Item, Revocation, SupervisionDocument
@@ -57,7 +57,15 @@ BAD_FILES = {
     "program named .pdf": ("说明.pdf", PROGRAM, "application/pdf"),
     "svg named .png": ("图.png", SVG, "image/png"),
 }
-RECORDS = (ApplicationDocument, SupervisionDocument, ChangeFiling, Objection, Revocation, ScoreDocument)
+RECORDS = (
+    ApplicationDocument,
+    SupervisionDocument,
+    ChangeFiling,
+    Objection,
+    Revocation,
+    ScoreDocument,
+    CoursewareReview,
+)
 
 
 def book(name):
@@ -95,6 +103,12 @@ UPLOAD_POINTS = {
         lambda w: reverse("bases:change_new", args=[w.base.pk]),
         with_file("bases:change_new", "evidence"),
         book("bases:change_new").prepare,
+    ),
+    "courseware review file": (
+        "institution_own",
+        lambda w: reverse("bases:review_new", args=[w.course.pk]),
+        with_file("bases:review_new", "file"),
+        None,
     ),
     "inspection item attachment": (
         "inspector",
@@ -161,6 +175,10 @@ def test_every_upload_point_of_the_project_is_covered():
         "applications.upload",
         "applications.objection",
         "bases.change_new",
+        "bases.review_new",
+        # the faculty template is read, never stored: the upload check refuses what is not an xlsx, and the
+        # sheet is read row by row (tests/bases/test_art16_faculty_pool.py)
+        "bases.faculty_import",
         "supervision.record",
         "supervision.rectification_report",
         "supervision.revoke",

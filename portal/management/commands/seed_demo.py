@@ -20,7 +20,16 @@ from accounts.models import (
 from applications import hearings, notices, services
 from applications.models import RULE_CONDITIONS, Application, Batch, Condition, Degree, HearingKind, PersonKind
 from bases import services as base_services
-from bases.models import Announcement, AnnouncementKind, AnnualFiling, Base, FeeDisclosure
+from bases.models import (
+    Announcement,
+    AnnouncementKind,
+    AnnualFiling,
+    Base,
+    Course,
+    CourseKind,
+    FeeDisclosure,
+    ReviewResult,
+)
 from experts import services as expert_services
 from experts.models import Expert, PanelPurpose, TieKind
 from supervision import services as sup
@@ -81,6 +90,7 @@ class Command(BaseCommand):
             created = self.applications(accounts)
             self.public_side(accounts)
             self.annual_filings(accounts)
+            self.faculty_and_courseware()
             self.supervision(accounts)
             self.experts(accounts)
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账户（密码均为 {PASSWORD}）："))
@@ -322,6 +332,68 @@ class Command(BaseCommand):
                     contact="13800000000",
                     facts="反映该机构2024年培训人数统计含非专业技术人员。",
                 )
+
+    def faculty_and_courseware(self):
+        """Each base's pool was seeded from its application at recognition (Art. 16); the demo bases add
+        teachers (one below a bachelor's degree, flagged, Art. 7(3)), end one, and log courseware reviews
+        (Art. 18), one of them refused."""
+        if Course.objects.exists():
+            return
+        today = timezone.localdate()
+        bases = {b.institution.users.first().username: b for b in Base.objects.select_related("institution")}
+        teachers = {
+            "base_fz": [
+                ("陈立群", Degree.DOCTOR, "教授", "土木工程", False, "福建工程学院", "装配式建筑技术"),
+                ("黄晓燕", Degree.MASTER, "高级工程师", "建筑信息模型", False, "福建省建筑设计研究院", "BIM应用实务"),
+                ("郑春生", Degree.COLLEGE, "技师", "电气安装", False, "福州电力安装公司", "施工现场用电安全"),
+            ],
+            "base_xm": [
+                ("苏文涛", Degree.MASTER, "副教授", "会计", True, "厦门大学继续教育学院", "管理会计"),
+                ("许丽君", Degree.BACHELOR, "高级会计师", "税务", False, "厦门国际会计师事务所", "企业所得税实务"),
+            ],
+        }
+        courses = {
+            "base_fz": [
+                ("专业技术人员职业道德与诚信建设", "公需科目", CourseKind.COURSE, 40, [
+                    ("继续教育学院课程审核小组", 38, ReviewResult.PASSED, "内容导向正确，案例贴近行业。"),
+                ]),
+                ("装配式建筑施工质量控制（课件）", "工程技术", CourseKind.COURSEWARE, 20, [
+                    ("继续教育学院课程审核小组", 25, ReviewResult.FAILED, "第三章引用的境外标准未作说明，退回修改。"),
+                    ("继续教育学院课程审核小组", 18, ReviewResult.PASSED_AFTER_CHANGES, "已按意见修改第三章。"),
+                ]),
+            ],
+            "base_xm": [
+                ("新《会计法》解读（课件）", "会计", CourseKind.COURSEWARE, 30, [
+                    ("学院意识形态审核委员会", 28, ReviewResult.PASSED, "符合要求。"),
+                ]),
+            ],
+        }  # fmt: skip
+        for username, rows in teachers.items():
+            if username not in bases:
+                continue
+            base, user = bases[username], User.objects.get(username=username)
+            for name, degree, title, fields, full_time, employer, taught in rows:
+                base_services.add_teacher(
+                    actor=user, base_id=base.pk, name=name, degree=degree, title=title, fields=fields,
+                    full_time=full_time, employer=employer, courses=taught, active_from=today - timedelta(days=60),
+                )  # fmt: skip
+            if username == "base_fz":
+                leaving = base.teachers.get(name="黄晓燕")
+                base_services.end_teacher(actor=user, teacher_id=leaving.pk, active_to=today - timedelta(days=5))
+        for username, rows in courses.items():
+            if username not in bases:
+                continue
+            base, user = bases[username], User.objects.get(username=username)
+            for title, field, kind, age, reviews in rows:
+                course = base_services.add_course(
+                    actor=user, base_id=base.pk, title=title, field=field, kind=kind,
+                    updated_on=today - timedelta(days=age),
+                )  # fmt: skip
+                for reviewer, days_ago, result, notes in reviews:
+                    base_services.record_review(
+                        actor=user, course_id=course.pk, reviewer=reviewer,
+                        reviewed_on=today - timedelta(days=days_ago), result=result, notes=notes,
+                    )  # fmt: skip
 
     def annual_filings(self, accounts):
         """Filings in every state for this year, one flagged under 1000, and last year's overdue mark."""
