@@ -10,8 +10,6 @@ NAV = {
         ("我的基地", "bases:mine"),
         ("年度报告", "bases:filings"),
         ("变更备案", "bases:change_list"),
-        ("师资队伍", "bases:my_faculty"),
-        ("课件审核", "bases:my_courseware"),
         ("整改", "supervision:rectifications"),
         ("告知与申辩", "applications:hearings"),
     ],
