@@ -9,6 +9,7 @@ from django.db.models import Q
 from accounts.models import Institution, Role
 from core import access
 from core.access import EVERYTHING, NOTHING, rule
+from experts.access import judged_by
 
 from .models import (
     Appeal,
@@ -44,6 +45,8 @@ def _institution(user) -> Q:
     if user.role == Role.RECOMMENDER:
         routed = Application.objects.filter(recommender_routing(user), submitted_at__isnull=False)
         return Q(pk__in=routed.values("institution_id"))
+    if user.role == Role.EXPERT:  # the institution under a visit the expert judges
+        return Q(pk__in=Application.objects.filter(judged_by(user, Application)).values("institution_id"))
     return NOTHING
 
 
@@ -60,6 +63,8 @@ def _application(user) -> Q:
         return Q(institution_id=user.institution_id)
     if user.role == Role.RECOMMENDER:
         return recommender_routing(user) & Q(submitted_at__isnull=False)
+    if user.role == Role.EXPERT:  # read-only, once declared free of conflict on its visit's panel (Art. 26)
+        return judged_by(user, Application)
     return NOTHING
 
 
@@ -71,6 +76,8 @@ def _through_application(user) -> Q:
         return Q(application__institution_id=user.institution_id)
     if user.role == Role.RECOMMENDER:
         return recommender_routing(user, "application__") & Q(application__submitted_at__isnull=False)
+    if user.role == Role.EXPERT:
+        return judged_by(user, Application, "application")
     return NOTHING
 
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -207,6 +208,9 @@ class Application(models.Model):
     def __str__(self):
         return f"{self.institution.name}（{self.batch.name}）"
 
+    def get_absolute_url(self) -> str:
+        return reverse("applications:detail", args=[self.pk])
+
     @property
     def is_priority(self) -> bool:
         return self.is_city_base or self.is_industry_base
@@ -353,6 +357,18 @@ class ApplicationDocument(models.Model):
     @property
     def human_size(self) -> str:
         return uploads.human_size(self.size)
+
+
+# The Art. 7 conditions a site visit's experts score, one row each (Art. 8(4), 26): [code, name, article].
+VISIT_ITEMS = [
+    ["legal", "独立法人资格及培训资质", "第七条第一项"],
+    ["venue", "办公场地、教学场所和设施", "第七条第二项"],
+    ["staff", "管理人员和师资队伍", "第七条第三项"],
+    ["rules", "教学组织、考核、登记、评估、后勤和财务制度", "第七条第四项"],
+    ["experience", "近三年培训情况", "第七条第五项"],
+    ["credit", "信用情况", "第七条第六项"],
+    ["platform", "远程教育平台", "第七条第七项"],
+]
 
 
 class SiteVisit(models.Model):

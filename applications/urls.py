@@ -33,5 +33,6 @@ urlpatterns = [
     path("<int:pk>/act/<slug:action>/", views.act, name="act"),
     path("<int:pk>/visit/schedule/", views.schedule_visit, name="schedule_visit"),
     path("<int:pk>/visit/record/", views.record_visit, name="record_visit"),
+    path("<int:pk>/visit/panel/", views.visit_panel, name="visit_panel"),
     path("<int:pk>/reject/", views.reject, name="reject"),
 ]

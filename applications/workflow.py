@@ -5,6 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from accounts.models import Role
 from core import access
 from core.workflow import Transition, Workflow
+from experts import selectors as expert_selectors
 
 from .models import (
     EDITABLE,
@@ -69,6 +70,24 @@ RECORD_VISIT = access.permit(
     guards=[visit_day_reached],
     state_message="只有处于实地考察阶段的申报才能记录考察情况。",
 )
+
+
+def _no_panel_yet(app, user):
+    return "该申报的实地考察已组建评审专家组。" if expert_selectors.has_panel(app) else None
+
+
+# The province draws the visit's experts once the visit is scheduled (Art. 8(4), 26).
+FORM_VISIT_PANEL = access.permit(
+    Application,
+    "form_panel",
+    roles={PROVINCE},
+    states={State.SITE_VISIT},
+    guards=[_no_panel_yet],
+    role_message="只有省人社厅可以抽取评审专家。",
+    state_message="安排实地考察后，方可为其抽取评审专家。",
+)
+
+
 ADD_VISIT_MATERIAL = access.permit(
     Application,
     "add_visit_material",

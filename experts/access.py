@@ -1,5 +1,6 @@
 """Who sees the expert pool and the panels: the province all of them; an expert only its own seats."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from accounts.models import Role
@@ -73,3 +74,20 @@ access.permit(
 )
 # keeping the pool and drawing panels (Art. 26)
 access.capability("manage_experts", roles={Role.PROVINCE})
+
+
+def judged_by(user, model, path: str = "pk") -> Q:
+    """The rows of `model` (reached through `path`) whose case the expert `user` sits on, declared free of
+    conflict: the read-only scope a case's own app grants its experts (Art. 26). Nothing before the
+    declaration, and nothing after a conflict, a refusal or a withdrawal."""
+    cases = Assignment.objects.filter(
+        expert__user_id=user.pk,
+        state=AssignmentState.DECLARED,
+        panel__case_type=ContentType.objects.get_for_model(model),
+    ).values("panel__case_id")
+    return Q(**{f"{path}__in": cases})
+
+
+# An expert reads a case's material, not how it was handled: the comments of recommenders, reviewers and
+# inspectors in a case's history are for those who handle it.
+access.capability("see_case_history", roles=set(Role) - {Role.EXPERT})

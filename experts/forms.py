@@ -252,3 +252,33 @@ class SheetForm(StyledFormMixin, forms.Form):
         if self.submitting and not confirm:
             raise ValidationError("提交前请勾选确认。")
         return confirm
+
+
+class PanelForm(StyledFormMixin, forms.Form):
+    """Forming a case's panel (Art. 26): the fields the experts are drawn from, how many, and whether the
+    institution's own city sits out."""
+
+    fields = forms.CharField(
+        label="评审领域",
+        max_length=300,
+        error_messages={"required": "请填写评审领域。", "max_length": "评审领域不超过300字。"},
+        help_text="从专业领域与之相符的在库专家中抽取；多个领域用顿号或逗号分隔。",
+    )
+    size = forms.IntegerField(
+        label="专家人数",
+        min_value=1,
+        max_value=15,
+        error_messages={
+            "required": "请填写专家人数。",
+            "invalid": "专家人数须为整数。",
+            "min_value": "专家人数至少为1名。",
+            "max_value": "专家人数不超过15名。",
+        },
+    )
+    same_city_excluded = forms.BooleanField(label="回避与被评审机构同一设区市的专家", required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "panel")
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("size", settings.EXPERT_PANEL_SIZE)
+        self.initial.setdefault("same_city_excluded", settings.EXPERT_AVOID_SAME_CITY)

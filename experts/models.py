@@ -134,6 +134,12 @@ class Panel(models.Model):
     def purpose_label(self) -> str:
         return self.get_purpose_display()
 
+    @property
+    def case_url(self) -> str:
+        """The case's own page, without reading the case (content types are cached)."""
+        model = ContentType.objects.get_for_id(self.case_type_id).model_class()
+        return model(pk=self.case_id).get_absolute_url()
+
 
 class Draw(models.Model):
     """One random draw for a panel: the first, or one replacing an expert who refused or declared a conflict.

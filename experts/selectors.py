@@ -337,3 +337,18 @@ def panel_conclusion(case) -> str:
     if not result.complete:
         text += f"；另有{result.declared - len(result.experts)}名专家未提交评分"
     return text + "。"
+
+
+def case_panel(case) -> Panel | None:
+    """The panel of a case as the case's page shows it to the province: its seats with their experts, in the
+    order drawn (two queries), or None before it is formed."""
+    seats = Prefetch("assignments", queryset=Assignment.objects.select_related("expert").order_by("draw_id", "id"))
+    return (
+        Panel.objects.filter(case_type=ContentType.objects.get_for_model(case), case_id=case.pk)
+        .prefetch_related(seats)
+        .first()
+    )
+
+
+def has_panel(case) -> bool:
+    return Panel.objects.filter(case_type=ContentType.objects.get_for_model(case), case_id=case.pk).exists()

@@ -8,6 +8,8 @@ from applications.access import recommender_routing
 from bases.access import owned_by_base
 from core import access
 from core.access import EVERYTHING, NOTHING, rule
+from experts import selectors as expert_selectors
+from experts.access import judged_by
 
 from .models import (
     CancellationRequest,
@@ -33,6 +35,8 @@ def _inspection(user) -> Q:
         return Q(inspector_unit_id=user.inspector_unit_id)
     if user.role == Role.INSTITUTION:
         return Q(base__institution_id=user.institution_id, state__in=SEEN_BY_INSTITUTION)
+    if user.role == Role.EXPERT:  # read-only, once declared free of conflict on its panel (Art. 26)
+        return judged_by(user, Inspection)
     return NOTHING
 
 
@@ -58,19 +62,40 @@ def _supervision_document(user) -> Q:
         return recommender_routing(user, "rectification__base__application__") | recommender_routing(
             user, "revocation__base__application__"
         )
+    if user.role == Role.EXPERT:
+        return judged_by(user, Inspection, "inspection")
     return NOTHING
 
 
 # -- who may open what ----------------------------------------------------------------------------------
 
 PROVINCE, INSPECTOR, INSTITUTION, RECOMMENDER = Role.PROVINCE, Role.INSPECTOR, Role.INSTITUTION, Role.RECOMMENDER
+EXPERT = Role.EXPERT
 
-access.permit(Inspection, "view", roles={PROVINCE, INSPECTOR, INSTITUTION})
-access.permit(SupervisionDocument, "view", roles={PROVINCE, INSPECTOR, INSTITUTION, RECOMMENDER})
+access.permit(Inspection, "view", roles={PROVINCE, INSPECTOR, INSTITUTION, EXPERT})
+access.permit(SupervisionDocument, "view", roles={PROVINCE, INSPECTOR, INSTITUTION, RECOMMENDER, EXPERT})
+
+
+def _no_panel_yet(inspection, user):
+    return "该考核已组建评审专家组。" if expert_selectors.has_panel(inspection) else None
+
+
+# The province draws the inspection's experts before it takes place (Art. 20, 26).
+access.permit(
+    Inspection,
+    "form_panel",
+    roles={PROVINCE},
+    states={InspectionState.SCHEDULED},
+    guards=[_no_panel_yet],
+    role_message="只有省人社厅可以抽取评审专家。",
+    state_message="考核结果已记录，不能再抽取评审专家。",
+)
 access.permit(RectificationOrder, "view", roles={PROVINCE, INSTITUTION, RECOMMENDER})
 access.permit(CancellationRequest, "view", roles={PROVINCE, INSTITUTION, RECOMMENDER})
 
 access.capability("see_inspections", roles={PROVINCE, INSPECTOR})
+# the base's faculty pool and courseware log behind items 1, 5 and 6, for those who inspect and the experts
+access.capability("read_inspection_records", roles={PROVINCE, INSPECTOR, EXPERT})
 # scheduling inspections, drawing spot checks, watching the 3-year clock (Art. 20, 21)
 access.capability("plan_inspections", roles={PROVINCE})
 access.capability("see_rectifications", roles={PROVINCE, INSTITUTION, RECOMMENDER})

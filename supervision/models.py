@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -121,6 +122,9 @@ class Inspection(models.Model):
 
     def __str__(self):
         return f"{self.base.name} {self.get_kind_display()} {self.scheduled_on}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:detail", args=[self.pk])
 
     @property
     def team_text(self) -> str:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("schedule/", inspections.schedule, name="schedule"),
     path("<int:pk>/", inspections.inspection_detail, name="detail"),
     path("<int:pk>/record/", inspections.record, name="record"),
+    path("<int:pk>/panel/", inspections.panel, name="panel"),
     path("<int:pk>/act/<slug:action>/", inspections.inspection_act, name="act"),
     path("documents/<int:pk>/", inspections.document, name="document"),
     path("draws/", draws.draw_list, name="draws"),

@@ -339,7 +339,7 @@ URLS = [
         "institution_own",
         None,
         OTHER_ORGS,
-        variants={"draft": lambda w: {"pk": w.draft.pk}},
+        variants={"draft": lambda w: {"pk": w.draft.pk}, "site visit": lambda w: {"pk": w.visit_app.pk}},
     ),
     Url(
         "applications:print",
@@ -414,6 +414,13 @@ URLS = [
         lambda w: {"pk": w.visit_app.pk},
         "province",
         lambda w: {"findings-findings": "复核一致"},
+        NOT_PROVINCE,
+    ),
+    Url(
+        "applications:visit_panel",
+        lambda w: {"pk": w.noticed_app.pk},  # at the site visit, no panel drawn yet
+        "province",
+        lambda w: {"panel-fields": "工程技术", "panel-size": "2"},
         NOT_PROVINCE,
     ),
     Url(
@@ -653,6 +660,13 @@ URLS = [
         record_findings,
         OTHER_ORGS,
         kwargs_for={"inspector": lambda w: {"pk": w.other_inspection.pk}},
+    ),
+    Url(
+        "supervision:panel",
+        lambda w: {"pk": w.other_inspection.pk},  # scheduled, no panel drawn yet
+        "province",
+        lambda w: {"panel-fields": "工程技术", "panel-size": "2"},
+        NOT_PROVINCE,
     ),
     Url(
         "supervision:act",

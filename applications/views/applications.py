@@ -19,6 +19,10 @@ from core import access, decisions, exports, timeline, uploads
 from core.errors import RuleViolation
 from core.forms import show_refusal
 from core.throttle import client_address
+from experts import selectors as expert_selectors
+from experts.forms import PanelForm
+from experts.models import PanelPurpose
+from experts.views import panels as expert_panels
 
 from .. import exports as columns
 from .. import hearings, notices, rules, selectors, services
@@ -43,6 +47,7 @@ from ..forms import (
 )
 from ..models import (
     APPLICANT_CONDITIONS,
+    VISIT_ITEMS,
     Application,
     Batch,
     CalendarDay,
@@ -345,7 +350,9 @@ def _detail_context(request, app, **bound_forms):
         "documents": [d for d in documents if d.is_current],
         "replaced_documents": [d for d in documents if not d.is_current],
         "visit": visit,
-        "timeline": timeline.events_for(app, state_labels=dict(State.choices)),
+        "timeline": timeline.events_for(app, state_labels=dict(State.choices))
+        if access.may(user, "see_case_history")
+        else None,
         "steps": selectors.application_steps(app),
         # One comment box for every plain action: each button posts it to its own action.
         "plain_actions": plain,
@@ -359,6 +366,11 @@ def _detail_context(request, app, **bound_forms):
         "recognition_decision": selectors.recognition_decision(app),
     }
     context["hearings"] = hearings.of(app) if access.may(user, "see_hearings") else []
+    if access.may(user, "manage_experts"):
+        context["case_panel"] = expert_selectors.case_panel(app)
+        if access.can(user, "form_panel", app):
+            context["panel_form"] = bound_forms.get("panel") or PanelForm(initial={"fields": app.training_fields})
+            context["panel_action"] = reverse("applications:visit_panel", args=[app.pk])
     if access.can(user, "find_fraud", app):
         fraud_hearing = hearings.pending(app, HearingKind.FRAUD)
         context["fraud_hearing"] = fraud_hearing
@@ -479,6 +491,25 @@ def schedule_visit(request, pk):
         messages.success(request, "已安排实地考察，并通知申报机构。")
         return redirect("applications:detail", pk=app.pk)
     return rerender_application(request, app, schedule_visit=form)
+
+
+@access.allowed(Application, "form_panel")
+@require_POST
+def visit_panel(request, pk):
+    """Draw the experts of the site visit (Art. 8(4), 26), scoring the Art. 7 conditions."""
+    app = selectors.application_detail(request.user, pk)
+    outcome = expert_panels.form_panel(
+        request,
+        case=app,
+        purpose=PanelPurpose.SITE_VISIT,
+        institution=app.institution,
+        label=f"{app.institution.name}申报实地考察",
+        items=VISIT_ITEMS,
+        back=reverse("applications:detail", args=[app.pk]) + "#panel",
+    )
+    if isinstance(outcome, PanelForm):
+        return rerender_application(request, app, panel=outcome)
+    return outcome
 
 
 @access.allowed(Application, "record_visit")

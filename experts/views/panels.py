@@ -12,6 +12,7 @@ from core.errors import RuleViolation
 from core.forms import show_refusal
 
 from .. import selectors, services
+from ..forms import PanelForm
 from ..models import Panel
 from . import PAGE_SIZE
 
@@ -48,3 +49,31 @@ def panel_fill(request, panel):
     else:
         messages.success(request, f"已补抽{len(draw.drawn_ids)}名专家，并通知其声明。")
     return redirect("experts:panel", pk=panel.pk)
+
+
+def form_panel(request, *, case, purpose, institution, label, items, back):
+    """Form the panel of `case` from the province's page of that case (the case's own view has checked that
+    the user may): draw its experts and go back to the case, or show the form again with what was typed."""
+    form = PanelForm(request.POST)
+    if form.is_valid():
+        try:
+            panel = services.create_panel(
+                actor=request.user,
+                purpose=purpose,
+                case=case,
+                institution=institution,
+                case_label=label,
+                fields=form.cleaned_data["fields"],
+                size=form.cleaned_data["size"],
+                items=items,
+                same_city_excluded=form.cleaned_data["same_city_excluded"],
+            )
+        except RuleViolation as error:
+            if error.field in form.fields:
+                form.add_error(error.field, error.message)
+            else:
+                form.add_error(None, error.message)
+        else:
+            messages.success(request, f"已随机抽取{panel.size}名专家组成评审专家组，并通知其在期限内声明。")
+            return redirect(back)
+    return form

@@ -13,6 +13,10 @@ from core import access, exports, timeline, uploads
 from core.access import allowed
 from core.errors import RuleViolation
 from core.forms import ConfirmPublishForm, show_refusal
+from experts import selectors as expert_selectors
+from experts.forms import PanelForm
+from experts.models import PanelPurpose
+from experts.views import panels as expert_panels
 
 from .. import exports as columns
 from .. import selectors, services
@@ -25,6 +29,7 @@ from ..forms import (
 from ..models import (
     Inspection,
     InspectionState,
+    Item,
     SupervisionDocument,
 )
 from ..workflow import INSPECTION_WORKFLOW
@@ -73,7 +78,7 @@ def schedule(request):
 
 
 @allowed(Inspection, "view")
-def inspection_detail(request, pk, record_form=None, decision_form=None, status=200):
+def inspection_detail(request, pk, record_form=None, decision_form=None, panel_form=None, status=200):
     inspection = selectors.inspection_detail(request.user, pk)
     can_record = access.can(request.user, "record", inspection)
     return render(
@@ -105,15 +110,49 @@ def inspection_detail(request, pk, record_form=None, decision_form=None, status=
             "decision_form": decision_form or DecisionForm(initial={"expected_state": inspection.state}),
             # the province records a result itself; an inspector unit submits it for confirmation
             "record_label": "保存考核结果" if _confirms(request.user) else "提交考核结果",
-            "timeline": timeline.events_for(inspection, state_labels=dict(InspectionState.choices)),
+            "timeline": timeline.events_for(inspection, state_labels=dict(InspectionState.choices))
+            if access.may(request.user, "see_case_history")
+            else None,
             "steps": selectors.inspection_steps(inspection),
             # the pool and the courseware log behind items 1, 5 and 6, for those who inspect
             "records": selectors.inspection_records(inspection)
-            if access.may(request.user, "see_inspections")
+            if access.may(request.user, "read_inspection_records")
             else None,
+            **_panel_context(request, inspection, panel_form),
         },
         status=status,
     )
+
+
+def _panel_context(request, inspection, panel_form=None) -> dict:
+    """The inspection's expert panel (Art. 26), or the form that draws it, for the province."""
+    if not access.may(request.user, "manage_experts"):
+        return {}
+    context = {"case_panel": expert_selectors.case_panel(inspection)}
+    if access.can(request.user, "form_panel", inspection):
+        context["panel_form"] = panel_form or PanelForm(initial={"fields": inspection.base.fields})
+        context["panel_action"] = reverse("supervision:panel", args=[inspection.pk])
+    return context
+
+
+@allowed(Inspection, "form_panel")
+@require_POST
+def panel(request, pk):
+    """Draw the inspection's experts (Art. 20, 26), scoring the nine items of Art. 20."""
+    inspection = selectors.inspection_detail(request.user, pk)
+    outcome = expert_panels.form_panel(
+        request,
+        case=inspection,
+        purpose=PanelPurpose.INSPECTION,
+        institution=inspection.base.institution,
+        label=f"{inspection.base.name}{inspection.get_kind_display()}",
+        items=[[item.value, item.label, "第二十条"] for item in Item],
+        back=reverse("supervision:detail", args=[inspection.pk]) + "#panel",
+    )
+    if isinstance(outcome, PanelForm):
+        messages.error(request, "未能抽取专家，请按提示修改（已填写的内容已保留）。")
+        return inspection_detail(request, pk=inspection.pk, panel_form=outcome, status=400)
+    return outcome
 
 
 def _confirms(user) -> bool:

@@ -100,6 +100,8 @@ GET = {
     # One application: its institution, the recommender it is routed to once submitted, the province.
     "applications:detail": only(200, "institution_own", "recommender_own", "province"),  # submitted
     "applications:detail[draft]": only(200, "institution_own", "province"),
+    # at the site visit: the expert declared free of conflict on its panel reads it too (Art. 26)
+    "applications:detail[site visit]": only(200, "institution_own", "recommender_own", "province", "expert"),
     "applications:edit": only(200, "institution_own"),  # a draft
     "applications:edit[submitted: not editable]": only(TO_APP, "institution_own"),
     "applications:receipt": only(200, "institution_own", "recommender_own", "province"),  # submitted
@@ -113,6 +115,7 @@ GET = {
     "applications:act[withdraw]": expect(405),
     "applications:schedule_visit": only(405, "province"),
     "applications:record_visit": only(405, "province"),
+    "applications:visit_panel": only(405, "province"),
     "recognition:approve": only(405, "province"),
     "applications:reject": only(405, "province"),
     # The notice before recognition (公示): the province publishes it, anyone may object while it is open.
@@ -170,6 +173,7 @@ GET = {
     "supervision:document": only(200, "province", "inspector", "institution_own"),
     "supervision:record": only(405, "province", "inspector"),
     "supervision:act": only(405, "province"),
+    "supervision:panel": only(405, "province"),
     "supervision:draws": only(200, "province"),
     "supervision:draw_new": only(200, "province"),
     "supervision:draw": only(200, "province"),
@@ -379,11 +383,13 @@ POST = {
     "applications:calendar": post_only("province"),
     "applications:schedule_visit": post_only("province"),
     "applications:record_visit": post_only("province"),
+    "applications:visit_panel": post_only("province"),
     "recognition:approve": post_only("province"),
     "applications:reject": post_only("province"),
     # Supervision.
     "supervision:record": post_only("inspector", "province"),  # the findings
     "supervision:act": post_only("province"),  # publish
+    "supervision:panel": post_only("province"),
     "supervision:draw_publish": post_only("province"),
     "supervision:rectification_report": post_only("institution_own"),
     "supervision:rectification_verify": post_only("province"),  # pass

@@ -782,6 +782,7 @@ NOT_SWEPT = {
     "public:decision_pdf",  # the same PDF, for a decision published of its own accord
     "experts:new", "experts:tie_new", "experts:tie_end", "experts:panel_fill",  # an empty form; POST-only
     "experts:sheet_document",  # a file
+    "applications:visit_panel", "supervision:panel",  # POST-only: the panel they draw is swept on its pages
     "bases:my_faculty", "bases:my_courseware", "bases:teacher_end",  # redirects; POST-only
     "bases:faculty_template", "bases:review_file",  # a template the portal builds; a file
 }  # fmt: skip

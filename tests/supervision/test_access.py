@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from applications.models import FraudReport
+from experts.models import Panel
 from supervision import services, urls
 from supervision.models import (
     CancellationRequest,
@@ -114,6 +115,7 @@ ROWS = [
     Row("supervision:detail", lambda w: [w.confirmed.pk], only(200, "province", "inspector", "institution")),
     Row("supervision:record", lambda w: [w.scheduled.pk], only(200, "province", "inspector"), post=True),
     Row("supervision:act", lambda w: [w.recorded.pk, "confirm"], only(200, "province"), post=True),
+    Row("supervision:panel", lambda w: [w.scheduled.pk], only(200, "province"), post=True),
     Row("supervision:document", lambda w: [w.inspection_doc.pk], only(200, "province", "inspector", "institution")),
     Row("supervision:draws", NONE, only(200, "province")),
     Row("supervision:draw_new", NONE, only(200, "province")),
@@ -157,6 +159,7 @@ POST_DATA = {
     },
     "supervision:act": lambda w: {"comment": "", "expected_state": "recorded"},
     "supervision:draw_publish": lambda w: {},
+    "supervision:panel": lambda w: {"panel-fields": "工程技术", "panel-size": "2"},
     "supervision:rectification_report": lambda w: {"report": "已整改。", "expected_state": "open"},
     "supervision:rectification_verify": lambda w: {"comment": "通过。"},
     "supervision:fraud": lambda w: {"fraud-facts": "伪造证明。"},
@@ -171,6 +174,7 @@ def snapshot(w):
         list(RectificationOrder.objects.order_by("id").values_list("state", flat=True)),
         list(CancellationRequest.objects.order_by("id").values_list("state", flat=True)),
         type(w.draw).objects.get(pk=w.draw.pk).published_at,
+        Panel.objects.count(),
     )
 
 

@@ -18,7 +18,16 @@ from accounts.models import (
     User,
 )
 from applications import hearings, notices, services
-from applications.models import RULE_CONDITIONS, Application, Batch, Condition, Degree, HearingKind, PersonKind
+from applications.models import (
+    RULE_CONDITIONS,
+    VISIT_ITEMS,
+    Application,
+    Batch,
+    Condition,
+    Degree,
+    HearingKind,
+    PersonKind,
+)
 from bases import services as base_services
 from bases.models import (
     Announcement,
@@ -650,7 +659,7 @@ class Command(BaseCommand):
                 case_label=f"{visit.institution.name}申报实地考察",
                 fields="建筑",
                 size=1,
-                items=SITE_VISIT_ITEMS,
+                items=VISIT_ITEMS,
                 seed=20261204,
             )
             expert = pool["吴明华"]
@@ -676,18 +685,6 @@ class Command(BaseCommand):
             for item, (score, verdict, comment) in marked.items():
                 scores[item.value] = {"score": score, "verdict": verdict, "comment": comment}
             expert_services.save_sheet(actor=expert.user, assignment_id=seat.pk, scores=scores, submit=True)
-
-
-# The Art. 7 conditions a site visit's experts score (Art. 8(4)).
-SITE_VISIT_ITEMS = [
-    ["legal", "独立法人资格及培训资质", "第七条第一项"],
-    ["venue", "办公场地、教学场所和设施", "第七条第二项"],
-    ["staff", "管理人员和师资队伍", "第七条第三项"],
-    ["rules", "教学组织、考核、登记、评估、后勤和财务制度", "第七条第四项"],
-    ["experience", "近三年培训情况", "第七条第五项"],
-    ["credit", "信用情况", "第七条第六项"],
-    ["platform", "远程教育平台", "第七条第七项"],
-]
 
 
 def complete_application(app: Application, user: User, *, priority: bool = False) -> Application:
