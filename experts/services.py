@@ -166,6 +166,10 @@ def create_panel(
     access.require_capability(actor, "manage_experts")
     if size < 1:
         raise RuleViolation("专家人数至少为1名。", field="size")
+    # The case row is locked, so two officials drawing for one case at once form one panel between them;
+    # its own app says in which states a panel may be drawn (a visit scheduled, an inspection not yet held).
+    case = type(case).objects.select_for_update().get(pk=case.pk)
+    access.require(actor, "form_panel", case)
     case_type = ContentType.objects.get_for_model(case)
     if Panel.objects.filter(case_type=case_type, case_id=case.pk).exists():
         raise RuleViolation("该事项已组建评审专家组。")

@@ -150,7 +150,12 @@ def panel(request, pk):
         back=reverse("supervision:detail", args=[inspection.pk]) + "#panel",
     )
     if isinstance(outcome, PanelForm):
-        messages.error(request, "未能抽取专家，请按提示修改（已填写的内容已保留）。")
+        # a refusal of the whole draw (a panel formed meanwhile) is read at the top: the form may be gone
+        whole = outcome.non_field_errors()
+        for text in whole:
+            messages.error(request, text)
+        if not whole:
+            messages.error(request, "未能抽取专家，请按提示修改（已填写的内容已保留）。")
         return inspection_detail(request, pk=inspection.pk, panel_form=outcome, status=400)
     return outcome
 

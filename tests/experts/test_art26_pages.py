@@ -337,8 +337,9 @@ def test_the_experts_seats_and_the_panels_run_a_fixed_number_of_queries(province
         for _ in range(n):
             inst = factories.InstitutionFactory()
             services.create_panel(
-                actor=province, purpose="inspection", case=inst, institution=inst,
-                case_label=f"{inst.name}考核", fields="工程技术", size=1,
+                actor=province, purpose="site_visit", institution=inst,
+                case=factories.ApplicationFactory(institution=inst, state="site_visit"),
+                case_label=f"{inst.name}申报实地考察", fields="工程技术", size=1,
             )  # fmt: skip
 
     panels(5)

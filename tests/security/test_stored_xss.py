@@ -8,9 +8,11 @@ whatever a view does with the text on the way is covered too.
 """
 
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.forms import CheckboxInput
 from django.test import Client
 from django.urls import reverse
@@ -436,16 +438,18 @@ def journey(db, settings):
         "notice",
     )
     notice = PublicNotice.objects.filter(batch=batch).latest("id")
-    objection = Client().post(
-        reverse("applications:objection", args=[notice.pk]),
-        {
-            "application": noticed.pk,
-            "name": f"群众{SCRIPT}",
-            "contact": ATTRIBUTE,
-            "facts": SCRIPT,
-            "evidence": factories.pdf_file(f"证据{ATTRIBUTE}.pdf"),
-        },
-    )
+    # A notice published on a rest day starts on the next working day: lodge the objection within it.
+    with time_machine.travel(datetime.combine(notice.starts_on, time(10), tzinfo=ZoneInfo("Asia/Shanghai"))):
+        objection = Client().post(
+            reverse("applications:objection", args=[notice.pk]),
+            {
+                "application": noticed.pk,
+                "name": f"群众{SCRIPT}",
+                "contact": ATTRIBUTE,
+                "facts": SCRIPT,
+                "evidence": factories.pdf_file(f"证据{ATTRIBUTE}.pdf"),
+            },
+        )
     assert ok(objection, "objection").status_code == 200 and "受理编号" in objection.content.decode()
     found = noticed.objections.get()
     ok(
