@@ -1,5 +1,5 @@
 """What happens to a panel, told (core.events): a drawn expert is asked to declare, and the province hears of
-a seat nobody was left to fill (Art. 26). The seat's own steps are on its timeline through the engine."""
+each scored form submitted and of a seat nobody was left to fill (Art. 26). The seat's own steps are on its timeline through the engine."""
 
 from django.urls import reverse
 
@@ -14,6 +14,15 @@ def drawn_expert(facts):
 
 def province(facts):
     return people.province_staff()
+
+
+def sheet_submitted_text(facts) -> str:
+    sheet, panel = facts["sheet"], facts["panel"]
+    what = f"第{sheet.version}版更正评分表（更正原因：{sheet.reason}）" if sheet.corrects_id else "评分表"
+    done = f"专家组{facts['declared']}名已声明的专家中，已有{facts['submitted']}名提交评分表"
+    if facts["submitted"] >= facts["declared"]:
+        done += "，评分已齐，可查看汇总"
+    return f"{facts['expert'].name}已提交“{panel.case_label}”的{what}。{done}。"
 
 
 def assignment_link(facts) -> str:
@@ -37,6 +46,9 @@ EVENTS = table(
                     link=assignment_link,
                 )
             ]
+        ),
+        "sheet_submitted": Event(
+            tell=[Tell(province, "专家评分表已提交：{panel.case_label}", sheet_submitted_text, link=panel_link)]
         ),
         "seat_vacant": Event(
             tell=[

@@ -417,6 +417,16 @@ def save_sheet(
                 queryset=ScoreSheet.objects.select_related("assignment"),
                 comment=f"由第{sheet.version}版更正：{sheet.reason}",
             )
+        seats = Assignment.objects.filter(panel=assignment.panel, state=AssignmentState.DECLARED)
+        events.happened(
+            "sheet_submitted",
+            actor=actor,
+            sheet=sheet,
+            panel=assignment.panel,
+            expert=assignment.expert,
+            declared=seats.count(),
+            submitted=seats.filter(sheets__state=SheetState.SUBMITTED).distinct().count(),
+        )
     return sheet
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from core import access
 from core.errors import RuleViolation
+from core.models import Notification
 from experts import selectors, services
 from experts.models import ScoreDocument, ScoreSheet
 from tests import factories
@@ -159,6 +160,28 @@ def test_a_correction_is_version_2_keeping_version_1_and_the_aggregate_counts_ve
     assert aggregate.items[0].mean == Decimal("7.50") and aggregate.experts == [seat.expert.name, seats[1].expert.name]
     history = text(get_ok(client, reverse("experts:sheet", args=[second.pk])))
     assert "第2版" in history and "第1版" in history and "已被更正版本取代" in history and "第一项误录为2分" in history
+
+
+def test_the_province_is_told_of_each_submitted_form_and_when_the_panel_has_scored(panel, seats, province):
+    notes = Notification.objects.filter(recipient=province).order_by("id")
+    submit(seats[0], 8, 8, 8)
+    submit(seats[1], 7, 8, 8)
+    assert notes.count() == 2
+    first = notes.first()
+    assert first.title == f"专家评分表已提交：{panel.case_label}"
+    assert f"{seats[0].expert.name}已提交" in first.body and "3名已声明的专家中，已有1名提交评分表。" in first.body
+    assert first.url == reverse("experts:panel", args=[panel.pk])
+
+    submit(seats[2], 8, 8, 8)
+    assert "已有3名提交评分表，评分已齐，可查看汇总" in notes.last().body
+    services.correct_sheet(actor=seats[0].expert.user, sheet_id=seats[0].sheets.get().pk, reason="第一项误录")
+    submit(seats[0], 9, 8, 8)
+    assert "第2版更正评分表（更正原因：第一项误录）" in notes.last().body and notes.count() == 4
+
+
+def test_a_saved_draft_tells_nobody(seats, province):
+    services.save_sheet(actor=seats[0].expert.user, assignment_id=seats[0].pk, scores=scores(8, 8, 8))
+    assert not Notification.objects.filter(recipient=province).exists()
 
 
 # -- refusals -----------------------------------------------------------------------------------------
