@@ -178,6 +178,12 @@ EXPERT_SCORE_MAX = env.int("EXPERT_SCORE_MAX", default=10)
 EXPERT_DISSENT_MARGIN = env.int("EXPERT_DISSENT_MARGIN", default=3)
 LITIGATION_MONTHS = env.int("LITIGATION_MONTHS", default=6)
 
+# Personal data (PIPL): the Fernet keys that encrypt ID numbers at rest, the current one first (older ones
+# still decrypt until every row is re-encrypted under the first: docs/deployment.md), and the key of
+# the keyed hash that matches a trainee across bases. Required in production; DEBUG derives them.
+PII_KEYS = env.list("PII_KEYS", default=[])
+PII_HASH_KEY = env("PII_HASH_KEY", default="")
+
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 # With the file backend (as `make run` sets it), each message is a file in this folder.
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))

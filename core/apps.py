@@ -14,3 +14,4 @@ class CoreConfig(AppConfig):
         # Each domain app registers its scope rules, state machines, events and jobs in modules of these
         # names, as Django's admin finds admin.py.
         autodiscover_modules("access", "workflow", "events", "jobs")
+        from . import checks  # noqa: F401 - registers the deployment checks

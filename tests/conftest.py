@@ -62,6 +62,9 @@ def _reference_data(request):
 @pytest.fixture(autouse=True)
 def _portal_test_settings(settings, media_root):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Django runs tests with DEBUG off, where production keys are required: fixed ones (core/pii.py)
+    settings.PII_KEYS = ["dGVzdC1rZXktb2YtdGhlLWlkLW51bWJlcnMtMzIhISE="]
+    settings.PII_HASH_KEY = "test-fingerprint-key"
     settings.AXES_ENABLED = False  # tests of brute-force protection switch it back on
     settings.PUBLIC_PAGE_CACHE = False  # tests of the public page cache switch it back on
     settings.MEDIA_ROOT = str(media_root)  # the private storage follows MEDIA_ROOT (jxjy_portal/uploads.py)

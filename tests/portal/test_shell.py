@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.urls import reverse
@@ -107,7 +108,7 @@ def test_dates_on_pages_are_written_the_chinese_way(client, db):
 def _manage(*args, **env_overrides) -> subprocess.CompletedProcess:
     # A fresh process as CI starts it: none of the test session's own switches (the browser fixture sets
     # DJANGO_ALLOW_ASYNC_UNSAFE, which the deploy check rightly refuses).
-    dropped = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    dropped = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE", "PII_KEYS", "PII_HASH_KEY")
     env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(env_overrides)
     return subprocess.run(
@@ -125,11 +126,25 @@ def test_production_settings_pass_djangos_deploy_checks_without_a_warning():
         DEBUG="False",
         SECRET_KEY=secrets.token_urlsafe(45),
         ALLOWED_HOSTS="jxjy.example.cn",
+        PII_KEYS=Fernet.generate_key().decode(),
+        PII_HASH_KEY=secrets.token_urlsafe(32),
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "System check identified no issues" in output
     assert "WARNING" not in output.upper().replace("--FAIL-LEVEL WARNING", "")
+
+
+def test_the_deploy_check_wants_the_keys_of_the_personal_data():
+    """PIPL: production does not run without its own keys for the ID numbers at rest, each a real key."""
+    result = _manage(
+        "check", "--deploy", DEBUG="False", SECRET_KEY=secrets.token_urlsafe(45), ALLOWED_HOSTS="jxjy.example.cn",
+        PII_KEYS="not-a-key",
+    )  # fmt: skip
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "jxjy.E002" in output and "PII_HASH_KEY is not set" in output
+    assert "jxjy.E003" in output and "PII_KEYS key 1 is not a Fernet key" in output
 
 
 def test_the_deploy_check_does_catch_development_settings():

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.urls import reverse
 
 from tests.urlbook import URLS
@@ -142,6 +143,8 @@ PRODUCTION_ENV = {
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "jxjy.example.cn",
     "SITE_URL": "https://jxjy.example.cn",
+    "PII_KEYS": Fernet.generate_key().decode(),
+    "PII_HASH_KEY": secrets.token_urlsafe(32),
 }
 SHOWN = [
     "SESSION_COOKIE_SECURE",
