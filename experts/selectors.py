@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Count, Max, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Avg, Case, Count, Max, Prefetch, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from core import access
@@ -67,8 +67,23 @@ def ties_of(expert: Expert) -> list[Tie]:
 
 
 def seats_of(expert: Expert) -> list[Assignment]:
-    """Every seat the expert was drawn for, newest first (their review history)."""
-    return list(expert.assignments.select_related("panel__institution").order_by("-panel__created_at", "-id"))
+    """Every seat the expert was drawn for, newest first (their review history), each with `sheet`: the submitted
+    version of their scored form that counts, with its rows' `total` and `mean`, or None (two queries)."""
+    submitted = Prefetch(
+        "sheets",
+        queryset=ScoreSheet.objects.filter(state=SheetState.SUBMITTED).annotate(
+            total=Sum("rows__score"), mean=Avg("rows__score")
+        ),
+        to_attr="submitted_sheets",
+    )
+    seats = list(
+        expert.assignments.select_related("panel__institution")
+        .prefetch_related(submitted)
+        .order_by("-panel__created_at", "-id")
+    )
+    for seat in seats:  # a seat has one submitted version at most: a correction supersedes the one before
+        seat.sheet = seat.submitted_sheets[0] if seat.submitted_sheets else None
+    return seats
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Art. 26, the pool's workload: for a year, the province sees how often each expert of the pool was drawn, what
 became of each seat (declared free of conflict, a conflict, a refusal, withdrawn, or still to declare), how many
 scored forms they submitted and when they last took a seat — filtered by city, field and state, exportable as
-shown, in a fixed number of queries."""
+shown, in a fixed number of queries; and each expert's record lists the scores they gave, seat by seat."""
 
 import csv
 import io
@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from experts import services
+from experts import selectors, services
 from tests import factories
-from tests.helpers import assert_constant_queries, client_as, get_ok, visible_text
+from tests.helpers import assert_constant_queries, client_as, count_queries, get_ok, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -277,3 +277,52 @@ def test_the_xlsx_export_opens_with_the_same_rows_as_numbers_and_dates(pool, pro
     assert by_name["甲专家"]["最近参评日期"] == datetime(2026, 3, 10)
     assert by_name["丙专家"]["最近参评日期"] is None
     assert rows[1][0] in {"甲专家", "乙专家", "丙专家"} and len(rows) == 4  # the page's order: the most drawn first
+
+
+# -- the expert's record: the scores given --------------------------------------------------------------------
+
+
+def test_the_record_shows_each_seats_declaration_or_conflict_and_the_form_submitted_with_its_scores(
+    pool, province_client
+):
+    甲, 丙 = pool["甲"], pool["丙"]
+    text = visible_text(get_ok(province_client, reverse("experts:detail", args=[甲.pk]))).replace(" ", "")
+    assert "2026年3月10日声明无利害关系" in text and "2025年6月1日声明无利害关系" in text
+    assert "被撤回：发现近亲属在该院任职" in text
+    assert "第1版已提交" in text and "14.5/7.25" in text and "18.0/9.00" in text
+    sheet = seat_of(pool["first"], 甲).sheets.get()
+    html = get_ok(province_client, reverse("experts:detail", args=[甲.pk])).content.decode()
+    assert f'href="{reverse("experts:sheet", args=[sheet.pk])}"' in html
+    text = visible_text(get_ok(province_client, reverse("experts:detail", args=[丙.pk]))).replace(" ", "")
+    assert "申报有利害关系（回避）：曾为该院授课" in text and "未声明" in text and "未提交" in text
+
+
+def test_a_corrected_form_shows_its_latest_version_once(pool, province_client):
+    甲 = pool["甲"]
+    sheet = seat_of(pool["first"], 甲).sheets.get()
+    with at(2026, 3, 12):
+        services.correct_sheet(actor=甲.user, sheet_id=sheet.pk, reason="复核更正")
+        submit(seat_of(pool["first"], 甲), 9, 9)
+    text = visible_text(get_ok(province_client, reverse("experts:detail", args=[甲.pk]))).replace(" ", "")
+    assert "第2版已提交" in text and "2026年3月12日" in text and "第1版已提交" in text  # 2025's form is version 1
+    assert text.count("第2版已提交") == 1
+
+
+def test_the_record_runs_the_same_queries_with_one_seat_or_several(province, province_client):
+    甲 = factories.ExpertFactory(name="甲专家", user=factories.ExpertUserFactory())
+    with at(2026, 3, 10):
+        panel = form(province, "甲培训学院", 1)
+        services.declare(actor=甲.user, assignment_id=seat_of(panel, 甲).pk)
+        submit(seat_of(panel, 甲), 8, 8)
+    url = reverse("experts:detail", args=[甲.pk])
+
+    def grow():
+        with at(2026, 4, 1):
+            for n in range(3):
+                panel = form(province, f"第{n}培训学院", 1)
+                services.declare(actor=甲.user, assignment_id=seat_of(panel, 甲).pk)
+                submit(seat_of(panel, 甲), 7, 7)
+
+    assert count_queries(lambda: selectors.seats_of(甲))[0] == 2  # the seats, their submitted forms with scores
+    assert_constant_queries(lambda: get_ok(province_client, url), grow, warm=True)
+    assert count_queries(lambda: selectors.seats_of(甲))[0] == 2
