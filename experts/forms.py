@@ -39,6 +39,42 @@ class ExpertFilterForm(StyledFormMixin, forms.Form):
         )
 
 
+class WorkloadFilterForm(StyledFormMixin, forms.Form):
+    """The year of the workload page (the current one by default), and the pool's city, field and state."""
+
+    year = forms.IntegerField(
+        label="年度",
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "invalid": "请填写四位数的年度。",
+            "min_value": "年度应在2000年至2100年之间。",
+            "max_value": "年度应在2000年至2100年之间。",
+        },
+    )
+    region = forms.ModelChoiceField(
+        label="所在设区市", queryset=Region.objects.all(), required=False, empty_label="全部设区市"
+    )
+    field = forms.CharField(label="专业领域", required=False, max_length=100)
+    active = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "全部"), ("1", "在库可抽取"), ("0", "暂停抽取")]
+    )
+
+    def filters(self, *, this_year: int):
+        from .selectors import WorkloadFilters
+
+        if not self.is_valid():  # a bad value shows its message; the page shows the current year meanwhile
+            return WorkloadFilters(year=this_year)
+        d = self.cleaned_data
+        return WorkloadFilters(
+            year=d.get("year") or this_year,
+            region=d["region"].pk if d.get("region") else None,
+            field=d.get("field", "").strip(),
+            active={"1": True, "0": False}.get(d.get("active") or ""),
+        )
+
+
 class ExpertForm(StyledFormMixin, forms.ModelForm):
     """An expert's record; for one without an account, a user name and an initial password open it."""
 

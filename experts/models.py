@@ -64,6 +64,10 @@ class Expert(models.Model):
     def field_set(self) -> set[str]:
         return field_names(self.fields)
 
+    @property
+    def status_label(self) -> str:
+        return "在库可抽取" if self.active else "暂停抽取"
+
 
 class TieKind(models.TextChoices):
     EMPLOYER = "employer", "现工作单位"

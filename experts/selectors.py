@@ -4,11 +4,13 @@ with the panel's aggregate."""
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Avg, Case, Count, Max, Prefetch, Q, QuerySet, Sum, Value, When
+from django.utils import timezone
 
 from core import access
 
@@ -65,8 +67,75 @@ def ties_of(expert: Expert) -> list[Tie]:
 
 
 def seats_of(expert: Expert) -> list[Assignment]:
-    """Every seat the expert was drawn for, newest first (their review history)."""
-    return list(expert.assignments.select_related("panel__institution").order_by("-panel__created_at", "-id"))
+    """Every seat the expert was drawn for, newest first (their review history), each with `sheet`: the submitted
+    version of their scored form that counts, with its rows' `total` and `mean`, or None (two queries)."""
+    submitted = Prefetch(
+        "sheets",
+        queryset=ScoreSheet.objects.filter(state=SheetState.SUBMITTED).annotate(
+            total=Sum("rows__score"), mean=Avg("rows__score")
+        ),
+        to_attr="submitted_sheets",
+    )
+    seats = list(
+        expert.assignments.select_related("panel__institution")
+        .prefetch_related(submitted)
+        .order_by("-panel__created_at", "-id")
+    )
+    for seat in seats:  # a seat has one submitted version at most: a correction supersedes the one before
+        seat.sheet = seat.submitted_sheets[0] if seat.submitted_sheets else None
+    return seats
+
+
+@dataclass
+class WorkloadFilters:
+    year: int
+    region: int | None = None
+    field: str = ""
+    active: bool | None = None
+
+    def apply(self, qs):
+        if self.region:
+            qs = qs.filter(region_id=self.region)
+        if self.field:
+            qs = qs.filter(fields__icontains=self.field)
+        if self.active is not None:
+            qs = qs.filter(active=self.active)
+        return qs
+
+
+def workload(user, filters: WorkloadFilters) -> QuerySet[Expert]:
+    """Every expert of the pool (those never drawn too) with the seats they were drawn for in the year (by the
+    draw's date, Asia/Shanghai), counted by what became of them; the seats whose scored form was submitted; and
+    the last time they declared themselves free of conflict and took a seat. One query, whatever the pool's
+    size; the most drawn first."""
+    start = timezone.make_aware(datetime(filters.year, 1, 1))
+    end = timezone.make_aware(datetime(filters.year + 1, 1, 1))
+    in_year = Q(assignments__draw__drawn_at__gte=start, assignments__draw__drawn_at__lt=end)
+
+    def seats(state):
+        return Count("assignments", filter=in_year & Q(assignments__state=state), distinct=True)
+
+    qs = filters.apply(access.visible(user, Expert.objects.all()))
+    return (
+        qs.select_related("region")
+        .annotate(
+            drawn=Count("assignments", filter=in_year, distinct=True),
+            waiting=seats(AssignmentState.DRAWN),
+            declared=seats(AssignmentState.DECLARED),
+            conflicts=seats(AssignmentState.CONFLICT),
+            refused=seats(AssignmentState.REFUSED),
+            withdrawn=seats(AssignmentState.WITHDRAWN),
+            sheets_submitted=Count(
+                "assignments__sheets",
+                filter=in_year & Q(assignments__sheets__state=SheetState.SUBMITTED),
+                distinct=True,
+            ),
+            last_served=Max(
+                "assignments__declared_at", filter=in_year & Q(assignments__state=AssignmentState.DECLARED)
+            ),
+        )
+        .order_by("-drawn", "id")
+    )
 
 
 def assignments_for(user) -> QuerySet[Assignment]:

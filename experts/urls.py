@@ -1,11 +1,12 @@
 from django.urls import path
 
-from .views import panels, pool, seats, sheets
+from .views import panels, pool, seats, sheets, workload
 
 app_name = "experts"
 urlpatterns = [
     path("", pool.expert_list, name="list"),
     path("new/", pool.expert_new, name="new"),
+    path("workload/", workload.workload, name="workload"),
     path("<int:pk>/", pool.expert_detail, name="detail"),
     path("<int:pk>/edit/", pool.expert_edit, name="edit"),
     path("<int:pk>/ties/", pool.tie_new, name="tie_new"),

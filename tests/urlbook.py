@@ -814,6 +814,7 @@ URLS = [
     ),
     # -- experts (Art. 26) ------------------------------------------------------------------------------------
     Url("experts:list", none, "province"),
+    Url("experts:workload", none, "province"),
     Url("experts:new", none, "province", lambda w: expert_data(w)),
     Url("experts:detail", lambda w: {"pk": w.expert.pk}, "province", None, NOT_PROVINCE),
     Url(

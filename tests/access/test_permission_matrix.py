@@ -206,6 +206,7 @@ GET = {
     # The expert pool and its panels are the province's (Art. 26); an expert sees only its own seats, and acts on
     # them (declares, declares a conflict, refuses); the province withdraws an expert.
     "experts:list": only(200, "province"),
+    "experts:workload": only(200, "province"),  # the pool's workload by year (Art. 26)
     "experts:new": only(200, "province"),
     "experts:detail": only(200, "province"),
     "experts:edit": only(200, "province"),

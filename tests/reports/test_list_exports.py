@@ -191,6 +191,15 @@ def make_cancellations(users, n):
     return [f"申请取消基地{i:02d}号" for i in range(n)], []
 
 
+def make_workload(users, n):
+    """Experts of the pool, none drawn this year (the counts are tested in tests/experts/test_art26_workload.py),
+    and one whose drawing is suspended, which the 在库 filter leaves out."""
+    for i in range(n):
+        factories.ExpertFactory(name=f"工作量专家{i:02d}号")
+    factories.ExpertFactory(name="暂停专家01号", active=False)
+    return [f"工作量专家{i:02d}号" for i in range(n)], ["暂停专家01号"]
+
+
 def yes_no(value):
     return value in ("是", "否")
 
@@ -325,6 +334,15 @@ CASES = {
         "基地名称",
         make_open_rectifications,
         {"整改期限": "date", "下达时间": "datetime", "逾期": "否".__eq__, "状态": "整改中".__eq__},
+    ),
+    "expert_workload": Case(
+        "experts:workload",
+        "province",
+        "active=1",
+        ["姓名", "工作单位", "设区市", "专业领域", "状态", "抽中次数", "待声明", "声明无利害关系"],
+        "姓名",
+        make_workload,
+        {"抽中次数": "int", "已提交评分表": "int", "状态": "在库可抽取".__eq__},
     ),
     "cancellations": Case(
         "supervision:cancellations",

@@ -75,6 +75,7 @@ LISTS = {
     "applications:appeals": (("province",), ("page",)),
     "supervision:fraud_reports": (("province",), ("page",)),
     "experts:list": (("province",), ("q", "region", "active", "page")),
+    "experts:workload": (("province",), ("year", "region", "field", "active", "page", "export")),
     "experts:panels": (("province",), ("page",)),
     "experts:assignments": (("expert", "province"), ("page",)),
 }  # fmt: skip
