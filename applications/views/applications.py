@@ -367,7 +367,8 @@ def _detail_context(request, app, **bound_forms):
     }
     context["hearings"] = hearings.of(app) if access.may(user, "see_hearings") else []
     if access.may(user, "manage_experts"):
-        context["case_panel"] = expert_selectors.case_panel(app)
+        context["case_panel"] = case_panel = expert_selectors.case_panel(app)
+        context["case_aggregate"] = expert_selectors.panel_aggregate(case_panel) if case_panel else None
         if access.can(user, "form_panel", app):
             context["panel_form"] = bound_forms.get("panel") or PanelForm(initial={"fields": app.training_fields})
             context["panel_action"] = reverse("applications:visit_panel", args=[app.pk])

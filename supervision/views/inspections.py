@@ -125,10 +125,15 @@ def inspection_detail(request, pk, record_form=None, decision_form=None, panel_f
 
 
 def _panel_context(request, inspection, panel_form=None) -> dict:
-    """The inspection's expert panel (Art. 26), or the form that draws it, for the province."""
+    """The inspection's expert panel (Art. 26) with the aggregate of its scored forms, or the form that draws it,
+    for the province."""
     if not access.may(request.user, "manage_experts"):
         return {}
-    context = {"case_panel": expert_selectors.case_panel(inspection)}
+    case_panel = expert_selectors.case_panel(inspection)
+    context = {
+        "case_panel": case_panel,
+        "case_aggregate": expert_selectors.panel_aggregate(case_panel) if case_panel else None,
+    }
     if access.can(request.user, "form_panel", inspection):
         context["panel_form"] = panel_form or PanelForm(initial={"fields": inspection.base.fields})
         context["panel_action"] = reverse("supervision:panel", args=[inspection.pk])

@@ -58,7 +58,8 @@ def test_before_declaring_the_seat_shows_the_declaration_and_not_the_case_materi
     assert services.DECLARATION in text
     assert seat.panel.institution.name in text
     assert "声明无利害关系并承诺保密" in text and "申报利害关系，申请回避" in text and "谢绝参加" in text
-    assert "评审材料" not in text and seat.panel.institution.credit_code not in text
+    assert "作出声明后方可查阅评审材料和填写评分表" in text
+    assert "打开评审材料" not in text and seat.panel.institution.credit_code not in text
 
 
 def test_declaring_opens_the_case_materials_on_the_page(seat, expert_client):
