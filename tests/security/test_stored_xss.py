@@ -8,11 +8,9 @@ whatever a view does with the text on the way is covered too.
 """
 
 import re
-from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
-import time_machine
 from django.forms import CheckboxInput
 from django.test import Client
 from django.urls import reverse
@@ -27,6 +25,7 @@ from core import decisions
 from core.models import DecisionKind
 from experts import services as expert_services
 from experts.models import Assignment, Expert
+from supervision import services as supervision_services
 from supervision.models import CancellationRequest, Inspection, Item, RectificationOrder
 from tests import factories
 from tests.helpers import client_as, post_confirmed
@@ -438,18 +437,18 @@ def journey(db, settings):
         "notice",
     )
     notice = PublicNotice.objects.filter(batch=batch).latest("id")
-    # A notice published on a rest day starts on the next working day: lodge the objection within it.
-    with time_machine.travel(datetime.combine(notice.starts_on, time(10), tzinfo=ZoneInfo("Asia/Shanghai"))):
-        objection = Client().post(
-            reverse("applications:objection", args=[notice.pk]),
-            {
-                "application": noticed.pk,
-                "name": f"群众{SCRIPT}",
-                "contact": ATTRIBUTE,
-                "facts": SCRIPT,
-                "evidence": factories.pdf_file(f"证据{ATTRIBUTE}.pdf"),
-            },
-        )
+    # A notice published on a rest day starts on the next working day; this sweep wants it open today.
+    PublicNotice.objects.filter(pk=notice.pk).update(starts_on=today)
+    objection = Client().post(
+        reverse("applications:objection", args=[notice.pk]),
+        {
+            "application": noticed.pk,
+            "name": f"群众{SCRIPT}",
+            "contact": ATTRIBUTE,
+            "facts": SCRIPT,
+            "evidence": factories.pdf_file(f"证据{ATTRIBUTE}.pdf"),
+        },
+    )
     assert ok(objection, "objection").status_code == 200 and "受理编号" in objection.content.decode()
     found = noticed.objections.get()
     ok(
@@ -532,10 +531,14 @@ def journey(db, settings):
         "tie",
     )
     plain = factories.ExpertFactory(name="普通专家", fields="信息安全")  # the only two of the field: both drawn
+    # the panels judge cases still awaiting them: the base's next inspection, another applicant's site visit
+    next_inspection = supervision_services.schedule_inspection(
+        actor=province, base_id=base.pk, kind="spot_check", scheduled_on=today, province_team=f"抽查组{ATTRIBUTE}"
+    )
     panel = expert_services.create_panel(
         actor=province,
         purpose="inspection",
-        case=inspection,
+        case=next_inspection,
         institution=base.institution,
         case_label=f"{base.name}定期考核",
         fields="信息安全",
@@ -554,7 +557,7 @@ def journey(db, settings):
     visit_panel = expert_services.create_panel(
         actor=province,
         purpose="site_visit",
-        case=app,
+        case=factories.ApplicationFactory(institution=app.institution, batch=batch, state="site_visit"),
         institution=app.institution,
         case_label="实地考察",
         fields="安全评审",
