@@ -14,7 +14,7 @@ from supervision import services
 from supervision.models import Ground, Item, Result
 from tests import factories
 
-from .conftest import confirmed
+from .conftest import confirmed, record, schedule
 
 pytestmark = pytest.mark.django_db
 
@@ -57,12 +57,14 @@ def test_no_panel_or_no_form_says_nothing(province_user, base):
 
 
 def test_the_rectification_order_states_the_panels_conclusion_with_its_dissent(province_user, base):
-    inspection = confirmed(province_user, base, result=Result.FAIL)
+    inspection = schedule(province_user, base)  # the panel is drawn and scores before the result is recorded
     scored_panel(
         province_user,
         inspection,
         {"甲专家": [("2", "fails"), ("8", "meets")], "乙专家": [("7", "partly"), ("8", "meets")]},
     )
+    record(province_user, inspection, result=Result.FAIL)
+    services.inspection_transition(actor=province_user, inspection_id=inspection.pk, action="confirm")
     conclusion = panel_conclusion(inspection)
     assert conclusion.startswith("评审专家组2名专家（")
     assert "各项平均6.25分（满分10分）" in conclusion
