@@ -4,7 +4,7 @@ each scored form submitted and of a seat nobody was left to fill (Art. 26). The 
 from django.urls import reverse
 
 from accounts import selectors as people
-from core.events import Event, Tell, table
+from core.events import Event, Record, Tell, table
 
 
 def drawn_expert(facts):
@@ -36,6 +36,7 @@ def panel_link(facts) -> str:
 EVENTS = table(
     {
         "expert_drawn": Event(
+            record=Record("assignment", "随机抽取为评审专家", article="第二十六条", comment="{draw.reason}"),
             tell=[
                 Tell(
                     drawn_expert,

@@ -143,7 +143,9 @@ def _draw(panel: Panel, *, count: int, actor: User, reason: str, replaces=None, 
     for expert_id in drawn:
         # one by one rather than in bulk, so each seat's history starts with its drawing
         assignment = Assignment.objects.create(panel=panel, expert=experts[expert_id], draw=draw, declare_by=declare_by)
-        events.happened("expert_drawn", actor=actor, assignment=assignment, panel=panel, expert=assignment.expert)
+        events.happened(
+            "expert_drawn", actor=actor, assignment=assignment, panel=panel, expert=assignment.expert, draw=draw
+        )
     return draw
 
 
@@ -246,7 +248,10 @@ def declare(*, actor: User, assignment_id) -> Assignment:
     """The expert declares no conflict and promises confidentiality; from now on the case's files open."""
     assignment, _ = perform(workflow=ASSIGNMENT_WORKFLOW, pk=assignment_id, action="declare", actor=actor)
     assignment.declared_at, assignment.declaration = timezone.now(), DECLARATION
-    assignment.save(update_fields=["declared_at", "declaration"])
+    # part of the declaration the timeline records, not an edit of the seat: no history row of its own
+    Assignment.objects.filter(pk=assignment.pk).update(
+        declared_at=assignment.declared_at, declaration=assignment.declaration
+    )
     return assignment
 
 

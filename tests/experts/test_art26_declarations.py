@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from core import access
@@ -16,6 +17,7 @@ from core.models import TimelineEvent
 from experts import services
 from experts.models import Assignment, Draw
 from tests import factories
+from tests.helpers import client_as
 
 from .conftest import seated
 
@@ -64,6 +66,18 @@ def test_a_declaration_is_recorded_on_the_seats_timeline(seat):
     services.declare(actor=user_of(seat), assignment_id=seat.pk)
     event = TimelineEvent.objects.get(object_id=seat.pk, action="declare")
     assert (event.actor, event.to_state, event.article) == (user_of(seat), "declared", "第二十六条")
+
+
+def test_the_seats_history_starts_with_its_drawing_and_a_declaration_is_one_entry(seat):
+    services.declare(actor=user_of(seat), assignment_id=seat.pk)
+    events = list(TimelineEvent.objects.filter(object_id=seat.pk, content_type__model="assignment").order_by("id"))
+    assert [(e.action, e.label, e.article) for e in events] == [
+        ("expert_drawn", "随机抽取为评审专家", "第二十六条"),
+        ("declare", "声明无利害关系并承诺保密", "第二十六条"),
+    ]
+    assert events[0].comment == "首次抽取"
+    page = client_as(user_of(seat)).get(reverse("experts:assignment", args=[seat.pk])).content.decode()
+    assert "随机抽取为评审专家" in page and "修改了内容" not in page
 
 
 def test_a_declaration_after_the_deadline_is_refused_and_changes_nothing(seat):
