@@ -31,8 +31,11 @@ run: $(STAMP)
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 	PATH="$(CURDIR)/$(BIN):$$PATH" sh scripts/serve.sh $(HOST) $(PORT)
 
+# The suite runs on every core (pytest-xdist), a test module per worker, each worker on its own test
+# database; `make test WORKERS=0` runs it in one process.
+WORKERS ?= auto
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
