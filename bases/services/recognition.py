@@ -151,7 +151,7 @@ def issue_recognition(*, actor: User, application: Application, base: Base) -> D
         f"{inst.name}（统一社会信用代码{inst.credit_code}）{submitted}在“{application.batch.name}”中申报省级专业技术人员"
         f"继续教育基地，经{application.recommender_name}审核推荐。我厅对申报材料进行了审核，"
         f"于{visit.scheduled_on:%Y年%-m月%-d日}进行实地考察和核实（考察组：{visit.team}），"
-        + panel_conclusion(visit)  # "" without a panel that scored
+        + panel_conclusion(application)  # "" without a panel that scored on the visit
         + f"并将拟认定名单{heard}，"
         + (f"公示期内收到异议{objections}件，均已调查处理。" if objections else "公示期内未收到异议。")
     )

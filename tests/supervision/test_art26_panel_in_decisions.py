@@ -1,5 +1,6 @@
-"""Art. 26 with Art. 23: a rectification order that rests on a failed inspection states the conclusion of the
-expert panel drawn for that inspection — who scored, the mean, the majority verdicts and any dissent."""
+"""Art. 26 with Art. 8(4), 9 and 23: the recognition decision states the conclusion of the expert panel drawn
+for the applicant's site visit, and a rectification order that rests on a failed inspection that of the panel
+drawn for the inspection — who scored, the mean, the majority verdicts and any dissent."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -7,6 +8,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from applications.models import VISIT_ITEMS
+from bases import services as recognition
+from core import decisions
 from experts import services as experts
 from experts.models import PanelPurpose
 from experts.selectors import panel_conclusion
@@ -21,19 +25,22 @@ pytestmark = pytest.mark.django_db
 ITEMS = [[Item.FACULTY.value, Item.FACULTY.label, "第二十条"], [Item.FEES.value, Item.FEES.label, "第二十条"]]
 
 
-def scored_panel(province, inspection, scores_by_expert):
-    """A panel for the inspection whose experts declare and submit the given [(score, verdict), …]."""
+def scored_panel(province, case, scores_by_expert, *, items=ITEMS):
+    """A panel for the inspection (or the application's site visit) whose experts declare and submit the given
+    [(score, verdict), …]."""
     for name in scores_by_expert:
         factories.ExpertFactory(name=name, fields="工程技术", user=factories.ExpertUserFactory(full_name=name))
+    visit = case._meta.model_name == "application"
+    institution = case.institution if visit else case.base.institution
     panel = experts.create_panel(
         actor=province,
-        purpose=PanelPurpose.INSPECTION,
-        case=inspection,
-        institution=inspection.base.institution,
-        case_label=f"{inspection.base.name}定期考核",
+        purpose=PanelPurpose.SITE_VISIT if visit else PanelPurpose.INSPECTION,
+        case=case,
+        institution=institution,
+        case_label=f"{institution.name}{'申报实地考察' if visit else '定期考核'}",
         fields="工程技术",
         size=len(scores_by_expert),
-        items=ITEMS,
+        items=items,
         same_city_excluded=False,
     )
     for seat in panel.assignments.select_related("expert__user"):
@@ -44,7 +51,7 @@ def scored_panel(province, inspection, scores_by_expert):
             assignment_id=seat.pk,
             scores={
                 code: {"score": Decimal(score), "verdict": verdict, "comment": "核查属实"}
-                for (code, _, _), (score, verdict) in zip(ITEMS, rows, strict=True)
+                for (code, _, _), (score, verdict) in zip(items, rows, strict=True)
             },
             submit=True,
         )
@@ -78,3 +85,24 @@ def test_the_rectification_order_states_the_panels_conclusion_with_its_dissent(p
         inspection_id=inspection.pk,
     )
     assert conclusion in order.decision.facts
+
+
+def test_the_recognition_decision_states_the_site_visit_panels_conclusion(province_user, institution_user):
+    app = factories.ApplicationFactory(
+        complete=True, institution=institution_user.institution, state="site_visit", submitted_at=timezone.now()
+    )
+    factories.SiteVisitFactory(application=app, scheduled_on=app.batch.opens_on)
+    visit_items = VISIT_ITEMS[:2]
+    scored_panel(
+        province_user,
+        app,
+        {"丙专家": [("9", "meets"), ("8", "meets")], "丁专家": [("8", "meets"), ("8", "meets")]},
+        items=visit_items,
+    )
+    conclusion = panel_conclusion(app)
+    assert conclusion.startswith("评审专家组2名专家（") and "各项平均8.25分（满分10分）" in conclusion
+
+    base = recognition.approve(actor=province_user, application_id=app.pk)
+
+    (decision,) = decisions.of(base)
+    assert conclusion in decision.facts
