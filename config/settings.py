@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "experts",
     "applications",
     "bases",
+    "training",
     "supervision",
     "public",
     "reports",

@@ -52,6 +52,7 @@ urlpatterns = [
     path("applications/", include("applications.urls")),
     path("applications/", include((recognition_urlpatterns, "recognition"))),
     path("bases/", include("bases.urls")),
+    path("training/", include("training.urls")),
     path("public/", include("public.urls")),
     path("inspections/", include("supervision.urls")),
     path("experts/", include("experts.urls")),

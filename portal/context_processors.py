@@ -16,6 +16,7 @@ NAV = {
     Role.RECOMMENDER: [
         ("待推荐申报", "applications:recommender_queue"),
         ("推荐的基地", "bases:recommended"),
+        ("培训班", "training:all_classes"),
         ("基地整改", "supervision:rectifications"),
         ("统计", "reports:dashboard"),
     ],
@@ -31,6 +32,7 @@ NAV = {
             [
                 ("申报批次", "applications:batches"),
                 ("年度汇总", "reports:year_summary"),
+                ("培训班", "training:all_classes"),
                 ("取消资格申请", "supervision:cancellations"),
                 ("告知与陈述申辩", "applications:hearings"),
                 ("弄虚作假线索", "supervision:fraud_reports"),

@@ -59,12 +59,25 @@ def _reference_data(request):
     factories.restore_reference_data()
 
 
+PII_TEST_KEYS = {"PII_KEYS": ["dGVzdC1rZXktb2YtdGhlLWlkLW51bWJlcnMtMzIhISE="], "PII_HASH_KEY": "test-fingerprint-key"}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _pii_test_keys():
+    """The tests' PII keys for the whole session, so worlds built once per module (before the per-test
+    settings below) can seal their participants' ID numbers too."""
+    from django.test import override_settings
+
+    with override_settings(**PII_TEST_KEYS):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _portal_test_settings(settings, media_root):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Django runs tests with DEBUG off, where production keys are required: fixed ones (core/pii.py)
-    settings.PII_KEYS = ["dGVzdC1rZXktb2YtdGhlLWlkLW51bWJlcnMtMzIhISE="]
-    settings.PII_HASH_KEY = "test-fingerprint-key"
+    settings.PII_KEYS = PII_TEST_KEYS["PII_KEYS"]
+    settings.PII_HASH_KEY = PII_TEST_KEYS["PII_HASH_KEY"]
     settings.AXES_ENABLED = False  # tests of brute-force protection switch it back on
     settings.PUBLIC_PAGE_CACHE = False  # tests of the public page cache switch it back on
     settings.MEDIA_ROOT = str(media_root)  # the private storage follows MEDIA_ROOT (jxjy_portal/uploads.py)

@@ -28,6 +28,7 @@ from applications.models import (
     PersonKind,
 )
 from bases.models import Base
+from core import pii
 from experts.models import Expert, ScoreDocument, Tie, TieKind
 
 TINY_PDF = b"%PDF-1.4\n%test\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -386,6 +387,49 @@ class TeacherFactory(factory.django.DjangoModelFactory):
     employer = factory.LazyAttribute(lambda t: t.base.institution.name)
     courses = "工程项目管理"
     active_from = factory.LazyAttribute(lambda t: t.base.recognised_on)
+
+
+def id_number(n: int = 1, born: str = "19850317") -> str:
+    """A valid resident ID number (GB 11643) of 福州市鼓楼区, the `n`th of those born on `born`."""
+    first_17 = f"350102{born}{n % 1000:03d}"
+    return first_17 + pii.check_digit(first_17)
+
+
+class TrainingClassFactory(factory.django.DjangoModelFactory):
+    """A class a base ran (Art. 13): 24 hours, offline, in March of the base's year."""
+
+    class Meta:
+        model = "training.TrainingClass"
+
+    base = factory.SubFactory(BaseFactory)
+    title = factory.Sequence(lambda n: f"专业技术人员继续教育培训班{n}")
+    service_form = "public_or_professional"
+    field = "工程技术"
+    starts_on = factory.LazyFunction(lambda: timezone.localdate().replace(month=3, day=2))
+    ends_on = factory.LazyAttribute(lambda c: c.starts_on.replace(day=4))
+    hours = 24
+    mode = "offline"
+    venue = "福州市鼓楼区培训楼"
+    planned_trainees = 50
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    """A trainee of a class, whose ID number is sealed, fingerprinted and masked as the service does."""
+
+    class Meta:
+        model = "training.Participant"
+
+    class Params:
+        number = factory.Sequence(lambda n: id_number(n + 1))
+
+    training_class = factory.SubFactory(TrainingClassFactory)
+    name = factory.Sequence(lambda n: f"学员{n}")
+    id_number_sealed = factory.LazyAttribute(lambda p: pii.seal(p.number))
+    id_fingerprint = factory.LazyAttribute(lambda p: pii.fingerprint(p.number))
+    id_masked = factory.LazyAttribute(lambda p: pii.mask(p.number))
+    employer = "福州某设计院"
+    hours_attended = 24
+    result = "passed"
 
 
 class CourseFactory(factory.django.DjangoModelFactory):

@@ -72,6 +72,37 @@ def none(w):
     return {}
 
 
+def class_data(**values):
+    """A valid class (Art. 13) as its form posts it."""
+    return {
+        "title": "工程技术专业科目培训班",
+        "service_form": "public_or_professional",
+        "field": "工程技术",
+        "starts_on": today().replace(month=3, day=2).isoformat(),
+        "ends_on": today().replace(month=3, day=4).isoformat(),
+        "hours": "24",
+        "mode": "offline",
+        "venue": "福州市鼓楼区培训楼",
+        "is_public_benefit": "1",
+        "planned_trainees": "50",
+        **values,
+    }
+
+
+def participant_data(**values):
+    """A valid participant as its form posts it (a person not yet in the world's class)."""
+    return {
+        "name": "陈学员",
+        "id_number": factories.id_number(901),
+        "employer": "福州某设计院",
+        "region": "",
+        "from_priority_area": "0",
+        "hours_attended": "20",
+        "result": "passed",
+        **values,
+    }
+
+
 def management(prefix, total=0):
     return {
         f"{prefix}-TOTAL_FORMS": str(total),
@@ -541,6 +572,42 @@ URLS = [
         lambda w: {"pk": w.teacher.pk},
         "institution_own",
         lambda w: {"active_to": today().isoformat()},
+        OTHER_ORGS,
+    ),
+    # Training records (issue 17): the base keeps its classes and participants; the province and the
+    # recommending unit read them; only the base and the province reveal an ID number, with a reason.
+    Url("training:all_classes", none, "province"),
+    Url("training:base_classes", lambda w: {"pk": w.base.pk}, "institution_own", None, OTHER_ORGS),
+    Url("training:class_new", lambda w: {"pk": w.base.pk}, "institution_own", lambda w: class_data(), OTHER_ORGS),
+    Url("training:class_detail", lambda w: {"pk": w.training_class.pk}, "institution_own", None, OTHER_ORGS),
+    Url(
+        "training:class_edit",
+        lambda w: {"pk": w.training_class.pk},
+        "institution_own",
+        lambda w: class_data(title="本方工程技术培训班（更正）"),
+        OTHER_ORGS,
+    ),
+    Url("training:class_delete", lambda w: {"pk": w.empty_class.pk}, "institution_own", lambda w: {}, OTHER_ORGS),
+    Url(
+        "training:participant_new",
+        lambda w: {"pk": w.training_class.pk},
+        "institution_own",
+        lambda w: participant_data(),
+        OTHER_ORGS,
+    ),
+    Url(
+        "training:participant",
+        lambda w: {"pk": w.participant.pk},
+        "institution_own",
+        lambda w: participant_data(name="林学员", id_number=""),
+        OTHER_ORGS,
+    ),
+    Url("training:participant_remove", lambda w: {"pk": w.participant.pk}, "institution_own", lambda w: {}, OTHER_ORGS),
+    Url(
+        "training:reveal_id",
+        lambda w: {"pk": w.participant.pk},
+        "institution_own",
+        lambda w: {"reason": "核对结业证书"},
         OTHER_ORGS,
     ),
     # The courseware review log (Art. 18).

@@ -150,6 +150,18 @@ GET = {
     "bases:faculty_import": only(200, "institution_own"),
     "bases:teacher": only(200, "institution_own", "recommender_own", "province"),
     "bases:teacher_end": only(405, "institution_own"),
+    # Training records (issue 17): the base keeps them; the province and the recommending unit read them;
+    # the full ID number is revealed (POST, with a reason) to the base and the province only.
+    "training:all_classes": only(200, "recommender_own", "recommender_other", "province"),
+    "training:base_classes": only(200, "institution_own", "recommender_own", "province"),
+    "training:class_new": only(200, "institution_own"),
+    "training:class_detail": only(200, "institution_own", "recommender_own", "province"),
+    "training:class_edit": only(200, "institution_own"),
+    "training:class_delete": only(405, "institution_own"),
+    "training:participant_new": only(200, "institution_own"),
+    "training:participant": only(200, "institution_own", "recommender_own", "province"),
+    "training:participant_remove": only(405, "institution_own"),
+    "training:reveal_id": only(405, "institution_own", "province"),
     "bases:my_courseware": expect(404, institution_own=TO_COURSEWARE, institution_other=TO_MY_BASES),
     "bases:courseware": only(200, "institution_own", "recommender_own", "province"),
     "bases:course_new": only(200, "institution_own"),
@@ -319,7 +331,7 @@ def test_out_of_scope_answers_404_never_403():
 # -- POST: out of scope answers 404 and changes nothing; in scope it does what it says -------------------
 
 
-PORTAL_APPS = ("users", "jxjy_portal", "experts", "applications", "bases", "inspections", "reports")
+PORTAL_APPS = ("users", "jxjy_portal", "experts", "applications", "bases", "training", "inspections", "reports")
 WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.I)
 
 
@@ -405,6 +417,14 @@ POST = {
     "bases:faculty_import": post_only("institution_own"),
     "bases:teacher": post_only("institution_own"),
     "bases:teacher_end": post_only("institution_own"),
+    "training:class_new": post_only("institution_own"),
+    "training:class_edit": post_only("institution_own"),
+    "training:class_delete": post_only("institution_own"),
+    "training:participant_new": post_only("institution_own"),
+    "training:participant": post_only("institution_own"),
+    "training:participant_remove": post_only("institution_own"),
+    # The number shows on the response itself (200), and the reveal is logged; the recommender gets 404.
+    "training:reveal_id": PostExpect(("institution_own", "province"), expect(404, institution_own=200, province=200)),
     "bases:course_new": post_only("institution_own"),
     "bases:review_new": post_only("institution_own"),
     # Only the province decides a change filing; the institution that filed it may look but not decide.

@@ -98,6 +98,10 @@ def build_world() -> SimpleNamespace:
     w.teacher = factories.TeacherFactory(base=w.base, name="王老师")
     w.course = factories.CourseFactory(base=w.base, title="继续教育公需课件")
     w.review = factories.CoursewareReviewFactory(course=w.course, created_by=inst_own)
+    # Its training records (issue 17): a class with a participant, and an empty class it may still delete.
+    w.training_class = factories.TrainingClassFactory(base=w.base, title="本方工程技术培训班")
+    w.participant = factories.ParticipantFactory(training_class=w.training_class, name="林学员")
+    w.empty_class = factories.TrainingClassFactory(base=w.base, title="误登记的培训班")
     # Another institution's base in the batch, recognised but not yet published.
     w.unpublished_base = factories.BaseFactory(batch=w.batch, application__batch=w.batch)
     # The notice before recognition, open now, with an objection to an application on it.

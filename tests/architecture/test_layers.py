@@ -1,7 +1,7 @@
 """The packages form layers, each importing only those to its left, and nothing imports in a circle
 (docs/decisions.md "Layers"):
 
-    core ← accounts ← applications ← bases ← supervision ← public, reports ← portal ← config
+    core ← accounts ← applications ← bases ← training ← supervision ← public, reports ← portal ← config
 
 The source is read with `ast`, so imports inside functions count as much as those at the top.
 """
@@ -19,6 +19,7 @@ LAYERS = [
     ("experts",),
     ("applications",),
     ("bases",),
+    ("training",),
     ("supervision",),
     ("public", "reports"),
     ("portal",),

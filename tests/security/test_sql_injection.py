@@ -78,11 +78,13 @@ LISTS = {
     "experts:workload": (("province",), ("year", "region", "field", "active", "page", "export")),
     "experts:panels": (("province",), ("page",)),
     "experts:assignments": (("expert", "province"), ("page",)),
+    "training:all_classes": (("recommender_other", "province"), ("year", "service_form", "region", "base", "page")),
 }  # fmt: skip
 # Object pages that read parameters of their own.
 OBJECT_PAGES = {
     "supervision:rectification_new": ("province", lambda w: {"base_pk": w.base.pk}, ("inspection",)),
     "supervision:revoke": ("province", lambda w: {"base_pk": w.base.pk}, ("rectification",)),
+    "training:base_classes": ("province", lambda w: {"pk": w.base.pk}, ("year", "service_form", "page")),
 }
 # Pages with a search box, who sees the canary without a search, and where the rows are.
 SEARCHES = [

@@ -316,6 +316,44 @@ def journey(db, settings):
         ),
         "review courseware",
     )
+    # Its training records (issue 17): a class and a participant typed in, then corrected.
+    class_fields = {
+        "title": f"班{SCRIPT}",
+        "service_form": "commissioned",
+        "field": ATTRIBUTE[:100],
+        "starts_on": today.isoformat(),
+        "ends_on": today.isoformat(),
+        "hours": "8",
+        "mode": "offline",
+        "venue": SCRIPT,
+        "is_public_benefit": "1",
+        "planned_trainees": "30",
+    }
+    ok(inst.post(reverse("training:class_new", args=[base.pk]), class_fields), "add class")
+    training_class = base.training_classes.get()
+    ok(
+        inst.post(reverse("training:class_edit", args=[training_class.pk]), {**class_fields, "field": SCRIPT}),
+        "edit class",
+    )
+    participant_fields = {
+        "name": f"学{SCRIPT}"[:50],
+        "id_number": factories.id_number(77),
+        "employer": ATTRIBUTE,
+        "from_priority_area": "0",
+        "hours_attended": "8",
+        "result": "passed",
+    }
+    ok(inst.post(reverse("training:participant_new", args=[training_class.pk]), participant_fields), "add participant")
+    participant = training_class.participants.get()
+    ok(
+        inst.post(
+            reverse("training:participant", args=[participant.pk]),
+            {**participant_fields, "id_number": "", "employer": SCRIPT},
+        ),
+        "edit participant",
+    )
+    # The reason of a reveal is typed too, and the reveal page lists it.
+    assert inst.post(reverse("training:reveal_id", args=[participant.pk]), {"reason": SCRIPT}).status_code == 200
 
     # An inspection: the province's team, the inspector's notes and summary, confirmed and published.
     ok(
@@ -601,6 +639,8 @@ def journey(db, settings):
         change=change,
         teacher=teacher,
         course=course,
+        training_class=training_class,
+        participant=participant,
         inspection=inspection,
         order=order,
         filing=filing,
@@ -700,6 +740,16 @@ def pages(j) -> list[tuple[str, str, str, dict]]:
         ("province", "bases:faculty", reverse("bases:faculty", args=[base.pk]), {}),
         ("province", "bases:teacher", reverse("bases:teacher", args=[j["teacher"].pk]), {}),
         ("province", "bases:courseware", reverse("bases:courseware", args=[base.pk]), {}),
+        ("institution", "training:base_classes", reverse("training:base_classes", args=[base.pk]), {}),
+        ("institution", "training:class_detail", reverse("training:class_detail", args=[j["training_class"].pk]), {}),
+        ("institution", "training:class_edit", reverse("training:class_edit", args=[j["training_class"].pk]), {}),
+        ("institution", "training:participant", reverse("training:participant", args=[j["participant"].pk]), {}),
+        ("recommender", "training:all_classes", reverse("training:all_classes"), {}),
+        ("recommender", "training:class_detail", reverse("training:class_detail", args=[j["training_class"].pk]), {}),
+        ("province", "training:all_classes", reverse("training:all_classes"), {}),
+        ("province", "training:base_classes", reverse("training:base_classes", args=[base.pk]), {}),
+        ("province", "training:class_detail", reverse("training:class_detail", args=[j["training_class"].pk]), {}),
+        ("province", "training:participant", reverse("training:participant", args=[j["participant"].pk]), {}),
         ("institution", "supervision:detail", reverse("supervision:detail", args=[j["inspection"].pk]), {}),
         ("institution", "supervision:rectifications", reverse("supervision:rectifications"), {}),
         ("institution", "supervision:rectification", reverse("supervision:rectification", args=[j["order"].pk]), {}),
@@ -793,6 +843,8 @@ NOT_SWEPT = {
     "applications:visit_panel", "supervision:panel",  # POST-only: the panel they draw is swept on its pages
     "bases:my_faculty", "bases:my_courseware", "bases:teacher_end",  # redirects; POST-only
     "bases:faculty_template", "bases:review_file",  # a template the portal builds; a file
+    "training:class_new", "training:participant_new",  # an empty form
+    "training:class_delete", "training:participant_remove", "training:reveal_id",  # POST-only
 }  # fmt: skip
 
 # Where the payload must be shown (escaped) — otherwise the sweep would prove nothing about that page.
@@ -831,6 +883,14 @@ MUST_SHOW = {
     ("province", "bases:faculty"),
     ("province", "bases:teacher"),
     ("province", "bases:courseware"),
+    ("institution", "training:base_classes"),
+    ("institution", "training:class_detail"),
+    ("institution", "training:participant"),
+    ("recommender", "training:all_classes"),
+    ("recommender", "training:class_detail"),
+    ("province", "training:all_classes"),
+    ("province", "training:class_detail"),
+    ("province", "training:participant"),
     ("expert", "home"),
     ("expert", "experts:assignments"),
     ("expert", "experts:assignment"),

@@ -1,0 +1,46 @@
+"""Every read the training pages need, shaped for them: each list one query for its rows, bound to the viewer
+so the page asks `can` without more."""
+
+from django.db.models import Count, QuerySet
+
+from bases.models import Base
+from core import access
+
+from .models import Participant, TrainingClass
+
+
+def classes_of(user, base: Base, *, lookups: dict) -> QuerySet[TrainingClass]:
+    """A base's classes, newest first, with their participant counts."""
+    return (
+        access.visible(user, TrainingClass.objects.filter(base=base, **lookups))
+        .annotate(participant_count=Count("participants"))
+        .order_by("-starts_on", "-id")
+    )
+
+
+def classes_for(user, *, lookups: dict) -> QuerySet[TrainingClass]:
+    """Every class the user may see (the province all, a recommender its bases'), with base and city."""
+    return (
+        access.visible(user, TrainingClass.objects.filter(**lookups))
+        .select_related("base__region")
+        .annotate(participant_count=Count("participants"))
+        .order_by("-starts_on", "-id")
+    )
+
+
+def bases_with_classes(user) -> QuerySet[Base]:
+    """The bases a filter may name: those the user sees."""
+    return access.visible(user, Base.objects.all()).only("id", "name").order_by("name")
+
+
+def participants_of(user, training_class: TrainingClass) -> list[Participant]:
+    """A class's participants with their cities, bound to the viewer."""
+    rows = access.visible(user, training_class.participants.select_related("region")).order_by("name", "id")
+    participants = access.bind(user, list(rows))
+    for participant in participants:
+        participant.training_class = training_class  # the guards read the class's base: no query per row
+    return participants
+
+
+def disclosures_of(participant: Participant, *, limit: int = 20):
+    return list(participant.disclosures.select_related("user").order_by("-created_at", "-id")[:limit])

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from .views import classes, participants
+
+app_name = "training"
+
+urlpatterns = [
+    path("", classes.all_classes, name="all_classes"),
+    path("base/<int:pk>/", classes.base_classes, name="base_classes"),
+    path("base/<int:pk>/new/", classes.class_new, name="class_new"),
+    path("<int:pk>/", classes.class_detail, name="class_detail"),
+    path("<int:pk>/edit/", classes.class_edit, name="class_edit"),
+    path("<int:pk>/delete/", classes.class_delete, name="class_delete"),
+    path("<int:pk>/participants/new/", participants.participant_new, name="participant_new"),
+    path("participants/<int:pk>/", participants.participant, name="participant"),
+    path("participants/<int:pk>/remove/", participants.participant_remove, name="participant_remove"),
+    path("participants/<int:pk>/reveal/", participants.reveal_id, name="reveal_id"),
+]
