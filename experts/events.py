@@ -46,7 +46,7 @@ EVENTS = table(
                     "有利害关系或不能参加的，请说明原因，平台将另行抽取替补专家（第二十六条）。",
                     link=assignment_link,
                 )
-            ]
+            ],
         ),
         "sheet_submitted": Event(
             tell=[Tell(province, "专家评分表已提交：{panel.case_label}", sheet_submitted_text, link=panel_link)]
