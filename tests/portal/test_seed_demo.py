@@ -119,6 +119,23 @@ def test_art26_the_demo_inspection_panel_has_submitted_forms_whose_aggregate_fla
     assert "意见分歧" in page and "师资队伍建设情况" in page
 
 
+def test_art13_14_the_demo_bases_have_classes_with_trainees_whose_id_numbers_are_sealed(seeded):
+    from core import pii
+    from training.models import Participant, TrainingClass
+
+    fuzhou = Base.objects.get(institution__users__username="base_fz")
+    assert TrainingClass.objects.filter(base=fuzhou).count() == 2
+    assert TrainingClass.objects.filter(is_public_benefit=True).exists(), "a public-benefit class (Art. 14)"
+    trainees = list(Participant.objects.all())
+    assert len(trainees) >= 20 and any(p.from_priority_area for p in trainees)
+    for p in trainees:
+        number = pii.unseal(p.id_number_sealed)
+        assert pii.id_number_error(number) is None and p.id_masked == pii.mask(number)
+    count = Participant.objects.count()
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Participant.objects.count() == count
+
+
 def test_art16_18_the_demo_bases_have_a_faculty_pool_with_a_flagged_teacher_and_a_courseware_log(seeded):
     from bases.models import Course, CoursewareReview, Teacher
 

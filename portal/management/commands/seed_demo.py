@@ -1,6 +1,7 @@
 """Demo data for `make run`: one account per role and applications in every state. Safe to run again."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
@@ -38,11 +39,17 @@ from bases.models import (
     CourseKind,
     FeeDisclosure,
     ReviewResult,
+    ServiceForm,
 )
+from core import pii
 from experts import services as expert_services
 from experts.models import Expert, PanelPurpose, TieKind
 from supervision import services as sup
 from supervision.models import Inspection, Item
+from training import services as training_services
+from training.models import Mode as TrainingMode
+from training.models import Result as TrainingResult
+from training.models import TrainingClass
 
 PASSWORD = "Demo12345678"
 DEPARTMENTS = [
@@ -100,6 +107,7 @@ class Command(BaseCommand):
             self.public_side(accounts)
             self.annual_filings(accounts)
             self.faculty_and_courseware()
+            self.training_records()
             self.supervision(accounts)
             self.experts(accounts)
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账户（密码均为 {PASSWORD}）："))
@@ -341,6 +349,56 @@ class Command(BaseCommand):
                     contact="13800000000",
                     facts="反映该机构2024年培训人数统计含非专业技术人员。",
                 )
+
+    def training_records(self):
+        """Classes the demo bases ran this year with their trainees (Art. 13, 14; issue 17): a commissioned class
+        and a public-benefit class open to trainees of the old revolutionary areas, whose ID numbers (valid
+        by GB 11643, of no real person) are stored sealed and shown masked."""
+        if TrainingClass.objects.exists():
+            return
+        today = timezone.localdate()
+        regions = {r.code: r for r in Region.objects.all()}
+        bases = {b.institution.users.first().username: b for b in Base.objects.select_related("institution")}
+        classes = {
+            "base_fz": [
+                ("装配式建筑施工质量控制研修班", ServiceForm.COMMISSIONED, "工程技术", 40, 24, TrainingMode.OFFLINE,
+                 "福州市鼓楼区工业路523号", False, 8),
+                ("专业技术人员公需科目：数字经济与创新", ServiceForm.PUBLIC_OR_PROFESSIONAL, "公需科目", 20, 12,
+                 TrainingMode.ONLINE, "", True, 10),
+            ],
+            "base_xm": [
+                ("新《会计法》实务培训班", ServiceForm.PUBLIC_OR_PROFESSIONAL, "会计", 30, 16, TrainingMode.BLENDED,
+                 "厦门市思明区思明南路422号", False, 6),
+            ],
+        }  # fmt: skip
+        surnames, given = (
+            "陈林黄张吴王郑李刘杨",
+            ["志明", "丽华", "建国", "秀英", "海燕", "文杰", "晓东", "婷婷", "国强", "雅琴"],
+        )
+        cities = ["350100", "350200", "350400", "350700", "350800"]  # 三明、南平、龙岩: old revolutionary areas
+        n = 0
+        for username, rows in classes.items():
+            if username not in bases:
+                continue
+            base, user = bases[username], User.objects.get(username=username)
+            for title, form, field, age, hours, mode, venue, public, size in rows:
+                starts = today - timedelta(days=age)
+                training_class = training_services.add_class(
+                    actor=user, base_id=base.pk, title=title, service_form=form, field=field, starts_on=starts,
+                    ends_on=starts + timedelta(days=2), hours=Decimal(hours), mode=mode, venue=venue,
+                    is_public_benefit=public, planned_trainees=size + 2,
+                )  # fmt: skip
+                for i in range(size):
+                    n += 1
+                    city = cities[n % len(cities)]
+                    first_17 = f"{city[:4]}{n % 5 + 2:02d}19{70 + n % 25}{n % 12 + 1:02d}{n % 27 + 1:02d}{n:03d}"
+                    training_services.add_participant(
+                        actor=user, class_id=training_class.pk, id_number=first_17 + pii.check_digit(first_17),
+                        name=surnames[n % 10] + given[(n * 3) % 10], employer=f"{regions[city].name}第{n % 4 + 1}建设工程公司",
+                        region=regions[city], from_priority_area=city in {"350400", "350700", "350800"},
+                        hours_attended=Decimal(hours if i % 5 else hours - 4),
+                        result=TrainingResult.PASSED if i % 7 else TrainingResult.FAILED,
+                    )  # fmt: skip
 
     def faculty_and_courseware(self):
         """Each base's pool was seeded from its application at recognition (Art. 16); the demo bases add
