@@ -54,6 +54,18 @@ def restore_reference_data() -> None:
         importlib.import_module("accounts.migrations.0002_regions").load(apps, None)
 
 
+def forget_stale_content_types() -> None:
+    """Forget cached content types whose rows are gone. After a transactional test empties the tables, a content
+    type is created again inside a test's transaction and cached; when that transaction rolls back the row goes
+    and the cached id stays, and the next record that points at it (a decision, a panel) breaks its foreign key
+    (which the deferred check reports only at the test's end). One query; nothing is forgotten when all is well."""
+    from django.contrib.contenttypes.models import ContentType
+
+    cached = {ct.pk for ct in ContentType.objects._cache.get("default", {}).values()}
+    if cached and ContentType.objects.filter(pk__in=cached).count() != len(cached):
+        ContentType.objects.clear_cache()
+
+
 def region(code="350100"):
     restore_reference_data()
     return Region.objects.get(code=code)
