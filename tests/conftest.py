@@ -56,7 +56,6 @@ def _reference_data(request):
     if not (request.node.get_closest_marker("django_db") or _DB_FIXTURES & set(request.fixturenames)):
         return
     request.getfixturevalue("_django_db_helper")  # the same database setup the test itself asks for
-    factories.forget_stale_content_types()
     factories.restore_reference_data()
 
 
@@ -153,7 +152,6 @@ def _world_of_the_module(django_db_setup, django_db_blocker):
     # Built once per module inside a transaction that is rolled back at the module's end; each test runs
     # in a savepoint of it (the `db` fixture), so what one test changes, the next does not see.
     with django_db_blocker.unblock(), transaction.atomic():
-        factories.forget_stale_content_types()
         factories.restore_reference_data()
         yield build_world()
         transaction.set_rollback(True)

@@ -44,8 +44,21 @@ def fujian_credit_code(n: int) -> str:
 
 
 def restore_reference_data() -> None:
-    """Load again what the data migrations load (the ten city-level units) if a transactional test emptied
-    the tables; the content types were recreated by that flush under new ids, so forget the cached ones."""
+    """Before a test: forget content types cached from a transaction that is gone, and load again what the data
+    migrations load (the ten city-level units) if a transactional test emptied the tables. Then every model's
+    content type is looked up (or created) here, in the test's own thread, so that threads of a concurrency test
+    never create one inside a transaction that one of them rolls back."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    forget_stale_content_types()
+    _load_regions_if_missing()
+    ContentType.objects.get_for_models(*apps.get_models())
+
+
+def _load_regions_if_missing() -> None:
+    """The content types were recreated by the flush that emptied the tables under new ids, so the cached ones
+    are forgotten too."""
     if not Region.objects.exists():
         from django.apps import apps
         from django.contrib.contenttypes.models import ContentType
@@ -67,7 +80,7 @@ def forget_stale_content_types() -> None:
 
 
 def region(code="350100"):
-    restore_reference_data()
+    _load_regions_if_missing()
     return Region.objects.get(code=code)
 
 
