@@ -6,14 +6,17 @@ The reveal log lives here, not in core: each row points at the participant whose
 kernel knows no domain model (a generic relation would give up the foreign key and its join).
 """
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Region
 from bases.models import Base, ServiceForm
+from core.uploads import private_storage
 
 
 class Mode(models.TextChoices):
@@ -42,6 +45,8 @@ class TrainingClass(models.Model):
     venue = models.CharField("培训地点", max_length=200, blank=True)
     is_public_benefit = models.BooleanField("公益性培训", default=False)
     planned_trainees = models.PositiveIntegerField("计划培训人数", default=0)
+    # The base's own code for the class (班级编号): how an imported sheet or the API names it again.
+    record_id = models.CharField("班级编号", max_length=64, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -55,6 +60,9 @@ class TrainingClass(models.Model):
                 condition=models.Q(ends_on__gte=models.F("starts_on")), name="class_ends_after_start"
             ),
             models.CheckConstraint(condition=models.Q(hours__gt=0), name="class_hours_positive"),
+            models.UniqueConstraint(
+                fields=["base", "record_id"], condition=~models.Q(record_id=""), name="class_record_id_once_per_base"
+            ),
         ]
 
     def __str__(self):
@@ -79,6 +87,7 @@ class Participant(models.Model):
     from_priority_area = models.BooleanField("来自革命老区、民族地区、欠发达地区", default=False)
     hours_attended = models.DecimalField("参训学时", max_digits=6, decimal_places=1, default=Decimal("0"))
     result = models.CharField("考核结果", max_length=15, choices=Result.choices, default=Result.NOT_ASSESSED)
+    assessed_on = models.DateField("考核日期", null=True, blank=True)
     record_id = models.CharField("对方系统记录号", max_length=64, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     # The history keeps the masked number and the fingerprint, never the sealed value: a rotated key would
@@ -90,10 +99,80 @@ class Participant(models.Model):
         verbose_name = verbose_name_plural = "学员"
         constraints = [
             models.UniqueConstraint(fields=["training_class", "id_fingerprint"], name="participant_once_per_class"),
+            models.UniqueConstraint(
+                fields=["training_class", "record_id"],
+                condition=~models.Q(record_id=""),
+                name="participant_record_id_once_per_class",
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+
+class ImportState(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "导入中"
+    DONE = "done", "已完成"
+    REFUSED = "refused", "未导入"
+    FAILED = "failed", "出错"
+
+
+class ImportMode(models.TextChoices):
+    ALL_OR_NOTHING = "all_or_nothing", "全部无误才导入"
+    VALID_ROWS = "valid_rows", "导入无误的行，其余退回修改"
+
+
+def import_path(instance, filename: str) -> str:
+    """A random name under the month, keeping only the kind of sheet (xlsx or csv) from the user's name."""
+    ext = "csv" if filename.lower().endswith(".csv") else "xlsx"
+    return f"training/imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{ext}"
+
+
+class TrainingImport(models.Model):
+    """One upload of the training sheet (classes and their trainees) by a base: what was asked, how far it got,
+    what it changed, and the problems found row by row (issue 17, point 2)."""
+
+    base = models.ForeignKey(Base, on_delete=models.PROTECT, related_name="training_imports", verbose_name="基地")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="导入人"
+    )
+    file_name = models.CharField("文件名", max_length=200)
+    file = models.FileField("上传文件", upload_to=import_path, storage=private_storage, max_length=200, blank=True)
+    mode = models.CharField("导入方式", max_length=20, choices=ImportMode.choices)
+    state = models.CharField("状态", max_length=10, choices=ImportState.choices, default=ImportState.QUEUED)
+    total_rows = models.PositiveIntegerField("总行数", default=0)
+    processed_rows = models.PositiveIntegerField("已处理行数", default=0)
+    classes_created = models.PositiveIntegerField("新增培训班", default=0)
+    classes_updated = models.PositiveIntegerField("更新培训班", default=0)
+    participants_created = models.PositiveIntegerField("新增学员", default=0)
+    participants_updated = models.PositiveIntegerField("更新学员", default=0)
+    unchanged_rows = models.PositiveIntegerField("无变化行数", default=0)
+    rejected_rows = models.PositiveIntegerField("退回行数", default=0)
+    # [{"row": 3, "column": "身份证号码", "reason": "…"}, …], at most a few thousand
+    problems = models.JSONField("问题清单", default=list, blank=True)
+    rejected_file = models.FileField(
+        "退回修改的行", upload_to=import_path, storage=private_storage, max_length=200, blank=True
+    )
+    created_at = models.DateTimeField("上传时间", auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = verbose_name_plural = "培训记录导入"
+
+    def __str__(self):
+        return f"{self.base} · {self.file_name}"
+
+    @property
+    def percent(self) -> int:
+        if self.state in (ImportState.DONE, ImportState.REFUSED):
+            return 100
+        return int(self.processed_rows * 100 / self.total_rows) if self.total_rows else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (ImportState.DONE, ImportState.REFUSED, ImportState.FAILED)
 
 
 class PiiDisclosure(models.Model):

@@ -4,7 +4,7 @@ so the page asks `can` without more."""
 from django.db.models import Count, QuerySet
 
 from bases.models import Base
-from core import access
+from core import access, pii
 
 from .models import Participant, TrainingClass
 
@@ -44,3 +44,14 @@ def participants_of(user, training_class: TrainingClass) -> list[Participant]:
 
 def disclosures_of(participant: Participant, *, limit: int = 20):
     return list(participant.disclosures.select_related("user").order_by("-created_at", "-id")[:limit])
+
+
+def learning_record(*, id_number: str) -> QuerySet[Participant]:
+    """A trainee's learning record (Art. 28): every class they attended at any base, oldest first, found by the
+    keyed fingerprint of their ID number (the number itself is never searched). One query; callers check that
+    the viewer may see learning records (the province, the platform's read token)."""
+    return (
+        Participant.objects.filter(id_fingerprint=pii.fingerprint(id_number))
+        .select_related("training_class__base", "region")
+        .order_by("training_class__starts_on", "training_class_id")
+    )
