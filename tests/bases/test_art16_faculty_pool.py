@@ -133,7 +133,7 @@ def test_the_template_has_the_columns_the_import_reads(base, keeper):
     response = get_ok(keeper, reverse("bases:faculty_template", args=[base.pk]))
     book = load_workbook(io.BytesIO(response.content))
     header = [c.value for c in book["师资队伍"][1]]
-    assert header == list(faculty_sheet.COLUMNS)
+    assert header == [column.header for column in faculty_sheet.COLUMNS]
 
 
 def test_a_good_file_is_imported(base, keeper):
