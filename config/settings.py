@@ -173,6 +173,8 @@ EXPERT_AVOID_SAME_CITY = env.bool("EXPERT_AVOID_SAME_CITY", default=True)
 EXPERT_DECLARATION_DAYS = env.int("EXPERT_DECLARATION_DAYS", default=3)
 # How many experts a panel is drawn with unless the province chooses otherwise.
 EXPERT_PANEL_SIZE = env.int("EXPERT_PANEL_SIZE", default=3)
+# A training sheet up to this size is read while the uploader waits; a larger one by a Celery worker (issue 17).
+TRAINING_IMPORT_INLINE_BYTES = env.int("TRAINING_IMPORT_INLINE_BYTES", default=256 * 1024)
 # The published scale of the experts' scored forms (0 to EXPERT_SCORE_MAX for each condition or item), and the
 # spread of the experts' scores on one item beyond which the panel's aggregate flags a dissent.
 EXPERT_SCORE_MAX = env.int("EXPERT_SCORE_MAX", default=10)

@@ -152,10 +152,13 @@ def read(
     max_rows: int,
     too_many: str,
     strict_order: bool = False,
+    on_progress: Callable[[int], object] | None = None,
+    progress_every: int = 500,
 ) -> Sheet:
     """Read a filled template. A header that is not the template's (a missing, unknown or repeated column, or
     with `strict_order` columns in another order) refuses the whole file; then each row is parsed, and a row with
-    a problem is left out of `rows` and kept in `rejected`."""
+    a problem is left out of `rows` and kept in `rejected`. `on_progress(rows read)` is called every
+    `progress_every` rows."""
     result = Sheet()
     lines = _lines(fileobj, kind=kind, sheet_title=sheet_title)
     try:
@@ -185,7 +188,10 @@ def read(
             cells = {name: (values[i] if i < len(values) else None) for name, i in position.items()}
             if all(text(v) == "" for v in cells.values()):
                 continue
-            if len(result.rows) + len(result.rejected) >= max_rows:
+            read_so_far = len(result.rows) + len(result.rejected)
+            if on_progress and read_so_far and read_so_far % progress_every == 0:
+                on_progress(read_so_far)
+            if read_so_far >= max_rows:
                 result.errors.append(Problem(number, "", too_many))
                 break
             row, problems = _read_row(number, cells, columns)
@@ -199,6 +205,23 @@ def read(
     finally:
         lines.close()
     return result
+
+
+def row_estimate(fileobj, *, kind: str) -> int:
+    """About how many rows a file holds below its header, cheaply (for a progress bar before reading)."""
+    fileobj.seek(0)
+    if kind == "csv":
+        count = fileobj.read().count(b"\n")
+        fileobj.seek(0)
+        return max(count - 1, 0)
+    try:
+        book = load_workbook(fileobj, read_only=True)
+        rows = book.worksheets[0].max_row or 0
+        book.close()
+    except Exception:  # noqa: BLE001 - the reading proper reports an unreadable file
+        rows = 0
+    fileobj.seek(0)
+    return max(rows - 1, 0)
 
 
 def _read_row(number: int, cells: dict, columns: Iterable[Column]) -> tuple[dict, list[Problem]]:

@@ -137,6 +137,45 @@ def check(uploaded) -> CheckedUpload:
     return CheckedUpload(uploaded, kind, KINDS[kind][0], name, uploaded.size, digest.hexdigest())
 
 
+SHEET_TEXT = "Excel（.xlsx）或CSV"
+
+
+def check_sheet(uploaded) -> CheckedUpload:
+    """Accept a filled template: an Excel workbook (by its content) or a CSV file (by its name, and content that
+    is text, not a binary file renamed)."""
+    if uploaded is not None and uploaded.name.lower().endswith(".csv") and uploaded.size:
+        name = clean_name(uploaded.name)
+        uploaded.seek(0)
+        head = uploaded.read(4096)
+        if b"\x00" in head or sniff(head[:16], uploaded) is not None or head.startswith(b"PK\x03\x04"):
+            raise ValidationError(
+                "文件“%(name)s”不是CSV文本文件，请上传%(allowed)s文件。",
+                params={"name": name, "allowed": SHEET_TEXT},
+                code="bad_type",
+            )
+        if uploaded.size > settings.UPLOAD_MAX_BYTES:
+            return check(uploaded)  # the size message
+        digest = hashlib.sha256()
+        uploaded.seek(0)
+        for chunk in uploaded.chunks():
+            digest.update(chunk)
+        uploaded.seek(0)
+        return CheckedUpload(uploaded, "csv", "text/csv", name, uploaded.size, digest.hexdigest())
+    try:
+        checked = check(uploaded)
+    except ValidationError as error:
+        if error.code != "bad_type":
+            raise
+        checked = None
+    if checked is None or checked.kind != "xlsx":
+        raise ValidationError(
+            "文件“%(name)s”不是表格文件，请上传%(allowed)s文件（按文件内容识别，不看扩展名）。",
+            params={"name": clean_name(uploaded.name), "allowed": SHEET_TEXT},
+            code="bad_type",
+        )
+    return checked
+
+
 def store(document, checked: CheckedUpload):
     """Give a document row (any model with file, kind, content_type, original_name and size) the checked
     upload's facts, save the file under its clean name, then the row."""

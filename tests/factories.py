@@ -584,3 +584,41 @@ def heard(subject, kind, *, statement: str = ""):
     if statement:
         return hearings.answer(actor=party, hearing_id=hearing.pk, statement=statement)
     return hearings.waive(actor=party, hearing_id=hearing.pk)
+
+
+TRAINING_CLASS_CELLS = [
+    "2026-01",
+    "BIM应用研修班",
+    "开展专业技术人员公需科目或专业科目培训",
+    "工程技术",
+    "2026-03-02",
+    "2026-03-06",
+    40,
+    "线下",
+    "福州市鼓楼区工业路523号",
+    "否",
+]
+
+
+def training_row(n: int, *, hours=40, result="合格", assessed="2026-03-06", city="福州市", klass=None) -> list:
+    """One row of the training sheet (issue 17): a trainee of class 2026-01 (40 hours, 2–6 March 2026)."""
+    person = [f"学员{n}", id_number(n), "福州市建筑设计院", city, "否", hours, result, assessed]
+    return list(klass or TRAINING_CLASS_CELLS) + person
+
+
+def training_xlsx(rows, *, header=None, name="培训记录.xlsx") -> SimpleUploadedFile:
+    """A filled training sheet: `rows` are lists in the template's order."""
+    import io
+
+    from openpyxl import Workbook
+
+    from training import sheet as training_sheet
+
+    book = Workbook()
+    book.active.title = training_sheet.SHEET_TITLE
+    book.active.append(header or [c.header for c in training_sheet.COLUMNS])
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return SimpleUploadedFile(name, out.getvalue(), content_type="application/octet-stream")

@@ -610,6 +610,18 @@ URLS = [
         lambda w: {"reason": "核对结业证书"},
         OTHER_ORGS,
     ),
+    # Importing the training sheet (issue 17, point 2): the base's own; the province reads the report.
+    Url(
+        "training:import",
+        lambda w: {"pk": w.base.pk},
+        "institution_own",
+        lambda w: {"file": factories.training_xlsx([factories.training_row(601)]), "mode": "all_or_nothing"},
+        OTHER_ORGS,
+    ),
+    Url("training:import_template", lambda w: {"pk": w.base.pk}, "institution_own", None, OTHER_ORGS),
+    Url("training:import_detail", lambda w: {"pk": w.training_import.pk}, "institution_own", None, OTHER_ORGS),
+    Url("training:import_progress", lambda w: {"pk": w.training_import.pk}, "institution_own", None, OTHER_ORGS),
+    Url("training:import_rejected", lambda w: {"pk": w.training_import.pk}, "institution_own", None, OTHER_ORGS),
     # The courseware review log (Art. 18).
     Url("bases:my_courseware", none, "institution_own"),
     Url("bases:courseware", lambda w: {"pk": w.base.pk}, "institution_own", None, OTHER_ORGS),

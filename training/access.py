@@ -11,7 +11,7 @@ from bases.workflow import permit_while_live
 from core import access
 from core.access import EVERYTHING, NOTHING, rule
 
-from .models import Participant, TrainingClass
+from .models import Participant, TrainingClass, TrainingImport
 
 rule(TrainingClass)(owned_by_base)
 
@@ -24,6 +24,16 @@ def _participant(user) -> Q:
         return Q(training_class__base__institution_id=user.institution_id)
     if user.role == Role.RECOMMENDER:
         return recommender_routing(user, "training_class__base__application__")
+    return NOTHING
+
+
+@rule(TrainingImport)
+def _import(user) -> Q:
+    # an upload and its report are the base's own business and the province's; no recommender sees ID numbers
+    if user.role == Role.PROVINCE:
+        return EVERYTHING
+    if user.role == Role.INSTITUTION:
+        return Q(base__institution_id=user.institution_id)
     return NOTHING
 
 
@@ -59,6 +69,7 @@ access.permit(TrainingClass, "delete", roles={INSTITUTION}, guards=(base_is_live
 access.permit(Participant, "view", roles={INSTITUTION, RECOMMENDER, PROVINCE})
 access.permit(Participant, "edit", roles={INSTITUTION}, guards=(class_base_is_live,))
 access.permit(Participant, "remove", roles={INSTITUTION}, guards=(class_base_is_live,))
+access.permit(TrainingImport, "view", roles={INSTITUTION, PROVINCE})
 # PIPL: the full number is for the base that collected it and the province; the recommending unit never sees it.
 access.permit(Participant, "reveal_id", roles={INSTITUTION, PROVINCE})
 

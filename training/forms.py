@@ -6,7 +6,7 @@ from accounts.models import Region
 from bases.models import Base, ServiceForm
 from core.forms import DateInput, StyledFormMixin
 
-from .models import Mode, Result
+from .models import ImportMode, Mode, Result
 
 REQUIRED = {"required": "此项为必填。"}
 A_DATE = {"required": "此项为必填。", "invalid": "请输入有效日期，如2026-03-02。"}
@@ -42,6 +42,12 @@ class TrainingClassForm(StyledFormMixin, forms.Form):
     venue = forms.CharField(label="培训地点", max_length=200, required=False, help_text="线上培训可不填。")
     is_public_benefit = forms.TypedChoiceField(
         label="公益性培训（第十四条）", choices=YES_NO, coerce=_yes, initial="0", error_messages=REQUIRED
+    )
+    record_id = forms.CharField(
+        label="班级编号",
+        max_length=64,
+        required=False,
+        help_text="本基地自编的班级编号，导入培训记录时据此找到本培训班；可不填。",
     )
     planned_trainees = forms.IntegerField(
         label="计划培训人数",
@@ -142,3 +148,22 @@ class ProvinceClassFilterForm(ClassFilterForm):
             if base := self.cleaned_data.get("base"):
                 found["base"] = base
         return found
+
+
+class ImportForm(StyledFormMixin, forms.Form):
+    """The upload of a filled training sheet and how to apply it."""
+
+    file = forms.FileField(
+        label="培训记录文件",
+        error_messages={"required": "请选择要导入的文件。"},
+        help_text="用本页模板填写的Excel（.xlsx）或CSV文件；再次导入同一文件不会重复登记。",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+    mode = forms.ChoiceField(
+        label="导入方式",
+        choices=ImportMode.choices,
+        initial=ImportMode.ALL_OR_NOTHING,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择导入方式。", "invalid_choice": "请选择导入方式。"},
+        help_text="选择第二种方式时，无误的行先导入，有问题的行随同问题说明退回，修改后再导入即可。",
+    )

@@ -110,7 +110,7 @@ class Participant(models.Model):
         return self.name
 
 
-class ImportState(models.TextChoices):
+class ImportPhase(models.TextChoices):
     QUEUED = "queued", "排队中"
     RUNNING = "running", "导入中"
     DONE = "done", "已完成"
@@ -140,7 +140,8 @@ class TrainingImport(models.Model):
     file_name = models.CharField("文件名", max_length=200)
     file = models.FileField("上传文件", upload_to=import_path, storage=private_storage, max_length=200, blank=True)
     mode = models.CharField("导入方式", max_length=20, choices=ImportMode.choices)
-    state = models.CharField("状态", max_length=10, choices=ImportState.choices, default=ImportState.QUEUED)
+    # how far the reading has got (a job's phase, not a state of the regulation's workflows)
+    phase = models.CharField("进度", max_length=10, choices=ImportPhase.choices, default=ImportPhase.QUEUED)
     total_rows = models.PositiveIntegerField("总行数", default=0)
     processed_rows = models.PositiveIntegerField("已处理行数", default=0)
     classes_created = models.PositiveIntegerField("新增培训班", default=0)
@@ -166,13 +167,28 @@ class TrainingImport(models.Model):
 
     @property
     def percent(self) -> int:
-        if self.state in (ImportState.DONE, ImportState.REFUSED):
+        if self.phase in (ImportPhase.DONE, ImportPhase.REFUSED):
             return 100
         return int(self.processed_rows * 100 / self.total_rows) if self.total_rows else 0
 
     @property
     def finished(self) -> bool:
-        return self.state in (ImportState.DONE, ImportState.REFUSED, ImportState.FAILED)
+        return self.phase in (ImportPhase.DONE, ImportPhase.REFUSED, ImportPhase.FAILED)
+
+    @property
+    def summary(self) -> str:
+        """What the import did, in one sentence for its uploader."""
+        if self.phase == ImportPhase.DONE:
+            text = (
+                f"新增培训班{self.classes_created}个、更新{self.classes_updated}个；"
+                f"新增学员{self.participants_created}名、更新{self.participants_updated}名；{self.unchanged_rows}行无变化"
+            )
+            return text + (f"；{self.rejected_rows}行有问题，已退回修改。" if self.rejected_rows else "。")
+        if self.phase == ImportPhase.REFUSED:
+            return f"文件中有{len(self.problems)}处问题，未导入任何记录，请按问题清单修改后重新导入。"
+        if self.phase == ImportPhase.FAILED:
+            return "导入时发生系统错误，未导入任何记录。请稍后重新上传；如再次出错，请联系省人社厅。"
+        return f"已读取{self.processed_rows}行，共约{self.total_rows}行。"
 
 
 class PiiDisclosure(models.Model):

@@ -6,7 +6,7 @@ from django.db.models import Count, QuerySet
 from bases.models import Base
 from core import access, pii
 
-from .models import Participant, TrainingClass
+from .models import Participant, TrainingClass, TrainingImport
 
 
 def classes_of(user, base: Base, *, lookups: dict) -> QuerySet[TrainingClass]:
@@ -55,3 +55,8 @@ def learning_record(*, id_number: str) -> QuerySet[Participant]:
         .select_related("training_class__base", "region")
         .order_by("training_class__starts_on", "training_class_id")
     )
+
+
+def imports_of(user, base: Base, *, limit: int = 10) -> list[TrainingImport]:
+    """A base's latest uploads of the training sheet, newest first."""
+    return list(access.visible(user, TrainingImport.objects.filter(base=base)).select_related("user")[:limit])

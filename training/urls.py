@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import classes, participants
+from .views import classes, imports, participants
 
 app_name = "training"
 
@@ -8,6 +8,11 @@ urlpatterns = [
     path("", classes.all_classes, name="all_classes"),
     path("base/<int:pk>/", classes.base_classes, name="base_classes"),
     path("base/<int:pk>/new/", classes.class_new, name="class_new"),
+    path("base/<int:pk>/import/", imports.import_page, name="import"),
+    path("base/<int:pk>/import/template/", imports.import_template, name="import_template"),
+    path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
+    path("imports/<int:pk>/progress/", imports.import_progress, name="import_progress"),
+    path("imports/<int:pk>/rejected/", imports.import_rejected, name="import_rejected"),
     path("<int:pk>/", classes.class_detail, name="class_detail"),
     path("<int:pk>/edit/", classes.class_edit, name="class_edit"),
     path("<int:pk>/delete/", classes.class_delete, name="class_delete"),

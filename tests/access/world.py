@@ -16,6 +16,7 @@ from core.models import DecisionKind
 from supervision import services as supervision
 from supervision.models import CancellationRequest, Ground, Inspection, Item, RectificationOrder, SupervisionDocument
 from tests import factories
+from training.services import imports as training_imports
 
 ROLES = (
     "anonymous",
@@ -102,6 +103,13 @@ def build_world() -> SimpleNamespace:
     w.training_class = factories.TrainingClassFactory(base=w.base, title="本方工程技术培训班")
     w.participant = factories.ParticipantFactory(training_class=w.training_class, name="林学员")
     w.empty_class = factories.TrainingClassFactory(base=w.base, title="误登记的培训班")
+    # An import of its training sheet with one row returned to fix (issue 17, point 2).
+    w.training_import = training_imports.start_import(
+        actor=inst_own,
+        base_id=w.base.pk,
+        upload=factories.training_xlsx([factories.training_row(501), factories.training_row(502, hours=99)]),
+        mode="valid_rows",
+    )
     # Another institution's base in the batch, recognised but not yet published.
     w.unpublished_base = factories.BaseFactory(batch=w.batch, application__batch=w.batch)
     # The notice before recognition, open now, with an objection to an application on it.

@@ -354,6 +354,17 @@ def journey(db, settings):
     )
     # The reason of a reveal is typed too, and the reveal page lists it.
     assert inst.post(reverse("training:reveal_id", args=[participant.pk]), {"reason": SCRIPT}).status_code == 200
+    # An imported sheet: its file name and the cells its problems quote back are the uploader's text.
+    marked_class = [SCRIPT[:60], *factories.TRAINING_CLASS_CELLS[1:2], SCRIPT, *factories.TRAINING_CLASS_CELLS[3:]]
+    sheet_upload = factories.training_xlsx(
+        [factories.training_row(1), factories.training_row(2, klass=marked_class)], name=f"{ATTRIBUTE}.xlsx"
+    )
+    ok(
+        inst.post(reverse("training:import", args=[base.pk]), {"file": sheet_upload, "mode": "valid_rows"}),
+        "import the training sheet",
+    )
+    training_import = base.training_imports.get()
+    assert training_import.problems, "the marked service form is a problem that quotes the cell back"
 
     # An inspection: the province's team, the inspector's notes and summary, confirmed and published.
     ok(
@@ -641,6 +652,7 @@ def journey(db, settings):
         course=course,
         training_class=training_class,
         participant=participant,
+        training_import=training_import,
         inspection=inspection,
         order=order,
         filing=filing,
@@ -750,6 +762,14 @@ def pages(j) -> list[tuple[str, str, str, dict]]:
         ("province", "training:base_classes", reverse("training:base_classes", args=[base.pk]), {}),
         ("province", "training:class_detail", reverse("training:class_detail", args=[j["training_class"].pk]), {}),
         ("province", "training:participant", reverse("training:participant", args=[j["participant"].pk]), {}),
+        ("institution", "training:import", reverse("training:import", args=[base.pk]), {}),
+        (
+            "institution",
+            "training:import_detail",
+            reverse("training:import_detail", args=[j["training_import"].pk]),
+            {},
+        ),
+        ("province", "training:import_detail", reverse("training:import_detail", args=[j["training_import"].pk]), {}),
         ("institution", "supervision:detail", reverse("supervision:detail", args=[j["inspection"].pk]), {}),
         ("institution", "supervision:rectifications", reverse("supervision:rectifications"), {}),
         ("institution", "supervision:rectification", reverse("supervision:rectification", args=[j["order"].pk]), {}),
@@ -845,6 +865,8 @@ NOT_SWEPT = {
     "bases:faculty_template", "bases:review_file",  # a template the portal builds; a file
     "training:class_new", "training:participant_new",  # an empty form
     "training:class_delete", "training:participant_remove", "training:reveal_id",  # POST-only
+    "training:import_template", "training:import_rejected",  # a template the portal builds; a file
+    "training:import_progress",  # JSON of counts and a fixed label
 }  # fmt: skip
 
 # Where the payload must be shown (escaped) — otherwise the sweep would prove nothing about that page.
@@ -891,6 +913,9 @@ MUST_SHOW = {
     ("province", "training:all_classes"),
     ("province", "training:class_detail"),
     ("province", "training:participant"),
+    ("institution", "training:import"),
+    ("institution", "training:import_detail"),
+    ("province", "training:import_detail"),
     ("expert", "home"),
     ("expert", "experts:assignments"),
     ("expert", "experts:assignment"),

@@ -179,6 +179,9 @@ def test_every_upload_point_of_the_project_is_covered():
         # the faculty template is read, never stored: the upload check refuses what is not an xlsx, and the
         # sheet is read row by row (tests/bases/test_art16_faculty_pool.py)
         "bases.faculty_import",
+        # the training sheet is kept (the import's record), but only after core.uploads.check_sheet accepted it
+        # as a workbook or a text CSV, and it is never served back; tests/training/test_art18_import.py
+        "training.import_page",
         "supervision.record",
         "supervision.rectification_report",
         "supervision.revoke",

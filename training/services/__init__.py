@@ -10,7 +10,7 @@ from bases.models import Base
 from core import access, pii
 from core.errors import RuleViolation
 
-from .models import Mode, Participant, PiiDisclosure, TrainingClass
+from ..models import Mode, Participant, PiiDisclosure, TrainingClass
 
 CLASS_FIELDS = (
     "title",
@@ -23,6 +23,7 @@ CLASS_FIELDS = (
     "venue",
     "is_public_benefit",
     "planned_trainees",
+    "record_id",
 )
 PARTICIPANT_FIELDS = ("name", "employer", "region", "from_priority_area", "hours_attended", "result", "record_id")
 
@@ -45,7 +46,11 @@ def _check_class(training_class: TrainingClass) -> None:
         training_class.venue = ""
     elif not training_class.venue:
         raise RuleViolation("线下或线上线下结合的培训班请填写培训地点。", field="venue")
-    training_class.full_clean(exclude=["base"])
+    training_class.full_clean(exclude=["base"], validate_constraints=False)
+    if training_class.record_id:
+        others = TrainingClass.objects.filter(base_id=training_class.base_id, record_id=training_class.record_id)
+        if others.exclude(pk=training_class.pk).exists():
+            raise RuleViolation("本基地已有使用该班级编号的培训班，请换一个编号。", field="record_id")
 
 
 @transaction.atomic
