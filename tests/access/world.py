@@ -102,6 +102,9 @@ def build_world() -> SimpleNamespace:
     w.training_class = factories.TrainingClassFactory(base=w.base, title="本方工程技术培训班")
     w.participant = factories.ParticipantFactory(training_class=w.training_class, name="林学员")
     w.empty_class = factories.TrainingClassFactory(base=w.base, title="误登记的培训班")
+    # Its API token, and the province's read token (the versioned API, step 1).
+    w.api_token = factories.ApiTokenFactory(base=w.base, created_by=inst_own, name="本方对接系统")
+    w.province_token = factories.ApiTokenFactory(base=None, scope="province_read", created_by=province)
     # Another institution's base in the batch, recognised but not yet published.
     w.unpublished_base = factories.BaseFactory(batch=w.batch, application__batch=w.batch)
     # The notice before recognition, open now, with an objection to an application on it.

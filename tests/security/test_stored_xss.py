@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Institution, Role
+from api.models import ApiToken
 from applications import hearings
 from applications.forms import ApplicationForm
 from applications.models import Appeal, Application, Batch, FraudReport, PublicNotice
@@ -355,6 +356,11 @@ def journey(db, settings):
     # The reason of a reveal is typed too, and the reveal page lists it.
     assert inst.post(reverse("training:reveal_id", args=[participant.pk]), {"reason": SCRIPT}).status_code == 200
 
+    # An API token's name is typed too: the answer that shows the secret and the token list show it.
+    created = inst.post(reverse("api:token_new"), {"base": base.pk, "name": SCRIPT})
+    assert created.status_code == 200 and not [raw for raw in RAW if raw in created.content.decode()]
+    api_token = ApiToken.objects.get(base=base)
+
     # An inspection: the province's team, the inspector's notes and summary, confirmed and published.
     ok(
         prov.post(
@@ -641,6 +647,7 @@ def journey(db, settings):
         course=course,
         training_class=training_class,
         participant=participant,
+        api_token=api_token,
         inspection=inspection,
         order=order,
         filing=filing,
@@ -744,6 +751,8 @@ def pages(j) -> list[tuple[str, str, str, dict]]:
         ("institution", "training:class_detail", reverse("training:class_detail", args=[j["training_class"].pk]), {}),
         ("institution", "training:class_edit", reverse("training:class_edit", args=[j["training_class"].pk]), {}),
         ("institution", "training:participant", reverse("training:participant", args=[j["participant"].pk]), {}),
+        ("institution", "api:tokens", reverse("api:tokens"), {}),
+        ("institution", "api:token_revoke", reverse("api:token_revoke", args=[j["api_token"].pk]), {}),
         ("recommender", "training:all_classes", reverse("training:all_classes"), {}),
         ("recommender", "training:class_detail", reverse("training:class_detail", args=[j["training_class"].pk]), {}),
         ("province", "training:all_classes", reverse("training:all_classes"), {}),
@@ -845,6 +854,7 @@ NOT_SWEPT = {
     "bases:faculty_template", "bases:review_file",  # a template the portal builds; a file
     "training:class_new", "training:participant_new",  # an empty form
     "training:class_delete", "training:participant_remove", "training:reveal_id",  # POST-only
+    "api:token_new",  # an empty form; its answer to the POST is checked in the journey
 }  # fmt: skip
 
 # Where the payload must be shown (escaped) — otherwise the sweep would prove nothing about that page.
@@ -875,6 +885,8 @@ MUST_SHOW = {
     ("province", "users:departments"),
     ("province", "inbox"),
     ("inspector", "supervision:detail"),
+    ("institution", "api:tokens"),
+    ("institution", "api:token_revoke"),
     ("institution", "bases:faculty"),
     ("institution", "bases:teacher"),
     ("institution", "bases:courseware"),
