@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "supervision",
     "public",
     "reports",
+    "api",
     "portal",
 ]
 

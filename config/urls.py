@@ -57,6 +57,7 @@ urlpatterns = [
     path("inspections/", include("supervision.urls")),
     path("experts/", include("experts.urls")),
     path("reports/", include("reports.urls")),
+    path("api/", include("api.urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots, name="robots"),
     path("healthz", views.healthz, name="healthz"),

@@ -12,6 +12,7 @@ NAV = {
         ("变更备案", "bases:change_list"),
         ("整改", "supervision:rectifications"),
         ("告知与申辩", "applications:hearings"),
+        ("接口令牌", "api:tokens"),
     ],
     Role.RECOMMENDER: [
         ("待推荐申报", "applications:recommender_queue"),
@@ -33,6 +34,7 @@ NAV = {
                 ("申报批次", "applications:batches"),
                 ("年度汇总", "reports:year_summary"),
                 ("培训班", "training:all_classes"),
+                ("接口令牌", "api:tokens"),
                 ("取消资格申请", "supervision:cancellations"),
                 ("告知与陈述申辩", "applications:hearings"),
                 ("弄虚作假线索", "supervision:fraud_reports"),

@@ -622,3 +622,23 @@ def training_xlsx(rows, *, header=None, name="培训记录.xlsx") -> SimpleUploa
     out = io.BytesIO()
     book.save(out)
     return SimpleUploadedFile(name, out.getvalue(), content_type="application/octet-stream")
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """A base's API token whose secret is `jxjy_<prefix>` followed by a fixed tail (kept only as its hash)."""
+
+    class Meta:
+        model = "api.ApiToken"
+
+    base = factory.SubFactory(BaseFactory)
+    scope = "base"
+    name = factory.Sequence(lambda n: f"对接系统{n}")
+    prefix = factory.Sequence(lambda n: f"tk{n:06d}")
+    key_hash = factory.LazyAttribute(lambda t: api_token_digest(f"jxjy_{t.prefix}-secret-tail"))
+    created_by = factory.SubFactory(InstitutionUserFactory)
+
+
+def api_token_digest(secret: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(secret.encode()).hexdigest()

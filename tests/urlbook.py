@@ -622,6 +622,18 @@ URLS = [
     Url("training:import_detail", lambda w: {"pk": w.training_import.pk}, "institution_own", None, OTHER_ORGS),
     Url("training:import_progress", lambda w: {"pk": w.training_import.pk}, "institution_own", None, OTHER_ORGS),
     Url("training:import_rejected", lambda w: {"pk": w.training_import.pk}, "institution_own", None, OTHER_ORGS),
+    # API tokens (the versioned API, step 1): a base's institution keeps its bases' tokens, the province its
+    # read tokens; the secret is shown once on the answer to the POST.
+    Url("api:tokens", none, "institution_own"),
+    Url("api:token_new", none, "institution_own", lambda w: {"base": w.base.pk, "name": "学时对接系统"}),
+    Url(
+        "api:token_revoke",
+        lambda w: {"pk": w.api_token.pk},
+        "institution_own",
+        lambda w: {},
+        OTHER_ORGS,
+        variants={"province": lambda w: {"pk": w.province_token.pk}},
+    ),
     # The courseware review log (Art. 18).
     Url("bases:my_courseware", none, "institution_own"),
     Url("bases:courseware", lambda w: {"pk": w.base.pk}, "institution_own", None, OTHER_ORGS),

@@ -152,6 +152,11 @@ GET = {
     "bases:teacher_end": only(405, "institution_own"),
     # Training records (issue 17): the base keeps them; the province and the recommending unit read them;
     # the full ID number is revealed (POST, with a reason) to the base and the province only.
+    # API tokens: each institution and the province keep their own; nobody else reaches the pages.
+    "api:tokens": only(200, "institution_own", "institution_other", "province"),
+    "api:token_new": only(200, "institution_own", "institution_other", "province"),
+    "api:token_revoke": only(200, "institution_own"),  # the confirmation
+    "api:token_revoke[province]": only(200, "province"),
     "training:all_classes": only(200, "recommender_own", "recommender_other", "province"),
     "training:base_classes": only(200, "institution_own", "recommender_own", "province"),
     "training:class_new": only(200, "institution_own"),
@@ -336,7 +341,7 @@ def test_out_of_scope_answers_404_never_403():
 # -- POST: out of scope answers 404 and changes nothing; in scope it does what it says -------------------
 
 
-PORTAL_APPS = ("users", "jxjy_portal", "experts", "applications", "bases", "training", "inspections", "reports")
+PORTAL_APPS = ("users", "jxjy_portal", "experts", "applications", "bases", "training", "inspections", "reports", "api")
 WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.I)
 
 
@@ -422,6 +427,12 @@ POST = {
     "bases:faculty_import": post_only("institution_own"),
     "bases:teacher": post_only("institution_own"),
     "bases:teacher_end": post_only("institution_own"),
+    # A token is created by a base's institution for its own live base (the other institution's choice of
+    # that base is refused at the field) or by the province for itself; the secret is shown on the answer.
+    "api:token_new": PostExpect(
+        ("institution_own", "province"), expect(404, institution_own=200, institution_other=200, province=200)
+    ),
+    "api:token_revoke": post_only("institution_own"),
     "training:class_new": post_only("institution_own"),
     "training:class_edit": post_only("institution_own"),
     "training:class_delete": post_only("institution_own"),

@@ -110,6 +110,9 @@ def build_world() -> SimpleNamespace:
         upload=factories.training_xlsx([factories.training_row(501), factories.training_row(502, hours=99)]),
         mode="valid_rows",
     )
+    # Its API token, and the province's read token (the versioned API, step 1).
+    w.api_token = factories.ApiTokenFactory(base=w.base, created_by=inst_own, name="本方对接系统")
+    w.province_token = factories.ApiTokenFactory(base=None, scope="province_read", created_by=province)
     # Another institution's base in the batch, recognised but not yet published.
     w.unpublished_base = factories.BaseFactory(batch=w.batch, application__batch=w.batch)
     # The notice before recognition, open now, with an objection to an application on it.

@@ -25,6 +25,7 @@ INLINE_BY_DESIGN = {
     "robots": "text/plain",
     "sitemap": "application/xml",
     "public:open_data_json": "application/json",
+    "training:import_progress": "application/json",  # polled by the import page's progress bar
     "reports:chart": "image/svg+xml",
 }
 # The server-drawn SVG charts (reports/views.py) are images with their own policy: nothing may load or run

@@ -78,6 +78,7 @@ LISTS = {
     "experts:workload": (("province",), ("year", "region", "field", "active", "page", "export")),
     "experts:panels": (("province",), ("page",)),
     "experts:assignments": (("expert", "province"), ("page",)),
+    "api:tokens": (("institution_other", "province"), ()),
     "training:all_classes": (("recommender_other", "province"), ("year", "service_form", "region", "base", "page")),
 }  # fmt: skip
 # Object pages that read parameters of their own.
@@ -99,6 +100,7 @@ NOT_LISTS = {
     "healthz", "robots", "sitemap", "login", "logout", "register", "password_change", "password_change_done",
     "password_reset", "password_reset_done", "password_reset_complete", "inbox_read_all",
     "applications:batch_new", "supervision:draw_new", "reports:chart", "experts:new",
+    "api:token_new",  # a form
     "bases:my_faculty", "bases:my_courseware",  # redirects to the institution's base's page
 }  # fmt: skip
 

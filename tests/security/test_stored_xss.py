@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Institution, Role
+from api.models import ApiToken
 from applications import hearings
 from applications.forms import ApplicationForm
 from applications.models import Appeal, Application, Batch, FraudReport, PublicNotice
@@ -366,6 +367,11 @@ def journey(db, settings):
     training_import = base.training_imports.get()
     assert training_import.problems, "the marked service form is a problem that quotes the cell back"
 
+    # An API token's name is typed too: the answer that shows the secret and the token list show it.
+    created = inst.post(reverse("api:token_new"), {"base": base.pk, "name": SCRIPT})
+    assert created.status_code == 200 and not [raw for raw in RAW if raw in created.content.decode()]
+    api_token = ApiToken.objects.get(base=base)
+
     # An inspection: the province's team, the inspector's notes and summary, confirmed and published.
     ok(
         prov.post(
@@ -653,6 +659,7 @@ def journey(db, settings):
         training_class=training_class,
         participant=participant,
         training_import=training_import,
+        api_token=api_token,
         inspection=inspection,
         order=order,
         filing=filing,
@@ -756,6 +763,8 @@ def pages(j) -> list[tuple[str, str, str, dict]]:
         ("institution", "training:class_detail", reverse("training:class_detail", args=[j["training_class"].pk]), {}),
         ("institution", "training:class_edit", reverse("training:class_edit", args=[j["training_class"].pk]), {}),
         ("institution", "training:participant", reverse("training:participant", args=[j["participant"].pk]), {}),
+        ("institution", "api:tokens", reverse("api:tokens"), {}),
+        ("institution", "api:token_revoke", reverse("api:token_revoke", args=[j["api_token"].pk]), {}),
         ("recommender", "training:all_classes", reverse("training:all_classes"), {}),
         ("recommender", "training:class_detail", reverse("training:class_detail", args=[j["training_class"].pk]), {}),
         ("province", "training:all_classes", reverse("training:all_classes"), {}),
@@ -867,6 +876,7 @@ NOT_SWEPT = {
     "training:class_delete", "training:participant_remove", "training:reveal_id",  # POST-only
     "training:import_template", "training:import_rejected",  # a template the portal builds; a file
     "training:import_progress",  # JSON of counts and a fixed label
+    "api:token_new",  # an empty form; its answer to the POST is checked in the journey
 }  # fmt: skip
 
 # Where the payload must be shown (escaped) — otherwise the sweep would prove nothing about that page.
@@ -897,6 +907,8 @@ MUST_SHOW = {
     ("province", "users:departments"),
     ("province", "inbox"),
     ("inspector", "supervision:detail"),
+    ("institution", "api:tokens"),
+    ("institution", "api:token_revoke"),
     ("institution", "bases:faculty"),
     ("institution", "bases:teacher"),
     ("institution", "bases:courseware"),
