@@ -36,3 +36,5 @@ access.permit(ApiToken, "revoke", roles={INSTITUTION, PROVINCE}, guards=(not_rev
 
 # The token pages: the institution for its bases, the province for its read tokens.
 access.capability("manage_api_tokens", roles={INSTITUTION, PROVINCE})
+# The platform's pull of results and learning records runs on the province's read token.
+access.capability("issue_province_read_token", roles={PROVINCE})

@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
 from bases.models import Base
 from core import access
 from core.errors import RuleViolation
@@ -54,7 +54,7 @@ def create_token(*, actor: User, name: str, base_id: int | None = None, province
     access.require_capability(actor, "manage_api_tokens")
     name = _clean_name(name)
     if province:
-        if actor.role != Role.PROVINCE:
+        if not access.may(actor, "issue_province_read_token"):
             raise RuleViolation("只有省级主管部门可以创建省级只读令牌。")
         base, scope = None, Scope.PROVINCE_READ
     else:

@@ -5,8 +5,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from accounts.models import Role
-from core.access import allowed, bind, refusal
+from core.access import allowed, bind, may, refusal
 from core.errors import RuleViolation
 from core.forms import show_refusal
 
@@ -23,7 +22,7 @@ def tokens(request):
 @never_cache
 @allowed("manage_api_tokens")
 def token_new(request):
-    province = request.user.role == Role.PROVINCE
+    province = may(request.user, "issue_province_read_token")
     bases = None if province else selectors.token_bases(request.user)
     form = TokenForm(request.POST or None, bases=bases)
     if request.method == "POST" and form.is_valid():
