@@ -124,7 +124,7 @@ def test_art13_14_the_demo_bases_have_classes_with_trainees_whose_id_numbers_are
     from training.models import Participant, TrainingClass
 
     fuzhou = Base.objects.get(institution__users__username="base_fz")
-    assert TrainingClass.objects.filter(base=fuzhou).count() == 2
+    assert TrainingClass.objects.filter(base=fuzhou).count() == 3  # two entered on the page, one imported
     assert TrainingClass.objects.filter(is_public_benefit=True).exists(), "a public-benefit class (Art. 14)"
     trainees = list(Participant.objects.all())
     assert len(trainees) >= 20 and any(p.from_priority_area for p in trainees)
@@ -134,6 +134,14 @@ def test_art13_14_the_demo_bases_have_classes_with_trainees_whose_id_numbers_are
     count = Participant.objects.count()
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert Participant.objects.count() == count
+
+
+def test_art18_the_demo_has_an_import_with_a_row_returned_to_fix(seeded):
+    from training.models import ImportPhase, TrainingImport
+
+    job = TrainingImport.objects.get(base__institution__users__username="base_fz")
+    assert job.phase == ImportPhase.DONE and (job.participants_created, job.rejected_rows) == (4, 1)
+    assert job.rejected_file and job.problems[0]["column"] == "参训学时"
 
 
 def test_art16_18_the_demo_bases_have_a_faculty_pool_with_a_flagged_teacher_and_a_courseware_log(seeded):

@@ -399,6 +399,38 @@ class Command(BaseCommand):
                         hours_attended=Decimal(hours if i % 5 else hours - 4),
                         result=TrainingResult.PASSED if i % 7 else TrainingResult.FAILED,
                     )  # fmt: skip
+        if "base_fz" in bases:
+            self.training_import(bases["base_fz"], User.objects.get(username="base_fz"), today)
+
+    def training_import(self, base, user, today):
+        """base_fz imported a BIM class from the template (issue 17, point 2), taking the valid rows: one trainee
+        whose hours exceed the class's was returned to fix, and shows on the import's report."""
+        import io
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from openpyxl import Workbook
+
+        from training import sheet as training_sheet
+        from training.services import imports as training_imports
+
+        starts, ends = today - timedelta(days=12), today - timedelta(days=8)
+        klass = ["2026-BIM-01", "建筑信息模型（BIM）应用研修班", ServiceForm.PUBLIC_OR_PROFESSIONAL.label, "工程技术",
+                 f"{starts:%Y-%m-%d}", f"{ends:%Y-%m-%d}", 32, "线下", "福州市鼓楼区工业路523号", "否"]  # fmt: skip
+        names = ["方志远", "罗美玲", "蔡俊杰", "江雪梅", "詹文博"]
+        book = Workbook()
+        book.active.title = training_sheet.SHEET_TITLE
+        book.active.append([c.header for c in training_sheet.COLUMNS])
+        for k, name in enumerate(names, start=1):
+            first_17 = f"35010219880{k}1{k}05{k}"
+            hours = 40 if k == 5 else 32  # the fifth row is beyond the class's 32 hours
+            book.active.append(
+                [*klass, name, first_17 + pii.check_digit(first_17), "福州市建筑设计院", "福州市", "否", hours, "合格",
+                 f"{ends:%Y-%m-%d}"]
+            )  # fmt: skip
+        out = io.BytesIO()
+        book.save(out)
+        upload = SimpleUploadedFile("BIM研修班学员名单.xlsx", out.getvalue())
+        training_imports.start_import(actor=user, base_id=base.pk, upload=upload, mode="valid_rows")
 
     def faculty_and_courseware(self):
         """Each base's pool was seeded from its application at recognition (Art. 16); the demo bases add
