@@ -182,7 +182,7 @@ def _class_problems(row) -> list[Problem]:
 def _participant_problems(row) -> list[Problem]:
     number, problems = row["row"], []
     if row["hours_attended"] > row["hours"]:
-        problems.append(Problem(number, "参训学时", f"参训学时超过班级总学时（{row['hours']:f}学时）。"))
+        problems.append(Problem(number, "参训学时", f"参训学时超过班级总学时（{row['hours'].normalize():f}学时）。"))
     assessed = row["assessed_on"]
     if assessed and not (row["starts_on"] <= assessed <= row["ends_on"]):
         problems.append(

@@ -27,6 +27,7 @@ from core.errors import RuleViolation
 
 from .. import sheet as training_sheet
 from ..models import ImportMode, ImportPhase, Participant, TrainingClass, TrainingImport
+from . import hours_text
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +111,9 @@ def _check_against_stored(base: Base, sheet: sheets.Sheet) -> None:
                 sheet,
                 row["row"],
                 sheets.Problem(
-                    row["row"], "班级总学时", f"该培训班已登记学员的参训学时为{stored:f}，班级总学时不能少于此数。"
+                    row["row"],
+                    "班级总学时",
+                    f"该培训班已登记学员的参训学时为{hours_text(stored)}，班级总学时不能少于此数。",
                 ),
             )
             sheet.rejected.append({"row": row["row"], "cells": training_sheet.cells_of(row)})
