@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from bases.models import Base
-from core import uploads
+from core import access, uploads
 from core.access import allowed
 from core.errors import RuleViolation
 from core.forms import show_refusal
@@ -58,10 +58,13 @@ def import_template(request, base):
 
 @allowed(TrainingImport, "view", load="pk", queryset=IMPORTS)
 def import_detail(request, trainingimport):
+    # the base read through the import is bound to the viewer, so the page's `base|can:"keep_training"` can
+    # answer (an unbound row always answers no); `can` still checks the base is in the viewer's scope
+    (base,) = access.bind(request.user, [trainingimport.base])
     return render(
         request,
         "training/import_detail.html",
-        {"job": trainingimport, "base": trainingimport.base, "problems": trainingimport.problems[:500]},
+        {"job": trainingimport, "base": base, "problems": trainingimport.problems[:500]},
     )
 
 
