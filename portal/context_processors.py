@@ -9,10 +9,9 @@ NAV = {
         ("我的申报", "applications:mine"),
         ("我的基地", "bases:mine"),
         ("年度报告", "bases:filings"),
-        ("变更备案", "bases:change_list"),
         ("整改", "supervision:rectifications"),
         ("告知与申辩", "applications:hearings"),
-        ("接口令牌", "api:tokens"),
+        ("更多", [("变更备案", "bases:change_list"), ("接口令牌", "api:tokens")]),
     ],
     Role.RECOMMENDER: [
         ("待推荐申报", "applications:recommender_queue"),
