@@ -9,6 +9,8 @@ module), so a large file is never held whole in memory beyond its parsed rows.
 
 import csv
 import io
+import re
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -208,18 +210,24 @@ def read(
 
 
 def row_estimate(fileobj, *, kind: str) -> int:
-    """About how many rows a file holds below its header, cheaply (for a progress bar before reading)."""
+    """About how many rows a file holds below its header, cheaply (for a progress bar before reading): the CSV's
+    line count, or the dimension an Excel file declares at the head of its first sheet (0 when it declares none;
+    openpyxl would read the whole sheet to find out)."""
     fileobj.seek(0)
+    rows = 0
     if kind == "csv":
-        count = fileobj.read().count(b"\n")
-        fileobj.seek(0)
-        return max(count - 1, 0)
-    try:
-        book = load_workbook(fileobj, read_only=True)
-        rows = book.worksheets[0].max_row or 0
-        book.close()
-    except Exception:  # noqa: BLE001 - the reading proper reports an unreadable file
-        rows = 0
+        rows = fileobj.read().count(b"\n")
+    else:
+        try:
+            with zipfile.ZipFile(fileobj) as package:
+                name = next((n for n in package.namelist() if n.startswith("xl/worksheets/sheet")), None)
+                if name:
+                    with package.open(name) as part:
+                        head = part.read(4096).decode("utf-8", "replace")
+                    found = re.search(r'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"', head)
+                    rows = int(found.group(1)) if found else 0
+        except (zipfile.BadZipFile, OSError, ValueError):
+            rows = 0
     fileobj.seek(0)
     return max(rows - 1, 0)
 
