@@ -2,10 +2,12 @@
 
 from django import forms
 
+from core.forms import StyledFormMixin
+
 from .models import ApiToken
 
 
-class TokenForm(forms.ModelForm):
+class TokenForm(StyledFormMixin, forms.ModelForm):
     base = forms.ModelChoiceField(label="基地", queryset=None, empty_label=None)
 
     class Meta:
