@@ -162,6 +162,23 @@ def programme_initial(filing) -> list[dict]:
     return [{"part": p.part, "form": p.form, "count": p.count, "trainees": p.trainees} for p in filing.programmes.all()]
 
 
+class FilingToleranceForm(StyledFormMixin, forms.Form):
+    """The tolerance of the 真实性核查 (Art. 20), in per cent."""
+
+    tolerance_percent = forms.IntegerField(
+        label="差异容忍度（%）",
+        min_value=0,
+        max_value=100,
+        help_text="年度报告申报数与培训记录相差超过该比例（第十四条学员占比相差超过该百分点）时，在列表中提示“与培训记录不符”。",
+        error_messages={
+            "required": "请填写差异容忍度。",
+            "invalid": "差异容忍度应为整数。",
+            "min_value": "差异容忍度不能小于0。",
+            "max_value": "差异容忍度不能大于100。",
+        },
+    )
+
+
 class FilingFilterForm(StyledFormMixin, forms.Form):
     year = forms.TypedChoiceField(label="年度", required=False, coerce=int, empty_value=None)
     state = forms.ChoiceField(

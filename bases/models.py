@@ -3,6 +3,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -405,6 +406,41 @@ class FilingProgramme(models.Model):
 
     def __str__(self):
         return f"{self.get_part_display()}：{self.get_form_display()}"
+
+
+class FilingCheckPolicy(models.Model):
+    """The province's tolerance for the 真实性核查 of annual reports (Art. 20): how far a declared figure may
+    differ from the base's training records before the filing queue flags it. One row; its history keeps who
+    set which figure when."""
+
+    DEFAULT_TOLERANCE = 10
+
+    tolerance_percent = models.PositiveSmallIntegerField(
+        "差异容忍度（%）",
+        default=DEFAULT_TOLERANCE,
+        validators=[MaxValueValidator(100)],
+        help_text="申报数与培训记录相差超过该比例（占比相差超过该百分点）时提示。",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="设置人",
+    )
+    updated_at = models.DateTimeField("设置时间", auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "年度报告真实性核查容忍度"
+
+    def __str__(self):
+        return f"{self.tolerance_percent}%"
+
+    @classmethod
+    def current(cls) -> "FilingCheckPolicy":
+        return cls.objects.order_by("pk").first() or cls(tolerance_percent=cls.DEFAULT_TOLERANCE)
 
 
 # -- the faculty pool (师资队伍库, Art. 16, 7(3)) ------------------------------------------------------------

@@ -33,6 +33,7 @@ urlpatterns = [
     path("filings/", filings.filings, name="filings"),
     path("filings/queue/", filings.filing_queue, name="filing_queue"),
     path("filings/overview/", filings.filing_overview, name="filing_overview"),
+    path("filings/tolerance/", filings.filing_tolerance, name="filing_tolerance"),
     path("<int:base_pk>/filings/<int:year>/start/", filings.filing_start, name="filing_start"),
     path("filings/<int:pk>/", filings.filing_detail, name="filing_detail"),
     path("filings/<int:pk>/edit/", filings.filing_edit, name="filing_edit"),

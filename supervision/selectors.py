@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from applications.notices import period_end, working_days
 from bases import selectors as bases_selectors
-from bases.models import Base
+from bases import verification
+from bases.models import AnnualFiling, Base, FilingState
 from core import access, steps, timeline
 from core.models import TimelineEvent
 
@@ -99,13 +100,22 @@ def inspection_period(inspection: Inspection) -> InspectionPeriod:
 
 def inspection_records(inspection: Inspection) -> dict:
     """The base's own records the Art. 20 items are checked against, for the period under inspection: the
-    faculty pool (师资队伍建设情况) and the courseware log (课件更新情况, 课件及意识形态审核情况)."""
+    faculty pool (师资队伍建设情况), the courseware log (课件更新情况, 课件及意识形态审核情况) and the annual
+    reports of the period's years beside the training records (年度计划执行情况（年度报告）真实性核查)."""
     period = inspection_period(inspection)
     span = {"base_id": inspection.base_id, "since": period.since, "until": period.until}
+    filings = list(
+        AnnualFiling.objects.filter(base_id=inspection.base_id, year__range=(period.since.year, period.until.year))
+        .exclude(state=FilingState.DRAFT)
+        .prefetch_related("programmes")
+        .order_by("year")
+    )
+    checks = verification.checks_for(filings)
     return {
         "period": period,
         "faculty": bases_selectors.faculty_at_inspection(**span),
         "courseware": bases_selectors.courseware_at_inspection(**span),
+        "filings": [(filing, checks[filing.pk]) for filing in filings],
     }
 
 

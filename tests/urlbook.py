@@ -673,6 +673,7 @@ URLS = [
     Url("bases:filings", none, "institution_own"),
     Url("bases:filing_queue", none, "province"),
     Url("bases:filing_overview", none, "province"),
+    Url("bases:filing_tolerance", none, "province", lambda w: {"tolerance_percent": 15}),
     Url(
         "bases:filing_start",
         lambda w: {"base_pk": w.base.pk, "year": today().year},

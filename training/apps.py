@@ -7,3 +7,4 @@ class TrainingConfig(AppConfig):
 
     def ready(self):
         from . import tasks  # noqa: F401 - registers the background import with Celery before anyone queues it
+        from . import verification  # noqa: F401 - gives the annual report's 真实性核查 its recorded figures

@@ -10,10 +10,12 @@ from .filings import (
     filing_problems,
     filing_transition,
     filing_year_for,
+    fill_filing_from_records,
     mark_overdue_filings,
     reminder_days,
     save_filing,
     send_filing_reminders,
+    set_filing_tolerance,
     start_filing,
 )
 from .publishing import Draft
@@ -55,6 +57,7 @@ __all__ = [
     "filing_problems",
     "filing_transition",
     "filing_year_for",
+    "fill_filing_from_records",
     "mark_overdue_filings",
     "notice_draft",
     "publish_notice",
@@ -64,5 +67,6 @@ __all__ = [
     "save_fee_disclosure",
     "save_filing",
     "send_filing_reminders",
+    "set_filing_tolerance",
     "start_filing",
 ]

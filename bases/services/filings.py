@@ -13,9 +13,11 @@ from core.errors import RuleViolation
 from core.notifications import notify_each
 from core.workflow import perform
 
+from .. import verification
 from ..models import (
     AnnualFiling,
     Base,
+    FilingCheckPolicy,
     FilingPart,
     FilingProgramme,
 )
@@ -45,8 +47,51 @@ def start_filing(*, actor: User, base_id, year: int) -> AnnualFiling:
         raise RuleViolation(f"不能报送{year}年度的年度报告。")
     filing, created = AnnualFiling.objects.get_or_create(base=base, year=year)
     if created:
+        _fill_from_records(filing)
         events.happened("filing_created", actor=actor, filing=filing, base=base)
     return filing
+
+
+def _fill_from_records(filing: AnnualFiling) -> bool:
+    """Put the year's recorded figures into the report part (people trained, the Art. 14 trainees, the classes
+    and people per service form); False when the year has no records. The plan part is left alone."""
+    figures = verification.recorded([(filing.base_id, filing.year)])[(filing.base_id, filing.year)]
+    if figures.empty:
+        return False
+    filing.trained_total = figures.trained_total
+    filing.priority_area_trainees = figures.priority_area_trainees
+    filing.save(update_fields=["trained_total", "priority_area_trainees", "updated_at"])
+    existing = {p.form: p for p in filing.programmes.filter(part=FilingPart.REPORT)}
+    for form, (classes, trainees) in figures.by_form.items():
+        programme = existing.pop(form, None) or FilingProgramme(filing=filing, part=FilingPart.REPORT, form=form)
+        if programme.pk is None or (programme.count, programme.trainees) != (classes, trainees):
+            programme.count, programme.trainees = classes, trainees
+            programme.save()
+    for programme in existing.values():
+        programme.delete()
+    return True
+
+
+@transaction.atomic
+def fill_filing_from_records(*, actor: User, filing_id) -> bool:
+    """Replace a draft report's figures by those of the year's training records (Art. 18, 20); False when the
+    year has none, and nothing changes then."""
+    filing = access.get_visible_or_404(actor, AnnualFiling.objects.select_for_update(), pk=filing_id)
+    access.require(actor, "edit", filing)
+    return _fill_from_records(filing)
+
+
+@transaction.atomic
+def set_filing_tolerance(*, actor: User, percent: int) -> FilingCheckPolicy:
+    """The province sets how far a report's figures may differ from the records before the queue flags it."""
+    access.require_capability(actor, "review_annual_filings")
+    if not isinstance(percent, int) or not 0 <= percent <= 100:
+        raise RuleViolation("差异容忍度应为0到100之间的整数。", field="tolerance_percent")
+    policy = FilingCheckPolicy.objects.select_for_update().order_by("pk").first() or FilingCheckPolicy()
+    policy.tolerance_percent = percent
+    policy.updated_by = actor
+    policy.save()
+    return policy
 
 
 @transaction.atomic

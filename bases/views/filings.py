@@ -15,11 +15,12 @@ from core.errors import RuleViolation
 from core.forms import show_refusal
 
 from .. import exports as columns
-from .. import selectors, services
+from .. import selectors, services, verification
 from ..forms import (
     AnnualFilingForm,
     DecisionForm,
     FilingFilterForm,
+    FilingToleranceForm,
     ProgrammeFormSet,
     programme_initial,
 )
@@ -78,6 +79,14 @@ def filing_edit(request, pk):
                     data={k: form.cleaned_data.get(k) for k in form.fields},
                     programmes=programmes.rows(),
                 )
+                if "fill" in request.POST:
+                    if services.fill_filing_from_records(actor=request.user, filing_id=filing.pk):
+                        messages.success(
+                            request, "草稿已保存，年度报告的培训人数和培训项目已按本年度培训记录填入，请核对。"
+                        )
+                    else:
+                        messages.warning(request, f"草稿已保存；{filing.year}年没有培训记录，未改动任何数字。")
+                    return redirect("bases:filing_edit", pk=filing.pk)
                 if "submit" in request.POST:
                     services.filing_transition(
                         actor=request.user,
@@ -101,13 +110,17 @@ def filing_edit(request, pk):
     return render(
         request,
         "bases/filing_edit.html",
-        {"filing": filing, "form": form, "programmes": programmes, "returned": selectors.last_return(filing)},
+        {
+            "filing": filing,
+            "form": form,
+            "programmes": programmes,
+            "returned": selectors.last_return(filing),
+            "check": verification.checks_for([filing])[filing.pk],
+        },
     )
 
 
-@allowed(AnnualFiling, "view")
-def filing_detail(request, pk):
-    filing = selectors.filing_detail(request.user, pk)
+def _detail(request, filing, *, form, status=200):
     actions = FILING_WORKFLOW.available(filing, request.user)
     return render(
         request,
@@ -116,11 +129,19 @@ def filing_detail(request, pk):
             "filing": filing,
             "programmes": list(filing.programmes.all()),
             "actions": [t for t in actions if t.action != "submit"],
-            "form": DecisionForm(),
+            "form": form,
             "timeline": timeline.events_for(filing, state_labels=dict(FilingState.choices)),
             "steps": selectors.filing_steps(filing),
+            # 真实性核查 (Art. 20): the declared figures beside the year's training records
+            "check": verification.checks_for([filing])[filing.pk],
         },
+        status=status,
     )
+
+
+@allowed(AnnualFiling, "view")
+def filing_detail(request, pk):
+    return _detail(request, selectors.filing_detail(request.user, pk), form=DecisionForm())
 
 
 @allowed("review_annual_filings")
@@ -141,19 +162,7 @@ def filing_act(request, pk, action):
         )
     except RuleViolation as error:
         show_refusal(request, error, form)
-        return render(
-            request,
-            "bases/filing_detail.html",
-            {
-                "filing": filing,
-                "programmes": list(filing.programmes.all()),
-                "form": form,
-                "actions": FILING_WORKFLOW.available(filing, request.user),
-                "timeline": timeline.events_for(filing, state_labels=dict(FilingState.choices)),
-                "steps": selectors.filing_steps(filing),
-            },
-            status=400,
-        )
+        return _detail(request, filing, form=form, status=400)
     messages.success(request, "已予以备案。" if action == "accept" else "已退回修改。")
     return redirect("bases:filing_queue")
 
@@ -171,12 +180,46 @@ def _filing_years():
 
 @allowed("review_annual_filings")
 def filing_queue(request):
+    return _queue(request)
+
+
+def _queue(request, *, tolerance_form=None, status=200):
     form = FilingFilterForm(request.GET or None, years=_filing_years())
     qs = selectors.filing_queue(request.user, form.filters())
     if export := exports.respond(request, rows=qs, columns=columns.FILINGS, filename="年度报告"):
         return export
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "bases/filing_queue.html", {"form": form, "page_obj": page})
+    percent = verification.tolerance()
+    checks = verification.checks_for(list(page), percent=percent)
+    for filing in page:
+        filing.check = checks[filing.pk]
+    tolerance_form = tolerance_form or FilingToleranceForm(initial={"tolerance_percent": percent})
+    return render(
+        request,
+        "bases/filing_queue.html",
+        {"form": form, "page_obj": page, "tolerance_form": tolerance_form},
+        status=status,
+    )
+
+
+@allowed("review_annual_filings")
+@require_POST
+def filing_tolerance(request):
+    """The province sets the tolerance of the 真实性核查 the queue flags by (Art. 20); a value refused comes
+    back in the form as typed."""
+    form = FilingToleranceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_filing_tolerance(actor=request.user, percent=form.cleaned_data["tolerance_percent"])
+        except RuleViolation as error:
+            show_refusal(request, error, form)
+        else:
+            messages.success(
+                request, f"差异容忍度已设为{form.cleaned_data['tolerance_percent']}%，备案列表按新的容忍度提示。"
+            )
+            return redirect("bases:filing_queue")
+    messages.error(request, "差异容忍度未保存，请按提示修改。")
+    return _queue(request, tolerance_form=form, status=400)
 
 
 @allowed("review_annual_filings")

@@ -181,6 +181,7 @@ GET = {
     "bases:filings": only(200, *INSTITUTIONS),
     "bases:filing_queue": only(200, "province"),
     "bases:filing_overview": only(200, "province"),
+    "bases:filing_tolerance": only(405, "province"),
     "bases:filing_start": only(405, *INSTITUTIONS),
     "bases:filing_detail": only(200, "institution_own", "recommender_own", "province"),
     "bases:filing_edit": only(200, "institution_own"),  # a draft

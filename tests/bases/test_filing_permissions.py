@@ -64,6 +64,8 @@ MATRIX = {
     "filing_act": ("post", lambda w: {"pk": w.submitted.pk, "action": "accept"}, only(302, "province")),
     "filing_queue": ("get", lambda w: {}, only(200, "province")),
     "filing_overview": ("get", lambda w: {}, only(200, "province")),
+    # posted empty: the province gets the queue back with the form's message
+    "filing_tolerance": ("post", lambda w: {}, only(400, "province")),
 }
 
 

@@ -101,6 +101,7 @@ NOT_LISTS = {
     "password_reset", "password_reset_done", "password_reset_complete", "inbox_read_all",
     "applications:batch_new", "supervision:draw_new", "reports:chart", "experts:new",
     "api:token_new",  # a form
+    "bases:filing_tolerance",  # a POST-only form on the filing queue
     "bases:my_faculty", "bases:my_courseware",  # redirects to the institution's base's page
 }  # fmt: skip
 
