@@ -12,7 +12,6 @@ from bases import services, verification
 from bases.models import FilingCheckPolicy, FilingPart, ServiceForm
 from tests import factories
 from tests.helpers import client_as
-
 from tests.supervision.conftest import schedule
 
 from .conftest import at, complete_filing, html, make_base
