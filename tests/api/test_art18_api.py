@@ -341,6 +341,10 @@ def test_the_province_pulls_every_bases_results_changed_since_a_moment(
     later = TrainingClass.objects.get(record_id="X-1").updated_at
     since = province_caller.get("/api/v1/results", since=later.isoformat()).json()
     assert [item["record_id"] for item in since["items"]] == ["X-1"]
+    # a trainee's result changing marks its class changed: the next pull finds it
+    caller.post(PARTICIPANTS.format("2026-01"), {"items": [trainee(2, result="passed")]})
+    again = province_caller.get("/api/v1/results", since=later.isoformat()).json()
+    assert [(item["record_id"], item["passed_count"]) for item in again["items"]] == [("X-1", 3), ("2026-01", 2)]
     assert province_caller.get("/api/v1/results", since="yesterday").status_code == 422
 
 

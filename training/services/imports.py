@@ -27,7 +27,7 @@ from core.errors import RuleViolation
 
 from .. import sheet as training_sheet
 from ..models import ImportMode, ImportPhase, Participant, TrainingClass, TrainingImport
-from . import hours_text
+from . import hours_text, touch_class
 
 logger = logging.getLogger(__name__)
 
@@ -229,6 +229,8 @@ def _write(job: TrainingImport, base: Base, rows: list[dict]) -> dict:
                 default_user=job.user,
                 default_change_reason=reason,
             )
+        if new or updated:
+            touch_class(training_class.pk)
         counts["participants_created"] += len(new)
         counts["participants_updated"] += len(updated)
     return counts

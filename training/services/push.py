@@ -21,6 +21,7 @@ from core.sheets import Problem
 
 from .. import sheet as training_sheet
 from ..models import Mode, Participant, Result, TrainingClass
+from . import touch_class
 from .imports import CLASS_VALUES, PARTICIPANT_VALUES, hours_below_attended
 
 MAX_CLASSES = 500
@@ -211,6 +212,8 @@ def push_participants(*, base_id: int, record_id: str, items: list[dict], actor:
             fields.update(changed)
             updated.append(found)
             outcome.verdict = UPDATED
+    if new or updated:
+        touch_class(training_class.pk)
     if new:
         bulk_create_with_history(new, Participant, batch_size=1000, default_user=actor, default_change_reason=source)
     if updated:
