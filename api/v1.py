@@ -272,15 +272,20 @@ class LearningRecordQuery(Schema):
     id_number: str = Field(description="学员的18位居民身份证号码")
 
 
-class LearningRecordClass(Schema):
-    base_register_number: str
+class ClassAtABase(Schema):
+    """A class named by its base, as the province reads it."""
+
+    base_register_number: str = Field(description="基地编号")
     base_name: str
-    record_id: str
+    record_id: str = Field(description="该基地的班级编号")
     title: str
     service_form: str
     starts_on: date
     ends_on: date
-    class_hours: float
+    hours: float = Field(description="班级总学时")
+
+
+class LearningRecordClass(ClassAtABase):
     hours_attended: float
     result: str
     assessed_on: date | None
@@ -298,15 +303,7 @@ class ResultsQuery(Paging):
     )
 
 
-class ResultOut(Schema):
-    base_register_number: str
-    base_name: str
-    record_id: str
-    title: str
-    service_form: str
-    starts_on: date
-    ends_on: date
-    hours: float
+class ResultOut(ClassAtABase):
     is_public_benefit: bool
     participant_count: int
     passed_count: int
@@ -430,6 +427,19 @@ def _participant(p) -> dict:
     }
 
 
+def _class_at_a_base(c) -> dict:
+    return {
+        "base_register_number": c.base.register_number,
+        "base_name": c.base.name,
+        "record_id": c.record_id,
+        "title": c.title,
+        "service_form": c.service_form,
+        "starts_on": c.starts_on,
+        "ends_on": c.ends_on,
+        "hours": c.hours,
+    }
+
+
 # A POST, not a GET with ?id_number=: an ID number in a query string ends up in access logs, proxies and
 # browser histories; in a body it does not (PIPL).
 @api.post("/v1/learning-records/query", response=LearningRecord, tags=["学习档案"], summary="查询学员学习档案")
@@ -445,14 +455,7 @@ def learning_record(request, payload: LearningRecordQuery):
         "total_hours": sum((p.hours_attended for p in rows), Decimal("0")),
         "classes": [
             {
-                "base_register_number": p.training_class.base.register_number,
-                "base_name": p.training_class.base.name,
-                "record_id": p.training_class.record_id,
-                "title": p.training_class.title,
-                "service_form": p.training_class.service_form,
-                "starts_on": p.training_class.starts_on,
-                "ends_on": p.training_class.ends_on,
-                "class_hours": p.training_class.hours,
+                **_class_at_a_base(p.training_class),
                 "hours_attended": p.hours_attended,
                 "result": p.result,
                 "assessed_on": p.assessed_on,
@@ -474,14 +477,7 @@ def results(request, query: Query[ResultsQuery]):
         "page_size": query.page_size,
         "items": [
             {
-                "base_register_number": c.base.register_number,
-                "base_name": c.base.name,
-                "record_id": c.record_id,
-                "title": c.title,
-                "service_form": c.service_form,
-                "starts_on": c.starts_on,
-                "ends_on": c.ends_on,
-                "hours": c.hours,
+                **_class_at_a_base(c),
                 "is_public_benefit": c.is_public_benefit,
                 "participant_count": c.participant_count,
                 "passed_count": c.passed_count,

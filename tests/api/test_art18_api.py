@@ -69,16 +69,6 @@ class Caller:
 
 
 @pytest.fixture
-def base():
-    return factories.BaseFactory()
-
-
-@pytest.fixture
-def keeper(base):
-    return factories.InstitutionUserFactory(institution=base.institution)
-
-
-@pytest.fixture
 def caller(base, keeper):
     return Caller(services.create_token(actor=keeper, base_id=base.pk, name="学时对接系统")[1])
 
