@@ -85,7 +85,7 @@ def authenticate(secret: str) -> ApiToken | None:
     """The live token whose secret this is, or None; its last use is recorded at most once a minute."""
     if not isinstance(secret, str) or not secret.startswith(SECRET_PREFIX):
         return None
-    token = ApiToken.objects.select_related("base").filter(prefix=_prefix(secret)).first()
+    token = ApiToken.objects.select_related("base", "created_by").filter(prefix=_prefix(secret)).first()
     if token is None or not hmac.compare_digest(token.key_hash, _digest(secret)) or token.is_revoked:
         return None
     now = timezone.now()

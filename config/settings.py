@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "bootstrap",
+    # django-ninja: listed so that /api/docs serves Swagger UI from its own static files, not a CDN
+    "ninja",
     "core",
     "accounts",
     "experts",
@@ -262,6 +264,8 @@ RATE_LIMITS = {
     "open_data": env.int("RATE_LIMIT_OPEN_DATA", default=30),
     "verify": env.int("RATE_LIMIT_VERIFY", default=60),
 }
+# The JSON API (api/v1.py): calls per token and minute, then 429 with Retry-After.
+API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=600)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:

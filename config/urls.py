@@ -6,6 +6,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from accounts.forms import LoginForm, PortalPasswordChangeForm, PortalPasswordResetForm, PortalSetPasswordForm
+from api.v1 import api as api_v1
 from bases.urls import recognition_urlpatterns
 from portal import views
 from public.sitemaps import SITEMAPS
@@ -58,6 +59,8 @@ urlpatterns = [
     path("experts/", include("experts.urls")),
     path("reports/", include("reports.urls")),
     path("api/", include("api.urls")),
+    # the JSON API: /api/v1/…, its schema at /api/openapi.json and its docs at /api/docs
+    path("api/", api_v1.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots, name="robots"),
     path("healthz", views.healthz, name="healthz"),

@@ -196,7 +196,7 @@ def read(
             if read_so_far >= max_rows:
                 result.errors.append(Problem(number, "", too_many))
                 break
-            row, problems = _read_row(number, cells, columns)
+            row, problems = read_row(number, cells, columns)
             if problems:
                 result.errors.extend(problems)
                 result.rejected.append({"row": number, "cells": [text(cells[n]) for n in names]})
@@ -232,7 +232,8 @@ def row_estimate(fileobj, *, kind: str) -> int:
     return max(rows - 1, 0)
 
 
-def _read_row(number: int, cells: dict, columns: Iterable[Column]) -> tuple[dict, list[Problem]]:
+def read_row(number: int, cells: dict, columns: Iterable[Column]) -> tuple[dict, list[Problem]]:
+    """One row's cells ({header: raw value}) parsed by its columns: the values, and the problems of its cells."""
     row, problems = {"row": number}, []
     for column in columns:
         raw = cells[column.header]

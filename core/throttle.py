@@ -23,6 +23,22 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
+def hit(name: str, who: str) -> tuple[int, int]:
+    """Count one request of `who` (hashed) under the limit `name` in the current minute: (requests this minute,
+    seconds until the next minute). A fixed window in the cache, shared by every worker."""
+    now = timezone.now()
+    key = f"rl:{name}:{now:%Y%m%d%H%M}:" + hashlib.sha256(who.encode()).hexdigest()[:24]
+    if cache.add(key, 1, 70):
+        count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, 70)
+            count = 1
+    return count, 60 - now.second
+
+
 def rate_limit(name: str):
     """Allow settings.RATE_LIMITS[name] requests per client address and minute; then answer 429 in Chinese."""
 
@@ -30,16 +46,7 @@ def rate_limit(name: str):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             limit = settings.RATE_LIMITS[name]
-            window = timezone.now().strftime("%Y%m%d%H%M")
-            key = f"rl:{name}:{window}:" + hashlib.sha256(client_address(request).encode()).hexdigest()[:24]
-            if cache.add(key, 1, 70):
-                count = 1
-            else:
-                try:
-                    count = cache.incr(key)
-                except ValueError:  # expired between add and incr
-                    cache.set(key, 1, 70)
-                    count = 1
+            count, _ = hit(name, client_address(request))
             if count > limit:
                 response = render(request, "429.html", {"limit": limit}, status=429)
                 response["Retry-After"] = "60"

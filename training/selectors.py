@@ -1,12 +1,12 @@
 """Every read the training pages need, shaped for them: each list one query for its rows, bound to the viewer
 so the page asks `can` without more."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from bases.models import Base
 from core import access, pii
 
-from .models import Participant, TrainingClass, TrainingImport
+from .models import Participant, Result, TrainingClass, TrainingImport
 
 
 def classes_of(user, base: Base, *, lookups: dict) -> QuerySet[TrainingClass]:
@@ -60,3 +60,39 @@ def learning_record(*, id_number: str) -> QuerySet[Participant]:
 def imports_of(user, base: Base, *, limit: int = 10) -> list[TrainingImport]:
     """A base's latest uploads of the training sheet, newest first."""
     return list(access.visible(user, TrainingImport.objects.filter(base=base)).select_related("user")[:limit])
+
+
+# -- the API's reads (issue 17, point 3): a base token reads its own base's classes, the province's read token
+# pulls across bases. Each is a fixed number of queries.
+
+
+def class_by_record_id(base_id: int, record_id: str) -> TrainingClass | None:
+    """A base's class by its 班级编号, with its participant count; None when the base has none of that number."""
+    return (
+        TrainingClass.objects.filter(base_id=base_id, record_id=record_id)
+        .annotate(participant_count=Count("participants"))
+        .first()
+    )
+
+
+def class_participants(training_class: TrainingClass, *, offset: int, limit: int) -> list[Participant]:
+    """One page of a class's participants with their cities, in a stable order."""
+    return list(
+        training_class.participants.select_related("region")
+        .defer("id_number_sealed")
+        .order_by("id")[offset : offset + limit]
+    )
+
+
+def results_since(since) -> QuerySet[TrainingClass]:
+    """Every base's classes changed at or after `since` (all when None), oldest change first, with their base and
+    counts of participants and of passed assessments: the provincial platform's pull (Art. 18)."""
+    classes = TrainingClass.objects.all() if since is None else TrainingClass.objects.filter(updated_at__gte=since)
+    return (
+        classes.select_related("base")
+        .annotate(
+            participant_count=Count("participants"),
+            passed_count=Count("participants", filter=Q(participants__result=Result.PASSED)),
+        )
+        .order_by("updated_at", "id")
+    )

@@ -39,7 +39,9 @@ def _hours(value) -> Decimal:
     return hours
 
 
-def _region_parser(regions: dict[str, int]):
+def region_parser(regions: dict[str, int]):
+    """A parser of a city's name (福州市, or 福州) into its Region's id."""
+
     def parse(value):
         name = sheets.text(value)
         found = regions.get(name) or regions.get(name + "市")  # shortened names are common: 福州 for 福州市
@@ -88,7 +90,7 @@ PARTICIPANT_COLUMNS = (
     sheets.Column("姓名", "name", required=True, max_length=50, example="张三", width=10),
     sheets.Column("身份证号码", "id_number", required=True, parse=_id_number, example="", width=22),
     sheets.Column("工作单位", "employer", max_length=200, example="福州市建筑设计院", width=24),
-    sheets.Column("所在设区市", "region_id", parse=_region_parser({}), example="福州市"),
+    sheets.Column("所在设区市", "region_id", parse=region_parser({}), example="福州市"),
     sheets.Column(
         "来自老区等地区",
         "from_priority_area",
@@ -128,7 +130,7 @@ def template(example_id_number: str = "") -> bytes:
 def read(fileobj, *, kind: str, on_progress=None) -> Sheet:
     """Read a filled sheet: every cell parsed, then the rules across rows; a row with any problem is rejected."""
     regions = {r.name: r.pk for r in Region.objects.only("pk", "name")}
-    columns = tuple(replace(c, parse=_region_parser(regions)) if c.key == "region_id" else c for c in COLUMNS)
+    columns = tuple(replace(c, parse=region_parser(regions)) if c.key == "region_id" else c for c in COLUMNS)
     names = {pk: name for name, pk in regions.items()}
     result = sheets.read(
         fileobj,
@@ -145,7 +147,7 @@ def read(fileobj, *, kind: str, on_progress=None) -> Sheet:
     classes: dict[str, dict] = {}  # record_id → the first row's class facts
     seen: dict[tuple[str, str], int] = {}  # (record_id, id number) → row
     for row in list(result.rows):
-        problems = _class_problems(row) or _participant_problems(row)
+        problems = class_problems(row) or participant_problems(row)
         first = classes.setdefault(row["record_id"], row)
         if not problems and first is not row:
             differing = [c.header for c in CLASS_COLUMNS if first[c.key] != row[c.key]]
@@ -168,7 +170,8 @@ def read(fileobj, *, kind: str, on_progress=None) -> Sheet:
     return result
 
 
-def _class_problems(row) -> list[Problem]:
+def class_problems(row) -> list[Problem]:
+    """The rules across a class's cells (the import's and the API's): dates in order, hours, a venue offline."""
     number, problems = row["row"], []
     if row["ends_on"] < row["starts_on"]:
         problems.append(Problem(number, "结业日期", "结业日期不能早于开班日期。"))
@@ -179,7 +182,8 @@ def _class_problems(row) -> list[Problem]:
     return problems
 
 
-def _participant_problems(row) -> list[Problem]:
+def participant_problems(row) -> list[Problem]:
+    """The rules of a trainee against its class: hours within the class's, the assessment inside its dates."""
     number, problems = row["row"], []
     if row["hours_attended"] > row["hours"]:
         problems.append(Problem(number, "参训学时", f"参训学时超过班级总学时（{row['hours'].normalize():f}学时）。"))

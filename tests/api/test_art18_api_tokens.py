@@ -24,16 +24,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def base():
-    return factories.BaseFactory()
-
-
-@pytest.fixture
-def keeper(base):
-    return factories.InstitutionUserFactory(institution=base.institution)
-
-
-@pytest.fixture
 def issued(base, keeper):
     return services.create_token(actor=keeper, base_id=base.pk, name="学时对接系统")
 

@@ -4,6 +4,7 @@ logged reveal of a participant's ID number (PIPL, point 4). The history of each 
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.models import User
 from bases.models import Base
@@ -31,6 +32,12 @@ PARTICIPANT_FIELDS = ("name", "employer", "region", "from_priority_area", "hours
 def hours_text(hours: Decimal) -> str:
     """24.0 → "24", 1.5 → "1.5"."""
     return f"{Decimal(hours).normalize():f}"
+
+
+def touch_class(class_id: int) -> None:
+    """Mark a class changed when its trainees change, so the platform's pull of results since a moment (the API's
+    /v1/results, Art. 18) finds it; no history row (updated_at is not kept in the history)."""
+    TrainingClass.objects.filter(pk=class_id).update(updated_at=timezone.now())
 
 
 def _values(values: dict, names) -> dict:
@@ -136,6 +143,7 @@ def add_participant(*, actor: User, class_id, id_number: str, **values) -> Parti
     _check_participant(participant, training_class)
     participant._change_reason = "新增"
     _save_participant(participant)
+    touch_class(training_class.pk)
     return participant
 
 
@@ -155,6 +163,7 @@ def edit_participant(*, actor: User, participant_id, id_number: str = "", **valu
     _check_participant(participant, participant.training_class)
     participant._change_reason = "修改"
     _save_participant(participant)
+    touch_class(participant.training_class_id)
     return participant
 
 
@@ -169,6 +178,7 @@ def remove_participant(*, actor: User, participant_id) -> None:
     access.require(actor, "remove", participant)
     participant._change_reason = "移除"
     participant.delete()
+    touch_class(participant.training_class_id)
 
 
 @transaction.atomic

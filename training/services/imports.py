@@ -27,7 +27,7 @@ from core.errors import RuleViolation
 
 from .. import sheet as training_sheet
 from ..models import ImportMode, ImportPhase, Participant, TrainingClass, TrainingImport
-from . import hours_text
+from . import hours_text, touch_class
 
 logger = logging.getLogger(__name__)
 
@@ -97,28 +97,30 @@ def run_import(*, import_id: int) -> TrainingImport:
 
 def _check_against_stored(base: Base, sheet: sheets.Sheet) -> None:
     """A class already stored cannot get fewer hours than one of its trainees attended: all its rows go back."""
-    record_ids = {row["record_id"] for row in sheet.rows}
+    for problem in hours_below_attended(base, sheet.rows):
+        row = next(r for r in sheet.rows if r["row"] == problem.row)
+        sheets.reject(sheet, problem.row, problem)
+        sheet.rejected.append({"row": problem.row, "cells": training_sheet.cells_of(row)})
+    sheet.errors.sort(key=lambda p: p.row)
+    sheet.rejected.sort(key=lambda r: r["row"])
+
+
+def hours_below_attended(base: Base, rows: list[dict]) -> list[sheets.Problem]:
+    """A problem for each row (its "row", "record_id" and "hours") that would give a stored class fewer hours than
+    one of its trainees attended (the import's and the API's rule); one query."""
     most = dict(
-        TrainingClass.objects.filter(base=base, record_id__in=record_ids)
+        TrainingClass.objects.filter(base=base, record_id__in={row["record_id"] for row in rows})
         .annotate(most=Max("participants__hours_attended"))
         .filter(most__isnull=False)
         .values_list("record_id", "most")
     )
-    for row in list(sheet.rows):
-        stored = most.get(row["record_id"])
-        if stored is not None and stored > row["hours"]:
-            sheets.reject(
-                sheet,
-                row["row"],
-                sheets.Problem(
-                    row["row"],
-                    "班级总学时",
-                    f"该培训班已登记学员的参训学时为{hours_text(stored)}，班级总学时不能少于此数。",
-                ),
-            )
-            sheet.rejected.append({"row": row["row"], "cells": training_sheet.cells_of(row)})
-    sheet.errors.sort(key=lambda p: p.row)
-    sheet.rejected.sort(key=lambda r: r["row"])
+    return [
+        sheets.Problem(
+            row["row"], "班级总学时", f"该培训班已登记学员的参训学时为{hours_text(stored)}，班级总学时不能少于此数。"
+        )
+        for row in rows
+        if (stored := most.get(row["record_id"])) is not None and stored > row["hours"]
+    ]
 
 
 def _apply(job: TrainingImport, sheet: sheets.Sheet, total: int) -> None:
@@ -227,6 +229,8 @@ def _write(job: TrainingImport, base: Base, rows: list[dict]) -> dict:
                 default_user=job.user,
                 default_change_reason=reason,
             )
+        if new or updated:
+            touch_class(training_class.pk)
         counts["participants_created"] += len(new)
         counts["participants_updated"] += len(updated)
     return counts
