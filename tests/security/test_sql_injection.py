@@ -101,6 +101,7 @@ NOT_LISTS = {
     "password_reset", "password_reset_done", "password_reset_complete", "inbox_read_all",
     "applications:batch_new", "supervision:draw_new", "reports:chart", "experts:new",
     "api:token_new",  # a form
+    "training:learning_record", "training:learning_hours",  # forms answered on the POST (test_art28_learning_records)
     "bases:my_faculty", "bases:my_courseware",  # redirects to the institution's base's page
 }  # fmt: skip
 
