@@ -33,6 +33,7 @@ NAV = {
                 ("申报批次", "applications:batches"),
                 ("年度汇总", "reports:year_summary"),
                 ("培训班", "training:all_classes"),
+                ("学习档案", "training:learning_record"),
                 ("接口令牌", "api:tokens"),
                 ("取消资格申请", "supervision:cancellations"),
                 ("告知与陈述申辩", "applications:hearings"),

@@ -625,6 +625,21 @@ URLS = [
     Url("training:import_detail", lambda w: {"pk": w.training_import.pk}, "institution_own", None, OTHER_ORGS),
     Url("training:import_progress", lambda w: {"pk": w.training_import.pk}, "institution_own", None, OTHER_ORGS),
     Url("training:import_rejected", lambda w: {"pk": w.training_import.pk}, "institution_own", None, OTHER_ORGS),
+    # Learning records (Art. 28): the province alone looks a trainee up by ID number (posted, logged) and
+    # exports the hours of a year; the base and the province print a class's attendance sheet (Art. 18).
+    Url(
+        "training:learning_record",
+        none,
+        "province",
+        lambda w: {"id_number": factories.id_number(281), "reason": "核对继续教育证书学时"},
+    ),
+    Url(
+        "training:learning_hours",
+        none,
+        "province",
+        lambda w: {"year": str(w.training_class.starts_on.year), "full_numbers": "1", "reason": "制发继续教育证书"},
+    ),
+    Url("training:class_sheet_pdf", lambda w: {"pk": w.training_class.pk}, "institution_own", None, OTHER_ORGS),
     # API tokens (the versioned API, step 1): a base's institution keeps its bases' tokens, the province its
     # read tokens; the secret is shown once on the answer to the POST.
     Url("api:tokens", none, "institution_own"),

@@ -75,3 +75,9 @@ access.permit(Participant, "reveal_id", roles={INSTITUTION, PROVINCE})
 
 # The province's list of every base's classes; the recommending unit's of the bases it recommended.
 access.capability("browse_training", roles={RECOMMENDER, PROVINCE})
+# The attendance and results sheet (Art. 18) lists masked numbers; the base prints it, the province may too.
+access.permit(TrainingClass, "print_sheet", roles={INSTITUTION, PROVINCE})
+
+# A trainee's learning record across all bases (Art. 28) is found by the full ID number and shows it: the
+# province's alone (the platform reads it through the API's province token).
+access.capability("view_learning_records", roles={PROVINCE})

@@ -4,6 +4,7 @@ from django import forms
 
 from accounts.models import Region
 from bases.models import Base, ServiceForm
+from core import pii
 from core.forms import DateInput, StyledFormMixin
 
 from .models import ImportMode, Mode, Result
@@ -167,3 +168,77 @@ class ImportForm(StyledFormMixin, forms.Form):
         error_messages={"required": "请选择导入方式。", "invalid_choice": "请选择导入方式。"},
         help_text="选择第二种方式时，无误的行先导入，有问题的行随同问题说明退回，修改后再导入即可。",
     )
+
+
+class LearningRecordForm(StyledFormMixin, forms.Form):
+    """The province looks a trainee up by ID number (Art. 28); the number is posted, never put in a URL."""
+
+    id_number = forms.CharField(
+        label="身份证号码",
+        max_length=30,
+        error_messages={"required": "请填写身份证号码。"},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text", "spellcheck": "false"}),
+        help_text="18位居民身份证号码，最后一位可为X。",
+    )
+    reason = forms.CharField(
+        label="查询理由",
+        max_length=500,
+        error_messages={"required": "请填写查询理由。"},
+        help_text="查询将显示完整身份证号码，并记录查询人、时间和理由。",
+    )
+
+    def clean_id_number(self) -> str:
+        number = pii.normalise(self.cleaned_data["id_number"])
+        if (error := pii.id_number_error(number)) is not None:
+            raise forms.ValidationError(error)
+        return number
+
+
+class LearningHoursForm(StyledFormMixin, forms.Form):
+    """The province's export of every trainee's hours in a year (for the 继续教育证书, Art. 28)."""
+
+    year = forms.IntegerField(
+        label="年度",
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            "required": "请填写年度。",
+            "invalid": "请填写四位数的年度，如2026。",
+            "min_value": "年度应在2000年至2100年之间。",
+            "max_value": "年度应在2000年至2100年之间。",
+        },
+        help_text="按培训班开班日期所在年度统计。",
+    )
+    base = forms.ModelChoiceField(
+        label="基地",
+        queryset=Base.objects.none(),
+        required=False,
+        empty_label="全部基地",
+        error_messages={"invalid_choice": "请选择列出的基地。"},
+    )
+    full_numbers = forms.ChoiceField(
+        label="身份证号码",
+        choices=[("0", "掩码显示（如3501**********1234）"), ("1", "完整号码（导出将被记录）")],
+        initial="0",
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择身份证号码的显示方式。", "invalid_choice": "请选择身份证号码的显示方式。"},
+    )
+    reason = forms.CharField(
+        label="导出完整号码的理由",
+        max_length=500,
+        required=False,
+        help_text="导出完整身份证号码时必填；导出人、时间、理由和号码数量将被记录。",
+    )
+
+    def __init__(self, *args, bases=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if bases is not None:
+            self.fields["base"].queryset = bases
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["full_numbers"] = _yes(cleaned.get("full_numbers"))
+        cleaned["reason"] = (cleaned.get("reason") or "").strip()
+        if cleaned["full_numbers"] and not cleaned["reason"]:
+            self.add_error("reason", "导出完整身份证号码时请填写理由。")
+        return cleaned

@@ -212,3 +212,23 @@ class PiiDisclosure(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.participant_name}"
+
+
+class IdNumberExport(models.Model):
+    """Who took full ID numbers out of the portal in a file, when, why, and how many (PIPL access log; the
+    reveals on a page are in PiiDisclosure, one row per participant)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="导出人"
+    )
+    what = models.CharField("导出内容", max_length=200)
+    reason = models.CharField("导出理由", max_length=500)
+    id_count = models.PositiveIntegerField("含完整身份证号码数")
+    created_at = models.DateTimeField("导出时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = verbose_name_plural = "身份证号码导出记录"
+
+    def __str__(self):
+        return f"{self.user} · {self.what}"

@@ -1,7 +1,8 @@
 """Every read the training pages need, shaped for them: each list one query for its rows, bound to the viewer
 so the page asks `can` without more."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
 
 from bases.models import Base
 from core import access, pii
@@ -55,6 +56,50 @@ def learning_record(*, id_number: str) -> QuerySet[Participant]:
         .select_related("training_class__base", "region")
         .order_by("training_class__starts_on", "training_class_id")
     )
+
+
+def learning_record_years(*, id_number: str) -> list[dict]:
+    """A trainee's hours per year (the year a class began), across all bases: what the 继续教育证书 counts."""
+    return list(
+        Participant.objects.filter(id_fingerprint=pii.fingerprint(id_number))
+        .annotate(year=ExtractYear("training_class__starts_on"))
+        .values("year")
+        .annotate(
+            classes=Count("id"),
+            hours=Sum("hours_attended"),
+            passed_hours=Sum("hours_attended", filter=Q(result=Result.PASSED)),
+        )
+        .order_by("year")
+    )
+
+
+def learning_hours(*, year: int, base: Base | None = None, full_numbers: bool = False) -> QuerySet:
+    """Every trainee's hours in `year` (classes begun that year), one row per person (keyed by the fingerprint),
+    optionally at one base; with `full_numbers` a sealed copy of the number comes along to be opened."""
+    rows = Participant.objects.filter(training_class__starts_on__year=year)
+    if base is not None:
+        rows = rows.filter(training_class__base=base)
+    extra = {"sealed": Max("id_number_sealed")} if full_numbers else {}
+    return (
+        rows.values("id_fingerprint")
+        .annotate(
+            name=Max("name"),
+            id_masked=Max("id_masked"),
+            classes=Count("id"),
+            bases=Count("training_class__base", distinct=True),
+            hours=Sum("hours_attended"),
+            passed_hours=Sum("hours_attended", filter=Q(result=Result.PASSED)),
+            **extra,
+        )
+        .order_by("id_masked", "id_fingerprint")
+    )
+
+
+def sheet_participants(training_class: TrainingClass) -> QuerySet[Participant]:
+    """A class's participants as its attendance and results sheet lists them (Art. 18): by name."""
+    return training_class.participants.only(
+        "name", "id_masked", "employer", "hours_attended", "result", "training_class_id"
+    ).order_by("name", "id")
 
 
 def imports_of(user, base: Base, *, limit: int = 10) -> list[TrainingImport]:

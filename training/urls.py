@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import classes, imports, participants
+from .views import classes, imports, participants, records
 
 app_name = "training"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
     path("imports/<int:pk>/progress/", imports.import_progress, name="import_progress"),
     path("imports/<int:pk>/rejected/", imports.import_rejected, name="import_rejected"),
+    path("learning-records/", records.learning_record, name="learning_record"),
+    path("learning-records/hours/", records.learning_hours, name="learning_hours"),
+    path("<int:pk>/sheet.pdf", records.class_sheet_pdf, name="class_sheet_pdf"),
     path("<int:pk>/", classes.class_detail, name="class_detail"),
     path("<int:pk>/edit/", classes.class_edit, name="class_edit"),
     path("<int:pk>/delete/", classes.class_delete, name="class_delete"),

@@ -172,6 +172,9 @@ GET = {
     "training:import_detail": only(200, "institution_own", "province"),
     "training:import_progress": only(200, "institution_own", "province"),
     "training:import_rejected": only(200, "institution_own", "province"),
+    "training:learning_record": only(200, "province"),
+    "training:learning_hours": only(200, "province"),
+    "training:class_sheet_pdf": only(200, "institution_own", "province"),
     "bases:my_courseware": expect(404, institution_own=TO_COURSEWARE, institution_other=TO_MY_BASES),
     "bases:courseware": only(200, "institution_own", "recommender_own", "province"),
     "bases:course_new": only(200, "institution_own"),
@@ -443,6 +446,10 @@ POST = {
     "training:import": post_only("institution_own"),
     # The number shows on the response itself (200), and the reveal is logged; the recommender gets 404.
     "training:reveal_id": PostExpect(("institution_own", "province"), expect(404, institution_own=200, province=200)),
+    # The learning record and the hours of a year answer on the POST itself (a page, a file); nobody else
+    # learns the page exists.
+    "training:learning_record": PostExpect(("province",), expect(404, province=200)),
+    "training:learning_hours": PostExpect(("province",), expect(404, province=200)),
     "bases:course_new": post_only("institution_own"),
     "bases:review_new": post_only("institution_own"),
     # Only the province decides a change filing; the institution that filed it may look but not decide.

@@ -102,6 +102,7 @@ NOT_LISTS = {
     "applications:batch_new", "supervision:draw_new", "reports:chart", "experts:new",
     "api:token_new",  # a form
     "bases:filing_tolerance",  # a POST-only form on the filing queue
+    "training:learning_record", "training:learning_hours",  # forms answered on the POST (test_art28_learning_records)
     "bases:my_faculty", "bases:my_courseware",  # redirects to the institution's base's page
 }  # fmt: skip
 

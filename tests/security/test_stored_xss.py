@@ -876,6 +876,8 @@ NOT_SWEPT = {
     "training:class_delete", "training:participant_remove", "training:reveal_id",  # POST-only
     "training:import_template", "training:import_rejected",  # a template the portal builds; a file
     "training:import_progress",  # JSON of counts and a fixed label
+    "training:learning_record",  # its typed text shows on the POST: swept by the test after the sweep
+    "training:learning_hours", "training:class_sheet_pdf",  # a form and a file; a PDF
     "api:token_new",  # an empty form; its answer to the POST is checked in the journey
 }  # fmt: skip
 
@@ -961,6 +963,17 @@ def test_typed_markup_reaches_every_other_partys_page_and_the_public_pages_only_
             if any(escaped in html for escaped in ESCAPED):
                 shown.add((who, name))
     assert not MUST_SHOW - shown, f"pages that should show the (escaped) text but do not: {sorted(MUST_SHOW - shown)}"
+
+
+def test_the_learning_record_shows_the_typed_class_and_trainee_only_escaped(journey):
+    """The province's look-up (Art. 28) answers on the POST, so the GET sweep cannot reach its rows."""
+    response = journey["province"].post(
+        reverse("training:learning_record"), {"id_number": factories.id_number(77), "reason": SCRIPT}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "参加的培训班" in html
+    assert not [raw for raw in RAW if raw in html]
+    assert any(escaped in html for escaped in ESCAPED)
 
 
 def test_the_notification_e_mails_and_inbox_keep_markup_as_plain_text(journey):

@@ -15,7 +15,7 @@ from core.forms import show_refusal
 from .. import selectors, sheet
 from ..forms import ImportForm
 from ..models import TrainingImport
-from ..services import imports
+from ..services import imports, records
 
 BASES = Base.objects.select_related("institution")
 IMPORTS = TrainingImport.objects.select_related("base", "user")
@@ -91,6 +91,8 @@ def import_rejected(request, trainingimport):
     if not trainingimport.rejected_file:
         messages.info(request, "本次导入没有退回的行。")
         return redirect("training:import_detail", pk=trainingimport.pk)
+    # the returned rows carry the ID numbers the base typed: the download is logged (PIPL)
+    records.log_returned_rows(actor=request.user, job=trainingimport)
     return uploads.serve(
         trainingimport.rejected_file,
         filename=f"退回修改-{trainingimport.file_name.rsplit('.', 1)[0]}.xlsx",
