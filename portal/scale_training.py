@@ -47,6 +47,12 @@ def id_number(person: int) -> str:
     return first_17 + pii.check_digit(first_17)
 
 
+def people_for(participants: int) -> int:
+    """About a third as many people as participant rows: a whole number of classes plus one, so that a person's
+    next class is the one a class-and-a-base further on (another base, and a year later at the largest)."""
+    return (participants // RECURRENCE // TRAINEES_PER_CLASS + 1) * TRAINEES_PER_CLASS
+
+
 def grow(*, prefix: str, participants: int, today: date, now, rng: random.Random) -> dict | None:
     """Classes and participants for the bases named `prefix…`; None when they have classes already."""
     bases = list(Base.objects.filter(name__startswith=prefix).order_by("id").values_list("id", flat=True))
@@ -55,7 +61,7 @@ def grow(*, prefix: str, participants: int, today: date, now, rng: random.Random
     regions = list(Region.objects.order_by("order").values_list("id", flat=True))
     with transaction.atomic():
         classes = make_classes(bases, participants, today, now, rng)
-        people = make_people(max(TRAINEES_PER_CLASS, participants // RECURRENCE), rng)
+        people = make_people(people_for(participants), rng)
         written = write_participants(classes, people, participants, regions, now, rng)
     if connection.vendor == "postgresql":  # fresh statistics and visibility map: index-only scans from the start
         with connection.cursor() as cursor:
@@ -109,7 +115,8 @@ def make_people(count: int, rng) -> list[tuple[str, str, str, str]]:
 
 def write_participants(classes, people, participants, regions, now, rng) -> int:
     """Slot s (the j-th trainee of class k) is person s·A mod P, with A prime to P: a permutation of the people,
-    so a class's hundred trainees are distinct and each person's classes lie far apart (other bases, years)."""
+    so a class's hundred trainees are distinct, and slots P apart are the same person: P/100 classes on, which
+    is one base further and, at the largest setting, ten classes a year later."""
     step = next(a for a in range(7_919, 10**7) if math.gcd(a, len(people)) == 1)
     rows = []
     stamp = now.isoformat()
@@ -161,6 +168,15 @@ COLUMNS = (
 )
 
 
+def _text(value) -> str:
+    """A value in COPY's text format."""
+    if value is None:
+        return r"\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    return str(value)
+
+
 def _insert(rows) -> None:
     if not rows:
         return
@@ -172,10 +188,8 @@ def _insert(rows) -> None:
         return
     text = io.StringIO()
     for row in rows:  # no value holds a tab, a newline or a backslash: plain text format
-        text.write("\t".join(r"\N" if v is None else ("t" if v is True else "f" if v is False else str(v)) for v in row))
+        text.write("\t".join(_text(value) for value in row))
         text.write("\n")
-    with connection.cursor() as cursor:
-        with cursor.copy(f"COPY {Participant._meta.db_table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
-            copy.write(text.getvalue())
-
-
+    statement = f"COPY {Participant._meta.db_table} ({', '.join(COLUMNS)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.copy(statement) as copy:
+        copy.write(text.getvalue())

@@ -172,9 +172,13 @@ def test_the_class_lists_run_a_fixed_number_of_queries(base, training_class, kee
 def test_the_class_lists_count_each_shown_class_s_participants(base, keeper):
     """The counts come in a query of their own for the page's rows: right on a later page and for an empty class."""
     province = client_as(factories.UserFactory(role="province"), None)
-    first = factories.TrainingClassFactory(base=base, title="最早的班", starts_on=date(2020, 3, 2), ends_on=date(2020, 3, 4))
+    first = factories.TrainingClassFactory(
+        base=base, title="最早的班", starts_on=date(2020, 3, 2), ends_on=date(2020, 3, 4)
+    )
     factories.ParticipantFactory.create_batch(3, training_class=first)
-    empty = factories.TrainingClassFactory(base=base, title="没有学员的班", starts_on=date(2020, 4, 1), ends_on=date(2020, 4, 2))
+    empty = factories.TrainingClassFactory(
+        base=base, title="没有学员的班", starts_on=date(2020, 4, 1), ends_on=date(2020, 4, 2)
+    )
     for _ in range(PAGE_SIZE):  # newer classes fill the first page
         factories.ParticipantFactory(training_class=factories.TrainingClassFactory(base=base))
     for client, url in (
