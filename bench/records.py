@@ -2,8 +2,8 @@
 trainee's learning record answer with a fixed number of SQL queries and in under 100 ms. Prints PASS/FAIL per
 figure.
 
-    SMALL_DATABASE_URL=postgres://postgres@127.0.0.1:5432/jxjy_sc \\
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/jxjy_scale .venv/bin/python bench/records.py [N]
+    SMALL_DATABASE_URL=postgres://postgres@127.0.0.1:5432/jxjy_bench_small \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/jxjy_bench .venv/bin/python bench/records.py [N]
 
 DATABASE_URL holds `seed_scale --participants 3000000`, SMALL_DATABASE_URL the default `seed_scale` (20,000):
 the script counts each page's queries on the small data in a child process and compares them with the large
