@@ -2,12 +2,15 @@
 input on a refusal; ID numbers show masked to everyone and in full only to the base or the province after a
 logged reason; other bases answer 404; the lists run a fixed number of queries."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
 from tests import factories
 from tests.helpers import assert_constant_queries, client_as, get_ok, visible_text
 from training.models import Participant, PiiDisclosure, TrainingClass
+from training.views import PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
 
@@ -145,10 +148,14 @@ def test_another_base_gets_404_for_the_class_and_its_participants(training_class
 
 def test_the_class_lists_run_a_fixed_number_of_queries(base, training_class, keeper, client):
     province = client_as(factories.UserFactory(role="province"), None)
+    factories.ParticipantFactory(training_class=training_class)
 
     def grow():
         for _ in range(4):
-            factories.TrainingClassFactory(base=base)
+            klass = factories.TrainingClassFactory(base=base)
+            factories.ParticipantFactory(training_class=klass)
+        for other in factories.BaseFactory.create_batch(3):  # more bases in the province's filter, more classes
+            factories.ParticipantFactory(training_class=factories.TrainingClassFactory(base=other))
 
     assert_constant_queries(
         {
@@ -156,9 +163,32 @@ def test_the_class_lists_run_a_fixed_number_of_queries(base, training_class, kee
             "province": lambda: get_ok(province, reverse("training:all_classes")),
         },
         grow,
-        pinned={"base": 5, "province": 9},  # the province's filters also list its bases and the cities
+        # the rows, then their participant counts in one query; the province's filters also list bases and cities
+        pinned={"base": 6, "province": 9},
         warm=True,
     )
+
+
+def test_the_class_lists_count_each_shown_class_s_participants(base, keeper):
+    """The counts come in a query of their own for the page's rows: right on a later page and for an empty class."""
+    province = client_as(factories.UserFactory(role="province"), None)
+    first = factories.TrainingClassFactory(
+        base=base, title="最早的班", starts_on=date(2020, 3, 2), ends_on=date(2020, 3, 4)
+    )
+    factories.ParticipantFactory.create_batch(3, training_class=first)
+    empty = factories.TrainingClassFactory(
+        base=base, title="没有学员的班", starts_on=date(2020, 4, 1), ends_on=date(2020, 4, 2)
+    )
+    for _ in range(PAGE_SIZE):  # newer classes fill the first page
+        factories.ParticipantFactory(training_class=factories.TrainingClassFactory(base=base))
+    for client, url in (
+        (keeper, reverse("training:base_classes", args=[base.pk])),
+        (province, reverse("training:all_classes")),
+    ):
+        first_page = visible_text(get_ok(client, url))
+        assert "最早的班" not in first_page and "没有学员的班" not in first_page
+        rows = get_ok(client, url + "?page=2").context["page_obj"].object_list
+        assert [(c.title, c.participant_count) for c in rows] == [(empty.title, 0), (first.title, 3)], url
 
 
 def test_the_participant_table_runs_a_fixed_number_of_queries(training_class, keeper):

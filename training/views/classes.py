@@ -27,7 +27,7 @@ CLASSES = TrainingClass.objects.select_related("base")
 def base_classes(request, base):
     filters = ClassFilterForm(request.GET or None)
     rows = selectors.classes_of(request.user, base, lookups=filters.lookups())
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = counted_page(rows, request)
     return render(request, "training/base_classes.html", {"base": base, "filters": filters, "page_obj": page})
 
 
@@ -37,7 +37,7 @@ def all_classes(request):
     bases = selectors.bases_with_classes(request.user)
     filters = ProvinceClassFilterForm(request.GET or None, bases=bases)
     rows = selectors.classes_for(request.user, lookups=filters.lookups())
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = counted_page(rows, request)
     return render(request, "training/all_classes.html", {"filters": filters, "page_obj": page})
 
 
@@ -97,6 +97,13 @@ def class_delete(request, trainingclass):
         return redirect("training:class_detail", pk=trainingclass.pk)
     messages.success(request, f"已删除培训班「{trainingclass.title}」。")
     return redirect("training:base_classes", pk=trainingclass.base_id)
+
+
+def counted_page(rows, request):
+    """The page asked for, its classes with their participant counts."""
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_participant_counts(page.object_list)
+    return page
 
 
 def refuse(request, error, form):

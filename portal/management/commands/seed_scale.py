@@ -1,7 +1,10 @@
 """Province-sized data plus headroom for benchmarks: `python manage.py seed_scale` (bulk inserts, idempotent).
 
 3,000 institutions, 1,000 bases, 10,000 applications with timelines, 6,000 annual filings,
-3,000 inspections, 50,000+ history rows and 20,000 uploads' metadata (sharing one small file).
+3,000 inspections, 50,000+ history rows and 20,000 uploads' metadata (sharing one small file); then training
+records for those bases (portal/scale_training.py): `--participants N` trainees in classes of 100, 20,000 by
+default, `--participants 3000000` for the issue's province of three years. Each part is skipped when present, so
+a database seeded before grows its training records on the next run.
 """
 
 import random
@@ -11,7 +14,7 @@ from datetime import date, timedelta
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -33,6 +36,7 @@ from bases.models import AnnualFiling, Base, BaseStatus, FilingState, RegisterSe
 from core import uploads
 from core.models import TimelineEvent
 from core.periods import last_day_of_years
+from portal import scale_training
 from supervision.models import Inspection, InspectionItem, InspectionKind, InspectionState, Item, Result
 
 PREFIX = "规模测试"
@@ -45,17 +49,47 @@ TINY_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%
 class Command(BaseCommand):
     help = "Fill the database with a province-sized load for benchmarks (bulk inserts)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--participants",
+            type=int,
+            default=scale_training.DEFAULT_PARTICIPANTS,
+            help=f"training participants to create (default {scale_training.DEFAULT_PARTICIPANTS:,}; "
+            f"{scale_training.LARGEST:,} for the issue's three-year province)",
+        )
+
     def handle(self, *args, **options):
+        if options["participants"] < 0:
+            raise CommandError("--participants 不能为负数。")
         if Institution.objects.filter(name__startswith=PREFIX).exists():
             self.stdout.write("规模数据已存在，跳过。")
-            return
+        else:
+            started = time.monotonic()
+            with transaction.atomic():
+                counts = self.seed(random.Random(20261126))
+            self.report(counts)
+            self.stdout.write(self.style.SUCCESS(f"规模数据已生成，用时{time.monotonic() - started:.1f}秒。"))
+        if options["participants"]:
+            self.grow_training(options["participants"])
+
+    def grow_training(self, participants):
         started = time.monotonic()
-        rng = random.Random(20261126)
-        with transaction.atomic():
-            counts = self.seed(rng)
+        counts = scale_training.grow(
+            prefix=PREFIX,
+            participants=participants,
+            today=timezone.localdate(),
+            now=timezone.now(),
+            rng=random.Random(20261204),
+        )
+        if counts is None:
+            self.stdout.write("培训记录已存在，跳过。")
+            return
+        self.report(counts)
+        self.stdout.write(self.style.SUCCESS(f"培训记录已生成，用时{time.monotonic() - started:.1f}秒。"))
+
+    def report(self, counts):
         for name, n in counts.items():
             self.stdout.write(f"  {name:<24}{n:>8}")
-        self.stdout.write(self.style.SUCCESS(f"规模数据已生成，用时{time.monotonic() - started:.1f}秒。"))
 
     def seed(self, rng):
         today = timezone.localdate()
