@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from core import pii, throttle
 from core.errors import RuleViolation
 from training import selectors as training_selectors
-from training.services import push
+from training.services import push, records
 
 from . import services
 from .models import ApiToken, Scope
@@ -445,11 +445,12 @@ def _class_at_a_base(c) -> dict:
 @api.post("/v1/learning-records/query", response=LearningRecord, tags=["学习档案"], summary="查询学员学习档案")
 def learning_record(request, payload: LearningRecordQuery):
     """A trainee's classes and hours across all bases (Art. 28); the province's read token only."""
-    _province_token(request)
+    token = _province_token(request)
     number = pii.normalise(payload.id_number)
     if (error := pii.id_number_error(number)) is not None:
         raise RuleViolation(error, field="id_number")
     rows = list(training_selectors.learning_record(id_number=number))
+    records.log_platform_look_up(actor=token.created_by, source=_source(token), id_number=number, rows=rows)
     return {
         "id_masked": pii.mask(number),
         "total_hours": sum((p.hours_attended for p in rows), Decimal("0")),

@@ -5,6 +5,9 @@ import pytest
 from django.test import Client
 
 from api import services
+from api.models import ApiToken as Token
+from core import pii
+from training.models import PiiDisclosure
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +30,8 @@ def test_the_province_reads_a_trainees_classes_and_hours_across_bases(province_s
         training_class = factories.TrainingClassFactory(base__name=base_name, record_id=f"R{hours}")
         factories.ParticipantFactory(training_class=training_class, number=number, hours_attended=hours)
     factories.ParticipantFactory()  # someone else
-    with django_assert_num_queries(3):  # the token, its last use, the record
+    # the token, its last use, the record, and the PIPL log in its savepoint
+    with django_assert_num_queries(6):
         answer = post(province_secret, {"id_number": number.lower()[:-1] + number[-1].lower()})
     assert answer.status_code == 200, answer.content
     record = answer.json()
@@ -35,6 +39,11 @@ def test_the_province_reads_a_trainees_classes_and_hours_across_bases(province_s
     assert float(record["total_hours"]) == 40
     assert sorted(c["base_name"] for c in record["classes"]) == ["乙基地", "甲基地"]
     assert number not in answer.content.decode()
+    # the answer tells where the person trained: each class found is logged against the token (PIPL)
+    logged = PiiDisclosure.objects.filter(participant__id_fingerprint=pii.fingerprint(number))
+    assert logged.count() == 2
+    creator = Token.objects.get(name="省级平台").created_by_id
+    assert all("省级平台" in row.reason and row.user_id == creator for row in logged)
 
 
 def test_a_trainee_without_records_has_an_empty_record(province_secret):

@@ -57,24 +57,38 @@ def look_up_learning_record(*, actor: User, id_number: str, reason: str) -> Lear
     access.require_capability(actor, LEARNING_RECORDS)
     number, reason = _checked(id_number, reason)
     record = _record(number)
+    _log_look_up(actor=actor, reason=reason, id_number=number, rows=record.rows)
+    return record
+
+
+def _log_look_up(*, actor: User, reason: str, id_number: str, rows: list[Participant]) -> None:
+    """A row per class found, or one saying nothing was found (the look-up still tells something)."""
     PiiDisclosure.objects.bulk_create(
         [
             PiiDisclosure(
                 participant=row, participant_name=row.name, id_masked=row.id_masked, user=actor, reason=reason
             )
-            for row in record.rows
+            for row in rows
         ]
         or [
             PiiDisclosure(
                 participant=None,
                 participant_name="（无培训记录）",
-                id_masked=pii.mask(number),
+                id_masked=pii.mask(id_number),
                 user=actor,
                 reason=reason,
             )
         ]
     )
-    return record
+
+
+@transaction.atomic
+def log_platform_look_up(*, actor: User, source: str, id_number: str, rows: list[Participant]) -> None:
+    """The platform's read token asked for a trainee's learning record (Art. 28): the answer tells who trained
+    where, so each class found is logged against the token's creator and the token, like a look-up on the
+    page; a look-up that finds nothing is logged too."""
+    reason = f"福建省继续教育公共服务平台查询学习档案（{source}）"[:500]
+    _log_look_up(actor=actor, reason=reason, id_number=id_number, rows=rows)
 
 
 @transaction.atomic
