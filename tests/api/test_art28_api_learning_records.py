@@ -7,8 +7,8 @@ from django.test import Client
 from api import services
 from api.models import ApiToken as Token
 from core import pii
-from training.models import PiiDisclosure
 from tests import factories
+from training.models import PiiDisclosure
 
 pytestmark = pytest.mark.django_db
 
