@@ -458,6 +458,7 @@ POST = {
     "bases:filing_start": post_only("institution_own"),
     "bases:filing_edit": post_only("institution_own"),  # a draft
     "bases:filing_act": post_only("province"),  # accept
+    "bases:filing_tolerance": post_only("province"),
     # SPEC 2.10: the province drops a notice, records an appeal and its outcome, finds fraud once heard; a
     # recommending unit reports suspected fraud, the province handles it. The party that may look but not act
     # gets a 404 from these views, and nothing changes.

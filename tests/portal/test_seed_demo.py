@@ -157,3 +157,14 @@ def test_art16_18_the_demo_bases_have_a_faculty_pool_with_a_flagged_teacher_and_
     counts = (Teacher.objects.count(), CoursewareReview.objects.count())
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert (Teacher.objects.count(), CoursewareReview.objects.count()) == counts
+
+
+def test_art20_the_demo_has_a_filing_whose_declared_figures_differ_from_its_records(seeded):
+    from bases import verification
+    from bases.models import AnnualFiling
+
+    filings = list(AnnualFiling.objects.filter(base__training_classes__isnull=False).distinct())
+    checks = verification.checks_for(filings)
+    flagged = [f for f in filings if checks[f.pk].beyond]
+    assert flagged, "no demo filing differs from its training records"
+    assert any(not checks[f.pk].recorded.empty for f in flagged)
