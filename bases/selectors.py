@@ -66,7 +66,7 @@ class FilingFilters:
 
 
 def filing_queue(user, filters: FilingFilters) -> QuerySet[AnnualFiling]:
-    qs = access.visible(user, AnnualFiling.objects.all()).select_related("base__region").prefetch_related("programmes")
+    qs = access.visible(user, AnnualFiling.objects.all()).select_related("base__region")
     if filters.year:
         qs = qs.filter(year=filters.year)
     if filters.state:

@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import prefetch_related_objects
+
 from .models import AnnualFiling, FilingCheckPolicy, FilingPart, ServiceForm
 
 
@@ -162,9 +164,10 @@ def check(filing: AnnualFiling, figures: Recorded, *, percent: int, programmes=N
 
 def checks_for(filings: list[AnnualFiling], *, percent: int | None = None) -> dict[int, Check]:
     """The check of each filing of a page, by filing id, in a fixed number of queries: the tolerance, the
-    records' counts, and the programme rows (prefetched by the caller's queryset)."""
+    records' counts, and the programme rows (one query for all, unless the caller prefetched them)."""
     if not filings:
         return {}
+    prefetch_related_objects(filings, "programmes")
     percent = tolerance() if percent is None else percent
     figures = recorded((f.base_id, f.year) for f in filings)
     return {f.pk: check(f, figures[(f.base_id, f.year)], percent=percent) for f in filings}

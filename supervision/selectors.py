@@ -107,7 +107,6 @@ def inspection_records(inspection: Inspection) -> dict:
     filings = list(
         AnnualFiling.objects.filter(base_id=inspection.base_id, year__range=(period.since.year, period.until.year))
         .exclude(state=FilingState.DRAFT)
-        .prefetch_related("programmes")
         .order_by("year")
     )
     checks = verification.checks_for(filings)

@@ -859,7 +859,7 @@ NOT_SWEPT = {
     "applications:upload", "applications:download", "applications:act", "applications:schedule_visit",
     "applications:record_visit", "recognition:approve", "applications:reject", "applications:resolve_objection",
     "applications:objection_evidence", "bases:plaque", "bases:change_evidence", "bases:publish_batch",
-    "bases:filing_start", "bases:filing_act", "public:open_data_csv", "public:open_data_json",
+    "bases:filing_start", "bases:filing_act", "bases:filing_tolerance", "public:open_data_csv", "public:open_data_json",
     "supervision:record", "supervision:act", "supervision:document", "supervision:draw",
     "supervision:draw_publish", "supervision:rectification_report", "supervision:rectification_verify",
     "decision_pdf",  # a PDF the portal renders itself, not a page
