@@ -79,6 +79,8 @@ def figures() -> list[tuple[str, callable]]:
         ("base's classes (itself)", institution, reverse("training:base_classes", args=[base_id])),
         ("class, 100 trainees (prov.)", province, reverse("training:class_detail", args=[klass.pk])),
         ("class, 100 trainees (base)", institution, reverse("training:class_detail", args=[klass.pk])),
+        # the annual reports' 真实性核查 (Art. 20) counts the records of the 20 filings shown
+        ("filing queue (records check)", province, reverse("bases:filing_queue")),
     ]  # fmt: skip
     found = [(name, lambda c=client, u=url: c.get(u)) for name, client, url in pages]
     # the page answers the POST with the record (and logs the look-up, PIPL); the selector alone beside it
