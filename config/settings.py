@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.throttle.PermissionsPolicyMiddleware",
+    "api.middleware.JsonMethodNotAllowedMiddleware",
     # Last, as django-axes asks: it turns a lockout into the Chinese lockout page.
     "axes.middleware.AxesMiddleware",
 ]

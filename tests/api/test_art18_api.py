@@ -267,6 +267,13 @@ def test_a_malformed_body_answers_422_with_a_json_error(caller):
     assert not TrainingClass.objects.exists()
 
 
+def test_a_method_the_api_does_not_offer_answers_405_in_json(caller):
+    response = caller.client.put(CLASSES, "{}", content_type="application/json", headers=caller.headers)
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/json")
+    assert "POST" in response["Allow"] and "不支持PUT方法" in response.json()["detail"]
+
+
 def test_a_batch_over_the_limit_answers_422_and_writes_nothing(caller):
     response = caller.post(CLASSES, {"items": [klass(f"C{n}") for n in range(501)]})
     assert response.status_code == 422
