@@ -14,7 +14,7 @@ from tests import factories
 from tests.helpers import client_as
 from tests.supervision.conftest import schedule
 
-from .conftest import at, complete_filing, html, make_base
+from .conftest import at, complete_filing, filing_post, html, make_base
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +125,20 @@ def test_art20_the_inspection_page_shows_the_reports_of_the_period_against_the_r
     page = html(client_as(province).get(reverse("supervision:detail", args=[inspection.pk])))
     assert "年度计划执行情况（年度报告）真实性核查（第十九条、第二十条）" in page
     assert "2025年度报告" in page and "+1498人" in page
+
+
+def test_art19_the_edit_page_saves_what_was_typed_then_fills_the_report_from_the_records(clock):
+    clock(at(2026, 12, 10))
+    base = make_base(recognised_on=date(2024, 6, 1))
+    filing = services.start_filing(actor=base.staff, base_id=base.pk, year=2026)  # no records yet: empty
+    _records(base, people=5, priority=1)  # imported afterwards
+    data = filing_post("draft", plan_execution="执行情况已写好。", trained_total=9000, plan_trainees=1200)
+    data["fill"] = ""
+    client = client_as(base.staff)
+    response = client.post(reverse("bases:filing_edit", args=[filing.pk]), data)
+    assert response.status_code == 302
+    filing.refresh_from_db()
+    assert filing.plan_execution == "执行情况已写好。" and filing.plan_trainees == 1200  # typed, kept
+    assert (filing.trained_total, filing.priority_area_trainees) == (5, 1)  # the records, not the 9000 typed
+    page = html(client.get(response.url))
+    assert "已按本年度培训记录填入" in page and "四、与本年度培训记录核对" in page
