@@ -122,6 +122,9 @@ def filing_edit(request, pk):
 
 def _detail(request, filing, *, form, status=200):
     actions = FILING_WORKFLOW.available(filing, request.user)
+    # 真实性核查 (Art. 20): the declared figures beside the year's training records; it loads the programme
+    # rows the page lists too
+    check = verification.checks_for([filing])[filing.pk]
     return render(
         request,
         "bases/filing_detail.html",
@@ -132,8 +135,7 @@ def _detail(request, filing, *, form, status=200):
             "form": form,
             "timeline": timeline.events_for(filing, state_labels=dict(FilingState.choices)),
             "steps": selectors.filing_steps(filing),
-            # 真实性核查 (Art. 20): the declared figures beside the year's training records
-            "check": verification.checks_for([filing])[filing.pk],
+            "check": check,
         },
         status=status,
     )
