@@ -75,6 +75,39 @@ class InspectorUnit(models.Model):
         return self.name
 
 
+class CategoryQuerySet(models.QuerySet):
+    def in_use(self):
+        """The categories still offered for new records (not retired)."""
+        return self.filter(retired_on__isnull=True)
+
+
+class Category(models.Model):
+    """Reference data the province maintains (分类管理, Art. 3): added, renamed and retired, never deleted,
+    so records that name a retired category keep it."""
+
+    name = models.CharField("名称", max_length=50, unique=True)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    retired_on = models.DateField("停用日期", null=True, blank=True)
+
+    objects = CategoryQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class TrainingField(Category):
+    """A field (培训领域) a base trains in, an expert judges or a provincial programme belongs to (Art. 3)."""
+
+    history = HistoricalRecords()
+
+    class Meta(Category.Meta):
+        verbose_name = verbose_name_plural = "培训领域"
+
+
 class Institution(models.Model):
     """A training institution (施教机构) with its own account (Art. 8(3))."""
 

@@ -63,9 +63,12 @@ def remedies() -> str:
     )
 
 
-# Published of the province's own accord (主动公开): the recognition and the recognised list (Art. 9). The
-# others concern one party's case and are disclosed on request (GB/T 9704 附注).
-PUBLISHED_KINDS = frozenset({DecisionKind.RECOGNITION, DecisionKind.RECOGNITION_LIST})
+# Published of the province's own accord (主动公开): the recognition and the recognised list (Art. 9), an
+# adjustment of a base (Art. 4) and a year's task allocation (Art. 13, 22). The others concern one party's
+# case and are disclosed on request (GB/T 9704 附注).
+PUBLISHED_KINDS = frozenset(
+    {DecisionKind.RECOGNITION, DecisionKind.RECOGNITION_LIST, DecisionKind.ADJUSTMENT, DecisionKind.ALLOCATION}
+)
 
 
 def disclosure(kind: str) -> str:

@@ -79,6 +79,8 @@ class DecisionKind(models.TextChoices):
     REVOCATION = "revocation", "撤销资格决定"
     CANCELLATION = "cancellation", "取消资格决定"
     FRAUD = "fraud", "弄虚作假认定决定"
+    ADJUSTMENT = "adjustment", "基地调整决定"
+    ALLOCATION = "allocation", "培训任务分配决定"
     # not a decision but the notice before one (告知 — 陈述申辩), numbered in the same series
     HEARING_NOTICE = "hearing_notice", "行政决定事先告知书"
 
