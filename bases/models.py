@@ -229,6 +229,8 @@ class AnnouncementKind(models.TextChoices):
     COMMENDATION = "commendation", "表扬推广"
     REVOCATION = "revocation", "撤销资格"
     CHANGE = "change", "变更公告"
+    ADJUSTMENT = "adjustment", "基地调整"
+    ALLOCATION = "allocation", "培训任务分配"
     OTHER = "other", "其他公告"
 
 
