@@ -458,4 +458,7 @@ class CalendarDayForm(StyledFormMixin, forms.ModelForm):
         model = CalendarDay
         fields = ["date", "kind", "name"]
         widgets = {"date": DateInput()}
-        error_messages = {"date": {"unique": "该日期已有安排。", "required": "请填写日期。"}}
+        error_messages = {"date": {"required": "请填写日期。"}}
+
+    def validate_unique(self):
+        """A date already on the calendar is replaced by the province's entry (notices.save_calendar_day)."""

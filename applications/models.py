@@ -462,12 +462,19 @@ class DayKind(models.TextChoices):
     WORKDAY = "workday", "调休上班日"
 
 
+class DaySource(models.TextChoices):
+    OFFICIAL = "official", "国务院办公厅通知"
+    PROVINCE = "province", "省人社厅登记"
+
+
 class CalendarDay(models.Model):
-    """An exception to the Monday-to-Friday week, kept by the province: a public holiday or a make-up working day."""
+    """An exception to the Monday-to-Friday week: a public holiday or a make-up working day, imported from the
+    State Council's yearly notice (chinesecalendar) or entered by the province, whose entry wins."""
 
     date = models.DateField("日期", unique=True)
     kind = models.CharField("类别", max_length=10, choices=DayKind.choices)
     name = models.CharField("名称", max_length=50, blank=True)
+    source = models.CharField("来源", max_length=10, choices=DaySource.choices, default=DaySource.PROVINCE)
     history = HistoricalRecords()  # the calendar decides when a public notice ends: keep who changed it
 
     class Meta:

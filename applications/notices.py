@@ -1,8 +1,11 @@
 """The public notice before recognition (认定前公示): its working-day period, objections, and the rule
 that approval waits for the period's end with every objection resolved.
 
-Working days follow the province's holiday calendar: Monday to Friday, less public holidays, plus the
-make-up working days (调休上班) it lists.
+Working days follow the holiday calendar: Monday to Friday, less public holidays, plus the make-up working
+days (调休上班). The calendar is imported from the State Council's yearly notice (the `chinesecalendar`
+package, by a data migration and `manage.py import_holidays YEAR`) and the province's own entries win over
+it. A period that reaches a year with no calendar at all is refused rather than counted as if it had no
+holidays.
 """
 
 import secrets
@@ -15,7 +18,7 @@ from accounts.models import User
 from core import access, events, uploads
 from core.errors import RuleViolation
 
-from .models import Application, Batch, CalendarDay, DayKind, Objection, PublicNotice, State
+from .models import Application, Batch, CalendarDay, DayKind, DaySource, Objection, PublicNotice, State
 
 DEFAULT_WORKING_DAYS = 5
 
@@ -65,13 +68,96 @@ def period_end(start: date, working_days: int) -> date:
         day += timedelta(days=1)
 
 
+def years_without_calendar(start: date, end: date) -> list[int]:
+    """The years from `start` to `end` for which no holiday or make-up day is recorded (one query).
+
+    Every year has public holidays on weekdays, so a year with no entry at all has not been entered yet."""
+    years = range(start.year, end.year + 1)
+    known = set(CalendarDay.objects.filter(date__year__in=years).values_list("date__year", flat=True).distinct())
+    return [year for year in years if year not in known]
+
+
+def check_calendar_covers(start: date, end: date, *, field: str = "starts_on") -> None:
+    """Refuse a period counted in working days that reaches a year with no holiday calendar."""
+    missing = years_without_calendar(start, end)
+    if missing:
+        years = "、".join(f"{year}年" for year in missing)
+        raise RuleViolation(
+            f"该期限延伸至{years}，而尚无{years}的节假日安排，无法准确计算工作日。请先在“节假日安排”中登记{years}的"
+            f"法定节假日和调休上班日（国务院办公厅公布后，也可由管理员执行 import_holidays 导入）。",
+            field=field,
+        )
+
+
+def official_calendar(year: int) -> list[tuple[date, str, str]]:
+    """The State Council's holidays on weekdays and make-up working days of `year`, as (date, kind, name)."""
+    import chinese_calendar
+
+    try:
+        chinese_calendar.is_holiday(date(year, 6, 30))
+    except NotImplementedError:
+        raise RuleViolation(
+            f"已安装的 chinesecalendar 尚无{year}年的节假日安排，请升级该软件包或在“节假日安排”中手工登记。",
+            field="year",
+        ) from None
+    names = _holiday_names()
+    days = [
+        (day, DayKind.HOLIDAY, names.get(name, name))
+        for day, name in chinese_calendar.holidays.items()
+        if day.year == year and day.weekday() < 5
+    ]
+    days += [
+        (day, DayKind.WORKDAY, f"{names.get(name, name)}调休上班")
+        for day, name in chinese_calendar.workdays.items()
+        if day.year == year and day.weekday() >= 5
+    ]
+    return sorted(days)
+
+
+HOLIDAY_NAMES = {
+    "new_years_day": "元旦",
+    "spring_festival": "春节",
+    "tomb_sweeping_day": "清明节",
+    "labour_day": "劳动节",
+    "dragon_boat_festival": "端午节",
+    "national_day": "国庆节",
+    "mid_autumn_festival": "中秋节",
+    "anti_fascist_70th_day": "中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日",
+}
+
+
+def _holiday_names() -> dict[str, str]:
+    import chinese_calendar
+
+    return {holiday.value: HOLIDAY_NAMES.get(holiday.name, holiday.value) for holiday in chinese_calendar.Holiday}
+
+
+@transaction.atomic
+def import_official_calendar(*, year: int) -> tuple[int, int]:
+    """Import `year`'s official calendar; a day the province entered itself is kept. Returns (written, kept)."""
+    province_days = set(
+        CalendarDay.objects.filter(date__year=year, source=DaySource.PROVINCE).values_list("date", flat=True)
+    )
+    written = kept = 0
+    for day, kind, name in official_calendar(year):
+        if day in province_days:
+            kept += 1
+            continue
+        CalendarDay.objects.update_or_create(
+            date=day, defaults={"kind": kind, "name": name, "source": DaySource.OFFICIAL}
+        )
+        written += 1
+    return written, kept
+
+
 @transaction.atomic
 def save_calendar_day(*, actor: User, day: CalendarDay) -> CalendarDay:
-    """Record a public holiday or a make-up working day (province)."""
+    """Record a public holiday or a make-up working day (province); it replaces what the calendar had that day."""
     if not access.may(actor, "keep_calendar"):
         raise RuleViolation("只有省人社厅可以维护节假日安排。")
-    day.full_clean()
-    day.save()
+    day, _ = CalendarDay.objects.update_or_create(
+        date=day.date, defaults={"kind": day.kind, "name": day.name, "source": DaySource.PROVINCE}
+    )
     return day
 
 

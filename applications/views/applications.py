@@ -699,4 +699,5 @@ def calendar(request):
             return redirect("applications:calendar")
     today = timezone.localdate()
     days = CalendarDay.objects.filter(date__year__gte=today.year - 1)
-    return render(request, "applications/calendar.html", {"form": form, "days": days})
+    missing = notices.years_without_calendar(today, today.replace(year=today.year + 1, month=12, day=31))
+    return render(request, "applications/calendar.html", {"form": form, "days": days, "missing_years": missing})

@@ -7,7 +7,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from applications.models import Application, Batch, PublicNotice, SiteVisit
-from applications.notices import DEFAULT_WORKING_DAYS, candidates, check_can_approve, first_working_day, period_end
+from applications.notices import (
+    DEFAULT_WORKING_DAYS,
+    candidates,
+    check_calendar_covers,
+    check_can_approve,
+    first_working_day,
+    period_end,
+)
 from applications.rules import check_recognition_date
 from applications.workflow import WORKFLOW as APPLICATION_WORKFLOW
 from core import access, decisions, events
@@ -33,6 +40,7 @@ def notice_draft(
     """The public notice (公示) of a batch's proposed list, as it will be published (Art. 8(4))."""
     starts_on = first_working_day(starts_on)
     ends_on = period_end(starts_on, working_days)
+    check_calendar_covers(starts_on, ends_on)
     lines = "\n".join(
         f"{n}. {a.institution.name}（{a.institution.region.name}）" for n, a in enumerate(applications, 1)
     )

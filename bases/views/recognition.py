@@ -92,14 +92,18 @@ def notice_new(request, batch):
                 messages.success(request, f"已发布公示，公示期至{notice.ends_on:%Y年%-m月%-d日}。")
                 return redirect("public:announcement", pk=notice.announcement_id)
         if not form.errors:  # the text first; nothing is published before it is confirmed
-            draft = services.notice_draft(
-                batch=batch,
-                applications=list(d["applications"]),
-                starts_on=d["starts_on"],
-                working_days=d["working_days"],
-            )
-            url = reverse("recognition:notice_new", args=[batch.pk])
-            return preview(request, draft, action=url, back=url, back_label="发布公示", data=request.POST)
+            try:
+                draft = services.notice_draft(
+                    batch=batch,
+                    applications=list(d["applications"]),
+                    starts_on=d["starts_on"],
+                    working_days=d["working_days"],
+                )
+            except RuleViolation as error:
+                show_refusal(request, error, form)
+            else:
+                url = reverse("recognition:notice_new", args=[batch.pk])
+                return preview(request, draft, action=url, back=url, back_label="发布公示", data=request.POST)
     return render(
         request, "applications/notice_form.html", {"batch": batch, "form": form, "has_candidates": candidates.exists()}
     )

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from applications import notices
-from applications.models import CalendarDay, DayKind, Objection, PublicNotice, State
+from applications.models import CalendarDay, DayKind, DaySource, Objection, PublicNotice, State
 from bases import services as recognition
 from bases.models import AnnouncementKind, Base
 from core.errors import RuleViolation
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 def holidays(*days, kind=DayKind.HOLIDAY, name="国庆节"):
     for day in days:
-        CalendarDay.objects.create(date=day, kind=kind, name=name)
+        CalendarDay.objects.update_or_create(date=day, defaults={"kind": kind, "name": name})
 
 
 @pytest.fixture
@@ -65,6 +65,7 @@ def test_notice_period_over_national_day_counts_the_make_up_saturday(golden_week
 
 def test_notice_period_over_national_day_without_a_make_up_day_ends_a_day_later():
     holidays(*[date(2026, 10, d) for d in range(1, 8)])
+    CalendarDay.objects.filter(date=date(2026, 10, 10)).delete()
 
     assert notices.period_end(date(2026, 10, 2), 5) == date(2026, 10, 14)
 
@@ -80,24 +81,25 @@ def test_a_notice_of_no_working_days_is_an_error():
 
 def test_province_adds_a_holiday_on_the_calendar_page_and_the_period_moves(client_as, province_user):
     province = client_as(province_user)
-    assert notices.period_end(date(2026, 4, 3), 5) == date(2026, 4, 9)
+    assert notices.period_end(date(2026, 3, 13), 5) == date(2026, 3, 19)  # Fri, Mon–Thu
 
     response = province.post(
-        reverse("applications:calendar"), {"date": "2026-04-06", "kind": DayKind.HOLIDAY, "name": "清明节"}, follow=True
+        reverse("applications:calendar"), {"date": "2026-03-16", "kind": DayKind.HOLIDAY, "name": "地方假日"}, follow=True
     )
 
     assert "已保存" in visible_text(response)
-    assert CalendarDay.objects.get(date=date(2026, 4, 6)).kind == DayKind.HOLIDAY
-    assert notices.period_end(date(2026, 4, 3), 5) == date(2026, 4, 10)
-    again = province.post(reverse("applications:calendar"), {"date": "2026-04-06", "kind": DayKind.WORKDAY})
-    assert "该日期已有安排" in visible_text(again)
+    assert CalendarDay.objects.get(date=date(2026, 3, 16)).kind == DayKind.HOLIDAY
+    assert notices.period_end(date(2026, 3, 13), 5) == date(2026, 3, 20)
+    # entering the same date again replaces the entry: the province's word is the last one
+    province.post(reverse("applications:calendar"), {"date": "2026-03-16", "kind": DayKind.WORKDAY})
+    assert CalendarDay.objects.get(date=date(2026, 3, 16)).kind == DayKind.WORKDAY
 
 
 def test_only_the_province_keeps_the_holiday_calendar(client_as, institution_user, recommender_user):
     for user in (institution_user, recommender_user):
         response = client_as(user).post(reverse("applications:calendar"), {"date": "2026-04-06", "kind": "holiday"})
         assert response.status_code == 404
-    assert not CalendarDay.objects.exists()
+    assert not CalendarDay.objects.filter(source=DaySource.PROVINCE).exists()
 
 
 # -- publishing the notice --------------------------------------------------------------------------
