@@ -200,6 +200,14 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="福建省继续教育基地管理平台 <noreply@jxjy.example.cn>")
+# A mail server that hangs must not hold a worker: each connection gives up after EMAIL_TIMEOUT seconds.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# The outbox retries a failed e-mail after 1 min, 2, 4… up to an hour apart (±20 % jitter, so a recovering
+# server is not hit by every row at once), and gives it up when it is EMAIL_GIVE_UP_HOURS old: an ERROR in the
+# log and a row in the admin's list of failed mails, where it can be resent.
+EMAIL_RETRY_FIRST_SECONDS = env.int("EMAIL_RETRY_FIRST_SECONDS", default=60)
+EMAIL_RETRY_MAX_SECONDS = env.int("EMAIL_RETRY_MAX_SECONDS", default=3600)
+EMAIL_GIVE_UP_HOURS = env.int("EMAIL_GIVE_UP_HOURS", default=48)
 
 # Celery: with REDIS_URL set, a real broker; without it, tasks run eagerly in-process.
 REDIS_URL = env("REDIS_URL", default="")

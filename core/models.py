@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 from .uploads import private_storage
 
@@ -25,6 +26,11 @@ class Notification(models.Model):
     read_at = models.DateTimeField("阅读时间", null=True, blank=True)
     emailed_at = models.DateTimeField("邮件发送时间", null=True, blank=True)
     email_attempts = models.PositiveSmallIntegerField("邮件尝试次数", default=0)
+    # After a failure the row waits (exponential backoff with jitter); past EMAIL_GIVE_UP_HOURS it is given up,
+    # logged as an error and listed in the admin, where it can be resent.
+    email_next_attempt_at = models.DateTimeField("下次发送时间", default=timezone.now)
+    email_failed_at = models.DateTimeField("邮件放弃时间", null=True, blank=True)
+    email_error = models.CharField("最近一次发送错误", max_length=300, blank=True)
     # Jobs that must notify once per key (e.g. a reminder per base, year and day) set it; unique per recipient.
     dedupe_key = models.CharField("去重键", max_length=120, null=True, blank=True)
 
@@ -33,7 +39,11 @@ class Notification(models.Model):
         verbose_name = verbose_name_plural = "站内通知"
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
-            models.Index(fields=["emailed_at"], name="notification_outbox_idx", condition=models.Q(emailed_at=None)),
+            models.Index(
+                fields=["email_next_attempt_at", "id"],
+                name="notification_due_idx",
+                condition=models.Q(emailed_at=None, email_failed_at=None),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["recipient", "dedupe_key"], name="notification_once_per_key"),
