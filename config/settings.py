@@ -48,6 +48,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the load balancer's probes, answered before the host check and the HTTPS redirect (by IP, over HTTP).
+    "core.probes.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -88,6 +90,9 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# A kept connection is checked before a request uses it: after a PostgreSQL restart or failover the first
+# request of each worker reconnects instead of failing.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for the writer instead of failing at once when two requests write together.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
@@ -230,9 +235,15 @@ RESULT_PUBLICATION_WORKING_DAYS = env.int("RESULT_PUBLICATION_WORKING_DAYS", def
 
 # Anonymous visitors' public pages are cached (bases/cache.py), invalidated on every change.
 PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)
+# Redis saves work and holds nothing the portal cannot rebuild: unreachable, it degrades to no cache
+# (core/cache.py says what each user of it does meanwhile), after at most a second's wait.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "core.cache.DegradingRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

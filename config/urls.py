@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from accounts.forms import LoginForm, PortalPasswordChangeForm, PortalPasswordResetForm, PortalSetPasswordForm
 from api.v1 import api as api_v1
+from core import probes
 from bases.urls import recognition_urlpatterns
 from portal import views
 from public.sitemaps import SITEMAPS
@@ -63,6 +64,9 @@ urlpatterns = [
     path("api/", api_v1.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots, name="robots"),
-    path("healthz", views.healthz, name="healthz"),
+    # answered by core.probes.ProbeMiddleware before the host check and the HTTPS redirect; routed too
+    path("healthz", probes.live, name="healthz"),
+    path("livez", probes.live, name="livez"),
+    path("readyz", probes.ready, name="readyz"),
     path("admin/", admin.site.urls),
 ]

@@ -104,11 +104,6 @@ def register(request):
     return render(request, "registration/register.html", {"account_form": account_form, "profile_form": profile_form})
 
 
-def healthz(request):
-    """A fixed page for load balancers and the throughput benchmark's baseline."""
-    return HttpResponse("ok\n", content_type="text/plain")
-
-
 def robots(request):
     lines = [
         "User-agent: *",

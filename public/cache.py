@@ -13,19 +13,27 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 
+from core.cache import on_recovery
+
 VERSION_KEY = "public-pages:version"
 TIMEOUT = 600
 
 
+def bump() -> None:
+    """A new version: every stored page is stale from now on."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # no version yet (or evicted): any new value differs from what pages carry
+        cache.set(VERSION_KEY, 2, None)
+
+
+# A change made while Redis was unreachable could not bump the version; bump it once Redis is back, so the
+# pages stored before the outage are not served again (core/cache.py).
+on_recovery(bump)
+
+
 def invalidate() -> None:
     """Bump the version after the current transaction commits (or now, outside one)."""
-
-    def bump():
-        try:
-            cache.incr(VERSION_KEY)
-        except ValueError:  # no version yet (or evicted): any new value differs from what pages carry
-            cache.set(VERSION_KEY, 2, None)
-
     transaction.on_commit(bump)
 
 

@@ -214,6 +214,8 @@ URLS = [
     # -- the shell and accounts ------------------------------------------------------------------------
     Url("home", none, "anonymous"),
     Url("healthz", none, "anonymous"),
+    Url("livez", none, "anonymous"),
+    Url("readyz", none, "anonymous"),
     Url("robots", none, "anonymous"),
     Url("sitemap", none, "anonymous"),
     Url("inbox", none, "institution_own"),

@@ -280,6 +280,8 @@ GET = {
     "sitemap": expect(200, anonymous=200),
     "robots": expect(200, anonymous=200),
     "healthz": expect(200, anonymous=200),
+    "livez": expect(200, anonymous=200),
+    "readyz": expect(200, anonymous=200),
 }
 
 

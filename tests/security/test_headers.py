@@ -22,6 +22,8 @@ PROJECT = Path(__file__).resolve().parents[2]
 # Responses that are not pages and are meant to be shown inline (not downloaded): their type is fixed here.
 INLINE_BY_DESIGN = {
     "healthz": "text/plain",
+    "livez": "text/plain",
+    "readyz": "text/plain",
     "robots": "text/plain",
     "sitemap": "application/xml",
     "public:open_data_json": "application/json",

@@ -97,7 +97,7 @@ SEARCHES = [
     ("experts:list", "province"),  # the world's base has one of its own staff in the pool
 ]
 NOT_LISTS = {
-    "healthz", "robots", "sitemap", "login", "logout", "register", "password_change", "password_change_done",
+    "healthz", "livez", "readyz", "robots", "sitemap", "login", "logout", "register", "password_change", "password_change_done",
     "password_reset", "password_reset_done", "password_reset_complete", "inbox_read_all",
     "applications:batch_new", "supervision:draw_new", "reports:chart", "experts:new",
     "api:token_new",  # a form

@@ -852,7 +852,7 @@ def pages(j) -> list[tuple[str, str, str, dict]]:
 
 # Pages that show no text anyone typed, or are not pages (files, POST-only actions, account forms).
 NOT_SWEPT = {
-    "healthz", "robots", "sitemap", "inbox_open", "inbox_read_all", "register", "login", "logout",
+    "healthz", "livez", "readyz", "robots", "sitemap", "inbox_open", "inbox_read_all", "register", "login", "logout",
     "password_change", "password_change_done", "password_reset", "password_reset_done",
     "password_reset_confirm", "password_reset_complete", "users:toggle_account", "users:department_edit",
     "applications:batch_new", "applications:batch_toggle", "applications:start", "applications:edit",
