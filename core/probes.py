@@ -66,7 +66,11 @@ CHECKS = {"database": database, "migrations": migrations, "redis": redis, "stora
 def _plain(text: str, status: int = 200) -> HttpResponse:
     response = HttpResponse(text, content_type="text/plain; charset=utf-8", status=status)
     response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"  # answered before the security middleware
+    # answered before the security middleware: the same protections, for a page that needs nothing
+    response["X-Content-Type-Options"] = "nosniff"
+    response["X-Frame-Options"] = "DENY"
+    response["Referrer-Policy"] = "no-referrer"
+    response["Content-Security-Policy"] = "default-src 'none'; script-src 'none'; object-src 'none'; frame-ancestors 'none'"
     return response
 
 
