@@ -53,6 +53,7 @@ def restore_reference_data() -> None:
 
     forget_stale_content_types()
     _load_regions_if_missing()
+    _load_calendar_if_missing()
     ContentType.objects.get_for_models(*apps.get_models())
 
 
@@ -65,6 +66,16 @@ def _load_regions_if_missing() -> None:
 
         ContentType.objects.clear_cache()
         importlib.import_module("accounts.migrations.0002_regions").load(apps, None)
+
+
+def _load_calendar_if_missing() -> None:
+    """The State Council's holidays, loaded by a data migration (a 公示 reaching a year without them is refused)."""
+    from applications.models import CalendarDay
+
+    if not CalendarDay.objects.exists():
+        from django.apps import apps
+
+        importlib.import_module("applications.migrations.0010_official_holidays").seed(apps, None)
 
 
 def forget_stale_content_types() -> None:
