@@ -74,7 +74,9 @@ class Base(models.Model):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name="所在设区市")
     institution_type = models.CharField("机构类型", max_length=20, choices=InstitutionType.choices)
     fields = models.CharField("培训领域", max_length=300)
-    training_fields = models.ManyToManyField(TrainingField, related_name="bases", blank=True, verbose_name="培训领域（分类）")
+    training_fields = models.ManyToManyField(
+        TrainingField, related_name="bases", blank=True, verbose_name="培训领域（分类）"
+    )
     address = models.CharField("地址", max_length=200)
     contact_person = models.CharField("联系人", max_length=50)
     phone = models.CharField("联系电话", max_length=30)

@@ -7,8 +7,8 @@ from django.urls import include, path
 
 from accounts.forms import LoginForm, PortalPasswordChangeForm, PortalPasswordResetForm, PortalSetPasswordForm
 from api.v1 import api as api_v1
-from core import probes
 from bases.urls import recognition_urlpatterns
+from core import probes
 from portal import views
 from public.sitemaps import SITEMAPS
 

@@ -70,7 +70,9 @@ def _plain(text: str, status: int = 200) -> HttpResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["X-Frame-Options"] = "DENY"
     response["Referrer-Policy"] = "no-referrer"
-    response["Content-Security-Policy"] = "default-src 'none'; script-src 'none'; object-src 'none'; frame-ancestors 'none'"
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; script-src 'none'; object-src 'none'; frame-ancestors 'none'"
+    )
     return response
 
 

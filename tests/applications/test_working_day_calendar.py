@@ -20,7 +20,11 @@ pytestmark = pytest.mark.django_db
 
 def test_the_calendar_ships_with_the_state_councils_2026_national_day():
     national_day = CalendarDay.objects.get(date=date(2026, 10, 1))
-    assert (national_day.kind, national_day.name, national_day.source) == (DayKind.HOLIDAY, "国庆节", DaySource.OFFICIAL)
+    assert (national_day.kind, national_day.name, national_day.source) == (
+        DayKind.HOLIDAY,
+        "国庆节",
+        DaySource.OFFICIAL,
+    )
     assert CalendarDay.objects.get(date=date(2026, 10, 10)).kind == DayKind.WORKDAY  # a Saturday worked
     assert not CalendarDay.objects.filter(date=date(2026, 10, 3)).exists()  # a Saturday off anyway: no entry
 
@@ -29,9 +33,7 @@ def test_five_working_days_from_28_september_2026_end_on_9_october_not_inside_na
     assert notices.period_end(date(2026, 9, 28), 5) == date(2026, 10, 9)
 
 
-def test_a_notice_reaching_a_year_without_a_calendar_is_refused_and_the_form_keeps_its_input(
-    client_as, province_user
-):
+def test_a_notice_reaching_a_year_without_a_calendar_is_refused_and_the_form_keeps_its_input(client_as, province_user):
     CalendarDay.objects.filter(date__year=2027).delete()  # whatever a newer chinesecalendar may bring
     with time_machine.travel(at(2026, 12, 21, 10, 0)):
         batch = factories.BatchFactory(name="2026年第二批")

@@ -37,8 +37,12 @@ def request(path: str) -> int:
 def restart_postgres_for(pid: int) -> None:
     settings = connection.settings_dict
     with psycopg.connect(
-        dbname=settings["NAME"], user=settings["USER"], host=settings["HOST"], port=settings["PORT"] or 5432,
-        password=settings["PASSWORD"] or None, autocommit=True,
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        host=settings["HOST"],
+        port=settings["PORT"] or 5432,
+        password=settings["PASSWORD"] or None,
+        autocommit=True,
     ) as admin:
         admin.execute("SELECT pg_terminate_backend(%s)", [pid])
         for _ in range(100):  # the backend ends a moment after it is told to
@@ -69,4 +73,3 @@ def test_without_health_checks_that_request_would_have_failed(kept_connection):
 
     assert request("/public/bases/") == 500
     assert request("/public/bases/") == 200  # Django drops the broken connection after the error
-

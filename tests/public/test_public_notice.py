@@ -84,7 +84,9 @@ def test_province_adds_a_holiday_on_the_calendar_page_and_the_period_moves(clien
     assert notices.period_end(date(2026, 3, 13), 5) == date(2026, 3, 19)  # Fri, Mon–Thu
 
     response = province.post(
-        reverse("applications:calendar"), {"date": "2026-03-16", "kind": DayKind.HOLIDAY, "name": "地方假日"}, follow=True
+        reverse("applications:calendar"),
+        {"date": "2026-03-16", "kind": DayKind.HOLIDAY, "name": "地方假日"},
+        follow=True,
     )
 
     assert "已保存" in visible_text(response)

@@ -28,7 +28,9 @@ DUE = date(2026, 3, 17)
 
 @pytest.fixture
 def holiday(db):
-    return CalendarDay.objects.update_or_create(date=date(2026, 3, 10), defaults={"kind": DayKind.HOLIDAY, "name": "测试假日"})[0]
+    return CalendarDay.objects.update_or_create(
+        date=date(2026, 3, 10), defaults={"kind": DayKind.HOLIDAY, "name": "测试假日"}
+    )[0]
 
 
 def confirmed_on_2_march(province, base, **kwargs):
@@ -75,7 +77,9 @@ def test_art21_a_result_unpublished_after_10_working_days_is_on_the_provinces_to
 
 
 def test_art21_a_make_up_working_day_counts_and_the_number_of_days_is_a_setting(base, province_user, settings):
-    CalendarDay.objects.update_or_create(date=date(2026, 3, 7), defaults={"kind": DayKind.WORKDAY, "name": "调休上班"})  # a Saturday
+    CalendarDay.objects.update_or_create(
+        date=date(2026, 3, 7), defaults={"kind": DayKind.WORKDAY, "name": "调休上班"}
+    )  # a Saturday
     settings.RESULT_PUBLICATION_WORKING_DAYS = 3
     confirmed_on_2_march(province_user, base)
 
