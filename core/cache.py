@@ -44,10 +44,6 @@ class DegradingRedisCache(RedisCache):
         self.down_since: float | None = None
         self._last_try = 0.0
 
-    @property
-    def available(self) -> bool:
-        return self.down_since is None
-
     def _call(self, operation: Callable, fallback):
         if self.down_since is not None:
             if time.monotonic() - self._last_try < DOWN_RETRY_SECONDS:
