@@ -2,10 +2,13 @@
 files live outside any served folder and leave only through an authorising view as attachments."""
 
 import hashlib
+import logging
 import os
+import re
 import unicodedata
 import uuid
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,6 +18,11 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+logger = logging.getLogger(__name__)
 
 KINDS = {
     "pdf": ("application/pdf", "PDF"),
@@ -129,12 +137,100 @@ def check(uploaded) -> CheckedUpload:
             params={"name": name, "allowed": ALLOWED_TEXT},
             code="bad_type",
         )
+    if kind == "pdf" and (found := pdf_active_content(uploaded)):
+        raise ValidationError(
+            "文件“%(name)s”含有%(found)s，可能在打开时自动运行或释放其他文件，出于安全考虑不予接受。"
+            "请用“打印为PDF”或“另存为PDF”重新生成不含这些内容的文件后再上传。",
+            params={"name": name, "found": "、".join(found)},
+            code="active_pdf",
+        )
     digest = hashlib.sha256()
     uploaded.seek(0)
     for chunk in uploaded.chunks():
         digest.update(chunk)
     uploaded.seek(0)
     return CheckedUpload(uploaded, kind, KINDS[kind][0], name, uploaded.size, digest.hexdigest())
+
+
+# Active content a PDF reader may run or hand to the system when the file is opened (issue 19 (8)):
+# the PDF name that gives it away, and what the uploader is told.
+PDF_ACTIVE_NAMES = {
+    "JS": "JavaScript脚本",
+    "JavaScript": "JavaScript脚本",
+    "Launch": "启动外部程序的操作",
+    "EmbeddedFile": "嵌入的文件",
+    "EmbeddedFiles": "嵌入的文件",
+}
+_PDF_NAME = re.compile(rb"/((?:[^\x00\t\n\f\r ()<>\[\]{}/%#]|#[0-9A-Fa-f]{2})+)")
+_PDF_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.S)
+_HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
+
+
+def _names_in(data: bytes) -> set[str]:
+    """The PDF names written in `data` (`/J#61vaScript` read as /JavaScript)."""
+    return {
+        _HEX.sub(lambda m: bytes([int(m.group(1), 16)]), m.group(1)).decode("latin-1") for m in _PDF_NAME.finditer(data)
+    }
+
+
+def _raw_names(data: bytes) -> set[str]:
+    """The names of the file's own syntax: everything outside streams, and inside object streams (where compressed
+    PDFs keep their dictionaries). Page contents and images are not read: their bytes are not PDF syntax."""
+    names = _names_in(_PDF_STREAM.sub(b"stream endstream", data))
+    for match in _PDF_STREAM.finditer(data):
+        head = data[max(0, match.start() - 512) : match.start()]
+        if b"ObjStm" not in head.rpartition(b"obj")[2]:
+            continue
+        try:
+            body = zlib.decompressobj().decompress(match.group(1), 64 * 1024 * 1024)
+        except zlib.error:
+            body = match.group(1)
+        names |= _names_in(body)
+    return names
+
+
+def _structure_names(fileobj) -> set[str]:
+    """The keys and name values of every object in the file as pypdf reads it (object streams included)."""
+    names: set[str] = set()
+    reader = PdfReader(fileobj, strict=False)
+    pending = [reader.trailer]
+    for generation, objects in reader.xref.items():
+        pending += [IndirectObject(num, generation, reader) for num in objects]
+    pending += [IndirectObject(num, 0, reader) for num in reader.xref_objStm]
+    seen = 0
+    while pending and seen < 1_000_000:
+        seen += 1
+        item = pending.pop()
+        if isinstance(item, IndirectObject):
+            item = item.get_object()  # each object is walked once from the cross-reference list, not followed
+            if isinstance(item, IndirectObject | type(None)):
+                continue
+        if isinstance(item, DictionaryObject):
+            names |= {str(key)[1:] for key in item}
+            pending += [v for v in item.values() if not isinstance(v, IndirectObject)]
+        elif isinstance(item, ArrayObject):
+            pending += [v for v in item if not isinstance(v, IndirectObject)]
+        elif isinstance(item, NameObject):
+            names.add(str(item)[1:])
+    return names
+
+
+def pdf_active_content(uploaded) -> list[str]:
+    """What active content a PDF carries (JavaScript, launch actions, embedded files), for the refusal; empty if
+    none. The file's syntax is read twice: as pypdf parses it, and as raw names outside the page contents (with
+    object streams decompressed), so neither a file pypdf cannot parse nor an escaped name slips through."""
+    uploaded.seek(0)
+    data = uploaded.read()
+    uploaded.seek(0)
+    names = _raw_names(data)
+    try:
+        names |= _structure_names(uploaded)
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError, zlib.error, OSError) as error:
+        logger.info("pypdf could not read an uploaded PDF (%s); its raw syntax was checked", error)
+    uploaded.seek(0)
+    return sorted(
+        {PDF_ACTIVE_NAMES[n] for n in names if n in PDF_ACTIVE_NAMES}, key=list(PDF_ACTIVE_NAMES.values()).index
+    )
 
 
 SHEET_TEXT = "Excel（.xlsx）或CSV"

@@ -26,6 +26,7 @@ from supervision.services import cancellation_draft
 from tests import factories
 from tests.urlbook import URLS
 
+from . import pdf_samples
 from .helpers import rolled_back
 
 pytestmark = pytest.mark.django_db
@@ -330,3 +331,59 @@ def test_a_grant_of_cancellation_with_a_macro_document_is_refused_and_the_base_s
     assert w.base.status == "active"
     assert stored_files() == before_files
     assert Client().get(reverse("public:base", args=[w.base.pk])).status_code != 404
+
+
+ACTIVE_PDFS = {
+    f"{kind}, {layout.__name__.replace('_', ' ')}": layout(*parts)
+    for kind, parts in pdf_samples.ACTIVE.items()
+    for layout in (pdf_samples.plain, pdf_samples.object_stream)
+}
+
+
+@pytest.mark.parametrize("kind", ACTIVE_PDFS)
+def test_issue19_a_pdf_carrying_javascript_a_launch_action_or_an_embedded_file_is_refused(kind):
+    """Inside compressed object streams too, and with names written in #xx escapes."""
+    with pytest.raises(ValidationError) as refused:
+        uploads.check(factories.pdf_file("通知.pdf", ACTIVE_PDFS[kind]))
+    assert refused.value.code == "active_pdf"
+    message = refused.value.messages[0]
+    assert "通知.pdf" in message and "不予接受" in message
+    expected = {"launch": "启动外部程序的操作", "embedded": "嵌入的文件"}
+    assert next((text for word, text in expected.items() if word in kind), "JavaScript脚本") in message
+
+
+@pytest.mark.parametrize("layout", [pdf_samples.plain, pdf_samples.object_stream])
+def test_issue19_the_controls_plain_pdfs_in_both_layouts_are_accepted(layout):
+    checked = uploads.check(factories.pdf_file("材料.pdf", layout()))
+    assert checked.kind == "pdf"
+
+
+def test_issue19_a_pdf_that_pypdf_cannot_parse_is_still_read_for_active_names():
+    broken = b"%PDF-1.4\n1 0 obj<</Type/Catalog/OpenAction<</S/JavaScript/JS(x)>>>>endobj\n%%EOF"
+    with pytest.raises(ValidationError) as refused:
+        uploads.check(factories.pdf_file("坏.pdf", broken))
+    assert refused.value.code == "active_pdf"
+
+
+def test_issue19_a_pdf_with_javascript_is_refused_at_every_upload_point(w, as_role):
+    evil = ACTIVE_PDFS["open action with JavaScript, object stream"]
+    for point in UPLOAD_POINTS:
+        before_files, before = stored_files(), record_counts()
+        response = post(w, as_role, point, factories.pdf_file("通知.pdf", evil))
+        assert "含有JavaScript脚本" in response.content.decode(), f"{point}: not refused in Chinese"
+        assert stored_files() == before_files, f"{point}: the PDF reached the disk"
+        assert record_counts() == before, f"{point}: the PDF was recorded"
+
+
+@pytest.mark.parametrize("kind", ["launch action, plain", "embedded file, object stream", "escaped name, plain"])
+def test_issue19_the_refusal_stands_at_the_upload_field_and_the_rest_of_the_form_is_kept(w, as_role, kind):
+    """The objection form (anyone may object during a 公示): name, contact and facts come back as typed."""
+    data = {**book("applications:objection").data(w), "evidence": factories.pdf_file("证据.pdf", ACTIVE_PDFS[kind])}
+    before = Objection.objects.count()
+    response = as_role("anonymous").post(reverse("applications:objection", args=[w.notice.pk]), data)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "不予接受" in " ".join(form.errors.get("evidence", [])), form.errors
+    page = response.content.decode()
+    assert "张群众" in page and "13900000000" in page and "教学场所不足。" in page
+    assert Objection.objects.count() == before
