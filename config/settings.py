@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "core.throttle.PermissionsPolicyMiddleware",
     "api.middleware.JsonMethodNotAllowedMiddleware",
+    "core.throttle.SignInSprayMiddleware",
     # Last, as django-axes asks: it turns a lockout into the Chinese lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -113,6 +114,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Password spraying (issue 19 (8)): axes logs every failure (AccessFailureLog); LOGIN_FAILURES_PER_ADDRESS failures
+# from one address within LOGIN_ADDRESS_WINDOW_MINUTES, whatever the user names, refuse further sign-ins from it
+# (core.throttle.SignInSprayMiddleware) at these forms.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=20)
+LOGIN_ADDRESS_WINDOW_MINUTES = env.int("LOGIN_ADDRESS_WINDOW_MINUTES", default=15)
+LOGIN_THROTTLED_URLS = ["login", "admin:login"]
 # Reverse proxies in front of gunicorn (nginx: 1); rate limits and lockouts read the visitor's address
 # from X-Forwarded-For past them.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

@@ -11,6 +11,8 @@ What each user of the cache does meanwhile:
   soon as Redis answers again (`on_recovery`), so no page from before the outage is served stale;
 - rate limits (core/throttle.py): fail open: a minute's count starts at 1, nobody is refused;
 - lockouts (django-axes): kept in the database, unaffected;
+- the throttle on failed sign-ins per address (core/throttle.py SignInSprayMiddleware): counted from axes's
+  failure log in the database, unaffected (neither fail-open nor fail-closed: it does not use Redis);
 - e-mail: the Celery broker is down too; the outbox rows wait for the beat's sweep (core/notifications.py).
 """
 

@@ -1,11 +1,14 @@
-"""Rate limits for public endpoints that are cheap to abuse, and the Permissions-Policy header."""
+"""Rate limits for public endpoints that are cheap to abuse, the throttle on failed sign-ins per address, and the
+Permissions-Policy header."""
 
 import hashlib
+from datetime import timedelta
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 
@@ -56,6 +59,47 @@ def rate_limit(name: str):
         return wrapped
 
     return decorate
+
+
+def sign_in_failures_from(address: str) -> int:
+    """Failed sign-ins (wrong passwords and wrong second-factor codes, whatever the user name) from `address` in the
+    last LOGIN_ADDRESS_WINDOW_MINUTES, as django-axes logs them one row each (AccessFailureLog)."""
+    from axes.models import AccessFailureLog  # a model: imported once the apps are loaded
+
+    if not address:
+        return 0
+    since = timezone.now() - timedelta(minutes=settings.LOGIN_ADDRESS_WINDOW_MINUTES)
+    return AccessFailureLog.objects.filter(ip_address=address, attempt_time__gte=since).count()
+
+
+class SignInSprayMiddleware:
+    """Password spraying: one address trying a few passwords on many user names never meets django-axes's lockout
+    (it counts per user name and address). Once LOGIN_FAILURES_PER_ADDRESS sign-ins failed from an address within
+    LOGIN_ADDRESS_WINDOW_MINUTES, every further attempt from it (at each sign-in form: the portal's, the admin's and
+    the second-factor code) is refused with 429 until the window has moved past enough of them.
+
+    The count is read from the database, where axes writes each failure, not from Redis: a Redis outage neither opens
+    nor closes this throttle (core/cache.py), and every web node sees the same count. Behind a proxy the address is
+    the one TRUSTED_PROXY_COUNT resolves (client_address), so one visitor does not throttle everyone behind nginx.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._paths: set[str] | None = None
+
+    def __call__(self, request):
+        if request.method == "POST" and settings.AXES_ENABLED:
+            if self._paths is None:
+                self._paths = {reverse(name) for name in settings.LOGIN_THROTTLED_URLS}
+            if request.path_info in self._paths:
+                limit = settings.LOGIN_FAILURES_PER_ADDRESS
+                if sign_in_failures_from(client_address(request)) >= limit:
+                    minutes = settings.LOGIN_ADDRESS_WINDOW_MINUTES
+                    context = {"limit": limit, "minutes": minutes}
+                    response = render(request, "registration/address_throttled.html", context, status=429)
+                    response["Retry-After"] = str(minutes * 60)
+                    return response
+        return self.get_response(request)
 
 
 class PermissionsPolicyMiddleware:

@@ -120,3 +120,66 @@ def test_an_unknown_user_name_is_locked_out_the_same_way(clock):
     fail_five_times("no-such-user", ATTACKER)
     response, client = sign_in("no-such-user", PASSWORD, ATTACKER)
     assert_locked_out(response, client)
+
+
+# -- password spraying: few passwords on many user names from one address (issue 19 (8)) -------------------------
+
+SPRAYED_TEXT = "来自您网络地址的登录已暂停"
+
+
+def spray(address, count=20, **headers):
+    """One wrong password for each of `count` different user names, none of which reaches axes's lockout."""
+    for n in range(count):
+        response, _ = sign_in(f"guess-{n}", "Spring2026!", address, **headers)
+        assert response.status_code == 200, f"attempt {n + 1} was not an ordinary refusal"
+
+
+def assert_sprayed(response, client):
+    assert response.status_code == 429
+    assert SPRAYED_TEXT in response.content.decode() and "15分钟" in response.content.decode()
+    assert response["Retry-After"] == "900"
+    assert not get_user(client).is_authenticated
+
+
+def test_issue19_twenty_failures_across_user_names_from_one_address_refuse_the_next_sign_in(clock):
+    user = factories.InstitutionUserFactory()
+    spray(ATTACKER, 19)
+    assert_signed_in(*sign_in(user.username, PASSWORD, ATTACKER), user)  # 19: still let in
+    sign_in("guess-19", "Spring2026!", ATTACKER)
+    assert_sprayed(*sign_in(user.username, PASSWORD, ATTACKER))  # 20: even the right password is refused
+
+
+def test_issue19_the_spraying_throttle_is_per_address_not_everyone(clock):
+    user = factories.InstitutionUserFactory()
+    spray(ATTACKER)
+    assert_signed_in(*sign_in(user.username, PASSWORD, OFFICE), user)
+
+
+def test_issue19_the_throttle_lifts_when_the_failures_are_older_than_the_window(clock):
+    user = factories.InstitutionUserFactory()
+    spray(ATTACKER)
+    clock.move_to(START + timedelta(minutes=14))
+    assert_sprayed(*sign_in(user.username, PASSWORD, ATTACKER))
+    clock.move_to(START + timedelta(minutes=16))
+    assert_signed_in(*sign_in(user.username, PASSWORD, ATTACKER), user)
+
+
+def test_issue19_behind_the_proxy_each_visitor_is_counted_by_the_address_the_proxy_saw(clock, settings):
+    """With TRUSTED_PROXY_COUNT=1 every request comes from nginx's address: the visitor's is in X-Forwarded-For."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    nginx = "10.0.0.2"
+    user = factories.InstitutionUserFactory()
+    spray(nginx, HTTP_X_FORWARDED_FOR=ATTACKER)
+    assert_sprayed(*sign_in(user.username, PASSWORD, nginx, HTTP_X_FORWARDED_FOR=ATTACKER))
+    assert_signed_in(*sign_in(user.username, PASSWORD, nginx, HTTP_X_FORWARDED_FOR=OFFICE), user)
+    # a sprayer cannot pick a fresh address per attempt: only the proxy's last entry is believed
+    forged = Client(REMOTE_ADDR=nginx, HTTP_X_FORWARDED_FOR=f"10.9.9.9, {ATTACKER}")
+    assert_sprayed(forged.post(reverse("login"), {"username": user.username, "password": PASSWORD}), forged)
+
+
+def test_issue19_the_admin_sign_in_form_is_throttled_too(clock):
+    spray(ATTACKER)
+    admin = factories.UserFactory(role="admin", is_staff=True, is_superuser=True)
+    client = Client(REMOTE_ADDR=ATTACKER)
+    response = client.post(reverse("admin:login"), {"username": admin.username, "password": PASSWORD})
+    assert_sprayed(response, client)
