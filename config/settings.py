@@ -50,6 +50,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: the load balancer's probes, answered before the host check and the HTTPS redirect (by IP, over HTTP).
     "core.probes.ProbeMiddleware",
+    # Then the request id, so every later log line (and the access line) carries it.
+    "core.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -257,15 +259,47 @@ CACHES = {
     )
 }
 
+# Log lines on stdout, one per record: JSON in production (LOG_FORMAT=json, the default without DEBUG) for the
+# log collector, plain text in development. Each carries the request id (core/requestid.py); `jxjy.request`
+# writes one access line per request. Retention (≥ 6 months, 网络安全法 Art. 21) is the collector's: see
+# docs/deployment.md.
+LOG_FORMAT = env("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "core.requestid.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    # Without a broker every task runs in-process: one "Task … succeeded" line per outbox sweep would drown
-    # the console (`make run` loads the demo through hundreds of them). A real worker logs its own.
-    "loggers": {"celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"}},
+    "loggers": {
+        # Without a broker every task runs in-process: one "Task … succeeded" line per outbox sweep would drown
+        # the console (`make run` loads the demo through hundreds of them). A real worker logs its own.
+        "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
+        # The access lines: on in production, quiet in development (runserver prints its own).
+        "jxjy.request": {"level": env("ACCESS_LOG_LEVEL", default="WARNING" if DEBUG else "INFO")},
+    },
 }
+
+# Errors to a self-hosted Sentry or GlitchTip when SENTRY_DSN is set; no personal data (core/monitoring.py).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from core.monitoring import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        release=env("SENTRY_RELEASE", default=None),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
 
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 # Sessions are read from the cache (Redis in production) and written through to the database.

@@ -1,9 +1,9 @@
-"""The administrator's view of the e-mail outbox: the mails that were given up, and resending them."""
+"""The administrator's views of operations: the e-mail outbox (failed mails, resending) and the scheduled jobs' runs."""
 
 from django.contrib import admin, messages
 
-from . import outbox
-from .models import Notification
+from . import jobs, outbox
+from .models import JobRun, Notification
 
 
 class MailState(admin.SimpleListFilter):
@@ -42,3 +42,33 @@ class NotificationAdmin(admin.ModelAdmin):
     def resend(self, request, queryset):
         count = outbox.resend(queryset.values_list("pk", flat=True))
         self.message_user(request, f"已重新放入发送队列：{count} 封。", messages.SUCCESS)
+
+
+@admin.register(JobRun)
+class JobRunAdmin(admin.ModelAdmin):
+    """运行情况: each scheduled job's last success, and the jobs that missed their run (issue 19, point 7)."""
+
+    change_list_template = "admin/core/jobrun_change_list.html"
+    list_display = ("job", "for_day", "started_at", "finished_at", "succeeded", "result")
+    list_filter = ("job", "succeeded")
+    readonly_fields = [field.name for field in JobRun._meta.fields]
+    date_hierarchy = "started_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        statuses = jobs.statuses()
+        extra_context = {
+            **(extra_context or {}),
+            "statuses": statuses,
+            "missed": [status for status in statuses if status.missed],
+            "grace_hours": int(jobs.GRACE.total_seconds() // 3600),
+        }
+        return super().changelist_view(request, extra_context)

@@ -14,4 +14,7 @@ class CoreConfig(AppConfig):
         # Each domain app registers its scope rules, state machines, events and jobs in modules of these
         # names, as Django's admin finds admin.py.
         autodiscover_modules("access", "workflow", "events", "jobs")
-        from . import checks  # noqa: F401 - registers the deployment checks
+        from . import (
+            checks,  # noqa: F401 - registers the deployment checks
+            requestid,  # noqa: F401 - connects the Celery signals that put a task's id on its log lines
+        )

@@ -5,11 +5,18 @@ the beat may run it late, twice, or an operator may run it by hand for a given d
 beat schedule is built from this registry (config/celery.py), and one Celery task runs any job.
 """
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from celery.schedules import crontab
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+# A job that has not succeeded within this time after its scheduled time counts as having missed its run.
+GRACE = timedelta(hours=2)
 
 
 @dataclass(frozen=True)
@@ -23,7 +30,62 @@ class Job:
     def run(self, *, today: date):
         if not isinstance(today, date):
             raise TypeError("a job runs for a date")
-        return self.function(today=today)
+        return recorded(self, today=today)
+
+    def last_due(self, *, now: datetime) -> datetime:
+        """The latest scheduled time at or before `now` (Asia/Shanghai)."""
+        local = timezone.localtime(now)
+        due = timezone.make_aware(datetime.combine(local.date(), time(self.hour, self.minute)))
+        return due if due <= local else due - timedelta(days=1)
+
+
+def recorded(job: Job, *, today: date):
+    """Run `job` for `today` and keep a JobRun row of it (issue 19, point 7): start, end, success or the error."""
+    from .models import JobRun
+
+    run = JobRun.objects.create(job=job.name, for_day=today, started_at=timezone.now())
+    try:
+        result = job.function(today=today)
+    except Exception as error:
+        JobRun.objects.filter(pk=run.pk).update(
+            finished_at=timezone.now(), succeeded=False, error=f"{type(error).__name__}: {error}"[:4000]
+        )
+        logger.exception("job %s failed for %s", job.name, today)
+        raise
+    JobRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), succeeded=True, result=str(result)[:200])
+    return result
+
+
+@dataclass(frozen=True)
+class Status:
+    job: Job
+    due: datetime
+    last_success: datetime | None
+    last_failure: datetime | None
+    missed: bool
+
+
+def statuses(*, now: datetime | None = None) -> list[Status]:
+    """Each registered job with its last success and failure, and whether it missed its last scheduled run."""
+    from django.db.models import Max, Q
+
+    from .models import JobRun
+
+    now = now or timezone.now()
+    latest = {
+        row["job"]: row
+        for row in JobRun.objects.values("job").annotate(
+            success=Max("started_at", filter=Q(succeeded=True)), failure=Max("started_at", filter=Q(succeeded=False))
+        )
+    }
+    result = []
+    for job in registered().values():
+        row = latest.get(job.name, {})
+        due = job.last_due(now=now - GRACE)  # the latest run that should have ended by now
+        success = row.get("success")
+        missed = success is None or success < due
+        result.append(Status(job, due, success, row.get("failure"), missed))
+    return result
 
 
 _jobs: dict[str, Job] = {}

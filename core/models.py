@@ -146,3 +146,24 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.title}"
+
+
+class JobRun(models.Model):
+    """One run of a scheduled job (core/jobs.py): when, for which day, and whether it succeeded. The admin's
+    operations page reads the last success of each job from here and flags the jobs that missed their run."""
+
+    job = models.CharField("作业", max_length=80)
+    for_day = models.DateField("业务日期")
+    started_at = models.DateTimeField("开始时间")
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    succeeded = models.BooleanField("成功", null=True)
+    result = models.CharField("结果", max_length=200, blank=True)
+    error = models.TextField("错误", blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = verbose_name_plural = "定时作业运行记录"
+        indexes = [models.Index(fields=["job", "-started_at"], name="job_run_latest_idx")]
+
+    def __str__(self):
+        return f"{self.job} {self.started_at:%Y-%m-%d %H:%M}"
