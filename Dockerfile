@@ -9,6 +9,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# pg_dump/pg_restore/psql (bookworm's 15, the server's major version) and gpg for scripts/backup and restore.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client gnupg \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, from pyproject.toml alone, so code changes do not reinstall them.
 # (pyproject.toml declares no packages: `pip install .` installs the runtime dependencies only.)
 COPY pyproject.toml ./
