@@ -27,10 +27,10 @@ class Job:
     minute: int
     description: str
 
-    def run(self, *, today: date):
+    def run(self, *, today: date, by_beat: bool = False):
         if not isinstance(today, date):
             raise TypeError("a job runs for a date")
-        return recorded(self, today=today)
+        return recorded(self, today=today, by_beat=by_beat)
 
     def last_due(self, *, now: datetime) -> datetime:
         """The latest scheduled time at or before `now` (Asia/Shanghai)."""
@@ -39,11 +39,23 @@ class Job:
         return due if due <= local else due - timedelta(days=1)
 
 
-def recorded(job: Job, *, today: date):
-    """Run `job` for `today` and keep a JobRun row of it (issue 19, point 7): start, end, success or the error."""
+def recorded(job: Job, *, today: date, by_beat: bool = False):
+    """Run `job` for `today` and keep a JobRun row of it (issue 19, point 7): start, end, success or the error.
+
+    A run fired by the beat first claims the day (a unique row): when two beat processes fire the same job,
+    the second finds the claim, logs it and does nothing (issue 19, point 3).
+    """
+    from django.db import IntegrityError, transaction
+
     from .models import JobRun
 
-    run = JobRun.objects.create(job=job.name, for_day=today, started_at=timezone.now())
+    trigger = JobRun.Trigger.BEAT if by_beat else JobRun.Trigger.HAND
+    try:
+        with transaction.atomic():
+            run = JobRun.objects.create(job=job.name, for_day=today, trigger=trigger, started_at=timezone.now())
+    except IntegrityError:
+        logger.info("job %s for %s was already started by another beat; not run again", job.name, today)
+        return None
     try:
         result = job.function(today=today)
     except Exception as error:
@@ -123,5 +135,6 @@ def beat_schedule() -> dict:
             "task": "core.tasks.run_job",
             "schedule": crontab(minute=job.minute, hour=job.hour),
             "args": (job.name,),
+            "kwargs": {"by_beat": True},
         }
     return schedule

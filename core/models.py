@@ -152,8 +152,13 @@ class JobRun(models.Model):
     """One run of a scheduled job (core/jobs.py): when, for which day, and whether it succeeded. The admin's
     operations page reads the last success of each job from here and flags the jobs that missed their run."""
 
+    class Trigger(models.TextChoices):
+        BEAT = "beat", "定时触发"
+        HAND = "hand", "手动运行"
+
     job = models.CharField("作业", max_length=80)
     for_day = models.DateField("业务日期")
+    trigger = models.CharField("触发方式", max_length=10, choices=Trigger.choices, default=Trigger.HAND)
     started_at = models.DateTimeField("开始时间")
     finished_at = models.DateTimeField("结束时间", null=True, blank=True)
     succeeded = models.BooleanField("成功", null=True)
@@ -164,6 +169,13 @@ class JobRun(models.Model):
         ordering = ["-started_at", "-id"]
         verbose_name = verbose_name_plural = "定时作业运行记录"
         indexes = [models.Index(fields=["job", "-started_at"], name="job_run_latest_idx")]
+        constraints = [
+            # Two beat processes (a second node, a failover) may both fire a job: its day's scheduled run is
+            # claimed once, and the other task stands down. A run by hand (`run_job`) is never refused.
+            models.UniqueConstraint(
+                fields=["job", "for_day"], condition=models.Q(trigger="beat"), name="job_run_once_a_day_by_beat"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.job} {self.started_at:%Y-%m-%d %H:%M}"

@@ -14,6 +14,6 @@ def send_pending_emails() -> int:
 
 
 @shared_task(acks_late=True)
-def run_job(name: str, on: str | None = None):
-    """Run the job `name` for the day `on` (YYYY-MM-DD), or for today in Asia/Shanghai."""
-    return jobs.get(name).run(today=date.fromisoformat(on) if on else timezone.localdate())
+def run_job(name: str, on: str | None = None, by_beat: bool = False):
+    """Run the job `name` for the day `on` (YYYY-MM-DD), or for today in Asia/Shanghai; once a day by the beat."""
+    return jobs.get(name).run(today=date.fromisoformat(on) if on else timezone.localdate(), by_beat=by_beat)
