@@ -156,7 +156,34 @@ STORAGES = {
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
+    # Every upload and generated document (core/uploads.private_storage): MEDIA_ROOT/private by default.
+    "private": {"BACKEND": "core.uploads.PrivateStorage"},
 }
+# With S3_BUCKET set, the private files go to S3-compatible object storage (MinIO, the 政务云's OSS/OBS):
+# every web node and worker reads the same files. Private objects; they still leave only through the
+# authorising views, which stream them (no public or presigned links are handed out).
+S3_BUCKET = env("S3_BUCKET", default="")
+if S3_BUCKET:
+    from botocore.config import Config as S3ClientConfig
+
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env("S3_ENDPOINT_URL", default=None),
+            "region_name": env("S3_REGION", default="us-east-1"),
+            "access_key": env("S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env("S3_SECRET_ACCESS_KEY", default=None),
+            "location": "private",
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "addressing_style": env("S3_ADDRESSING_STYLE", default="path"),
+            "signature_version": "s3v4",
+            # an unreachable endpoint fails a request (and /readyz) in seconds, not after minutes of retries
+            "client_config": S3ClientConfig(connect_timeout=3, read_timeout=30, retries={"max_attempts": 3}),
+        },
+    }
 # Uploads are private: MEDIA_ROOT is never served as static files; only authorising views read it.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media-not-served/"

@@ -14,11 +14,10 @@ import logging
 import os
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpResponse
-
-from .uploads import private_storage
 
 logger = logging.getLogger(__name__)
 
@@ -50,12 +49,11 @@ def redis() -> None:
 
 
 def storage() -> None:
-    store = private_storage()
-    location = getattr(store, "location", None)
-    if location is not None:  # local files: the directory must be there and writable
-        os.makedirs(location, exist_ok=True)
-        if not os.access(location, os.W_OK):
-            raise PermissionError(f"{location} is not writable")
+    store = storages["private"]
+    if isinstance(store, FileSystemStorage):  # local files: the directory must be there and writable
+        os.makedirs(store.location, exist_ok=True)
+        if not os.access(store.location, os.W_OK):
+            raise PermissionError(f"{store.location} is not writable")
     else:  # object storage: one request that needs the bucket and the credentials
         store.exists("readyz")
 

@@ -13,11 +13,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import FileResponse
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import LazyObject, cached_property, empty
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
@@ -52,10 +54,28 @@ class PrivateStorage(FileSystemStorage):
         return os.path.abspath(self.base_location)
 
 
-_private_storage = PrivateStorage()
+class _PrivateStorage(LazyObject):
+    """The storage named "private" in STORAGES, looked up when first used and again after the settings change.
+
+    Local files (PrivateStorage) by default; S3-compatible object storage (django-storages) when the
+    environment configures it (config/settings.py). File fields name `private_storage`, so every upload and
+    every generated file follows the setting; the files still leave only through the authorising views.
+    """
+
+    def _setup(self):
+        self._wrapped = storages["private"]
 
 
-def private_storage() -> FileSystemStorage:
+_private_storage = _PrivateStorage()
+
+
+@receiver(setting_changed)
+def _storage_setting_changed(*, setting, **kwargs):
+    if setting in {"STORAGES", "MEDIA_ROOT"}:
+        _private_storage._wrapped = empty
+
+
+def private_storage() -> Storage:
     """The storage of every private upload (a callable, so migrations name it rather than a path)."""
     return _private_storage
 

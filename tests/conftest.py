@@ -105,6 +105,83 @@ def postgres(db):
     need("PostgreSQL", connection.vendor == "postgresql", "set DATABASE_URL=postgres://...")
 
 
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A real S3-protocol server process (moto in server mode, from PyPI) on a free port, for the session."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    moto = shutil.which("moto_server", path=os.path.dirname(sys.executable))
+    need("the S3 server (moto_server)", moto is not None, "pip install 'moto[server]'")
+    port = free_port()
+    process = subprocess.Popen(
+        [moto, "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(endpoint, timeout=1)  # noqa: S310 - our own server on the loopback
+            break
+        except OSError:
+            if process.poll() is not None:
+                break
+            time.sleep(0.1)
+    need("the S3 server (moto_server)", process.poll() is None, "it did not start")
+    yield endpoint
+    process.terminate()
+    process.wait(timeout=10)
+
+
+S3_CREDENTIALS = {"access_key": "testing", "secret_key": "testing", "region_name": "us-east-1"}
+
+
+def s3_private_storage(endpoint: str, bucket: str) -> dict:
+    """The STORAGES entry of the private files on the S3 server at `endpoint` (as config/settings.py builds it)."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint,
+            **S3_CREDENTIALS,
+            "location": "private",
+            "default_acl": "private",
+            "file_overwrite": False,
+            "addressing_style": "path",
+            "signature_version": "s3v4",
+        },
+    }
+
+
+@pytest.fixture
+def s3_storage(s3_server, settings):
+    """The private files of this test on a bucket of its own on the S3 server; yields the boto3 bucket."""
+    import boto3
+
+    bucket_name = f"jxjy-{uuid.uuid4().hex[:12]}"
+    resource = boto3.resource(
+        "s3",
+        endpoint_url=s3_server,
+        aws_access_key_id=S3_CREDENTIALS["access_key"],
+        aws_secret_access_key=S3_CREDENTIALS["secret_key"],
+        region_name=S3_CREDENTIALS["region_name"],
+    )
+    bucket = resource.create_bucket(Bucket=bucket_name)
+    settings.STORAGES = {**settings.STORAGES, "private": s3_private_storage(s3_server, bucket_name)}
+    yield bucket
+    bucket.objects.all().delete()
+    bucket.delete()
+
+
 # -- one user per role ------------------------------------------------------------------------------
 
 

@@ -19,7 +19,7 @@ from accounts.models import Institution
 from core.uploads import private_storage
 from tests import factories
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -13,7 +13,7 @@ from core.tasks import run_job
 
 from .conftest import race
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 DAY = date(2026, 12, 7)
 
