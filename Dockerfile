@@ -14,14 +14,20 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends postgresql-client gnupg \
     && rm -rf /var/lib/apt/lists/*
 
-# Dependencies first, from pyproject.toml alone, so code changes do not reinstall them.
-# (pyproject.toml declares no packages: `pip install .` installs the runtime dependencies only.)
-COPY pyproject.toml ./
-RUN pip install . && rm -rf build ./*.egg-info
+# Dependencies first, exactly as uv.lock pins them (hashes checked), so code changes do not reinstall them.
+# The same lock `make run` and `make test` install from; uv itself from PyPI, at the Makefile's version.
+ENV UV_PROJECT_ENVIRONMENT=/opt/venv \
+    UV_COMPILE_BYTECODE=1 \
+    UV_LINK_MODE=copy \
+    PATH=/opt/venv/bin:$PATH
+COPY pyproject.toml uv.lock ./
+RUN pip install "uv==0.13.9" && uv sync --locked --no-dev --no-install-project && pip uninstall -y uv
 
 COPY . .
-# The static instances of the embedded Chinese face for decision PDFs, made once in the image.
-RUN DEBUG=True SECRET_KEY=build-only python manage.py prepare_fonts
+# The static instances of the embedded Chinese face for decision PDFs, and the static files (each web
+# replica serves its own copy through whitenoise), made once in the image.
+RUN DEBUG=True SECRET_KEY=build-only python manage.py prepare_fonts \
+    && DEBUG=False SECRET_KEY=build-only STATIC_ROOT=/app/staticfiles python manage.py collectstatic --noinput -v 0
 
 # Run as an unprivileged user. /data is the uploads volume (MEDIA_ROOT and the beat schedule); a new
 # named volume mounted there takes this directory's owner.
@@ -35,4 +41,5 @@ ENV DEBUG=False \
 
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "-w", "3", "-b", "0.0.0.0:8000", "--access-logfile", "-"]
+# The portal writes its own access line per request (jxjy.request, JSON, with the request id).
+CMD ["gunicorn", "config.wsgi", "-w", "3", "-b", "0.0.0.0:8000"]

@@ -11,16 +11,26 @@ export DEBUG ?= True
 # Links in e-mails (and a plaque rendered outside a request) point at the server `make run` starts.
 export SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test lint format install
+.PHONY: run test lint format install lock
 
-$(STAMP): pyproject.toml
+# uv installs exactly what uv.lock pins, hashes checked (`--locked` fails if pyproject.toml and the lock
+# disagree: run `make lock` after changing a dependency). uv itself comes from PyPI, pinned here.
+UV_VERSION := 0.13.9
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+$(STAMP): pyproject.toml uv.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q ".[dev]"
+	test -x $(BIN)/uv || $(BIN)/python -m pip install -q "uv==$(UV_VERSION)"
+	$(BIN)/uv sync -q --locked --extra dev --inexact --python $(BIN)/python
 	$(BIN)/python manage.py prepare_fonts
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# After changing pyproject.toml's dependencies: resolve again and write uv.lock (commit both).
+lock:
+	test -x $(BIN)/uv || ($(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install -q "uv==$(UV_VERSION)")
+	$(BIN)/uv lock
 
 # The demo's notification e-mails go to files in var/mail, not over the console (set EMAIL_BACKEND to send).
 run: export EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
