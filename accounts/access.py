@@ -21,6 +21,7 @@ def _user(user) -> Q:
 
 
 access.capability("manage_staff", roles={Role.PROVINCE})  # staff accounts and the provincial departments
+access.capability("manage_categories", roles={Role.PROVINCE})  # fields and institution kinds (Art. 3)
 
 
 def _a_staff_account(account, user):

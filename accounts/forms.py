@@ -9,11 +9,12 @@ from django.contrib.auth.forms import (
     SetPasswordForm,
     UserCreationForm,
 )
+from django.db.models import Q
 
 from core.forms import StyledFormMixin, formfield
 
 from .credit_code import normalise
-from .models import Department, InspectorUnit, Institution, Region, Role, User
+from .models import Department, InspectorUnit, Institution, InstitutionKind, Region, Role, User
 
 
 class InstitutionProfileForm(StyledFormMixin, forms.ModelForm):
@@ -38,7 +39,11 @@ class InstitutionProfileForm(StyledFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].empty_label = "— 请选择 —"
-        self.fields["type"].choices = [("", "— 请选择 —"), *self.fields["type"].choices[1:]]
+        kind = self.fields["type"]
+        kind.empty_label = "— 请选择 —"
+        # the kinds still offered, and the institution's own if the province has since retired it (Art. 3)
+        current = self.instance.type_id if self.instance.pk else None
+        kind.queryset = InstitutionKind.objects.filter(Q(retired_on__isnull=True) | Q(code=current))
 
     def clean_credit_code(self):
         return normalise(self.cleaned_data["credit_code"])
@@ -124,3 +129,26 @@ class PortalPasswordResetForm(StyledFormMixin, PasswordResetForm):
 
 class PortalSetPasswordForm(StyledFormMixin, SetPasswordForm):
     pass
+
+
+class CategoryForm(StyledFormMixin, forms.Form):
+    """A field or an institution kind as the province names and orders it (Art. 3)."""
+
+    name = forms.CharField(label="名称", max_length=50, error_messages={"required": "请填写名称。"})
+    order = forms.IntegerField(
+        label="排序",
+        required=False,
+        min_value=0,
+        max_value=999,
+        help_text="数字小的排在前面。",
+        error_messages={"invalid": "请输入整数。", "min_value": "不能为负数。", "max_value": "不能大于999。"},
+    )
+
+
+class AliasForm(StyledFormMixin, forms.Form):
+    word = forms.CharField(
+        label="别名（旧写法）",
+        max_length=50,
+        help_text="机构在申报中曾用的写法，如“医疗卫生”。旧的自由填写文字按名称和别名归入领域。",
+        error_messages={"required": "请填写别名。"},
+    )

@@ -18,7 +18,8 @@ class Role(models.TextChoices):
 
 
 class InstitutionType(models.TextChoices):
-    """Art. 8(2)."""
+    """The six kinds of institution Art. 8(2) names: the codes seeded into InstitutionKind, which the
+    province then maintains (renames, adds, retires). Code refers to a kind by these codes."""
 
     UNIVERSITY = "university", "高等院校"
     RESEARCH = "research", "科研院所"
@@ -108,12 +109,45 @@ class TrainingField(Category):
         verbose_name = verbose_name_plural = "培训领域"
 
 
+class InstitutionKind(Category):
+    """A kind of institution (机构类型, Art. 8(2)), managed like the fields (Art. 3). Records refer to it by
+    its code, which never changes; the name the province gives it may."""
+
+    code = models.SlugField("代码", max_length=20, unique=True)
+    history = HistoricalRecords()
+
+    class Meta(Category.Meta):
+        verbose_name = verbose_name_plural = "机构类型"
+
+
+class TrainingFieldAlias(models.Model):
+    """A word institutions wrote for a field in the free text of earlier applications ("医疗卫生" for 卫生健康):
+    the migration and the unmapped-words report read the free text through these."""
+
+    word = models.CharField("写法", max_length=50, unique=True)
+    field = models.ForeignKey(TrainingField, on_delete=models.CASCADE, related_name="aliases", verbose_name="培训领域")
+
+    class Meta:
+        ordering = ["field__order", "word"]
+        verbose_name = verbose_name_plural = "培训领域别名"
+
+    def __str__(self):
+        return f"{self.word} → {self.field}"
+
+
 class Institution(models.Model):
     """A training institution (施教机构) with its own account (Art. 8(3))."""
 
     name = models.CharField("机构名称", max_length=200)
     credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True, validators=[validate_credit_code])
-    type = models.CharField("机构类型", max_length=20, choices=InstitutionType.choices)
+    type = models.ForeignKey(
+        "InstitutionKind",
+        on_delete=models.PROTECT,
+        to_field="code",
+        db_column="type",
+        related_name="institutions",
+        verbose_name="机构类型",
+    )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name="登记所在设区市")
     legal_representative = models.CharField("法定代表人", max_length=50)
     address = models.CharField("办公地址", max_length=200)

@@ -1,8 +1,8 @@
-"""Reads about accounts: who should hear about what."""
+"""Reads about accounts: who should hear about what, and the categories of Art. 3."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
-from .models import Role, User
+from .models import InstitutionKind, Role, TrainingField, User
 
 
 def province_staff() -> QuerySet[User]:
@@ -36,3 +36,16 @@ def staff_accounts() -> QuerySet[User]:
         .select_related("region", "department", "inspector_unit")
         .order_by("role", "username")
     )
+
+
+def categories_overview() -> dict:
+    """Both lists of categories (Art. 3) for the province's page: 2 queries."""
+    return {
+        "fields": TrainingField.objects.annotate(alias_count=Count("aliases")),
+        "kinds": InstitutionKind.objects.all(),
+    }
+
+
+def category_history(category) -> QuerySet:
+    """Who changed a category and how, newest first (django-simple-history)."""
+    return category.history.select_related("history_user").order_by("-history_date", "-history_id")[:50]

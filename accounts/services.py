@@ -1,8 +1,14 @@
 """Writes about accounts: self-registration of institutions, staff accounts, departments."""
 
-from django.db import transaction
+import uuid
 
-from .models import Department, Institution, Role, User
+from django.db import transaction
+from django.utils import timezone
+
+from core.errors import RuleViolation
+
+from . import categories
+from .models import Department, Institution, InstitutionKind, Role, TrainingField, TrainingFieldAlias, User
 
 
 @transaction.atomic
@@ -43,3 +49,88 @@ def save_department(*, actor: User, department: Department | None = None, name: 
     department.full_clean()
     department.save()
     return department
+
+
+# -- categories (分类管理, Art. 3) -------------------------------------------------------------------------
+
+ARTICLE_3 = "第三条"
+
+
+def _attributed(category, actor: User):
+    category._history_user = actor  # the history says who changed it (django-simple-history)
+    return category
+
+
+def _unique_name(model, name: str, *, exclude_pk=None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise RuleViolation("请填写名称。", field="name", article=ARTICLE_3)
+    clash = model.objects.filter(name=name).exclude(pk=exclude_pk)
+    if clash.exists():
+        raise RuleViolation(f"已有名为“{name}”的{model._meta.verbose_name}。", field="name", article=ARTICLE_3)
+    if model is TrainingField and TrainingFieldAlias.objects.filter(word=name).exists():
+        raise RuleViolation(f"“{name}”已是某一培训领域的别名，请先删除该别名。", field="name", article=ARTICLE_3)
+    return name
+
+
+@transaction.atomic
+def add_category(*, actor: User, model, name: str, order: int = 0):
+    """The province adds a field or an institution kind (Art. 3)."""
+    category = model(name=_unique_name(model, name), order=order or 0)
+    if model is InstitutionKind:
+        category.code = f"k{uuid.uuid4().hex[:8]}"  # records refer to a kind by a code that never changes
+    _attributed(category, actor).save()
+    return category
+
+
+@transaction.atomic
+def rename_category(*, actor: User, category, name: str, order: int):
+    """Rename or reorder a category; every record naming it shows the new name (the history keeps the old)."""
+    category = type(category).objects.select_for_update().get(pk=category.pk)
+    category.name = _unique_name(type(category), name, exclude_pk=category.pk)
+    category.order = order or 0
+    _attributed(category, actor).save()
+    return category
+
+
+@transaction.atomic
+def retire_category(*, actor: User, category):
+    """Stop offering a category for new records; refused while a live base or an open application uses it."""
+    category = type(category).objects.select_for_update().get(pk=category.pk)
+    if category.retired_on:
+        raise RuleViolation(f"“{category.name}”已于{category.retired_on:%Y年%-m月%-d日}停用。", article=ARTICLE_3)
+    if in_use := categories.uses(category):
+        raise RuleViolation(
+            f"“{category.name}”仍在使用中（{'、'.join(in_use)}），不能停用。请先调整这些记录。", article=ARTICLE_3
+        )
+    category.retired_on = timezone.localdate()
+    _attributed(category, actor).save()
+    return category
+
+
+@transaction.atomic
+def restore_category(*, actor: User, category):
+    category = type(category).objects.select_for_update().get(pk=category.pk)
+    if not category.retired_on:
+        raise RuleViolation(f"“{category.name}”未停用。", article=ARTICLE_3)
+    category.retired_on = None
+    _attributed(category, actor).save()
+    return category
+
+
+@transaction.atomic
+def add_alias(*, actor: User, field: TrainingField, word: str) -> TrainingFieldAlias:
+    """Another way of writing a field, so the old free text maps to it (Art. 3)."""
+    word = (word or "").strip()
+    if not word:
+        raise RuleViolation("请填写别名。", field="word", article=ARTICLE_3)
+    if TrainingField.objects.filter(name=word).exists():
+        raise RuleViolation(f"“{word}”是培训领域的名称，无需再设别名。", field="word", article=ARTICLE_3)
+    if existing := TrainingFieldAlias.objects.filter(word=word).select_related("field").first():
+        raise RuleViolation(f"“{word}”已是“{existing.field.name}”的别名。", field="word", article=ARTICLE_3)
+    return TrainingFieldAlias.objects.create(word=word, field=field)
+
+
+@transaction.atomic
+def remove_alias(*, actor: User, alias: TrainingFieldAlias) -> None:
+    alias.delete()

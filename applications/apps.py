@@ -7,4 +7,4 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self):
         # what setting aside a refusal gives back (applications.hearings.undone_by_set_aside)
-        from . import services  # noqa: F401
+        from . import categories, services  # noqa: F401 - and what applications tell the categories of Art. 3

@@ -4,13 +4,13 @@ from core.exports import Column as C
 
 APPLICATIONS = [
     C("申报机构", lambda a: a.institution.name, 32),
-    C("机构类型", lambda a: a.institution.get_type_display(), 14),
+    C("机构类型", lambda a: a.institution.type.name, 14),
     C("所在设区市", lambda a: a.institution.region.name, 12),
     C("批次", lambda a: a.batch.name, 28),
     C("推荐单位", lambda a: a.recommender_name, 26),
     C("优先遴选", lambda a: a.is_priority, 10),
     C("状态", lambda a: a.get_state_display(), 12),
-    C("培训领域", lambda a: a.training_fields, 24),
+    C("培训领域", lambda a: a.field_names, 24),
     C("最近提交时间", lambda a: a.last_submitted_at, 18),
     C("创建时间", lambda a: a.created_at, 18),
 ]

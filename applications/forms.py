@@ -1,9 +1,10 @@
 """Input parsing for batches and applications, with Chinese messages at the field."""
 
 from django import forms
+from django.db.models import Q
 from django.forms import formset_factory
 
-from accounts.models import Department, Region
+from accounts.models import Department, Region, TrainingField
 from core.forms import DateInput, RowLabelledFormSet, StyledFormMixin, formfield
 from core.uploads import ACCEPT_ATTR
 
@@ -61,7 +62,7 @@ class ApplicationForm(StyledFormMixin, forms.ModelForm):
         }
         help_texts = {
             "teaching_capacity": "第七条第二项：应能承担100人以上培训任务。",
-            "training_fields": "如：卫生健康、工程技术、教育、农业等，多个领域用顿号分隔。",
+            "training_fields": "可多选。领域目录由省人社厅维护（第三条分类管理）；没有合适的领域请在“机构基本情况”中说明。",
             "credit_declaration": "本机构社会信用良好，无违法、失信、重大经济纠纷等不良记录，无乱办班、乱收费、乱发证等不良记录（第七条第六项）。",
             "platform_can_connect": "第七条第七项：开展网络培训的，平台应当具备接入福建省继续教育公共服务平台的条件。",
             "is_city_base": "第八条第二项：优先从市级基地或省级行业主管部门设立的行业性基地中遴选。",
@@ -88,6 +89,15 @@ class ApplicationForm(StyledFormMixin, forms.ModelForm):
             (RecommenderKind.DEPARTMENT, "省级行业主管部门（主管单位）人事部门推荐"),
         ]
         self.fields["recommender_department"].queryset = Department.objects.filter(active=True)
+        # The fields still offered, and any retired one the application already names (kept, shown as retired).
+        chosen = list(self.instance.training_fields.all()) if self.instance.pk else []
+        fields = self.fields["training_fields"]
+        fields.queryset = TrainingField.objects.filter(
+            Q(retired_on__isnull=True) | Q(pk__in=[field.pk for field in chosen])
+        )
+        fields.widget = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
+        fields.widget.choices = fields.choices
+        fields.label_from_instance = lambda field: f"{field.name}（已停用）" if field.retired_on else field.name
         self.fields["recommender_department"].empty_label = "— 请选择 —"
         if batch is not None:
             for n, year in enumerate(batch.experience_years, 1):

@@ -147,7 +147,11 @@ class Application(models.Model):
     )
 
     # Field and type; priority facts (Art. 8(2)).
-    training_fields = models.CharField("培训领域", max_length=300, blank=True)
+    training_fields = models.ManyToManyField(
+        "users.TrainingField", related_name="applications", blank=True, verbose_name="培训领域"
+    )
+    # What was typed before the fields became categories (Art. 3); kept as written, shown beside the fields.
+    legacy_fields = models.CharField("原填培训领域", max_length=300, blank=True)
     introduction = models.TextField("机构基本情况", blank=True)
     is_city_base = models.BooleanField("已是市级继续教育基地", default=False)
     city_base_reference = models.CharField("市级基地认定文号", max_length=100, blank=True)
@@ -210,6 +214,11 @@ class Application(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("applications:detail", args=[self.pk])
+
+    @property
+    def field_names(self) -> str:
+        """The fields as one line ("工程技术、卫生健康"); reads the prefetched fields when there are."""
+        return "、".join(field.name for field in self.training_fields.all())
 
     @property
     def is_priority(self) -> bool:

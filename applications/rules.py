@@ -145,8 +145,8 @@ def unmet_conditions(app: Application, *, people=None, current_conditions=None) 
             p.append(Problem("未上传远程教育平台情况说明", a7, "doc_platform"))
 
     # Art. 8(2)-(3): field, priority evidence, and the recommending unit
-    if not app.training_fields.strip():
-        p.append(Problem("未填写培训领域", "第八条第二项", "training_fields"))
+    if not app.training_fields.all():
+        p.append(Problem("未选择培训领域", "第八条第二项", "training_fields"))
     if (app.is_city_base or app.is_industry_base) and not has(Condition.PRIORITY):
         p.append(Problem("声明已是市级或行业性继续教育基地的，须上传认定文件", "第八条第二项", "doc_priority"))
     if app.recommender_kind == RecommenderKind.DEPARTMENT and not app.recommender_department_id:

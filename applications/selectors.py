@@ -29,7 +29,6 @@ LIST_FIELDS = (
     "last_submitted_at",
     "is_city_base",
     "is_industry_base",
-    "training_fields",
     "recommender_kind",
     "batch__id",
     "batch__name",
@@ -38,6 +37,7 @@ LIST_FIELDS = (
     "institution__id",
     "institution__name",
     "institution__type",
+    "institution__type__name",
     "institution__region__name",
     "recommender_region__id",
     "recommender_region__hr_unit_name",
@@ -82,7 +82,9 @@ def batches_overview() -> QuerySet[Batch]:
 def _list_queryset(user) -> QuerySet[Application]:
     return (
         access.visible(user, Application.objects.all())
-        .select_related("batch", "institution__region", "recommender_region", "recommender_department")
+        .select_related(
+            "batch", "institution__region", "institution__type", "recommender_region", "recommender_department"
+        )
         .only(*LIST_FIELDS)
     )
 
@@ -146,8 +148,13 @@ def application_detail(user, pk) -> Application:
     return access.get_visible_or_404(
         user,
         Application.objects.select_related(
-            "batch", "institution__region", "recommender_region", "recommender_department", "created_by"
-        ),
+            "batch",
+            "institution__region",
+            "institution__type",
+            "recommender_region",
+            "recommender_department",
+            "created_by",
+        ).prefetch_related("training_fields"),
         pk=pk,
     )
 

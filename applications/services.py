@@ -27,6 +27,9 @@ from .models import (
 )
 from .workflow import WORKFLOW
 
+# Applicant fields that are sets of categories (Art. 3), saved after the row.
+MANY_TO_MANY = {"training_fields"}
+
 APPLICANT_FIELDS = [
     "training_fields",
     "introduction",
@@ -137,7 +140,7 @@ def save_draft(*, actor: User, application_id, data: dict, people_rows: list[dic
     """Save what the institution typed, whatever its completeness: the draft is its own (SPEC 2.2)."""
     app = _editable_for(actor, application_id)
     for name in APPLICANT_FIELDS:
-        if name in data:
+        if name in data and name not in MANY_TO_MANY:
             setattr(app, name, data[name])
     # Routing: the HR bureau of the institution's own city, or a provincial industry department.
     if app.recommender_kind == RecommenderKind.DEPARTMENT:
@@ -147,6 +150,9 @@ def save_draft(*, actor: User, application_id, data: dict, people_rows: list[dic
         app.recommender_region = app.institution.region
         app.recommender_department = None
     app.save()
+    for name in MANY_TO_MANY:
+        if name in data:
+            getattr(app, name).set(data[name] or [])
     if people_rows is not None:
         _replace_people(app, people_rows)
     return app

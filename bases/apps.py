@@ -7,4 +7,5 @@ class BasesConfig(AppConfig):
 
     def ready(self):
         # what setting aside a suspension gives back (applications.hearings.undone_by_set_aside)
+        from . import categories  # noqa: F401 - what bases tell the categories of Art. 3
         from .services import suspension  # noqa: F401

@@ -6,7 +6,7 @@ BASES = [
     C("基地编号", lambda b: b.register_number, 24),
     C("基地名称", lambda b: b.name, 32),
     C("设区市", lambda b: b.region.name, 12),
-    C("机构类型", lambda b: b.get_institution_type_display(), 14),
+    C("机构类型", lambda b: b.institution_type.name, 14),
     C("培训领域", lambda b: b.fields, 24),
     C("认定日期", lambda b: b.recognised_on, 12),
     C("认定批次", lambda b: b.batch.name, 28),

@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from accounts.models import Institution, InstitutionType, Region, TrainingField
+from accounts.models import Institution, InstitutionKind, Region, TrainingField
 from applications.models import BACHELOR_OR_ABOVE, Degree
 from core import uploads
 from core.periods import add_years
@@ -72,7 +72,14 @@ class Base(models.Model):
     recognised_on = models.DateField("认定日期")
     name = models.CharField("基地名称", max_length=200)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name="所在设区市")
-    institution_type = models.CharField("机构类型", max_length=20, choices=InstitutionType.choices)
+    institution_type = models.ForeignKey(
+        InstitutionKind,
+        on_delete=models.PROTECT,
+        to_field="code",
+        db_column="institution_type",
+        related_name="bases",
+        verbose_name="机构类型",
+    )
     fields = models.CharField("培训领域", max_length=300)
     training_fields = models.ManyToManyField(
         TrainingField, related_name="bases", blank=True, verbose_name="培训领域（分类）"

@@ -22,6 +22,7 @@ LIST_FIELDS = (
     "fields",
     "region__name",
     "institution_type",
+    "institution_type__name",
     "batch__name",
 )
 
@@ -29,7 +30,7 @@ LIST_FIELDS = (
 def bases_for(user) -> QuerySet[Base]:
     return (
         access.visible(user, Base.objects.all())
-        .select_related("region", "batch")
+        .select_related("region", "batch", "institution_type")
         .only(*LIST_FIELDS)
         .order_by("-year", "-sequence")
     )
@@ -37,7 +38,9 @@ def bases_for(user) -> QuerySet[Base]:
 
 def base_detail(user, pk) -> Base:
     return access.get_visible_or_404(
-        user, Base.objects.select_related("institution", "region", "batch", "application"), pk=pk
+        user,
+        Base.objects.select_related("institution", "region", "batch", "application", "institution_type"),
+        pk=pk,
     )
 
 

@@ -46,6 +46,7 @@ NAV = {
                 ("节假日安排", "applications:calendar"),
                 ("账户管理", "users:staff_accounts"),
                 ("行业主管部门", "users:departments"),
+                ("领域与机构类型", "users:categories"),
             ],
         ),
     ],

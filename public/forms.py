@@ -2,7 +2,7 @@
 
 from django import forms
 
-from accounts.models import InstitutionType, Region
+from accounts.models import InstitutionKind, Region, TrainingField
 from bases.models import AnnouncementKind
 from core.forms import StyledFormMixin
 
@@ -12,9 +12,15 @@ from .selectors import REGISTER_SORTS, REGISTER_STATUS_CHOICES, RegisterFilters
 class RegisterFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label="名称或编号", required=False, max_length=100)
     region = forms.ModelChoiceField(label="设区市", queryset=Region.objects.all(), required=False, empty_label="全部")
-    field = forms.CharField(label="培训领域", required=False, max_length=50)
-    institution_type = forms.ChoiceField(
-        label="机构类型", required=False, choices=[("", "全部"), *InstitutionType.choices]
+    field = forms.ModelChoiceField(
+        label="培训领域", queryset=TrainingField.objects.all(), required=False, empty_label="全部"
+    )
+    institution_type = forms.ModelChoiceField(
+        label="机构类型",
+        queryset=InstitutionKind.objects.all(),
+        to_field_name="code",
+        required=False,
+        empty_label="全部",
     )
     # A number, offered as a list of the years that have bases: any year filters, listed or not.
     year = forms.IntegerField(label="认定年度", required=False, min_value=2000, max_value=2100, widget=forms.Select)
@@ -41,8 +47,8 @@ class RegisterFilterForm(StyledFormMixin, forms.Form):
         return RegisterFilters(
             q=(d.get("q") or "").strip(),
             region=d["region"].pk if d.get("region") else None,
-            field=(d.get("field") or "").strip(),
-            institution_type=d.get("institution_type") or "",
+            field=d["field"].pk if d.get("field") else None,
+            institution_type=d["institution_type"].code if d.get("institution_type") else "",
             year=d.get("year"),
             status=d.get("status") or "",
             sort=d.get("sort") if d.get("sort") in REGISTER_SORTS else "number",

@@ -6,7 +6,6 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.models import InstitutionType
 from bases.models import Announcement, AnnouncementKind, Base, BaseStatus, ChangeFiling, ChangeFilingState
 from core import decisions
 from core.exports import defuse
@@ -31,6 +30,7 @@ PUBLIC_FIELDS = (
     "sequence",
     "fields",
     "institution_type",
+    "institution_type__name",
     "region__name",
     "region__order",
     "batch__name",
@@ -41,7 +41,7 @@ PUBLIC_FIELDS = (
 class RegisterFilters:
     q: str = ""
     region: int | None = None
-    field: str = ""
+    field: int | None = None
     institution_type: str = ""
     year: int | None = None
     status: str = ""
@@ -53,7 +53,7 @@ class RegisterFilters:
         if self.region:
             qs = qs.filter(region_id=self.region)
         if self.field:
-            qs = qs.filter(fields__icontains=self.field)
+            qs = qs.filter(training_fields=self.field)
         if self.institution_type:
             qs = qs.filter(institution_type=self.institution_type)
         if self.year:
@@ -69,7 +69,9 @@ class RegisterFilters:
 
 def register_page(filters: RegisterFilters) -> QuerySet[Base]:
     """The published register, filtered and sorted, shaped for one list query."""
-    return filters.apply(Base.objects.published().select_related("region", "batch").only(*PUBLIC_FIELDS))
+    return filters.apply(
+        Base.objects.published().select_related("region", "batch", "institution_type").only(*PUBLIC_FIELDS)
+    )
 
 
 def register_years() -> list[int]:
@@ -78,7 +80,8 @@ def register_years() -> list[int]:
 
 def public_base(pk) -> Base:
     return get_object_or_404(
-        Base.objects.published().select_related("region", "batch", "institution", "fee_disclosure"), pk=pk
+        Base.objects.published().select_related("region", "batch", "institution", "institution_type", "fee_disclosure"),
+        pk=pk,
     )
 
 
@@ -123,7 +126,7 @@ OPEN_DATA_FIELDS = [
     ("institution_name", "建设单位", "institution__name"),
     ("credit_code", "统一社会信用代码", "institution__credit_code"),
     ("region", "所在设区市", "region__name"),
-    ("institution_type", "机构类型", "institution_type"),
+    ("institution_type", "机构类型", "institution_type__name"),
     ("fields", "培训领域", "fields"),
     ("recognised_on", "认定日期", "recognised_on"),
     ("batch", "认定批次", "batch__name"),
@@ -137,10 +140,9 @@ OPEN_DATA_FIELDS = [
 def open_data_rows(filters: RegisterFilters):
     """The register as plain rows for CSV/JSON, streamed from the database in chunks."""
     qs = filters.apply(Base.objects.published()).values_list(*[path for _, _, path in OPEN_DATA_FIELDS])
-    type_labels, status_labels = dict(InstitutionType.choices), dict(BaseStatus.choices)
+    status_labels = dict(BaseStatus.choices)
     for row in qs.iterator(chunk_size=500):
         record = dict(zip([key for key, _, _ in OPEN_DATA_FIELDS], row, strict=True))
-        record["institution_type"] = type_labels.get(record["institution_type"], record["institution_type"])
         record["status"] = status_labels.get(record["status"], record["status"])
         record["recognised_on"] = record["recognised_on"].isoformat()
         yield record

@@ -11,7 +11,7 @@ from typing import NamedTuple
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
-from accounts.models import InstitutionType, Region
+from accounts.models import InstitutionKind, Region, TrainingField
 from applications.models import Application, Bar, Batch, State
 from bases.models import LIVE_STATUSES, MIN_ANNUAL_TRAINEES, AnnualFiling, Base, BaseStatus, FilingState
 from core import access
@@ -58,6 +58,7 @@ class Dashboard:
     today: date
     by_region: list = field(default_factory=list)  # (name, active, rectifying, revoked/cancelled)
     by_type: list = field(default_factory=list)
+    by_field: list = field(default_factory=list)  # (field, live bases, retired?) Art. 3
     by_status: list = field(default_factory=list)
     funnel: list = field(default_factory=list)
     training: list = field(default_factory=list)
@@ -92,7 +93,21 @@ def dashboard(user, today: date) -> Dashboard:
         )
         for rid, name in regions
     ]
-    d.by_type = [(label, type_live[value]) for value, label in InstitutionType.choices]
+    # 1 query: the kinds as the province names them now (Art. 3); a retired kind shows while bases still hold it.
+    d.by_type = [
+        (name, type_live[code])
+        for code, name, retired_on in InstitutionKind.objects.values_list("code", "name", "retired_on")
+        if retired_on is None or type_live[code]
+    ]
+    # 1 query: live bases per field (a base in two fields counts in each).
+    d.by_field = [
+        (name, n, retired_on is not None)
+        for name, n, retired_on in TrainingField.objects.annotate(
+            n=Count("bases", filter=Q(bases__in=bases.filter(status__in=LIVE_STATUSES)), distinct=True)
+        )
+        .filter(Q(retired_on__isnull=True) | Q(n__gt=0))
+        .values_list("name", "n", "retired_on")
+    ]
     d.by_status = [(label, status_total[value]) for value, label in BaseStatus.choices]
 
     # 1 query: each batch's funnel.

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils import timezone
 
-from accounts.models import InspectorUnit, InstitutionType, Region
+from accounts.models import InspectorUnit, InstitutionKind, Region
 from bases.models import BaseStatus
 from core.forms import DateInput, StyledFormMixin
 from core.uploads import ACCEPT_ATTR
@@ -101,8 +101,12 @@ class DrawForm(StyledFormMixin, forms.Form):
     region = forms.ModelChoiceField(
         label="限定设区市", required=False, queryset=Region.objects.all(), empty_label="不限"
     )
-    institution_type = forms.ChoiceField(
-        label="限定机构类型", required=False, choices=[("", "不限"), *InstitutionType.choices]
+    institution_type = forms.ModelChoiceField(
+        label="限定机构类型",
+        required=False,
+        queryset=InstitutionKind.objects.in_use(),
+        to_field_name="code",
+        empty_label="不限",
     )
     status = forms.ChoiceField(
         label="限定状态",

@@ -11,9 +11,11 @@ from accounts.models import (
     Department,
     InspectorUnit,
     Institution,
+    InstitutionKind,
     InstitutionType,
     Region,
     Role,
+    TrainingField,
     User,
 )
 from applications.models import (
@@ -53,6 +55,7 @@ def restore_reference_data() -> None:
 
     forget_stale_content_types()
     _load_regions_if_missing()
+    _load_categories_if_missing()
     _load_calendar_if_missing()
     ContentType.objects.get_for_models(*apps.get_models())
 
@@ -66,6 +69,18 @@ def _load_regions_if_missing() -> None:
 
         ContentType.objects.clear_cache()
         importlib.import_module("accounts.migrations.0002_regions").load(apps, None)
+
+
+def _load_categories_if_missing() -> None:
+    """The institution kinds, fields and aliases the data migration seeds (Art. 3)."""
+    from accounts.models import InstitutionKind
+
+    if not InstitutionKind.objects.exists():
+        from django.apps import apps
+
+        migration = importlib.import_module("accounts.migrations.0005_institution_kinds")
+        migration.seed_kinds(apps, None)
+        migration.seed_fields(apps, None)
 
 
 def _load_calendar_if_missing() -> None:
@@ -110,13 +125,34 @@ class InspectorUnitFactory(factory.django.DjangoModelFactory):
     region = factory.LazyFunction(lambda: region("350100"))
 
 
-class InstitutionFactory(factory.django.DjangoModelFactory):
+def institution_kind(code: str):
+    """The InstitutionKind of a code (the codes of InstitutionType are seeded by a data migration)."""
+    return InstitutionKind.objects.get(code=code)
+
+
+def field(name: str):
+    """The TrainingField of a name (seeded by a data migration)."""
+    return TrainingField.objects.get(name=name)
+
+
+class KindByCode:
+    """Lets a factory take an institution kind by its code, as tests write it: type=InstitutionType.UNIVERSITY."""
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        for name in ("type", "institution_type"):
+            if isinstance(kwargs.get(name), str):
+                kwargs[name] = institution_kind(kwargs[name])
+        return kwargs
+
+
+class InstitutionFactory(KindByCode, factory.django.DjangoModelFactory):
     class Meta:
         model = Institution
 
     name = factory.Sequence(lambda n: f"测试培训学院{n}")
     credit_code = factory.Sequence(fujian_credit_code)
-    type = InstitutionType.TRAINING
+    type = factory.LazyFunction(lambda: institution_kind(InstitutionType.TRAINING))
     region = factory.LazyFunction(lambda: region("350100"))
     legal_representative = "李明"
     address = "福州市鼓楼区学府路1号"
@@ -206,7 +242,6 @@ class BatchFactory(factory.django.DjangoModelFactory):
 
 
 COMPLETE_FIELDS = dict(
-    training_fields="工程技术",
     introduction="简介",
     is_independent_legal_person=True,
     qualification="办学许可证",
@@ -258,6 +293,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         for name, value in COMPLETE_FIELDS.items():
             setattr(obj, name, value)
         obj.save()
+        obj.training_fields.set([field("工程技术")])
         for i in range(5):
             ApplicationPersonFactory(application=obj, kind=PersonKind.MANAGER, name=f"管理{i}")
         ApplicationPersonFactory(application=obj, kind=PersonKind.FACULTY, name="教师甲", full_time=False)
@@ -304,7 +340,7 @@ class ScoreDocumentFactory(factory.django.DjangoModelFactory):
     size = len(TINY_PDF)
 
 
-class BaseFactory(factory.django.DjangoModelFactory):
+class BaseFactory(KindByCode, factory.django.DjangoModelFactory):
     class Meta:
         model = Base
 

@@ -301,6 +301,36 @@ URLS = [
         lambda w: {"name": "福建省改名厅", "active": "on"},
         NOT_PROVINCE,
     ),
+    # -- categories (Art. 3): reference data of the whole province, the province's alone -------------------
+    Url(
+        "users:categories",
+        none,
+        "province",
+        lambda w: {"kind": "fields", "fields-name": "测试新领域", "fields-order": "50"},
+    ),
+    Url("users:unmapped_words", none, "province"),
+    Url(
+        "users:category_edit",
+        lambda w: {"kind": "fields", "pk": w.field.pk},
+        "province",
+        lambda w: {"save": "1", "name": "工程技术（测试改名）", "order": "1"},
+        NOT_PROVINCE,
+    ),
+    Url(
+        "users:category_retire",
+        lambda w: {"kind": "fields", "pk": w.spare_field.pk},
+        "province",
+        lambda w: {},
+        NOT_PROVINCE,
+    ),
+    Url(
+        "users:category_restore",
+        lambda w: {"kind": "fields", "pk": w.retired_field.pk},
+        "province",
+        lambda w: {},
+        NOT_PROVINCE,
+    ),
+    Url("users:alias_remove", lambda w: {"pk": w.alias.pk}, "province", lambda w: {}, NOT_PROVINCE),
     # -- batches, applications, the notice before recognition ------------------------------------------------
     Url("applications:batches", none, "province"),
     Url(
@@ -396,7 +426,11 @@ URLS = [
         "applications:edit",
         lambda w: {"pk": w.draft.pk},
         "institution_own",
-        lambda w: {"training_fields": "卫生健康", "recommender_kind": "region", **management("people")},
+        lambda w: {
+            "training_fields": [factories.field("卫生健康").pk],
+            "recommender_kind": "region",
+            **management("people"),
+        },
         OTHER_ORGS,
         variants={"submitted: not editable": lambda w: {"pk": w.app.pk}},
     ),

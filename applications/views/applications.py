@@ -114,7 +114,9 @@ def batch_toggle(request, batch):
 @access.allowed("apply")
 def mine(request):
     apps = selectors.institution_applications(request.user)
-    if export := exports.respond(request, rows=apps, columns=columns.APPLICATIONS, filename="我的申报"):
+    if export := exports.respond(
+        request, rows=apps.prefetch_related("training_fields"), columns=columns.APPLICATIONS, filename="我的申报"
+    ):
         return export
     return render(
         request,
@@ -370,7 +372,9 @@ def _detail_context(request, app, **bound_forms):
         context["case_panel"] = case_panel = expert_selectors.case_panel(app)
         context["case_aggregate"] = expert_selectors.panel_aggregate(case_panel) if case_panel else None
         if access.can(user, "form_panel", app):
-            context["panel_form"] = bound_forms.get("panel") or PanelForm(initial={"fields": app.training_fields})
+            context["panel_form"] = bound_forms.get("panel") or PanelForm(
+                initial={"fields": app.field_names or app.legacy_fields}
+            )
             context["panel_action"] = reverse("applications:visit_panel", args=[app.pk])
     if access.can(user, "find_fraud", app):
         fraud_hearing = hearings.pending(app, HearingKind.FRAUD)
@@ -587,7 +591,9 @@ RECOMMENDER_STATES = [
 def recommender_queue(request):
     form = QueueFilterForm(request.GET or None, states=RECOMMENDER_STATES, with_units=False)
     qs = selectors.recommender_queue(request.user, form.filters())
-    if export := exports.respond(request, rows=qs, columns=columns.APPLICATIONS, filename="待推荐申报"):
+    if export := exports.respond(
+        request, rows=qs.prefetch_related("training_fields"), columns=columns.APPLICATIONS, filename="待推荐申报"
+    ):
         return export
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "applications/queue.html", {"page_obj": page, "filter_form": form, "title": "待推荐申报"})
@@ -597,7 +603,9 @@ def recommender_queue(request):
 def province_queue(request):
     form = QueueFilterForm(request.GET or None, states=[s for s in State if s != State.DRAFT])
     qs = selectors.province_queue(request.user, form.filters())
-    if export := exports.respond(request, rows=qs, columns=columns.APPLICATIONS, filename="申报审核"):
+    if export := exports.respond(
+        request, rows=qs.prefetch_related("training_fields"), columns=columns.APPLICATIONS, filename="申报审核"
+    ):
         return export
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

@@ -193,6 +193,7 @@ def create_base(*, application: Application, recognised_on: date) -> Base:
     seq.save(update_fields=["last"])
     number = seq.last
     inst = application.institution
+    fields = list(application.training_fields.all())
     base = Base.objects.create(
         institution=inst,
         application=application,
@@ -204,14 +205,15 @@ def create_base(*, application: Application, recognised_on: date) -> Base:
         next_inspection_due=last_day_of_years(recognised_on, 3),
         name=inst.name,
         region=inst.region,
-        institution_type=inst.type,
-        fields=application.training_fields,
+        institution_type_id=inst.type_id,
+        fields="、".join(field.name for field in fields) or application.legacy_fields,
         address=application.office_address or inst.address,
         contact_person=application.contact_person or inst.contact_person,
         phone=application.contact_phone or inst.phone,
         email=application.contact_email or inst.email,
         website=inst.website,
     )
+    base.training_fields.set(fields)  # Art. 3: the base trains in the fields it was recognised for
     seed_faculty(base=base)  # Art. 16: the pool starts from the faculty the application listed
     return base
 

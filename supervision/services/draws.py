@@ -7,7 +7,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import InspectorUnit, User
+from accounts.models import InspectorUnit, InstitutionKind, User
 from bases.models import Announcement, Base, BaseStatus
 from core import access
 from core.errors import RuleViolation
@@ -63,7 +63,8 @@ def draw_spot_check(
         described.append(f"设区市：{region.name}")
     if institution_type:
         qs = qs.filter(institution_type=institution_type)
-        described.append(f"机构类型：{dict(Base._meta.get_field('institution_type').choices)[institution_type]}")
+        kind = InstitutionKind.objects.filter(code=institution_type).first()
+        described.append(f"机构类型：{kind.name if kind else institution_type}")
     if status:
         described.append(f"状态：{BaseStatus(status).label}")
     candidates = [list(row) for row in qs.order_by("id").values_list("id", "region_id")]

@@ -40,7 +40,7 @@ def draw_new(request):
                 scheduled_on=d["scheduled_on"],
                 province_team=d["province_team"],
                 region=d["region"],
-                institution_type=d["institution_type"],
+                institution_type=d["institution_type"].code if d["institution_type"] else "",
                 status=d["status"],
                 assign_inspectors=d["assign_inspectors"],
             )

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import Role, TrainingField, TrainingFieldAlias
 from core import decisions
 from core.models import DecisionKind
 from supervision import services as supervision
@@ -68,7 +68,7 @@ def build_world() -> SimpleNamespace:
             created_by=inst_own,
             state=state,
             recommender_region=fuzhou,
-            training_fields="工程技术",
+            legacy_fields="工程技术",
             **extra,
         )
 
@@ -129,6 +129,11 @@ def build_world() -> SimpleNamespace:
     build_experts(w, province)
 
     w.department = factories.DepartmentFactory(name="福建省测试行业厅")
+    # Art. 3: a field in use, one nobody uses (may be retired), a retired one (may be restored), an alias
+    w.field = factories.field("工程技术")
+    w.spare_field = TrainingField.objects.create(name="测试空闲领域", order=90)
+    w.retired_field = TrainingField.objects.create(name="测试停用领域", order=91, retired_on=date(2025, 1, 1))
+    w.alias = TrainingFieldAlias.objects.create(word="测试别名", field=w.field)
     w.staff = factories.UserFactory(role=Role.PROVINCE, username="staff-target")
     w.note = factories.NotificationFactory(recipient=inst_own, url=reverse("applications:detail", args=[w.app.pk]))
     return w

@@ -92,7 +92,7 @@ def test_service_path_draft_to_base_records_each_step_and_notifies_the_next_part
     assert "请补充近三年培训证明" in s.notes[0].body
     assert s.mailed_to == {institution_user.email} and "请补充近三年培训证明" in s.mails[0].body
     # nothing the institution typed or uploaded is lost
-    assert app.teaching_capacity == 200 and app.training_fields == "工程技术"
+    assert app.teaching_capacity == 200 and app.field_names == "工程技术"
     assert app.people.count() == 6 and app.documents.filter(replaced_at=None).count() == 11
 
     # returned -> submitted again: back to the same recommender; the first submission date stays
@@ -223,7 +223,9 @@ def test_page_path_each_role_acts_through_its_own_pages(
     assert app.state == State.DRAFT and last_event(app).action == "create"
 
     # ... fills every field, lists its people, attaches every document and submits, in one POST
-    data = edit_data(app, submit=True, people=PEOPLE, **factories.COMPLETE_FIELDS)
+    data = edit_data(
+        app, submit=True, people=PEOPLE, training_fields=[factories.field("工程技术").pk], **factories.COMPLETE_FIELDS
+    )
     for condition in factories.REQUIRED_CONDITIONS:
         data[f"doc_{condition}"] = upload(f"{condition}.pdf")
     with step() as s:

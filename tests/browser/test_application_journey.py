@@ -82,7 +82,8 @@ def test_first_draft_to_recognised_base(page, regions):
     arrive(page, re.compile(r"/applications/\d+/edit/$"))
     assert "已创建申报草稿" in alert_text(page)
 
-    page.fill('input[name="training_fields"]', "工程技术、卫生健康")
+    page.get_by_label("工程技术", exact=True).check()
+    page.get_by_label("卫生健康", exact=True).check()
     page.fill('textarea[name="introduction"]', "本院成立于2005年，长期承担专业技术人员继续教育。")
     page.check('input[name="is_independent_legal_person"]')
     page.fill('textarea[name="qualification"]', "民办学校办学许可证（闽教民〔2015〕12号）")

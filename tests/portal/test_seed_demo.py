@@ -170,3 +170,15 @@ def test_art20_the_demo_has_a_filing_whose_declared_figures_differ_from_its_reco
     flagged = [f for f in filings if checks[f.pk].beyond]
     assert flagged, "no demo filing differs from its training records"
     assert any(not checks[f.pk].recorded.empty for f in flagged)
+
+
+def test_art3_the_demo_has_managed_categories_a_retired_field_and_old_text_left_to_map(seeded):
+    from accounts import categories
+    from accounts.models import InstitutionKind, TrainingField, TrainingFieldAlias
+
+    assert InstitutionKind.objects.count() >= 6
+    assert TrainingField.objects.in_use().count() >= 10 and TrainingFieldAlias.objects.exists()
+    assert TrainingField.objects.filter(name="传统工艺", retired_on__isnull=False).exists()
+    assert "茶艺" in [row.word for row in categories.unmapped_words()]
+    # every demo base trains in managed fields (Art. 3), not only in free text
+    assert not Base.objects.filter(training_fields=None).exists()

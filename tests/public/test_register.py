@@ -73,11 +73,15 @@ def test_register_filter_by_city_lists_only_that_citys_bases(visitor):
     assert "厦门市" in visible_text(response)
 
 
-def test_register_filter_by_training_field_matches_part_of_the_fields(visitor):
+def test_art3_register_filters_by_a_managed_training_field(visitor):
     health = published_base(fields="卫生健康、药学")
-    published_base(fields="工程技术")
+    health.training_fields.set([factories.field("卫生健康")])
+    engineering = published_base(fields="工程技术")
+    engineering.training_fields.set([factories.field("工程技术")])
 
-    assert listed_bases(register(visitor, field="卫生")) == [health.pk]
+    response = register(visitor, field=factories.field("卫生健康").pk)
+    assert listed_bases(response) == [health.pk]
+    assert f'<option value="{factories.field("卫生健康").pk}" selected>卫生健康</option>' in response.content.decode()
 
 
 def test_register_filter_by_institution_type(visitor):
@@ -230,7 +234,9 @@ def _publish(n, start=1):
         published_base(application__batch=batch, year=2025, sequence=seq)
 
 
-REGISTER_PAGE_QUERIES = 4  # years for the filter, the cities for the filter, the count, the page of bases
+# years for the filter, the cities, the fields and the institution kinds for the filters (Art. 3), the count,
+# the page of bases
+REGISTER_PAGE_QUERIES = 6
 
 
 def test_register_runs_the_same_queries_for_5_and_50_bases_and_on_every_page(visitor):

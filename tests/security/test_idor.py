@@ -96,7 +96,7 @@ def other_draft(w):
 
 
 def edit_post(app, **extra):
-    data = {"training_fields": "工程技术", "recommender_kind": "region", "save": "1", **extra}
+    data = {"training_fields": [factories.field("工程技术").pk], "recommender_kind": "region", "save": "1", **extra}
     data.update(
         {
             "people-TOTAL_FORMS": "0",

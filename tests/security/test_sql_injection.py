@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
+from tests import factories
 from tests.urlbook import project_patterns
 
 from .helpers import rolled_back
@@ -71,6 +72,8 @@ LISTS = {
     "reports:year_summary": (("province",), ("year", "export")),
     "users:staff_accounts": (("province",), ("page",)),
     "users:departments": (("province",), ()),
+    "users:categories": (("province",), ()),
+    "users:unmapped_words": (("province",), ("export",)),
     "applications:hearings": (("institution_other", "province"), ("page",)),
     "applications:appeals": (("province",), ("page",)),
     "supervision:fraud_reports": (("province",), ("page",)),
@@ -211,7 +214,7 @@ def test_a_plaque_code_in_the_path_with_sql_in_it_verifies_nothing_and_never_fai
 
 
 def _edit(w, value):
-    return {"training_fields": "工程技术", "recommender_kind": "region", "save": "1", "remove": value,
+    return {"training_fields": [factories.field("工程技术").pk], "recommender_kind": "region", "save": "1", "remove": value,
             "people-TOTAL_FORMS": "0", "people-INITIAL_FORMS": "0"}  # fmt: skip
 
 

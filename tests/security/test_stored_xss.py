@@ -159,7 +159,7 @@ def journey(db, settings):
     ok(inst.post(reverse("applications:start", args=[batch.pk])), "start")
     app = Application.objects.get(institution=institution)
     texts = {
-        "training_fields": f"工程技术{ATTRIBUTE}",
+        "training_fields": [factories.field("工程技术").pk],
         "introduction": SCRIPT,
         "qualification": ATTRIBUTE,
         "office_address": f"福州{SCRIPT}",
@@ -837,6 +837,7 @@ def pages(j) -> list[tuple[str, str, str, dict]]:
         ("province", "supervision:cancellation", reverse("supervision:cancellation", args=[j["cancellation"].pk]), {}),
         ("province", "users:staff_accounts", reverse("users:staff_accounts"), {}),
         ("province", "users:departments", reverse("users:departments"), {}),
+        ("province", "users:categories", reverse("users:categories"), {}),
         ("province", "reports:dashboard", reverse("reports:dashboard"), {}),
         ("province", "reports:year_summary", reverse("reports:year_summary"), {"year": timezone.localdate().year}),
         ("inspector", "supervision:list", reverse("supervision:list"), {}),
@@ -855,6 +856,7 @@ NOT_SWEPT = {
     "healthz", "livez", "readyz", "robots", "sitemap", "inbox_open", "inbox_read_all", "register", "login", "logout",
     "password_change", "password_change_done", "password_reset", "password_reset_done",
     "password_reset_confirm", "password_reset_complete", "users:toggle_account", "users:department_edit",
+    "users:category_edit", "users:category_retire", "users:category_restore", "users:alias_remove", "users:unmapped_words",
     "applications:batch_new", "applications:batch_toggle", "applications:start", "applications:edit",
     "applications:upload", "applications:download", "applications:act", "applications:schedule_visit",
     "applications:record_visit", "recognition:approve", "applications:reject", "applications:resolve_objection",

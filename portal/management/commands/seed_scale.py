@@ -20,7 +20,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.credit_code import check_character
-from accounts.models import Department, InspectorUnit, Institution, InstitutionType, Region, Role, User
+from accounts.models import Department, InspectorUnit, Institution, InstitutionKind, Region, Role, TrainingField, User
 from applications.models import (
     RULE_CONDITIONS,
     Application,
@@ -109,13 +109,13 @@ class Command(BaseCommand):
                     region=region,
                     password=make_password("Scale12345678"),
                 )
-        types = [t for t, _ in InstitutionType.choices]
+        types = list(InstitutionKind.objects.values_list("code", flat=True))
 
         institutions = [
             Institution(
                 name=f"{PREFIX}培训机构{n:04d}",
                 credit_code=self.code(n),
-                type=rng.choice(types),
+                type_id=rng.choice(types),
                 region=rng.choice(regions),
                 legal_representative="张三",
                 address=f"福建省测试路{n}号",
@@ -169,7 +169,7 @@ class Command(BaseCommand):
                     recommender_kind="department" if by_department else "region",
                     recommender_region=None if by_department else inst.region,
                     recommender_department=rng.choice(departments) if by_department else None,
-                    training_fields=rng.choice(["工程技术", "卫生健康", "教育", "农业", "经济管理"]),
+                    legacy_fields=rng.choice(["工程技术", "卫生健康", "教育", "农业", "经济"]),
                     is_city_base=rng.random() < 0.15,
                     is_independent_legal_person=True,
                     qualification="办学许可证",
@@ -304,8 +304,8 @@ class Command(BaseCommand):
                     recognised_on=recognised,
                     name=inst.name,
                     region_id=inst.region_id,
-                    institution_type=inst.type,
-                    fields=app.training_fields,
+                    institution_type_id=inst.type_id,
+                    fields=app.legacy_fields,
                     address=inst.address,
                     contact_person="李四",
                     phone=inst.phone,
@@ -320,6 +320,18 @@ class Command(BaseCommand):
         for year, last in sequences.items():
             RegisterSequence.objects.update_or_create(year=year, defaults={"last": last})
         bases = list(Base.objects.filter(name__startswith=PREFIX).order_by("id"))
+        # Art. 3: each base in the field its application named (the register's field filter reads these)
+        field_ids = dict(TrainingField.objects.values_list("name", "pk"))
+        through = Base.training_fields.through
+        through.objects.bulk_create(
+            [
+                through(base_id=base.pk, trainingfield_id=field_ids[base.fields])
+                for base in bases
+                if base.fields in field_ids
+            ],
+            batch_size=BATCH,
+            ignore_conflicts=True,
+        )
 
         filings, filed = [], set()
         for base in bases:
