@@ -1,6 +1,6 @@
 # The fields of an application become categories (Art. 3): the free text is kept as legacy_fields and read
 # into the many-to-many through the fields' names and aliases; words that match nothing stay in the text
-# and are listed by the categories report (manage.py categories_report, /accounts/categories/unmapped/).
+# and are listed by the categories report (manage.py categories_report, /users/categories/unmapped/).
 
 import re
 

@@ -2,7 +2,7 @@
 
     manage.py categories_report
 
-The same list as the province's page /accounts/categories/unmapped/. Map a word by adding it as an alias of
+The same list as the province's page /users/categories/unmapped/. Map a word by adding it as an alias of
 a field on that field's page (or in the admin); the records keep their text and gain the field the next time
 `categories_report --apply` runs.
 """
