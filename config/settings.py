@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "supervision",
     "public",
     "reports",
+    "steering",
     "api",
     "portal",
 ]

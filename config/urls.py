@@ -59,6 +59,7 @@ urlpatterns = [
     path("inspections/", include("supervision.urls")),
     path("experts/", include("experts.urls")),
     path("reports/", include("reports.urls")),
+    path("steering/", include("steering.urls")),
     path("api/", include("api.urls")),
     # the JSON API: /api/v1/…, its schema at /api/openapi.json and its docs at /api/docs
     path("api/", api_v1.urls),

@@ -11,7 +11,7 @@ NAV = {
         ("年度报告", "bases:filings"),
         ("整改", "supervision:rectifications"),
         ("告知与申辩", "applications:hearings"),
-        ("更多", [("变更备案", "bases:change_list"), ("接口令牌", "api:tokens")]),
+        ("更多", [("省级培训任务", "steering:mine"), ("变更备案", "bases:change_list"), ("接口令牌", "api:tokens")]),
     ],
     Role.RECOMMENDER: [
         ("待推荐申报", "applications:recommender_queue"),
@@ -32,6 +32,7 @@ NAV = {
             [
                 ("申报批次", "applications:batches"),
                 ("年度汇总", "reports:year_summary"),
+                ("培训任务分配", "steering:rounds"),
                 ("培训班", "training:all_classes"),
                 ("学习档案", "training:learning_record"),
                 ("接口令牌", "api:tokens"),

@@ -331,6 +331,45 @@ URLS = [
         NOT_PROVINCE,
     ),
     Url("users:alias_remove", lambda w: {"pk": w.alias.pk}, "province", lambda w: {}, NOT_PROVINCE),
+    # -- task allocation (Art. 13, 21, 22) -----------------------------------------------------------------
+    Url(
+        "steering:rounds",
+        none,
+        "province",
+        lambda w: {
+            "year": w.allocation_year + 5,
+            "w_inspection": 30,
+            "w_commendation": 10,
+            "w_completion": 20,
+            "w_duty": 15,
+            "w_field": 15,
+            "w_region": 10,
+        },
+    ),
+    Url(
+        "steering:round",
+        lambda w: {"year": w.allocation_year},
+        "province",
+        lambda w: {"propose": "1"},
+        NOT_PROVINCE,
+    ),
+    Url("steering:confirm", lambda w: {"year": w.allocation_year}, "province", lambda w: {}, NOT_PROVINCE),
+    Url("steering:publish", lambda w: {"year": w.decided_year}, "province", lambda w: {}, NOT_PROVINCE),
+    Url("steering:mine", none, "institution_own"),
+    Url(
+        "steering:apply",
+        lambda w: {"pk": w.programme.pk},
+        "institution_own",
+        lambda w: {"base": w.base.pk},
+        no_outsiders_because="a year's programmes are open to every base; the base applied for is checked against the user's own",
+    ),
+    Url(
+        "steering:deliver",
+        lambda w: {"pk": w.task.pk},
+        "institution_own",
+        lambda w: {"delivered": "8"},
+        ("institution_other", "recommender_own", "recommender_other", "inspector", "expert"),
+    ),
     # -- batches, applications, the notice before recognition ------------------------------------------------
     Url("applications:batches", none, "province"),
     Url(

@@ -93,6 +93,14 @@ GET = {
     "users:category_retire": only(405, "province"),
     "users:category_restore": only(405, "province"),
     "users:alias_remove": only(405, "province"),
+    # Task allocation (Art. 13, 21, 22): the province allocates; a base applies and reports on its own.
+    "steering:rounds": only(200, "province"),
+    "steering:round": only(200, "province"),
+    "steering:confirm": only(405, "province"),
+    "steering:publish": only(405, "province"),
+    "steering:mine": only(200, "institution_own", "institution_other"),
+    "steering:apply": only(405, "institution_own", "institution_other"),
+    "steering:deliver": only(405, "institution_own", "institution_other"),
     # Batches: the province opens them; institutions start an application in one (POST).
     "applications:batches": only(200, "province"),
     "applications:batch_new": only(200, "province"),
@@ -354,7 +362,18 @@ def test_out_of_scope_answers_404_never_403():
 # -- POST: out of scope answers 404 and changes nothing; in scope it does what it says -------------------
 
 
-PORTAL_APPS = ("users", "jxjy_portal", "experts", "applications", "bases", "training", "inspections", "reports", "api")
+PORTAL_APPS = (
+    "users",
+    "jxjy_portal",
+    "experts",
+    "applications",
+    "bases",
+    "training",
+    "inspections",
+    "reports",
+    "steering",
+    "api",
+)
 WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.I)
 
 
@@ -408,6 +427,12 @@ POST = {
     "users:category_retire": post_only("province"),
     "users:category_restore": post_only("province"),
     "users:alias_remove": post_only("province"),
+    "steering:rounds": post_only("province"),
+    "steering:round": post_only("province"),
+    "steering:confirm": post_only("province"),
+    "steering:publish": post_only("province"),
+    "steering:apply": post_only("institution_own", also_in_scope=("institution_other",)),
+    "steering:deliver": post_only("institution_own"),
     "applications:batch_new": post_only("province"),
     "applications:batch_edit": post_only("province"),
     "applications:batch_toggle": post_only("province"),

@@ -134,6 +134,7 @@ def build_world() -> SimpleNamespace:
     w.spare_field = TrainingField.objects.create(name="测试空闲领域", order=90)
     w.retired_field = TrainingField.objects.create(name="测试停用领域", order=91, retired_on=date(2025, 1, 1))
     w.alias = TrainingFieldAlias.objects.create(word="测试别名", field=w.field)
+    build_allocation(w, province)
     w.staff = factories.UserFactory(role=Role.PROVINCE, username="staff-target")
     w.note = factories.NotificationFactory(recipient=inst_own, url=reverse("applications:detail", args=[w.app.pk]))
     return w
@@ -329,3 +330,43 @@ def build_proceedings(w, province, today):
     w.fraud_report = supervision.report_fraud(
         actor=w.users["recommender_own"], application_id=w.review_app.pk, facts="涉嫌伪造培训人数证明。"
     )
+
+
+def build_allocation(w, province):
+    """Art. 13, 21: a year being drafted and scored (the own base has a share; another programme is open to
+    apply to), a decided year waiting to be published, and a published year in which the own base was given a
+    task it reports on."""
+    from steering import services as steering
+    from steering.models import AllocationRound, ProgrammeKind, Share
+
+    weights = {"inspection": 30, "commendation": 10, "completion": 20, "duty": 15, "field": 15, "region": 10}
+
+    def programme(round_, name):
+        return steering.save_programme(
+            actor=province,
+            round_=round_,
+            name=name,
+            kind=ProgrammeKind.PUBLIC,
+            field=None,
+            unit="places",
+            quota=10,
+            budget=0,
+            target_regions=[],
+        )
+
+    w.allocation_year = timezone.localdate().year + 1
+    w.allocation = steering.open_round(actor=province, year=w.allocation_year, weights=weights)
+    w.programme = programme(w.allocation, "测试公需科目项目")
+    taken = programme(w.allocation, "测试已申请项目")
+    Share.objects.create(programme=taken, base=w.base, applied_by=province)
+    steering.propose(actor=province, round_=w.allocation)
+
+    w.decided_year = w.allocation_year + 1
+    decided = steering.open_round(actor=province, year=w.decided_year, weights=weights)
+    Share.objects.create(programme=programme(decided, "测试已决定项目"), base=w.base, applied_by=province)
+    steering.propose(actor=province, round_=decided)
+    steering.confirm(actor=province, round_=decided)
+
+    done = steering.open_round(actor=province, year=w.allocation_year - 5, weights=weights)
+    w.task = Share.objects.create(programme=programme(done, "往年项目"), base=w.base, applied_by=province, allocated=10)
+    AllocationRound.objects.filter(pk=done.pk).update(state="published")  # a past year, as the engine left it

@@ -1,7 +1,7 @@
 """The packages form layers, each importing only those to its left, and nothing imports in a circle
 (docs/decisions.md "Layers"):
 
-    core ← accounts ← applications ← bases ← training ← supervision ← public, reports, api ← portal ← config
+    core ← accounts ← applications ← bases ← training ← supervision ← public, reports, steering, api ← portal ← config
 
 The source is read with `ast`, so imports inside functions count as much as those at the top.
 """
@@ -21,7 +21,7 @@ LAYERS = [
     ("bases",),
     ("training",),
     ("supervision",),
-    ("public", "reports", "api"),
+    ("public", "reports", "steering", "api"),
     ("portal",),
     ("config",),
 ]

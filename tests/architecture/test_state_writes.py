@@ -58,6 +58,7 @@ def test_each_of_the_seven_state_machines_has_a_table():
     from bases.models import AnnualFiling, Base, ChangeFiling
     from core.workflow import registered
     from experts.models import Assignment, ScoreSheet
+    from steering.models import AllocationRound
     from supervision.models import CancellationRequest, Inspection, RectificationOrder
 
     tables = {(w.model, w.state_field) for w in registered()}
@@ -77,4 +78,6 @@ def test_each_of_the_seven_state_machines_has_a_table():
         (Assignment, "state"),
         # and the expert's scored form: draft, submitted (locked), superseded by a corrected version
         (ScoreSheet, "state"),
+        # issue 18 (Art. 13, 21, 22): a year's task allocation, drafted, decided, published
+        (AllocationRound, "state"),
     }

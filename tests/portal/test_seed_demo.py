@@ -78,7 +78,7 @@ def test_spec_2_10_the_demo_shows_a_decision_of_every_kind_a_pending_hearing_and
     from core.models import Decision, DecisionKind
 
     # issue 18 brings the adjustment and allocation decisions and their demo records in steps
-    later = {DecisionKind.ADJUSTMENT, DecisionKind.ALLOCATION}
+    later = {DecisionKind.ADJUSTMENT}
     assert set(Decision.objects.values_list("kind", flat=True)) >= {k.value for k in DecisionKind} - later
     assert HearingModel.objects.filter(state=HearingState.OPEN).exists()
     assert Revocation.objects.filter(took_effect_at=None).exists()  # effective on a later day
@@ -182,3 +182,14 @@ def test_art3_the_demo_has_managed_categories_a_retired_field_and_old_text_left_
     assert "茶艺" in [row.word for row in categories.unmapped_words()]
     # every demo base trains in managed fields (Art. 3), not only in free text
     assert not Base.objects.filter(training_fields=None).exists()
+
+
+def test_art13_21_22_the_demo_has_a_year_allocated_by_score_decided_published_and_reported_on(seeded):
+    from steering.models import AllocationRound, RoundState, Share
+
+    this_year, next_year = AllocationRound.objects.order_by("year")
+    assert this_year.state == RoundState.PUBLISHED and this_year.decision.number and this_year.announcement
+    assert Share.objects.filter(programme__round=this_year, allocated__gt=0).count() >= 3
+    assert Share.objects.filter(programme__round=this_year, delivered__isnull=False).exists()
+    assert all(share.parts for share in Share.objects.filter(programme__round=this_year))
+    assert next_year.state == RoundState.DRAFT and next_year.programmes.count() == 3

@@ -74,6 +74,8 @@ LISTS = {
     "users:departments": (("province",), ()),
     "users:categories": (("province",), ()),
     "users:unmapped_words": (("province",), ("export",)),
+    "steering:rounds": (("province",), ()),
+    "steering:mine": (("institution_other",), ()),
     "applications:hearings": (("institution_other", "province"), ("page",)),
     "applications:appeals": (("province",), ("page",)),
     "supervision:fraud_reports": (("province",), ("page",)),

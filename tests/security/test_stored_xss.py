@@ -26,6 +26,7 @@ from core import decisions
 from core.models import DecisionKind
 from experts import services as expert_services
 from experts.models import Assignment, Expert
+from steering.models import Programme
 from supervision import services as supervision_services
 from supervision.models import CancellationRequest, Inspection, Item, RectificationOrder
 from tests import factories
@@ -634,6 +635,30 @@ def journey(db, settings):
     sheet = scorer_seat.sheets.get(state="submitted")
     ok(scorer_client.post(reverse("experts:sheet_correct", args=[sheet.pk]), {"reason": SCRIPT}), "correction")
     assert scorer_seat.sheets.get(version=2).reason == SCRIPT
+    # Task allocation (Art. 13, 21): the province's programme and the base's note carry payloads too.
+    year = today.year + 1
+    weights = {
+        "w_inspection": 30,
+        "w_commendation": 10,
+        "w_completion": 20,
+        "w_duty": 15,
+        "w_field": 15,
+        "w_region": 10,
+    }
+    ok(prov.post(reverse("steering:rounds"), {"year": year, **weights}), "allocation year")
+    ok(
+        prov.post(
+            reverse("steering:round", args=[year]),
+            {"programme": "1", "p-name": f"项目{SCRIPT}", "p-kind": "public", "p-unit": "places", "p-quota": "10"},
+        ),
+        "programme",
+    )
+    programme = Programme.objects.get(round__year=year)
+    ok(
+        inst.post(reverse("steering:apply", args=[programme.pk]), {"base": base.pk, "note": f"说明{ATTRIBUTE}"}),
+        "apply",
+    )
+    ok(prov.post(reverse("steering:round", args=[year]), {"propose": "1"}), "propose")
     return dict(
         scorer=scorer_client,
         scorer_seat=scorer_seat,
@@ -667,6 +692,7 @@ def journey(db, settings):
         notice=notice,
         hearing=hearing,
         fraud_report=FraudReport.objects.get(application=app),
+        allocation_year=year,
         appeal=Appeal.objects.get(decision=adverse),
     )
 
@@ -700,6 +726,9 @@ def pages(j) -> list[tuple[str, str, str, dict]]:
         ("province", "experts:detail", reverse("experts:detail", args=[expert.pk]), {}),
         ("province", "experts:edit", reverse("experts:edit", args=[expert.pk]), {}),
         ("province", "experts:panels", reverse("experts:panels"), {}),
+        ("province", "steering:rounds", reverse("steering:rounds"), {}),
+        ("province", "steering:round", reverse("steering:round", args=[j["allocation_year"]]), {}),
+        ("institution", "steering:mine", reverse("steering:mine"), {}),
         ("province", "experts:panel", reverse("experts:panel", args=[j["panel"].pk]), {}),
         ("province", "experts:assignments", reverse("experts:assignments"), {}),
         ("scorer", "experts:sheet_edit", reverse("experts:sheet_edit", args=[j["scorer_seat"].pk]), {}),
@@ -857,6 +886,7 @@ NOT_SWEPT = {
     "password_change", "password_change_done", "password_reset", "password_reset_done",
     "password_reset_confirm", "password_reset_complete", "users:toggle_account", "users:department_edit",
     "users:category_edit", "users:category_retire", "users:category_restore", "users:alias_remove", "users:unmapped_words",
+    "steering:apply", "steering:deliver", "steering:confirm", "steering:publish",
     "applications:batch_new", "applications:batch_toggle", "applications:start", "applications:edit",
     "applications:upload", "applications:download", "applications:act", "applications:schedule_visit",
     "applications:record_visit", "recognition:approve", "applications:reject", "applications:resolve_objection",
@@ -940,6 +970,8 @@ MUST_SHOW = {
     ("province", "experts:detail"),
     ("province", "experts:panels"),
     ("province", "experts:panel"),
+    ("province", "steering:round"),
+    ("institution", "steering:mine"),
     ("province", "experts:assignment_act"),
     ("scorer", "experts:sheet_edit"),
     ("scorer", "experts:sheet"),

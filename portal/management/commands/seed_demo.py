@@ -46,6 +46,8 @@ from bases.models import (
 from core import pii
 from experts import services as expert_services
 from experts.models import Expert, PanelPurpose, TieKind
+from steering import services as steering
+from steering.models import AllocationRound, ProgrammeKind, Share
 from supervision import services as sup
 from supervision.models import Inspection, Item
 from training import services as training_services
@@ -113,6 +115,7 @@ class Command(BaseCommand):
             self.training_records()
             self.supervision(accounts)
             self.experts(accounts)
+            self.allocation()
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账户（密码均为 {PASSWORD}）："))
         for username, role, org in [
             ("admin", "系统管理员", "（后台 /admin/）"),
@@ -700,6 +703,69 @@ class Command(BaseCommand):
         sup.draw_spot_check(
             actor=province, size=2, scheduled_on=today + timedelta(days=20), assign_inspectors=True, seed=20261126
         )
+
+    def allocation(self):
+        """Art. 13, 21, 22: this year's programmes allocated by score, decided (文号) and published, with a
+        base's delivery reported; next year's programmes open for the bases to apply."""
+        year = timezone.localdate().year
+        if AllocationRound.objects.filter(year=year).exists():
+            return
+        province = User.objects.get(username="province")
+        weights = {"inspection": 30, "commendation": 10, "completion": 20, "duty": 15, "field": 15, "region": 10}
+        bases = list(Base.objects.live().filter(published_at__isnull=False).prefetch_related("training_fields"))
+        for this_year, state in ((year, "published"), (year + 1, "draft")):
+            round_ = steering.open_round(actor=province, year=this_year, weights=weights)
+            programmes = [
+                steering.save_programme(
+                    actor=province,
+                    round_=round_,
+                    name=f"{this_year}年工程技术领域高级研修班",
+                    kind=ProgrammeKind.ADVANCED,
+                    field=TrainingField.objects.get(name="工程技术"),
+                    unit="places",
+                    quota=300,
+                    budget=Decimal("45"),
+                    target_regions=[],
+                ),
+                steering.save_programme(
+                    actor=province,
+                    round_=round_,
+                    name=f"{this_year}年基层卫生专业技术人员能力提升培训",
+                    kind=ProgrammeKind.PROFESSIONAL,
+                    field=TrainingField.objects.get(name="卫生健康"),
+                    unit="places",
+                    quota=500,
+                    budget=Decimal("60"),
+                    target_regions=list(Region.objects.filter(code__in=["350700", "350800", "350900"])),
+                ),
+                steering.save_programme(
+                    actor=province,
+                    round_=round_,
+                    name=f"{this_year}年专业技术人员公需科目培训",
+                    kind=ProgrammeKind.PUBLIC,
+                    field=None,
+                    unit="classes",
+                    quota=20,
+                    budget=Decimal("30"),
+                    target_regions=[],
+                ),
+            ]
+            if state == "draft":
+                continue
+            for programme in programmes:
+                for base in bases:
+                    if programme.field_id is None or programme.field_id in {f.pk for f in base.training_fields.all()}:
+                        staff = base.institution.users.filter(role=Role.INSTITUTION).first()
+                        steering.apply(actor=staff, programme=programme, base=base, note="具备承办经验和师资。")
+            steering.propose(actor=province, round_=round_)
+            steering.confirm(actor=province, round_=round_)
+            steering.publish(actor=province, round_=round_)
+            share = Share.objects.filter(programme__round=round_, allocated__gt=0).select_related("base").first()
+            if share:
+                staff = share.base.institution.users.filter(role=Role.INSTITUTION).first()
+                steering.report_delivery(
+                    actor=staff, share=share, delivered=max(share.allocated - 10, 0), note="部分班次延至次年。"
+                )
 
     def experts(self, accounts):
         """The expert pool, a declared tie the draw avoids, and two panels: the periodic inspection of 厦门大学继续
