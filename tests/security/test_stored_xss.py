@@ -730,6 +730,8 @@ def pages(j) -> list[tuple[str, str, str, dict]]:
         ("institution", "applications:appeal", reverse("applications:appeal", args=[j["appeal"].pk]), {}),
         ("province", "applications:appeal_new", reverse("applications:appeal_new", args=[j["appeal"].decision_id]), {}),
         ("province", "bases:suspend", reverse("bases:suspend", args=[base.pk]), {}),
+        ("province", "bases:adjust", reverse("bases:adjust", args=[base.pk]), {}),
+        ("province", "bases:merge", reverse("bases:merge", args=[base.pk]), {}),
         ("province", "bases:resume", reverse("bases:resume", args=[base.pk]), {}),
         ("province", "supervision:fraud_report", reverse("supervision:fraud_report", args=[j["fraud_report"].pk]), {}),
         (
