@@ -125,7 +125,7 @@ def base_by_code(code: str) -> Base | None:
     code = (code or "").strip().upper()
     if not code or len(code) > 16 or not code.isascii() or not code.isalnum():
         return None  # verification codes are letters and digits only; anything else is simply unknown
-    return Base.objects.published().select_related("region").filter(verification_code=code).first()
+    return Base.objects.published().select_related("region", "merged_into").filter(verification_code=code).first()
 
 
 OPEN_DATA_FIELDS = [

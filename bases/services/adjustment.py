@@ -7,6 +7,7 @@ daily job (`adjustments_take_effect`). `Adjustment.changes` keeps what each fiel
 which the base's pages show as its register history.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,6 +29,8 @@ from ..models import (
 )
 from ..workflow import BASE_WORKFLOW
 from .publishing import TO_BE_NUMBERED, Draft, announce, check_confirmed, signature
+
+logger = logging.getLogger(__name__)
 
 ARTICLE = "第四条"
 BASIS = "《福建省省级专业技术人员继续教育基地管理办法》第四条"
@@ -349,6 +352,10 @@ def adjustments_take_effect(*, today: date) -> int:
     due = Adjustment.objects.pending().filter(effective_on__lte=today).select_related("base", "merged_into")
     count = 0
     for adjustment in due.select_for_update(of=("self",)).order_by("effective_on", "pk"):
+        if adjustment.is_merger and not (adjustment.base.is_live and adjustment.merged_into.is_live):
+            # one of the two bases ended meanwhile (revoked, cancelled, merged): the province decides anew
+            logger.warning("adjustment %s not applied: a base of the merger is no longer live", adjustment.pk)
+            continue
         take_effect(adjustment, actor=None)
         count += 1
     return count

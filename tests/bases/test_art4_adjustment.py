@@ -182,6 +182,18 @@ def test_art4_a_merger_makes_the_base_merged_and_its_register_entry_points_to_th
     assert Notification.objects.filter(title__startswith="基地合并决定").exists()  # the surviving base is told
 
 
+def test_art4_the_plaque_of_a_merged_base_verifies_as_merged_and_names_the_surviving_base(base, province_user, client):
+    survivor = published_base(name="福建省继续教育学院")
+    with at(2026, 3, 10):
+        services.merge_base(
+            actor=province_user, base_id=base.pk, into_id=survivor.pk, reason="两基地整合。", effective_on=TODAY
+        )
+        text = visible_text(client.get(reverse("public:verify_code", args=[base.verification_code])))
+
+    assert "匾牌真实，但该基地资格已合并" in text
+    assert f"并入基地{survivor.name}（{survivor.register_number}，第四条）" in text.replace(" ", "")
+
+
 def test_art4_a_merger_dated_later_takes_effect_by_the_daily_job(base, province_user):
     survivor = published_base(name="福建省继续教育学院")
     with at(2026, 3, 10):
@@ -196,6 +208,20 @@ def test_art4_a_merger_dated_later_takes_effect_by_the_daily_job(base, province_
     base.refresh_from_db()
     assert base.status == BaseStatus.MERGED and base.merged_into == survivor
     assert Notification.objects.filter(title__startswith="基地合并已生效").exists()
+
+
+def test_art4_a_merger_whose_surviving_base_ended_meanwhile_is_not_applied_by_the_job(base, province_user):
+    survivor = published_base(name="福建省继续教育学院")
+    with at(2026, 3, 10):
+        services.merge_base(
+            actor=province_user, base_id=base.pk, into_id=survivor.pk, reason="两基地整合。", effective_on=LATER
+        )
+    Base.objects.filter(pk=survivor.pk).update(status=BaseStatus.REVOKED)  # revoked before the day came
+    with at(2026, 4, 1, 0, 5):
+        assert services.adjustments_take_effect(today=timezone.localdate()) == 0
+
+    base.refresh_from_db()
+    assert base.status == BaseStatus.ACTIVE and base.merged_into is None
 
 
 def test_art4_a_base_is_not_merged_into_itself_nor_into_a_base_no_longer_live(base, province_user):

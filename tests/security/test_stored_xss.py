@@ -29,7 +29,7 @@ from experts.models import Assignment, Expert
 from supervision import services as supervision_services
 from supervision.models import CancellationRequest, Inspection, Item, RectificationOrder
 from tests import factories
-from tests.helpers import client_as, post_confirmed
+from tests.helpers import adjustment_post, client_as, post_confirmed
 from tests.urlbook import URLS
 
 pytestmark = pytest.mark.django_db
@@ -270,6 +270,12 @@ def journey(db, settings):
         post_confirmed(prov, reverse("bases:change_detail", args=[change.pk]), {"accept": "1", "comment": ATTRIBUTE}),
         "accept",
     )
+    # The province adjusts the base (Art. 4): the reason and the before → after reach the public page.
+    base.refresh_from_db()
+    adjusted = prov.post(
+        reverse("bases:adjust", args=[base.pk]), adjustment_post(base, reason=ATTRIBUTE, name_suffix="")
+    )
+    assert adjusted.status_code == 302, "adjusting the base failed"
 
     # The base's faculty pool (Art. 16): a teacher typed in, corrected, and one imported from the template.
     teacher_fields = {
