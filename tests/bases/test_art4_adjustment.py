@@ -358,3 +358,18 @@ def test_art4_the_base_pages_run_the_same_queries_with_5_adjustments_as_with_50(
         warm=True,
     )
     assert visible_text(pages["public"]).count("基地名称：旧名") == 48  # and two mergers
+
+
+def test_art4_the_merge_page_offers_only_the_other_live_bases(base, province_user, client_as):
+    live = published_base(name="福建省继续教育学院")
+    revoked = published_base(name="已撤销的基地", status=BaseStatus.REVOKED)
+    page = client_as(province_user).get(reverse("bases:merge", args=[base.pk])).content.decode()
+    assert f'<option value="{live.pk}">' in page
+    assert f'<option value="{revoked.pk}">' not in page and f'<option value="{base.pk}">' not in page
+
+
+def test_art4_a_base_no_longer_live_is_not_adjusted(province_user):
+    ended = published_base(name="已撤销的基地", status=BaseStatus.REVOKED)
+    with at(2026, 3, 10), pytest.raises(RuleViolation, match="不能调整"):
+        adjust(province_user, ended, name="新名称")
+    assert not Adjustment.objects.exists()
