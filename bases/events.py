@@ -34,6 +34,23 @@ def filing_link(facts) -> str:
     return reverse("bases:filing_detail", args=[facts["filing"].pk])
 
 
+def _adjusted(facts) -> str:
+    a = facts["adjustment"]
+    return "；".join(f"{c['label']}：{c['before']} → {c['after']}" for c in a.changes)
+
+
+def _adjustment_decided(facts) -> str:
+    a = facts["adjustment"]
+    return f"省人社厅决定（{a.decision.number}）自{a.effective_on:%Y年%-m月%-d日}起" + (
+        f"将{a.base.name}并入{a.merged_into.name}。" if a.is_merger else f"调整{a.base.name}：{_adjusted(facts)}。"
+    )
+
+
+def surviving_base_staff(facts):
+    """The staff of the base another is merged into."""
+    return people.institution_staff(facts["adjustment"].merged_into.institution_id)
+
+
 def _filing_decided(facts) -> str:
     filing = facts["filing"]
     if facts["accepted"]:
@@ -80,6 +97,36 @@ EVENTS = table(
                     link=lambda f: reverse("bases:detail", args=[f["base"].pk]),
                 )
             ],
+        ),
+        # -- adjustment and merger by the province (Art. 4) --
+        "adjustment_decided": Event(
+            record=Record(
+                "base",
+                lambda f: "作出基地合并决定" if f["adjustment"].is_merger else "作出基地调整决定",
+                article="第四条",
+                comment=lambda f: (
+                    f"{f['adjustment'].decision.number}；自{f['adjustment'].effective_on:%Y年%-m月%-d日}起生效；"
+                    f"{_adjusted(f)}；事由：{f['adjustment'].reason}"
+                ),
+            ),
+            tell=[
+                Tell(institution_of_base, "基地调整决定：{base.name}", _adjustment_decided, link=base_link),
+                Tell(
+                    surviving_base_staff,
+                    "基地合并决定：{adjustment.merged_into.name}",
+                    _adjustment_decided,
+                    link=lambda f: reverse("bases:detail", args=[f["adjustment"].merged_into_id]),
+                    when=lambda f: f["adjustment"].is_merger,
+                ),
+            ],
+        ),
+        # taken by the daily job on a later effective date; a merger's status change has its own row
+        "adjustment_took_effect": Event(
+            record=Record("base", "基地调整生效", article="第四条", comment=lambda f: f"{f['number']}；{_adjusted(f)}"),
+            tell=[Tell(institution_of_base, "基地调整已生效：{base.name}", _adjustment_decided, link=base_link)],
+        ),
+        "merger_took_effect": Event(
+            tell=[Tell(institution_of_base, "基地合并已生效：{base.name}", _adjustment_decided, link=base_link)],
         ),
         # -- what the base keeps public and files (Art. 29, 31) --
         "fee_disclosure": Event(record=Record("base", "更新收费公开信息", article="第二十九条")),

@@ -2,14 +2,16 @@
 
 from django import forms
 
-from accounts.models import Region
+from accounts.models import Institution, InstitutionKind, Region, TrainingField
 from applications.models import Degree
 from core.forms import DateInput, RowLabelledFormSet, StyledFormMixin
 from core.uploads import ACCEPT_ATTR
 
 from .models import (
+    ADJUSTABLE_FIELDS,
     CHANGEABLE_FIELDS,
     AnnualFiling,
+    Base,
     CourseKind,
     FeeDisclosure,
     FilingPart,
@@ -307,3 +309,70 @@ class ReviewForm(StyledFormMixin, forms.Form):
         help_text="可选：审核表或审核意见扫描件。PDF、JPG、PNG、DOCX、XLSX。",
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTR}),
     )
+
+
+# -- adjustment and merger by the province (Art. 4) --------------------------------------------------------
+
+
+class AdjustmentForm(StyledFormMixin, forms.Form):
+    """The base's adjustable facts, filled in as they are; the province changes those it adjusts."""
+
+    training_fields = forms.ModelMultipleChoiceField(
+        label=ADJUSTABLE_FIELDS["training_fields"],
+        queryset=TrainingField.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "请至少选择一个培训领域。", "invalid_choice": "请选择列出的培训领域。"},
+    )
+    institution_type = forms.ModelChoiceField(
+        label=ADJUSTABLE_FIELDS["institution_type"],
+        queryset=InstitutionKind.objects.none(),
+        to_field_name="code",
+        empty_label=None,
+        error_messages={"required": "请选择机构类型。", "invalid_choice": "请选择列出的机构类型。"},
+    )
+    name = forms.CharField(
+        label=ADJUSTABLE_FIELDS["name"], max_length=200, error_messages={"required": "基地名称不能为空。"}
+    )
+    institution = forms.ModelChoiceField(
+        label=ADJUSTABLE_FIELDS["institution"] + "（依托单位）",
+        queryset=Institution.objects.none(),
+        error_messages={"required": "请选择建设单位。", "invalid_choice": "请选择列出的建设单位。"},
+    )
+    reason = forms.CharField(
+        label="调整事由（将写入决定书和公告）",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"required": "请写明调整的事由。"},
+    )
+    effective_on = forms.DateField(label="生效日期", widget=DateInput(), error_messages=DATE_ERRORS)
+    # the digest of the announcement previewed on the page: the decision publishes only what was seen
+    digest = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, fields, kinds, institutions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["training_fields"].queryset = fields
+        self.fields["institution_type"].queryset = kinds
+        self.fields["institution"].queryset = institutions
+
+
+class MergeForm(StyledFormMixin, forms.Form):
+    merged_into = forms.ModelChoiceField(
+        label="并入基地（合并后存续的基地）",
+        queryset=Base.objects.all(),
+        error_messages={"required": "请选择并入的基地。", "invalid_choice": "请选择列出的基地。"},
+    )
+    reason = forms.CharField(
+        label="合并事由（将写入决定书和公告）",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"required": "请写明合并的事由。"},
+    )
+    effective_on = forms.DateField(label="生效日期", widget=DateInput(), error_messages=DATE_ERRORS)
+    digest = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        # offered: the other live bases; any base is taken, so the service says why one may not be chosen
+        self.fields["merged_into"].widget.choices = [("", "请选择")] + [
+            (b.pk, f"{b.name}（{b.register_number}）") for b in targets
+        ]

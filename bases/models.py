@@ -19,6 +19,7 @@ class BaseStatus(models.TextChoices):
     SUSPENDED = "suspended", "暂停"
     REVOKED = "revoked", "已撤销"
     CANCELLED = "cancelled", "已取消"
+    MERGED = "merged", "已合并"
 
 
 # A live base holds its recognition: it is on the register, files, is inspected, may be rectified.
@@ -94,6 +95,10 @@ class Base(models.Model):
     # Art. 20: an on-site periodic inspection at least every 3 years, from recognition or the last one.
     next_inspection_due = models.DateField("下次定期考核截止日", null=True, blank=True, db_index=True)
     commended_at = models.DateTimeField("表扬推广时间", null=True, blank=True)
+    # Art. 4: a base merged into another (已合并); its register entry points to the surviving base
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="absorbed", verbose_name="并入基地"
+    )
     verification_code = models.CharField("匾牌验证码", max_length=16, unique=True, default=new_verification_code)
     published_at = models.DateTimeField("公布时间", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -155,6 +160,68 @@ class Suspension(models.Model):
     def year_up_on(self):
         """The first day a revocation on this ground is allowed: a full year without restoration."""
         return add_years(self.started_on, 1)
+
+
+class AdjustmentKind(models.TextChoices):
+    CHANGE = "change", "调整"
+    MERGER = "merger", "合并"
+
+
+# What the province may adjust by decision (Art. 4: 撤并改): the base's fields, its institution type, its
+# name and its building unit. The values applied are kept raw in `Adjustment.values`.
+ADJUSTABLE_FIELDS = {
+    "training_fields": "培训领域",
+    "institution_type": "机构类型",
+    "name": "基地名称",
+    "institution": "建设单位",
+}
+
+
+class AdjustmentQuerySet(models.QuerySet):
+    def pending(self):
+        """Decided, but the effective date has not come yet."""
+        return self.filter(took_effect_at__isnull=True)
+
+
+class Adjustment(models.Model):
+    """The province's adjustment of a base by decision (Art. 4): changed facts, or a merger into another base,
+    taking effect on the decision's effective date. `changes` keeps what each field read before and after."""
+
+    base = models.ForeignKey(Base, on_delete=models.PROTECT, related_name="adjustments", verbose_name="基地")
+    kind = models.CharField("类别", max_length=10, choices=AdjustmentKind.choices, default=AdjustmentKind.CHANGE)
+    changes = models.JSONField("调整内容", default=list, help_text="[{field, label, before, after}]")
+    values = models.JSONField("调整后取值", default=dict, help_text="{字段: 调整后的值}")
+    merged_into = models.ForeignKey(
+        Base, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="并入基地"
+    )
+    reason = models.TextField("调整事由")
+    effective_on = models.DateField("生效日期")
+    decision = models.OneToOneField(
+        "jxjy_portal.Decision", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="决定"
+    )
+    took_effect_at = models.DateTimeField("生效时间", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="决定人"
+    )
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = AdjustmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-effective_on", "-id"]
+        verbose_name = verbose_name_plural = "基地调整"
+
+    def __str__(self):
+        return f"{self.base.name}{self.get_kind_display()}（{self.effective_on}）"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.took_effect_at is None
+
+    @property
+    def is_merger(self) -> bool:
+        return self.kind == AdjustmentKind.MERGER
 
 
 class FeeDisclosure(models.Model):

@@ -9,7 +9,17 @@ from django.utils import timezone
 from applications.models import Degree
 from core import access, steps, timeline
 
-from .models import AnnualFiling, Base, ChangeFiling, Course, CoursewareReview, FilingState, ReviewResult, Teacher
+from .models import (
+    Adjustment,
+    AnnualFiling,
+    Base,
+    ChangeFiling,
+    Course,
+    CoursewareReview,
+    FilingState,
+    ReviewResult,
+    Teacher,
+)
 
 LIST_FIELDS = (
     "id",
@@ -39,9 +49,40 @@ def bases_for(user) -> QuerySet[Base]:
 def base_detail(user, pk) -> Base:
     return access.get_visible_or_404(
         user,
-        Base.objects.select_related("institution", "region", "batch", "application", "institution_type"),
+        Base.objects.select_related("institution", "region", "batch", "application", "institution_type", "merged_into"),
         pk=pk,
     )
+
+
+def adjustment_history(base: Base) -> list[Adjustment]:
+    """The base's adjustments and merger, newest first, with their decisions: its register history (Art. 4)."""
+    return list(base.adjustments.select_related("decision", "merged_into").order_by("-effective_on", "-id"))
+
+
+def merge_targets(base: Base) -> QuerySet[Base]:
+    """The live bases another may be merged into (Art. 4)."""
+    return Base.objects.live().exclude(pk=base.pk).only("id", "name", "register_number").order_by("year", "sequence")
+
+
+def adjustable_fields(base: Base):
+    """The fields an adjustment may choose: those in use, and those the base already has (Art. 3)."""
+    from accounts.models import TrainingField
+
+    return TrainingField.objects.filter(Q(retired_on__isnull=True) | Q(bases=base)).distinct()
+
+
+def adjustable_kinds(base: Base):
+    """The institution kinds an adjustment may choose: those in use, and the base's own (Art. 3)."""
+    from accounts.models import InstitutionKind
+
+    return InstitutionKind.objects.filter(Q(retired_on__isnull=True) | Q(code=base.institution_type_id))
+
+
+def building_units():
+    """The institutions a base's building unit may become (Art. 4, 5)."""
+    from accounts.models import Institution
+
+    return Institution.objects.only("id", "name", "credit_code").order_by("name")
 
 
 def own_base(user) -> Base | None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import bases, changes, courseware, faculty, filings, recognition, suspension
+from .views import adjustment, bases, changes, courseware, faculty, filings, recognition, suspension
 
 app_name = "bases"
 urlpatterns = [
@@ -12,6 +12,8 @@ urlpatterns = [
     path("<int:pk>/fees/", changes.fee_disclosure, name="fee_disclosure"),
     path("<int:pk>/suspend/", suspension.suspend, name="suspend"),
     path("<int:pk>/resume/", suspension.resume, name="resume"),
+    path("<int:pk>/adjust/", adjustment.adjust, name="adjust"),
+    path("<int:pk>/merge/", adjustment.merge, name="merge"),
     path("<int:pk>/changes/new/", changes.change_new, name="change_new"),
     # the faculty pool (Art. 16) and the courseware review log (Art. 18)
     path("mine/faculty/", faculty.mine, name="my_faculty"),

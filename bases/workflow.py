@@ -11,6 +11,7 @@ from core.workflow import SYSTEM, Transition, Workflow
 from .models import (
     LIVE_STATUSES,
     WORKING_STATUSES,
+    Adjustment,
     AnnualFiling,
     Base,
     BaseStatus,
@@ -34,6 +35,20 @@ def not_decided_before(base, actor):
     return f"已作出{decided.word}决定，自{decided.effective_on:%Y年%-m月%-d日}起生效。"
 
 
+def no_adjustment_pending(base, actor):
+    """One adjustment at a time: a decided one takes effect before the next is decided (Art. 4)."""
+    pending = Adjustment.objects.pending().filter(base=base).select_related("decision").first()
+    if pending is None:
+        return None
+    if pending.is_merger and pending.effective_on <= timezone.localdate():
+        return None  # the day has come: the merger takes effect
+    number = pending.decision.number if pending.decision_id else ""
+    return (
+        f"已作出基地{pending.get_kind_display()}决定（{number}），自{pending.effective_on:%Y年%-m月%-d日}起生效；"
+        "生效后方可再作调整。"
+    )
+
+
 # A base is created 正常 by the recognition decision (bases.services.approve); from then on only these
 # moves change its status. The supervision services take them.
 BASE_TRANSITIONS = [
@@ -55,6 +70,9 @@ BASE_TRANSITIONS = [
     Transition("resume_rectifying", {BaseStatus.SUSPENDED}, BaseStatus.RECTIFYING, PROVINCE, "第二十三条第二款第二项",
                "恢复基地工作（整改中）", comment_required="请写明恢复的依据（如新的建设单位、批准文件）。"),
     # a revocation or cancellation set aside on appeal (行政复议, 行政诉讼) gives back the status it ended
+    # Art. 4: merged into another base by the province's decision, on its effective date (or by the daily job)
+    Transition("merge",      LIVE_STATUSES,            BaseStatus.MERGED,       {PROVINCE, SYSTEM}, "第四条", "合并至其他基地",
+               guards=[not_decided_before, no_adjustment_pending]),
     Transition("reinstate",  {BaseStatus.REVOKED, BaseStatus.CANCELLED}, BaseStatus.ACTIVE, PROVINCE, "行政复议法、行政诉讼法",
                "原决定被撤销，恢复基地资格"),
     Transition("reinstate_rectifying", {BaseStatus.REVOKED, BaseStatus.CANCELLED}, BaseStatus.RECTIFYING, PROVINCE,
@@ -132,6 +150,17 @@ SCHEDULE_INSPECTION = access.permit(
     states=WORKING_STATUSES,
     state_field="status",
     state_message="基地当前状态为「{state}」，不能安排考核。",
+)
+
+# Art. 4: the province adjusts a live base's fields, type, name or building unit by decision.
+ADJUST = access.permit(
+    Base,
+    "adjust",
+    roles={PROVINCE},
+    states=LIVE_STATUSES,
+    state_field="status",
+    state_message="基地当前状态为「{state}」，不能调整。",
+    guards=(not_decided_before, no_adjustment_pending),
 )
 
 # The institution keeps its filings while the filing is a draft or returned to it (Art. 19).

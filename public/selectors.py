@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from bases.models import Announcement, AnnouncementKind, Base, BaseStatus, ChangeFiling, ChangeFilingState
+from bases.models import Adjustment, Announcement, AnnouncementKind, Base, BaseStatus, ChangeFiling, ChangeFilingState
 from core import decisions
 from core.exports import defuse
 from core.models import Decision
@@ -80,7 +80,9 @@ def register_years() -> list[int]:
 
 def public_base(pk) -> Base:
     return get_object_or_404(
-        Base.objects.published().select_related("region", "batch", "institution", "institution_type", "fee_disclosure"),
+        Base.objects.published().select_related(
+            "region", "batch", "institution", "institution_type", "fee_disclosure", "merged_into"
+        ),
         pk=pk,
     )
 
@@ -113,11 +115,17 @@ def public_change_history(base: Base) -> QuerySet[ChangeFiling]:
     return base.change_filings.filter(state=ChangeFilingState.ACCEPTED).order_by("-decided_at")
 
 
+def public_adjustments(base: Base) -> list[Adjustment]:
+    """The province's adjustments of the base and its merger, newest first, each published with its decision
+    (Art. 4): the register history shows what each field read before and after."""
+    return list(base.adjustments.select_related("decision", "merged_into").order_by("-effective_on", "-id"))
+
+
 def base_by_code(code: str) -> Base | None:
     code = (code or "").strip().upper()
     if not code or len(code) > 16 or not code.isascii() or not code.isalnum():
         return None  # verification codes are letters and digits only; anything else is simply unknown
-    return Base.objects.published().select_related("region").filter(verification_code=code).first()
+    return Base.objects.published().select_related("region", "merged_into").filter(verification_code=code).first()
 
 
 OPEN_DATA_FIELDS = [
@@ -134,6 +142,8 @@ OPEN_DATA_FIELDS = [
     ("address", "地址", "address"),
     ("phone", "联系电话", "phone"),
     ("website", "网站", "website"),
+    # Art. 4: a merged base's entry names the base it was merged into (its register number)
+    ("merged_into", "并入基地", "merged_into__register_number"),
 ]
 
 
@@ -145,6 +155,7 @@ def open_data_rows(filters: RegisterFilters):
         record = dict(zip([key for key, _, _ in OPEN_DATA_FIELDS], row, strict=True))
         record["status"] = status_labels.get(record["status"], record["status"])
         record["recognised_on"] = record["recognised_on"].isoformat()
+        record["merged_into"] = record["merged_into"] or ""  # Art. 4: empty unless the base was merged
         yield record
 
 
@@ -187,6 +198,7 @@ REGISTER_STATUS_CHOICES = [
     (BaseStatus.SUSPENDED, "暂停"),
     (BaseStatus.REVOKED, "已撤销"),
     (BaseStatus.CANCELLED, "已取消"),
+    (BaseStatus.MERGED, "已合并"),
     ("all", "全部"),
 ]
 

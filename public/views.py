@@ -40,6 +40,7 @@ def public_detail(request, pk):
             "base": base,
             "fee": getattr(base, "fee_disclosure", None),
             "changes": list(selectors.public_change_history(base)),
+            "adjustments": selectors.public_adjustments(base),
             "announcements": list(selectors.announcements_about(base)[:20]),
             # Art. 21: the published inspection results, which the template lists.
             "inspections": list(

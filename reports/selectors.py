@@ -232,7 +232,7 @@ def year_summary(year: int) -> YearSummary:
         .values_list("register_number", "name", "region__name")
     )
     s.recognised = len(s.recognised_bases)
-    ended = Q(status__in=[BaseStatus.REVOKED, BaseStatus.CANCELLED], status_changed_on__lte=end)
+    ended = Q(status__in=[BaseStatus.REVOKED, BaseStatus.CANCELLED, BaseStatus.MERGED], status_changed_on__lte=end)
     s.live_at_end = Base.objects.filter(recognised_on__lte=end).exclude(ended).count()
     totals = AnnualFiling.objects.filter(year=year, state__in=[FilingState.SUBMITTED, FilingState.ACCEPTED]).aggregate(
         n=Count("id"), trained=Sum("trained_total"), priority=Sum("priority_area_trainees")

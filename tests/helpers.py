@@ -12,6 +12,7 @@ from typing import Any
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 # -- signing in --------------------------------------------------------------------------------------
 
@@ -152,6 +153,36 @@ def revocation_digest(base, *, ground, reason, effective_on) -> str:
     if isinstance(effective_on, str):
         effective_on = date.fromisoformat(effective_on)
     return announcement_draft(base, ground=ground, reason=reason.strip(), effective_on=effective_on).digest
+
+
+def adjustment_post(base, *, reason="建设单位更名", name_suffix="（调整）") -> dict:
+    """A POST the adjust page takes at once (Art. 4): the base renamed and given a field, confirmed with the
+    digest of the announcement the page previews."""
+    from accounts.models import TrainingField
+    from bases.services import adjustment_draft, proposal
+
+    field = TrainingField.objects.in_use().exclude(bases=base).order_by("pk").first()
+    today = timezone.localdate()
+    name = base.name + name_suffix
+    asked = proposal(base, training_fields=[field], name=name)
+    return {
+        "training_fields": [field.pk],
+        "institution_type": base.institution_type_id,
+        "name": name,
+        "institution": base.institution_id,
+        "reason": reason,
+        "effective_on": today.isoformat(),
+        "digest": adjustment_draft(base, rows=asked.rows, reason=reason, effective_on=today).digest,
+    }
+
+
+def merger_post(base, into, *, reason="两基地整合") -> dict:
+    """A POST the merge page takes at once (Art. 4), confirmed with the digest of its announcement."""
+    from bases.services import adjustment_draft
+
+    today = timezone.localdate()
+    draft = adjustment_draft(base, rows=[], reason=reason, effective_on=today, merged_into=into)
+    return {"merged_into": into.pk, "reason": reason, "effective_on": today.isoformat(), "digest": draft.digest}
 
 
 def fraud_digest(app, *, facts) -> str:

@@ -27,7 +27,7 @@ from bases.services.publishing import digest_of
 from supervision import services as supervision_services
 from supervision.models import CancellationRequest, Item
 from tests import factories
-from tests.helpers import fraud_digest, revocation_digest
+from tests.helpers import adjustment_post, fraud_digest, merger_post, revocation_digest
 
 # Who may try: the other organisation's people (the world's records belong to `institution_own` and are routed
 # to 福州, `recommender_own`'s unit; the inspector's unit is assigned only some inspections; an expert sees only
@@ -557,6 +557,15 @@ URLS = [
         lambda w: {"pk": w.base.pk},
         "province",
         lambda w: {"started_on": today().isoformat(), "cause": "建设单位改制，培训暂停"},
+        NOT_PROVINCE,
+    ),
+    # Art. 4: the province adjusts the base, or merges it into another live base, by decision
+    Url("bases:adjust", lambda w: {"pk": w.base.pk}, "province", lambda w: adjustment_post(w.base), NOT_PROVINCE),
+    Url(
+        "bases:merge",
+        lambda w: {"pk": w.base.pk},
+        "province",
+        lambda w: merger_post(w.base, w.unpublished_base),
         NOT_PROVINCE,
     ),
     Url(

@@ -1,6 +1,15 @@
 """Every write on bases, one module per part of the measures: recognition and publication (Art. 8-9), fee
 disclosure and change filings (Art. 29, 31), annual filings (Art. 19)."""
 
+from .adjustment import (
+    adjust_base,
+    adjustment_draft,
+    adjustment_preview,
+    adjustments_take_effect,
+    merge_base,
+    merger_preview,
+    proposal,
+)
 from .changes import change_draft, decide_change, file_change, save_fee_disclosure
 from .courseware import add_course, record_review
 from .faculty import ImportReport, add_teacher, edit_teacher, end_teacher, import_faculty, seed_faculty
@@ -32,6 +41,13 @@ from .recognition import (
 from .suspension import current_suspension, resume, suspend, warn_suspensions_ending
 
 __all__ = [
+    "adjust_base",
+    "adjustment_draft",
+    "adjustment_preview",
+    "merger_preview",
+    "adjustments_take_effect",
+    "merge_base",
+    "proposal",
     "ImportReport",
     "add_course",
     "add_teacher",

@@ -59,6 +59,7 @@ def detail(request, pk):
             "revocation": getattr(base, "revocation", None),
             "decisions": decisions.of(base),
             "suspension": services.current_suspension(base),
+            "adjustments": selectors.adjustment_history(base),
             "hearings": hearings.of(base) if access.may(request.user, "see_hearings") else [],
             "timeline": timeline.events_for(base, state_labels=dict(BaseStatus.choices)),
         },

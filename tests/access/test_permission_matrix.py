@@ -149,6 +149,8 @@ GET = {
     "decision_pdf": only(200, "institution_own", "recommender_own", "province"),
     "bases:plaque": only(200, "institution_own", "province"),
     "bases:suspend": only(200, "province"),
+    "bases:adjust": only(200, "province"),
+    "bases:merge": only(200, "province"),
     "bases:resume": only(200, "province"),
     "bases:fee_disclosure": only(200, "institution_own"),
     "bases:change_new": only(200, "institution_own"),
@@ -505,6 +507,9 @@ POST = {
     "applications:appeal_new": post_only("province"),
     "applications:appeal": post_only("province"),
     "bases:suspend": post_only("province"),
+    # Art. 4: only the province adjusts or merges a base; nobody else learns the page exists
+    "bases:adjust": post_only("province"),
+    "bases:merge": post_only("province"),
     "bases:resume": post_only("province"),
     "supervision:fraud": post_only("province"),
     "supervision:fraud_report_new": post_only("recommender_own"),

@@ -77,9 +77,7 @@ def test_spec_2_10_the_demo_shows_a_decision_of_every_kind_a_pending_hearing_and
     from applications.models import Hearing as HearingModel
     from core.models import Decision, DecisionKind
 
-    # issue 18 brings the adjustment and allocation decisions and their demo records in steps
-    later = {DecisionKind.ADJUSTMENT}
-    assert set(Decision.objects.values_list("kind", flat=True)) >= {k.value for k in DecisionKind} - later
+    assert set(Decision.objects.values_list("kind", flat=True)) >= {k.value for k in DecisionKind}
     assert HearingModel.objects.filter(state=HearingState.OPEN).exists()
     assert Revocation.objects.filter(took_effect_at=None).exists()  # effective on a later day
     assert Base.objects.filter(status=BaseStatus.SUSPENDED).exists()
@@ -193,3 +191,14 @@ def test_art13_21_22_the_demo_has_a_year_allocated_by_score_decided_published_an
     assert Share.objects.filter(programme__round=this_year, delivered__isnull=False).exists()
     assert all(share.parts for share in Share.objects.filter(programme__round=this_year))
     assert next_year.state == RoundState.DRAFT and next_year.programmes.count() == 3
+
+
+def test_art4_the_demo_shows_an_adjustment_in_force_and_one_decided_for_a_later_day(seeded):
+    from bases.models import Adjustment, Announcement, AnnouncementKind
+
+    adjustments = list(Adjustment.objects.select_related("base", "decision"))
+    assert [a.is_pending for a in sorted(adjustments, key=lambda a: a.effective_on)] == [False, True]
+    in_force = next(a for a in adjustments if not a.is_pending)
+    assert set(in_force.base.training_fields.values_list("name", flat=True)) == {"工程技术", "卫生健康", "教育"}
+    assert all(a.decision.number for a in adjustments)
+    assert Announcement.objects.filter(kind=AnnouncementKind.ADJUSTMENT).count() == 2

@@ -35,6 +35,7 @@ FIELDS = [
     "address",
     "phone",
     "website",
+    "merged_into",
 ]
 
 
@@ -121,6 +122,7 @@ def test_csv_rows_are_the_published_bases_in_the_register(visitor, register):
         "address": "福州市鼓楼区学府路1号",
         "phone": "0591-87654321",
         "website": "https://gushan.example.cn",
+        "merged_into": "",
     }
     assert rows[1]["status"] == "整改中"
 

@@ -73,7 +73,14 @@ def test_bases_by_type_count_only_live_bases(province_user, bases_of_two_cities)
 
 
 def test_bases_by_status_count_every_status(province_user, bases_of_two_cities):
-    assert dashboard(province_user).by_status == [("正常", 3), ("整改中", 1), ("暂停", 0), ("已撤销", 2), ("已取消", 1)]
+    assert dashboard(province_user).by_status == [
+        ("正常", 3),
+        ("整改中", 1),
+        ("暂停", 0),
+        ("已撤销", 2),
+        ("已取消", 1),
+        ("已合并", 0),
+    ]
 
 
 def test_dashboard_page_shows_the_city_table_and_status_cards(province_user, bases_of_two_cities, client_as):
@@ -83,7 +90,7 @@ def test_dashboard_page_shows_the_city_table_and_status_cards(province_user, bas
     assert "<tr><td>福州市</td><td>2</td><td>1</td><td>2</td></tr>" in html
     assert "<tr><td>厦门市</td><td>1</td><td>0</td><td>1</td></tr>" in html
     text = visible_text(response)
-    for label, n in [("正常", 3), ("整改中", 1), ("暂停", 0), ("已撤销", 2), ("已取消", 1)]:
+    for label, n in [("正常", 3), ("整改中", 1), ("暂停", 0), ("已撤销", 2), ("已取消", 1), ("已合并", 0)]:
         assert f" {label} {n} " in text
 
 

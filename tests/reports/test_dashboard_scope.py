@@ -54,7 +54,7 @@ def two_units(recommender_user, xiamen_recommender):
 def test_recommender_dashboard_counts_only_its_units_bases_and_applications(recommender_user, two_units):
     fz1, fz2 = two_units
     d = selectors.dashboard(recommender_user, TODAY)
-    assert d.by_status == [("正常", 1), ("整改中", 1), ("暂停", 0), ("已撤销", 0), ("已取消", 0)]
+    assert d.by_status == [("正常", 1), ("整改中", 1), ("暂停", 0), ("已撤销", 0), ("已取消", 0), ("已合并", 0)]
     assert d.by_region[:2] == [("福州市", 1, 1, 0), ("厦门市", 0, 0, 0)]
     assert sum(n for _, n in d.by_type) == 2
     assert d.funnel == [
@@ -72,7 +72,7 @@ def test_recommender_dashboard_counts_only_its_units_bases_and_applications(reco
 
 def test_province_dashboard_counts_both_units(province_user, two_units):
     d = selectors.dashboard(province_user, TODAY)
-    assert d.by_status == [("正常", 3), ("整改中", 1), ("暂停", 0), ("已撤销", 1), ("已取消", 0)]
+    assert d.by_status == [("正常", 3), ("整改中", 1), ("暂停", 0), ("已撤销", 1), ("已取消", 0), ("已合并", 0)]
     assert d.funnel == [
         ("鹭岛专属批次", 1, 1, 1, 0, 0, 0),
         ("2025年第一批", 3, 2, 0, 0, 0, 0),

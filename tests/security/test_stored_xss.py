@@ -30,7 +30,7 @@ from steering.models import Programme
 from supervision import services as supervision_services
 from supervision.models import CancellationRequest, Inspection, Item, RectificationOrder
 from tests import factories
-from tests.helpers import client_as, post_confirmed
+from tests.helpers import adjustment_post, client_as, post_confirmed
 from tests.urlbook import URLS
 
 pytestmark = pytest.mark.django_db
@@ -271,6 +271,12 @@ def journey(db, settings):
         post_confirmed(prov, reverse("bases:change_detail", args=[change.pk]), {"accept": "1", "comment": ATTRIBUTE}),
         "accept",
     )
+    # The province adjusts the base (Art. 4): the reason and the before → after reach the public page.
+    base.refresh_from_db()
+    adjusted = prov.post(
+        reverse("bases:adjust", args=[base.pk]), adjustment_post(base, reason=ATTRIBUTE, name_suffix="")
+    )
+    assert adjusted.status_code == 302, "adjusting the base failed"
 
     # The base's faculty pool (Art. 16): a teacher typed in, corrected, and one imported from the template.
     teacher_fields = {
@@ -759,6 +765,8 @@ def pages(j) -> list[tuple[str, str, str, dict]]:
         ("institution", "applications:appeal", reverse("applications:appeal", args=[j["appeal"].pk]), {}),
         ("province", "applications:appeal_new", reverse("applications:appeal_new", args=[j["appeal"].decision_id]), {}),
         ("province", "bases:suspend", reverse("bases:suspend", args=[base.pk]), {}),
+        ("province", "bases:adjust", reverse("bases:adjust", args=[base.pk]), {}),
+        ("province", "bases:merge", reverse("bases:merge", args=[base.pk]), {}),
         ("province", "bases:resume", reverse("bases:resume", args=[base.pk]), {}),
         ("province", "supervision:fraud_report", reverse("supervision:fraud_report", args=[j["fraud_report"].pk]), {}),
         (

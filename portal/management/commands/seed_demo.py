@@ -33,6 +33,7 @@ from applications.models import (
 )
 from bases import services as base_services
 from bases.models import (
+    Adjustment,
     Announcement,
     AnnouncementKind,
     AnnualFiling,
@@ -116,6 +117,7 @@ class Command(BaseCommand):
             self.supervision(accounts)
             self.experts(accounts)
             self.allocation()
+            self.adjustments(accounts)
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账户（密码均为 {PASSWORD}）："))
         for username, role, org in [
             ("admin", "系统管理员", "（后台 /admin/）"),
@@ -766,6 +768,30 @@ class Command(BaseCommand):
                 steering.report_delivery(
                     actor=staff, share=share, delivered=max(share.allocated - 10, 0), note="部分班次延至次年。"
                 )
+
+    def adjustments(self, accounts):
+        """The province adjusts bases by decision (Art. 4): 福州大学's fields, in force today, and 泉州's name,
+        decided today and taking effect in a month (the daily job applies it)."""
+        if Adjustment.objects.exists():
+            return
+        province, today = accounts["province"], timezone.localdate()
+        bases = {b.institution.users.first().username: b for b in Base.objects.select_related("institution")}
+        fields = {
+            name: TrainingField.objects.get_or_create(name=name, defaults={"order": n})[0]
+            for n, name in enumerate(["工程技术", "卫生健康", "教育"])
+        }
+        if "base_fz" in bases:
+            base_services.adjust_base(
+                actor=province, base_id=bases["base_fz"].pk, effective_on=today,
+                training_fields=[fields["工程技术"], fields["卫生健康"], fields["教育"]],
+                reason="福州大学整合医学部继续教育资源，基地培训领域相应扩展。",
+            )  # fmt: skip
+        if "base_qz" in bases:
+            base_services.adjust_base(
+                actor=province, base_id=bases["base_qz"].pk, effective_on=today + timedelta(days=30),
+                name="泉州市卫生健康人才培训中心",
+                reason="建设单位经泉州市委编办批准更名，基地名称相应调整。",
+            )  # fmt: skip
 
     def experts(self, accounts):
         """The expert pool, a declared tie the draw avoids, and two panels: the periodic inspection of 厦门大学继续
