@@ -11,6 +11,7 @@ from core.access import allowed
 from core.forms import show_refusal
 
 from .. import exports as columns
+from .. import panels as base_panels
 from .. import plaque as plaque_pdf
 from .. import selectors, services
 from ..models import Base, BaseStatus
@@ -61,6 +62,7 @@ def detail(request, pk):
             "suspension": services.current_suspension(base),
             "hearings": hearings.of(base) if access.may(request.user, "see_hearings") else [],
             "timeline": timeline.events_for(base, state_labels=dict(BaseStatus.choices)),
+            "panels": base_panels.panels_for(request.user, base),
         },
     )
 
