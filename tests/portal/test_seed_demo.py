@@ -182,3 +182,14 @@ def test_art3_the_demo_has_managed_categories_a_retired_field_and_old_text_left_
     assert "茶艺" in [row.word for row in categories.unmapped_words()]
     # every demo base trains in managed fields (Art. 3), not only in free text
     assert not Base.objects.filter(training_fields=None).exists()
+
+
+def test_issue_18_4_the_demo_has_bases_failing_each_standing_duty_and_reminded_this_month(seeded):
+    from django.utils import timezone
+
+    from supervision.models import Duty, ObligationReminder
+    from supervision.selectors import obligation_counts
+
+    counts = obligation_counts(timezone.localdate())
+    assert {duty for duty, (failing, _) in counts.items() if failing} == set(Duty.values)
+    assert ObligationReminder.objects.filter(sent_by=None).exists()

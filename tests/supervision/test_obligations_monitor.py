@@ -352,3 +352,12 @@ def test_the_monthly_job_runs_a_fixed_number_of_queries():
         return services.send_monthly_obligation_reminders(today=date(2028, month, 1))
 
     assert_constant_queries(job, grow)
+
+
+def test_the_province_home_lists_each_failed_duty_with_a_link_to_the_monitor(client_as, province_user):
+    compliant_base("福州未公开学院").fee_disclosure.delete()
+    with at(*NOW):
+        response = client_as(province_user).get(reverse("home"))
+    text = visible_text(response)
+    assert "基地履职监测" in text and "公开收费项目及标准（第二十九条） · 1个基地未履行" in text
+    assert f"{reverse('supervision:obligations')}?duty={Duty.FEE_DISCLOSURE}" in response.content.decode()
