@@ -3,6 +3,7 @@
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -341,13 +342,20 @@ class DutyStatus:
         return self.level != OK and self.duty != Duty.RESULTS_PUBLISHED
 
 
-@dataclass(frozen=True)
+@dataclass
 class ObligationRow:
-    """One base failing (or soon due for) one duty, as the monitor and its export show it."""
+    """One base failing (or soon due for) one duty, as the monitor and its export show it; what lies behind it
+    is worded only for the rows shown."""
 
     base: Base
-    status: DutyStatus
+    duty: str
+    level: int
+    today: date
     last_reminded: datetime | None = None
+
+    @cached_property
+    def status(self) -> DutyStatus:
+        return DutyStatus(self.duty, self.level, _note(self.duty, self.level, self.base, self.today))
 
 
 def _late_confirmation(today: date) -> datetime:
@@ -489,33 +497,34 @@ class ObligationFilters:
 
 def obligation_rows(today: date, filters: ObligationFilters) -> list[ObligationRow]:
     """The monitor's rows, duty by duty, in the order of the register: one query for the bases and their
-    duties, one for the calendar and one for the reminders already sent, whatever the number of bases."""
+    duties and one for the calendar, whatever the number of bases (with_last_reminders adds one)."""
     duties = [filters.duty] if filters.duty else Duty.values
     levels = [filters.level] if filters.level is not None else [DUE, FAILING]
     wanted = Q()
     for duty in duties:
         wanted |= Q(**{f"lv_{duty}__in": levels})
-    bases = list(obligations(today, region=filters.region).filter(wanted).order_by("year", "sequence"))
-    last = (
-        {
+    bases = obligations(today, region=filters.region).filter(wanted).order_by("year", "sequence")
+    # only what the rows need: the facts behind each duty are annotations
+    bases = list(bases.only("id", "name", "register_number", "status", "next_inspection_due", "region__name"))
+    return [
+        ObligationRow(base, duty, getattr(base, f"lv_{duty}"), today)
+        for duty in duties
+        for base in bases
+        if getattr(base, f"lv_{duty}") in levels
+    ]
+
+
+def with_last_reminders(rows: list[ObligationRow]) -> list[ObligationRow]:
+    """Each row with when its base was last reminded of its duty: one query."""
+    if rows:
+        last = {
             (r["base_id"], r["duty"]): r["last"]
-            for r in ObligationReminder.objects.filter(base__in=[b.pk for b in bases])
+            for r in ObligationReminder.objects.filter(base__in={row.base.pk for row in rows})
             .values("base_id", "duty")
             .annotate(last=Max("sent_at"))
         }
-        if bases
-        else {}
-    )
-    rows = []
-    for duty in duties:
-        for base in bases:
-            level = getattr(base, f"lv_{duty}")
-            if level in levels:
-                rows.append(
-                    ObligationRow(
-                        base, DutyStatus(duty, level, _note(duty, level, base, today)), last.get((base.pk, duty))
-                    )
-                )
+        for row in rows:
+            row.last_reminded = last.get((row.base.pk, row.duty))
     return rows
 
 

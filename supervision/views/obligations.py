@@ -36,9 +36,12 @@ def monitor(request):
     filters = _filters(form)
     today = timezone.localdate()
     rows = selectors.obligation_rows(today, filters)
-    if export := exports.respond(request, rows=rows, columns=columns.OBLIGATIONS, filename="基地履职监测"):
-        return export
+    if request.GET.get("export") in exports.FORMATS:
+        return exports.respond(
+            request, rows=selectors.with_last_reminders(rows), columns=columns.OBLIGATIONS, filename="基地履职监测"
+        )
     page = Paginator(rows, MONITOR_PAGE_SIZE).get_page(request.GET.get("page"))
+    selectors.with_last_reminders(page.object_list)
     return render(
         request,
         "supervision/obligations.html",
