@@ -33,6 +33,7 @@ NAV = {
                 ("申报批次", "applications:batches"),
                 ("年度汇总", "reports:year_summary"),
                 ("培训任务分配", "steering:rounds"),
+                ("履职监测", "supervision:obligations"),
                 ("培训班", "training:all_classes"),
                 ("学习档案", "training:learning_record"),
                 ("接口令牌", "api:tokens"),

@@ -26,7 +26,7 @@ from core import access
 from experts import selectors as expert_selectors
 from experts.models import AssignmentState
 from supervision import selectors as supervision_selectors
-from supervision.models import InspectionState, RectificationState, RequestState
+from supervision.models import DUTY_ARTICLES, Duty, InspectionState, RectificationState, RequestState
 
 # How many results not published in time the province's home page lists; the count covers them all.
 UNPUBLISHED_SHOWN = 20
@@ -260,7 +260,32 @@ def _province_sections(user, today) -> list[Section]:
         more_url=reverse("supervision:list"),
         empty="没有逾期未考核的基地。90天内到期的基地列在「考核与抽查」。",
     )
-    return [overdue, late, objections, apps, reports, recorded, filings, changes, cancellations]
+    return [overdue, late, objections, apps, reports, recorded, filings, changes, cancellations, _obligations(today)]
+
+
+def _obligations(today) -> Section:
+    """The obligations monitor in brief (issue 18 (4)): per duty, how many live bases fail it or have it due;
+    two queries (the calendar and the counts) whatever the number of bases."""
+    monitor = reverse("supervision:obligations")
+    items = [
+        Todo(
+            f"{Duty(duty).label}（{DUTY_ARTICLES[duty]}）",
+            f"{monitor}?duty={duty}",
+            f"{failing}个基地未履行" + (f"，{due}个即将到期" if due else ""),
+        )
+        if failing
+        else Todo(f"{Duty(duty).label}（{DUTY_ARTICLES[duty]}）", f"{monitor}?duty={duty}", f"{due}个基地即将到期")
+        for duty, (failing, due) in supervision_selectors.obligation_counts(today).items()
+        if failing or due
+    ]
+    return Section(
+        "obligations",
+        "基地履职监测（第十六、十九、二十、二十一、二十九、三十一条）",
+        items,
+        len(items),
+        monitor,
+        "所有在册基地均已履行常规义务。",
+    )
 
 
 def _requester(request) -> str:

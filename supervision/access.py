@@ -100,3 +100,7 @@ access.capability("read_inspection_records", roles={PROVINCE, INSPECTOR, EXPERT}
 access.capability("plan_inspections", roles={PROVINCE})
 access.capability("see_rectifications", roles={PROVINCE, INSTITUTION, RECOMMENDER})
 access.capability("see_cancellations", roles={PROVINCE, INSTITUTION, RECOMMENDER})
+# the obligations monitor: every base failing a standing duty, and reminding it (issue 18 (4))
+access.capability("watch_obligations", roles={PROVINCE})
+# a base's compliance card, on its own page: the province and the base's own institution (the page's scope)
+access.capability("see_compliance", roles={PROVINCE, INSTITUTION})

@@ -10,4 +10,6 @@ class SupervisionConfig(AppConfig):
 
     def ready(self):
         # what setting aside a revocation or fraud finding gives back (applications.hearings.undone_by_set_aside)
+        # the compliance card on a base's page (bases.panels), which may not import this app
+        from . import panels  # noqa: F401
         from .services import fraud, revocation  # noqa: F401

@@ -33,3 +33,14 @@ CANCELLATIONS = [
     C("状态", lambda r: r.get_state_display(), 10),
     C("申请时间", lambda r: r.created_at, 18),
 ]
+
+OBLIGATIONS = [
+    C("义务", lambda r: r.status.label, 16),
+    C("依据", lambda r: r.status.article, 12),
+    C("基地编号", lambda r: r.base.register_number, 24),
+    C("基地名称", lambda r: r.base.name, 32),
+    C("设区市", lambda r: r.base.region.name, 12),
+    C("情况", lambda r: r.status.level_label, 10),
+    C("说明", lambda r: r.status.note, 48),
+    C("最近提醒", lambda r: r.last_reminded, 18),
+]

@@ -8,7 +8,7 @@ from bases.models import BaseStatus
 from core.forms import DateInput, StyledFormMixin
 from core.uploads import ACCEPT_ATTR
 
-from .models import Ground, InspectionKind, InspectionState, Item, Result, RevocationGround, Verdict
+from .models import Duty, Ground, InspectionKind, InspectionState, Item, Result, RevocationGround, Verdict
 
 FILE_WIDGET = forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTR})
 DATE_ERRORS = {"required": "请填写日期。", "invalid": "日期格式不正确。"}
@@ -216,3 +216,21 @@ class InspectionFilterForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label="类别", required=False, choices=[("", "全部"), *InspectionKind.choices])
     state = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *InspectionState.choices])
     region = forms.ModelChoiceField(label="设区市", required=False, queryset=Region.objects.all(), empty_label="全部")
+
+
+class ObligationFilterForm(StyledFormMixin, forms.Form):
+    """The obligations monitor's filters (issue 18 (4))."""
+
+    duty = forms.ChoiceField(label="义务", required=False, choices=[("", "全部"), *Duty.choices])
+    region = forms.ModelChoiceField(label="设区市", required=False, queryset=Region.objects.all(), empty_label="全部")
+    level = forms.ChoiceField(
+        label="情况", required=False, choices=[("", "未履行和即将到期"), ("2", "未履行"), ("1", "即将到期")]
+    )
+
+
+class ReminderForm(forms.Form):
+    duty = forms.ChoiceField(
+        label="义务",
+        choices=Duty.choices,
+        error_messages={"required": "请选择要提醒的义务。", "invalid_choice": "没有这项义务。"},
+    )

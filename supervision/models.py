@@ -396,3 +396,66 @@ class CancellationRequest(models.Model):
 
     def __str__(self):
         return f"{self.base.name}取消申请"
+
+
+# -- the obligations monitor (issue 18 (4)) --------------------------------------------------------------------
+
+
+class Duty(models.TextChoices):
+    """The standing duties of a live base the province watches, each with its article (DUTY_ARTICLES)."""
+
+    FEE_DISCLOSURE = "fee_disclosure", "公开收费项目及标准"
+    FACULTY_POOL = "faculty_pool", "更新师资队伍库"
+    RESULTS_PUBLISHED = "results_published", "公布考核结果"
+    CHANGE_FILINGS = "change_filings", "变更备案"
+    ANNUAL_FILING = "annual_filing", "年度计划备案"
+    INSPECTION = "inspection", "定期考核"
+
+
+DUTY_ARTICLES = {
+    Duty.FEE_DISCLOSURE: "第二十九条",
+    Duty.FACULTY_POOL: "第十六条",
+    Duty.RESULTS_PUBLISHED: "第二十一条",
+    Duty.CHANGE_FILINGS: "第三十一条",
+    Duty.ANNUAL_FILING: "第十九条",
+    Duty.INSPECTION: "第二十条",
+}
+
+
+class ObligationReminder(models.Model):
+    """A reminder sent to a base about a duty it fails or that falls due: by a person, or by the monthly job
+    (sent_by empty), which reminds a base of a duty at most once a calendar month."""
+
+    base = models.ForeignKey(Base, on_delete=models.PROTECT, related_name="obligation_reminders", verbose_name="基地")
+    duty = models.CharField("义务", max_length=30, choices=Duty.choices)
+    month = models.DateField("提醒月份", help_text="该月第一天")
+    note = models.CharField("提醒内容", max_length=300)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="提醒人",
+        help_text="为空表示每月自动提醒",
+    )
+    sent_at = models.DateTimeField("提醒时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = verbose_name_plural = "履职提醒"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["base", "duty", "month"],
+                condition=models.Q(sent_by__isnull=True),
+                name="one_automatic_obligation_reminder_a_month",
+            )
+        ]
+        indexes = [models.Index(fields=["base", "duty", "month"], name="obligation_reminder_idx")]
+
+    def __str__(self):
+        return f"{self.base.name}：{self.get_duty_display()}（{self.month:%Y年%-m月}）"
+
+    @property
+    def article(self) -> str:
+        return DUTY_ARTICLES[self.duty]

@@ -3,10 +3,25 @@
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, DateTimeField, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -14,14 +29,27 @@ from django.utils import timezone
 from applications.notices import period_end, working_days
 from bases import selectors as bases_selectors
 from bases import verification
-from bases.models import AnnualFiling, Base, FilingState
+from bases.models import (
+    FILED_STATES,
+    MIN_ANNUAL_TRAINEES,
+    WORKING_STATUSES,
+    AnnualFiling,
+    Base,
+    ChangeFiling,
+    ChangeFilingState,
+    FilingState,
+    Teacher,
+)
 from core import access, steps, timeline
 from core.models import TimelineEvent
 
 from .models import (
+    DUTY_ARTICLES,
     CancellationRequest,
+    Duty,
     Inspection,
     InspectionState,
+    ObligationReminder,
     RectificationOrder,
     RectificationState,
     RequestState,
@@ -272,3 +300,256 @@ def rectification_steps(order: RectificationOrder) -> list[steps.Step]:
     elif order.state == RectificationState.PASSED:
         notes["核验"] = "整改通过"
     return steps.walk([(label, days.get(label)) for label in RECTIFICATION_STEPS], ended=ended, notes=notes)
+
+
+# -- the obligations monitor (issue 18 (4)): every live base against its standing duties -------------------------
+
+OK, DUE, FAILING = 0, 1, 2
+LEVEL_LABELS = {OK: "正常", DUE: "即将到期", FAILING: "未履行"}
+YEAR = timedelta(days=365)
+DUE_AHEAD = timedelta(days=30)  # a yearly duty shows as due in its last month
+
+
+@dataclass(frozen=True)
+class DutyStatus:
+    duty: str
+    level: int
+    note: str
+
+    @property
+    def label(self) -> str:
+        return Duty(self.duty).label
+
+    @property
+    def article(self) -> str:
+        return DUTY_ARTICLES[self.duty]
+
+    @property
+    def level_label(self) -> str:
+        return LEVEL_LABELS[self.level]
+
+    @property
+    def failing(self) -> bool:
+        return self.level == FAILING
+
+    @property
+    def due(self) -> bool:
+        return self.level == DUE
+
+    @property
+    def remindable(self) -> bool:
+        """Art. 21's results are published by the province: nothing to remind the base of."""
+        return self.level != OK and self.duty != Duty.RESULTS_PUBLISHED
+
+
+@dataclass
+class ObligationRow:
+    """One base failing (or soon due for) one duty, as the monitor and its export show it; what lies behind it
+    is worded only for the rows shown."""
+
+    base: Base
+    duty: str
+    level: int
+    today: date
+    last_reminded: datetime | None = None
+
+    @cached_property
+    def status(self) -> DutyStatus:
+        return DutyStatus(self.duty, self.level, _note(self.duty, self.level, self.base, self.today))
+
+
+def _late_confirmation(today: date) -> datetime:
+    """A result confirmed before this moment is past its RESULT_PUBLICATION_WORKING_DAYS (Art. 21)."""
+    allowed = settings.RESULT_PUBLICATION_WORKING_DAYS
+    days = working_days(today - timedelta(days=allowed * 3 + 60), today)
+    # late when more than `allowed` working days lie after the day of confirmation, up to today
+    first_late = days[-(allowed + 1)] if len(days) > allowed else today
+    return timezone.make_aware(datetime.combine(first_late, time.min))
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def obligations(today: date, *, region=None, bases: QuerySet[Base] | None = None) -> QuerySet[Base]:
+    """Live bases with each duty's level (`lv_<duty>`: 0 ok, 1 due, 2 failing) and the facts behind it, all in
+    one query whatever their number (subqueries per duty, no query per base)."""
+    year_ago, due_from = _day_start(today - YEAR), _day_start(today - YEAR + DUE_AHEAD)
+    last_year = today.year - 1
+    confirmed = Inspection.objects.filter(base=OuterRef("pk"), state=InspectionState.CONFIRMED).annotate(
+        confirmed=Coalesce("confirmed_at", "recorded_at", "created_at")
+    )
+    changes = ChangeFiling.objects.filter(base=OuterRef("pk"))
+    filing = AnnualFiling.objects.filter(base=OuterRef("pk"), year=last_year)
+    this_year_filed = AnnualFiling.objects.filter(base=OuterRef("pk"), year=today.year, state__in=FILED_STATES)
+    pool = Teacher.history.model.objects.filter(base_id=OuterRef("pk")).order_by("-history_date")
+    qs = (bases if bases is not None else Base.objects.all()).live()
+    if region:
+        qs = qs.filter(region_id=region)
+    qs = qs.annotate(
+        fee_updated=F("fee_disclosure__updated_at"),
+        faculty_updated=Subquery(pool.values("history_date")[:1]),
+        unpublished_since=Subquery(confirmed.order_by("confirmed").values("confirmed")[:1]),
+        changes_returned=Exists(changes.filter(state=ChangeFilingState.RETURNED)),
+        changes_submitted=Exists(changes.filter(state=ChangeFilingState.SUBMITTED)),
+        filing_state=Subquery(filing.values("state")[:1]),
+        filing_late=Subquery(filing.values("overdue_marked_at")[:1]),
+        filing_trained=Subquery(filing.values("trained_total")[:1]),
+        filed_this_year=Exists(this_year_filed),
+    )
+
+    def level(*rules, applies=None):
+        whens = [When((applies or Q()) & condition, then=Value(lv)) for condition, lv in rules]
+        return Case(*whens, default=Value(OK), output_field=IntegerField())
+
+    filing_applies = Q(recognised_on__lte=date(last_year, 12, 31))
+    return qs.annotate(
+        **{
+            f"lv_{Duty.FEE_DISCLOSURE}": level(
+                (Q(fee_updated__isnull=True) | Q(fee_updated__lt=year_ago), FAILING), (Q(fee_updated__lt=due_from), DUE)
+            ),
+            f"lv_{Duty.FACULTY_POOL}": level(
+                (Q(faculty_updated__isnull=True) | Q(faculty_updated__lt=year_ago), FAILING),
+                (Q(faculty_updated__lt=due_from), DUE),
+            ),
+            f"lv_{Duty.RESULTS_PUBLISHED}": level(
+                (Q(unpublished_since__lt=_late_confirmation(today)), FAILING), (Q(unpublished_since__isnull=False), DUE)
+            ),
+            f"lv_{Duty.CHANGE_FILINGS}": level((Q(changes_returned=True), FAILING), (Q(changes_submitted=True), DUE)),
+            f"lv_{Duty.ANNUAL_FILING}": level(
+                (
+                    filing_applies
+                    & (
+                        Q(filing_state__isnull=True)
+                        | ~Q(filing_state__in=FILED_STATES)
+                        | Q(filing_late__isnull=False)
+                        | Q(filing_trained__lt=MIN_ANNUAL_TRAINEES)
+                    ),
+                    FAILING,
+                ),
+                # in December the year's own report falls due (31 December)
+                *([(Q(filed_this_year=False, recognised_on__lte=today), DUE)] if today.month == 12 else []),
+            ),
+            f"lv_{Duty.INSPECTION}": level(
+                (Q(next_inspection_due__lt=today), FAILING),
+                (Q(next_inspection_due__lte=today + timedelta(days=DUE_SOON_DAYS)), DUE),
+                applies=Q(status__in=WORKING_STATUSES),
+            ),
+        }
+    ).select_related("region")
+
+
+def _day(moment) -> str:
+    return f"{timezone.localdate(moment):%Y年%-m月%-d日}" if moment else ""
+
+
+def _filing_note(base, today) -> str:
+    year = today.year - 1
+    if base.filing_state is None or base.filing_state not in FILED_STATES:
+        return f"未报送{year}年度报告和{year + 1}年度计划（应于{year}年12月31日前报送）"
+    if base.filing_late is not None:
+        return f"{year}年度报告逾期报送（应于{year}年12月31日前报送）"
+    if base.filing_trained is not None and base.filing_trained < MIN_ANNUAL_TRAINEES:
+        return f"{year}年培训{base.filing_trained}人，不足{MIN_ANNUAL_TRAINEES}人"
+    return f"{today.year}年度报告和{today.year + 1}年度计划尚未报送，应于{today.year}年12月31日前报送"
+
+
+def _note(duty: str, level: int, base, today: date) -> str:
+    if duty == Duty.FEE_DISCLOSURE:
+        if base.fee_updated is None:
+            return "未公开继续教育范围、内容、收费项目及标准"
+        return f"收费公开最近更新于{_day(base.fee_updated)}" + ("，已超过一年" if level == FAILING else "")
+    if duty == Duty.FACULTY_POOL:
+        if base.faculty_updated is None:
+            return "未建立师资队伍库"
+        return f"师资队伍库最近更新于{_day(base.faculty_updated)}" + ("，已超过12个月" if level == FAILING else "")
+    if duty == Duty.RESULTS_PUBLISHED:
+        if base.unpublished_since is None:
+            return ""
+        return f"{_day(base.unpublished_since)}确认的考核结果尚未公布" + ("，已逾期" if level == FAILING else "")
+    if duty == Duty.CHANGE_FILINGS:
+        if base.changes_returned:
+            return "变更备案被退回，尚未重新报送"
+        return "变更备案待省人社厅备案" if base.changes_submitted else ""
+    if duty == Duty.ANNUAL_FILING:
+        return _filing_note(base, today) if level != OK else ""
+    if duty == Duty.INSPECTION and level != OK:
+        due = base.next_inspection_due
+        if level == FAILING:
+            return f"定期考核应于{due:%Y年%-m月%-d日}前完成，已逾期{(today - due).days}天"
+        return f"定期考核应于{due:%Y年%-m月%-d日}前完成（{(due - today).days}天内到期）"
+    return ""
+
+
+def duty_statuses(base, today: date) -> list[DutyStatus]:
+    """Each duty's level and what lies behind it, for a base read through `obligations`."""
+    return [
+        DutyStatus(duty, level := getattr(base, f"lv_{duty}"), _note(duty, level, base, today)) for duty in Duty.values
+    ]
+
+
+@dataclass
+class ObligationFilters:
+    duty: str = ""
+    region: int | None = None
+    level: int | None = None  # FAILING or DUE; None: both
+
+
+def obligation_rows(today: date, filters: ObligationFilters) -> list[ObligationRow]:
+    """The monitor's rows, duty by duty, in the order of the register: one query for the bases and their
+    duties and one for the calendar, whatever the number of bases (with_last_reminders adds one)."""
+    duties = [filters.duty] if filters.duty else Duty.values
+    levels = [filters.level] if filters.level is not None else [DUE, FAILING]
+    wanted = Q()
+    for duty in duties:
+        wanted |= Q(**{f"lv_{duty}__in": levels})
+    bases = obligations(today, region=filters.region).filter(wanted).order_by("year", "sequence")
+    # only what the rows need: the facts behind each duty are annotations
+    bases = list(bases.only("id", "name", "register_number", "status", "next_inspection_due", "region__name"))
+    return [
+        ObligationRow(base, duty, getattr(base, f"lv_{duty}"), today)
+        for duty in duties
+        for base in bases
+        if getattr(base, f"lv_{duty}") in levels
+    ]
+
+
+def with_last_reminders(rows: list[ObligationRow]) -> list[ObligationRow]:
+    """Each row with when its base was last reminded of its duty: one query."""
+    if rows:
+        last = {
+            (r["base_id"], r["duty"]): r["last"]
+            for r in ObligationReminder.objects.filter(base__in={row.base.pk for row in rows})
+            .values("base_id", "duty")
+            .annotate(last=Max("sent_at"))
+        }
+        for row in rows:
+            row.last_reminded = last.get((row.base.pk, row.duty))
+    return rows
+
+
+def obligation_counts(today: date) -> dict[str, tuple[int, int]]:
+    """For each duty, how many live bases fail it and how many have it due: one query (the province's home)."""
+    qs = obligations(today)
+    sums = {}
+    for duty in Duty.values:
+        sums[f"{duty}_failing"] = Count("pk", filter=Q(**{f"lv_{duty}": FAILING}))
+        sums[f"{duty}_due"] = Count("pk", filter=Q(**{f"lv_{duty}": DUE}))
+    totals = qs.aggregate(**sums)
+    return {duty: (totals[f"{duty}_failing"], totals[f"{duty}_due"]) for duty in Duty.values}
+
+
+def compliance_card(base: Base, today: date) -> list[DutyStatus]:
+    """One base's duties (the card on its page): two queries (the calendar and the base)."""
+    found = obligations(today, bases=Base.objects.filter(pk=base.pk)).first()
+    return duty_statuses(found, today) if found is not None else []
+
+
+def last_reminders(base: Base) -> dict[str, datetime]:
+    """When the base was last reminded of each duty: one query."""
+    return dict(
+        ObligationReminder.objects.filter(base=base)
+        .values("duty")
+        .annotate(last=Max("sent_at"))
+        .values_list("duty", "last")
+    )

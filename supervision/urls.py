@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import draws, fraud, inspections, rectification, revocation
+from .views import draws, fraud, inspections, obligations, rectification, revocation
 
 app_name = "supervision"
 urlpatterns = [
@@ -26,6 +26,9 @@ urlpatterns = [
     path("cancellations/", revocation.cancellation_list, name="cancellations"),
     path("cancellations/new/<int:base_pk>/", revocation.cancellation_new, name="cancellation_new"),
     path("cancellations/<int:pk>/", revocation.cancellation_detail, name="cancellation"),
+    path("obligations/", obligations.monitor, name="obligations"),
+    path("obligations/remind/", obligations.remind_all, name="obligations_remind"),
+    path("obligations/<int:base_pk>/remind/", obligations.remind, name="obligation_remind"),
     path("fraud/<int:pk>/", fraud.find_fraud, name="fraud"),
     path("fraud/<int:pk>/report/", fraud.fraud_report_new, name="fraud_report_new"),
     path("fraud-reports/", fraud.fraud_report_list, name="fraud_reports"),

@@ -150,6 +150,13 @@ def refused_cancellation(w):
     CancellationRequest.objects.filter(pk=w.cancellation.pk).update(state="refused")
 
 
+def inspection_overdue(w):
+    """The world's base is past its periodic inspection (Art. 20): a duty it fails, so it may be reminded."""
+    from bases.models import Base
+
+    Base.objects.filter(pk=w.base.pk).update(next_inspection_due=today() - timezone.timedelta(days=1))
+
+
 def sheet_data(w, submit=False) -> dict:
     """The world's expert's scored form for its site visit: every item scored (Art. 26)."""
     data = management("row", 2) | {"row-INITIAL_FORMS": "2"}
@@ -930,6 +937,22 @@ URLS = [
         },
         NOT_PROVINCE,
         prepare=heard_revocation,
+    ),
+    Url("supervision:obligations", none, "province"),
+    Url(
+        "supervision:obligations_remind",
+        none,
+        "province",
+        lambda w: {"duty": "inspection"},
+        prepare=inspection_overdue,
+    ),
+    Url(
+        "supervision:obligation_remind",
+        lambda w: {"base_pk": w.base.pk},
+        "province",
+        lambda w: {"duty": "inspection"},
+        NOT_PROVINCE,
+        prepare=inspection_overdue,
     ),
     Url("supervision:cancellations", none, "province"),
     Url(

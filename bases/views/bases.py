@@ -11,6 +11,7 @@ from core.access import allowed
 from core.forms import show_refusal
 
 from .. import exports as columns
+from .. import panels as base_panels
 from .. import plaque as plaque_pdf
 from .. import selectors, services
 from ..models import Base, BaseStatus
@@ -62,6 +63,7 @@ def detail(request, pk):
             "adjustments": selectors.adjustment_history(base),
             "hearings": hearings.of(base) if access.may(request.user, "see_hearings") else [],
             "timeline": timeline.events_for(base, state_labels=dict(BaseStatus.choices)),
+            "panels": base_panels.panels_for(request.user, base),
         },
     )
 

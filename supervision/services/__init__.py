@@ -13,6 +13,7 @@ from .inspections import (
     results_drafts,
     schedule_inspection,
 )
+from .obligations import remind_base, remind_duty, send_monthly_obligation_reminders
 from .rectification import flag_missed_deadlines, order_rectification, report_rectification, verify_rectification
 from .revocation import (
     announcement_draft,
@@ -55,7 +56,10 @@ __all__ = [
     "publish_results",
     "results_drafts",
     "record_result",
+    "remind_base",
+    "remind_duty",
     "remind_unpublished_results",
+    "send_monthly_obligation_reminders",
     "replay_draw",
     "report_rectification",
     "request_cancellation",

@@ -222,6 +222,9 @@ GET = {
     "supervision:draw": only(200, "province"),
     "supervision:draw_publish": only(405, "province"),
     "supervision:rectifications": only(200, "province", *INSTITUTIONS, *RECOMMENDERS),
+    "supervision:obligations": only(200, "province"),
+    "supervision:obligations_remind": only(405, "province"),
+    "supervision:obligation_remind": only(405, "province"),
     "supervision:rectification_new": only(200, "province"),
     "supervision:rectification": only(200, "province", "institution_own", "recommender_own"),
     "supervision:rectification_report": only(405, *INSTITUTIONS),
@@ -461,6 +464,8 @@ POST = {
     "supervision:draw_publish": post_only("province"),
     "supervision:rectification_report": post_only("institution_own"),
     "supervision:rectification_verify": post_only("province"),  # pass
+    "supervision:obligations_remind": post_only("province"),  # every base failing the duty
+    "supervision:obligation_remind": post_only("province"),
     # A base's institution or its recommending unit may ask the province to cancel it (Art. 23).
     "supervision:cancellation_new": post_only("institution_own", "recommender_own"),
     # Only the province decides it; the requesting institution may look but not decide.

@@ -202,3 +202,14 @@ def test_art4_the_demo_shows_an_adjustment_in_force_and_one_decided_for_a_later_
     assert set(in_force.base.training_fields.values_list("name", flat=True)) == {"工程技术", "卫生健康", "教育"}
     assert all(a.decision.number for a in adjustments)
     assert Announcement.objects.filter(kind=AnnouncementKind.ADJUSTMENT).count() == 2
+
+
+def test_issue_18_4_the_demo_has_bases_failing_each_standing_duty_and_reminded_this_month(seeded):
+    from django.utils import timezone
+
+    from supervision.models import Duty, ObligationReminder
+    from supervision.selectors import obligation_counts
+
+    counts = obligation_counts(timezone.localdate())
+    assert {duty for duty, (failing, _) in counts.items() if failing} == set(Duty.values)
+    assert ObligationReminder.objects.filter(sent_by=None).exists()

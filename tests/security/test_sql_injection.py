@@ -68,6 +68,7 @@ LISTS = {
     "supervision:draws": (("province",), ("page",)),
     "supervision:rectifications": (("institution_other", "recommender_other", "province"), ("late", "state", "page", "export")),
     "supervision:cancellations": (("institution_other", "recommender_other", "province"), LIST),
+    "supervision:obligations": (("institution_other", "province"), ("duty", "region", "level", "page", "export")),
     "reports:dashboard": (("province", "recommender_other"), ("year",)),
     "reports:year_summary": (("province",), ("year", "export")),
     "users:staff_accounts": (("province",), ("page",)),
@@ -107,6 +108,7 @@ NOT_LISTS = {
     "applications:batch_new", "supervision:draw_new", "reports:chart", "experts:new",
     "api:token_new",  # a form
     "bases:filing_tolerance",  # a POST-only form on the filing queue
+    "supervision:obligations_remind",  # a POST-only form on the obligations monitor
     "training:learning_record", "training:learning_hours",  # forms answered on the POST (test_art28_learning_records)
     "bases:my_faculty", "bases:my_courseware",  # redirects to the institution's base's page
 }  # fmt: skip

@@ -871,6 +871,7 @@ def pages(j) -> list[tuple[str, str, str, dict]]:
         ("province", "supervision:rectification_new", reverse("supervision:rectification_new", args=[base.pk]), {}),
         ("province", "supervision:revoke", reverse("supervision:revoke", args=[base.pk]), {}),
         ("province", "supervision:cancellations", reverse("supervision:cancellations"), {}),
+        ("province", "supervision:obligations", reverse("supervision:obligations"), {}),
         ("province", "supervision:cancellation", reverse("supervision:cancellation", args=[j["cancellation"].pk]), {}),
         ("province", "users:staff_accounts", reverse("users:staff_accounts"), {}),
         ("province", "users:departments", reverse("users:departments"), {}),
@@ -902,6 +903,7 @@ NOT_SWEPT = {
     "bases:filing_start", "bases:filing_act", "bases:filing_tolerance", "public:open_data_csv", "public:open_data_json",
     "supervision:record", "supervision:act", "supervision:document", "supervision:draw",
     "supervision:draw_publish", "supervision:rectification_report", "supervision:rectification_verify",
+    "supervision:obligations_remind", "supervision:obligation_remind",  # POST-only reminders, back to a swept page
     "decision_pdf",  # a PDF the portal renders itself, not a page
     "applications:receipt",  # a PDF too
     "public:guides", "public:guide",  # the portal's own text

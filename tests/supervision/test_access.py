@@ -20,6 +20,7 @@ from supervision.models import (
     Inspection,
     InspectionState,
     Item,
+    ObligationReminder,
     RectificationOrder,
     Result,
     SupervisionDocument,
@@ -146,6 +147,10 @@ ROWS = [
     Row("supervision:fraud", lambda w: [w.app.pk], only(200, "province"), post=True),
     Row("supervision:fraud_report_new", lambda w: [w.app.pk], only(200, "recommender"), post=True),
     Row("supervision:fraud_reports", NONE, only(200, "province")),
+    # the obligations monitor (issue 18 (4)): the province's alone
+    Row("supervision:obligations", NONE, only(200, "province")),
+    Row("supervision:obligations_remind", NONE, only(200, "province"), post=True),
+    Row("supervision:obligation_remind", lambda w: [w.base.pk], only(200, "province"), post=True),
     Row("supervision:fraud_report", lambda w: [w.fraud_report.pk], only(200, "province", "recommender")),
 ]
 
@@ -164,6 +169,8 @@ POST_DATA = {
     "supervision:rectification_verify": lambda w: {"comment": "通过。"},
     "supervision:fraud": lambda w: {"fraud-facts": "伪造证明。"},
     "supervision:fraud_report_new": lambda w: {"fraud_report-facts": "涉嫌伪造证明。"},
+    "supervision:obligations_remind": lambda w: {"duty": "fee_disclosure"},
+    "supervision:obligation_remind": lambda w: {"duty": "fee_disclosure"},
 }
 
 
@@ -175,6 +182,7 @@ def snapshot(w):
         list(CancellationRequest.objects.order_by("id").values_list("state", flat=True)),
         type(w.draw).objects.get(pk=w.draw.pk).published_at,
         Panel.objects.count(),
+        ObligationReminder.objects.count(),
     )
 
 

@@ -43,6 +43,7 @@ from bases.models import (
     FeeDisclosure,
     ReviewResult,
     ServiceForm,
+    Teacher,
 )
 from core import pii
 from experts import services as expert_services
@@ -50,7 +51,7 @@ from experts.models import Expert, PanelPurpose, TieKind
 from steering import services as steering
 from steering.models import AllocationRound, ProgrammeKind, Share
 from supervision import services as sup
-from supervision.models import Inspection, Item
+from supervision.models import Inspection, Item, ObligationReminder
 from training import services as training_services
 from training.models import Mode as TrainingMode
 from training.models import Result as TrainingResult
@@ -118,6 +119,7 @@ class Command(BaseCommand):
             self.experts(accounts)
             self.allocation()
             self.adjustments(accounts)
+            self.obligations(accounts)
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账户（密码均为 {PASSWORD}）："))
         for username, role, org in [
             ("admin", "系统管理员", "（后台 /admin/）"),
@@ -792,6 +794,45 @@ class Command(BaseCommand):
                 name="泉州市卫生健康人才培训中心",
                 reason="建设单位经泉州市委编办批准更名，基地名称相应调整。",
             )  # fmt: skip
+
+    def obligations(self, accounts):
+        """Bases failing each standing duty on the obligations monitor (issue 18 (4)), and this month's reminders.
+
+        Some facts are dated back, as if the demo had run for a year: a fee disclosure and a faculty pool last
+        updated 400 days ago, a result confirmed a month ago, an inspection past its due date."""
+        if ObligationReminder.objects.exists():
+            return
+        province = accounts["province"]
+        today = timezone.localdate()
+        long_ago = timezone.now() - timedelta(days=400)
+        bases = {b.institution.users.first().username: b for b in Base.objects.select_related("institution")}
+        if "base_fz" in bases:  # fees disclosed (Art. 29); a change filing returned for correction (Art. 31)
+            base, owner = bases["base_fz"], bases["base_fz"].institution.users.first()
+            base_services.save_fee_disclosure(
+                actor=owner, base_id=base.pk, scope="工程技术领域专业技术人员继续教育",
+                content="公需科目、专业科目培训；高级研修项目。", fee_items="专业科目面授培训 每人每天 280元",
+            )  # fmt: skip
+            change = base_services.file_change(
+                actor=owner, base_id=base.pk, changes={"website": "https://ce.fzu.edu.cn"}, reason="网站改版。",
+                evidence=SimpleUploadedFile("变更说明.pdf", TINY_PDF),
+            )  # fmt: skip
+            base_services.decide_change(
+                actor=province, filing_id=change.pk, accept=False, comment="证明材料未加盖公章，请补正后重新报送。"
+            )
+        if "base_xm" in bases:  # fees disclosed 400 days ago (Art. 29), pool untouched as long (Art. 16),
+            base, owner = bases["base_xm"], bases["base_xm"].institution.users.first()  # inspection overdue (Art. 20)
+            base_services.save_fee_disclosure(
+                actor=owner, base_id=base.pk, scope="会计、审计领域专业技术人员继续教育",
+                content="专业科目培训。", fee_items="专业科目网络培训 每学时 12元",
+            )  # fmt: skip
+            FeeDisclosure.objects.filter(base=base).update(updated_at=long_ago)
+            Teacher.history.filter(base_id=base.pk).update(history_date=long_ago)
+            Base.objects.filter(pk=base.pk).update(next_inspection_due=today - timedelta(days=15))
+        if "base_qz" in bases:  # its failed inspection was confirmed a month ago and is still unpublished (Art. 21)
+            Inspection.objects.filter(base=bases["base_qz"], state="confirmed").update(
+                confirmed_at=timezone.now() - timedelta(days=30)
+            )
+        sup.send_monthly_obligation_reminders(today=today)
 
     def experts(self, accounts):
         """The expert pool, a declared tie the draw avoids, and two panels: the periodic inspection of 厦门大学继续
