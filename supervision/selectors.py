@@ -6,11 +6,12 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, DateTimeField, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, DateTimeField, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import InspectorUnit
 from applications.notices import period_end, working_days
 from bases import selectors as bases_selectors
 from bases import verification
@@ -21,11 +22,14 @@ from core.models import TimelineEvent
 from .models import (
     CancellationRequest,
     Inspection,
+    InspectionPlan,
     InspectionState,
+    PlannedInspection,
     RectificationOrder,
     RectificationState,
     RequestState,
     SpotCheckDraw,
+    UnitCapacity,
 )
 
 # Art. 20: bases whose periodic inspection falls due within this many days are listed with the overdue.
@@ -272,3 +276,91 @@ def rectification_steps(order: RectificationOrder) -> list[steps.Step]:
     elif order.state == RectificationState.PASSED:
         notes["核验"] = "整改通过"
     return steps.walk([(label, days.get(label)) for label in RECTIFICATION_STEPS], ended=ended, notes=notes)
+
+
+# -- the three-year inspection plan (Art. 20) ----------------------------------------------------------------
+
+
+def plans() -> QuerySet[InspectionPlan]:
+    """The plans, newest first, with how many bases each placed and could not place; one query."""
+    return (
+        InspectionPlan.objects.select_related("created_by")
+        .annotate(
+            placed=Count("entries", filter=Q(entries__unit__isnull=False)),
+            unplaced=Count("entries", filter=Q(entries__unit__isnull=True)),
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def plan_detail(user, pk) -> InspectionPlan:
+    return access.get_visible_or_404(user, InspectionPlan.objects.select_related("created_by"), pk=pk)
+
+
+@dataclass
+class UnitLoad:
+    unit: InspectorUnit
+    booked: int
+    capacity: int
+
+    @property
+    def full(self) -> bool:
+        return self.booked >= self.capacity
+
+
+@dataclass
+class PlanMonth:
+    month: date
+    entries: list
+    loads: list  # UnitLoad of each unit with a capacity
+
+
+def plan_months(plan: InspectionPlan) -> list[PlanMonth]:
+    """The plan's placed inspections grouped by month, with each unit's load against its capacity; two queries."""
+    entries = list(
+        plan.entries.filter(unit__isnull=False)
+        .select_related("base__region", "unit")
+        .order_by("month", "unit__name", "base__year", "base__sequence")
+    )
+    units = list(InspectorUnit.objects.filter(capacity__isnull=False).select_related("capacity").order_by("name"))
+    by_month: dict[date, list] = {}
+    for e in entries:
+        by_month.setdefault(e.month, []).append(e)
+    months = []
+    for month, rows in by_month.items():
+        counts: dict[int, int] = {}
+        for e in rows:
+            counts[e.unit_id] = counts.get(e.unit_id, 0) + 1
+        loads = [UnitLoad(u, counts.get(u.pk, 0), u.capacity.per_month) for u in units if counts.get(u.pk) or u.active]
+        months.append(PlanMonth(month, rows, loads))
+    return months
+
+
+def unplaced_entries(plan: InspectionPlan) -> QuerySet[PlannedInspection]:
+    return (
+        plan.entries.filter(unit__isnull=True)
+        .select_related("base__region")
+        .order_by("due_on", "base__year", "base__sequence")
+    )
+
+
+def plan_entry(user, pk) -> PlannedInspection:
+    return access.get_visible_or_404(
+        user, PlannedInspection.objects.select_related("plan", "base__region", "unit"), pk=pk
+    )
+
+
+def unit_capacities() -> QuerySet[InspectorUnit]:
+    """The active commissioned units with their monthly capacity (or none yet); one query."""
+    return (
+        InspectorUnit.objects.filter(active=True)
+        .select_related("region", "capacity__set_by")
+        .order_by("region__order", "name")
+    )
+
+
+def capacity_changes(limit: int = 30) -> list:
+    """The latest changes of the units' capacities (their history), newest first; one query."""
+    return list(
+        UnitCapacity.history.select_related("unit", "history_user").order_by("-history_date", "-history_id")[:limit]
+    )

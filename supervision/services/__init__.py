@@ -13,6 +13,7 @@ from .inspections import (
     results_drafts,
     schedule_inspection,
 )
+from .plans import accept_plan, move_entry, propose_plan, set_capacity
 from .rectification import flag_missed_deadlines, order_rectification, report_rectification, verify_rectification
 from .revocation import (
     announcement_draft,
@@ -29,6 +30,10 @@ from .revocation import (
 )
 
 __all__ = [
+    "accept_plan",
+    "move_entry",
+    "propose_plan",
+    "set_capacity",
     "announcement_draft",
     "DUE_SOON_DAYS",
     "bar_by_default",

@@ -211,6 +211,14 @@ GET = {
     "supervision:draw_new": only(200, "province"),
     "supervision:draw": only(200, "province"),
     "supervision:draw_publish": only(405, "province"),
+    # The three-year inspection plan (Art. 20) and the units' capacities: the province's alone.
+    "supervision:plans": only(200, "province"),
+    "supervision:plan_new": only(405, "province"),
+    "supervision:plan": only(200, "province"),
+    "supervision:plan_unplaced": only(200, "province"),
+    "supervision:plan_move": only(200, "province"),
+    "supervision:plan_accept": only(405, "province"),
+    "supervision:capacities": only(200, "province"),
     "supervision:rectifications": only(200, "province", *INSTITUTIONS, *RECOMMENDERS),
     "supervision:rectification_new": only(200, "province"),
     "supervision:rectification": only(200, "province", "institution_own", "recommender_own"),
@@ -432,6 +440,11 @@ POST = {
     "supervision:act": post_only("province"),  # publish
     "supervision:panel": post_only("province"),
     "supervision:draw_publish": post_only("province"),
+    # The plan: proposed, edited (a draft), accepted and the capacities set by the province alone.
+    "supervision:plan_new": post_only("province"),
+    "supervision:plan_move": post_only("province"),
+    "supervision:plan_accept": post_only("province"),
+    "supervision:capacities": post_only("province"),
     "supervision:rectification_report": post_only("institution_own"),
     "supervision:rectification_verify": post_only("province"),  # pass
     # A base's institution or its recommending unit may ask the province to cancel it (Art. 23).

@@ -58,7 +58,7 @@ def test_each_of_the_seven_state_machines_has_a_table():
     from bases.models import AnnualFiling, Base, ChangeFiling
     from core.workflow import registered
     from experts.models import Assignment, ScoreSheet
-    from supervision.models import CancellationRequest, Inspection, RectificationOrder
+    from supervision.models import CancellationRequest, Inspection, InspectionPlan, RectificationOrder
 
     tables = {(w.model, w.state_field) for w in registered()}
     assert tables == {
@@ -77,4 +77,6 @@ def test_each_of_the_seven_state_machines_has_a_table():
         (Assignment, "state"),
         # and the expert's scored form: draft, submitted (locked), superseded by a corrected version
         (ScoreSheet, "state"),
+        # issue 18 (5, Art. 20): the three-year inspection plan, draft until the province accepts it
+        (InspectionPlan, "state"),
     }
