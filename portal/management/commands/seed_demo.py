@@ -47,7 +47,7 @@ from core import pii
 from experts import services as expert_services
 from experts.models import Expert, PanelPurpose, TieKind
 from supervision import services as sup
-from supervision.models import Inspection, Item
+from supervision.models import Inspection, InspectionPlan, Item
 from training import services as training_services
 from training.models import Mode as TrainingMode
 from training.models import Result as TrainingResult
@@ -113,6 +113,7 @@ class Command(BaseCommand):
             self.training_records()
             self.supervision(accounts)
             self.experts(accounts)
+            self.inspection_plan(accounts)
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账户（密码均为 {PASSWORD}）："))
         for username, role, org in [
             ("admin", "系统管理员", "（后台 /admin/）"),
@@ -700,6 +701,23 @@ class Command(BaseCommand):
         sup.draw_spot_check(
             actor=province, size=2, scheduled_on=today + timedelta(days=20), assign_inspectors=True, seed=20261126
         )
+
+    def inspection_plan(self, accounts):
+        """The units' monthly capacities and an accepted three-year inspection plan (Art. 20), whose inspections
+        are scheduled; bases already scheduled or suspended are listed as not placed, with the reason."""
+        if InspectionPlan.objects.exists():
+            return
+        province = accounts["province"]
+        quanzhou = Region.objects.get(code="350500")
+        InspectorUnit.objects.get_or_create(name="泉州市继续教育评估中心", defaults={"region": quanzhou})
+        for name, per_month in [
+            ("福建省继续教育评估中心", 2),
+            ("厦门市专业技术人员评估中心", 2),
+            ("泉州市继续教育评估中心", 1),
+        ]:
+            sup.set_capacity(actor=province, unit_id=InspectorUnit.objects.get(name=name).pk, per_month=per_month)
+        plan = sup.propose_plan(actor=province)
+        sup.accept_plan(actor=province, plan_id=plan.pk)
 
     def experts(self, accounts):
         """The expert pool, a declared tie the draw avoids, and two panels: the periodic inspection of 厦门大学继续
