@@ -239,8 +239,16 @@ def move_entry(*, actor: User, entry_id, month: date, unit_id, expected_state: s
 def plan_problems(plan: InspectionPlan) -> list[str]:
     """What would be refused now in the plan's placements (capacities or units may have changed since)."""
     entries = list(plan.entries.filter(unit__isnull=False).select_related("base__region", "unit__capacity"))
+    # a base scheduled meanwhile (by hand, or by another plan accepted since) is not scheduled twice
+    pending = set(
+        Inspection.objects.filter(
+            base_id__in=[e.base_id for e in entries],
+            kind=InspectionKind.PERIODIC,
+            state__in=[InspectionState.SCHEDULED, InspectionState.RECORDED],
+        ).values_list("base_id", flat=True)
+    )
     booked = {}
-    problems = []
+    problems = [f"{e.base.name}已另行安排定期考核" for e in entries if e.base_id in pending]
     for e in entries:
         key = (e.month, e.unit_id)
         refused = placement_refusal(plan=plan, entry=e, month=e.month, unit=e.unit, booked=booked.get(key, 0))

@@ -251,3 +251,14 @@ def test_art20_the_capacities_page_runs_a_fixed_number_of_queries(province_user,
             assert client.get(reverse("supervision:capacities")).status_code == 200
         counts.append(len(page))
     assert counts[0] == counts[1]
+
+
+def test_art20_a_draft_whose_base_was_scheduled_meanwhile_is_not_accepted(province_user):
+    unit(XIAMEN, 2)
+    b = due(FUZHOU, date(2026, 6, 30), "榕城基地")
+    older = services.propose_plan(actor=province_user)
+    newer = services.propose_plan(actor=province_user)
+    services.accept_plan(actor=province_user, plan_id=newer.pk)  # schedules 榕城基地
+    with pytest.raises(RuleViolation, match="榕城基地已另行安排定期考核"):
+        services.accept_plan(actor=province_user, plan_id=older.pk)
+    assert Inspection.objects.filter(base=b).count() == 1
