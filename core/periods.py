@@ -18,3 +18,14 @@ def add_years(start: date, years: int) -> date:
 def last_day_of_years(start: date, years: int) -> date:
     """The last day of a period of `years` counted from `start` (Art. 24's 三年内, Art. 20's 每3年)."""
     return add_years(start, years)
+
+
+def add_months(day: date, n: int) -> date:
+    """The first day of the month `n` months after the month of `day` (a plan's months, Art. 20)."""
+    index = day.year * 12 + day.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(day: date) -> date:
+    """The last day of the month of `day`."""
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])

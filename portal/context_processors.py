@@ -37,6 +37,7 @@ NAV = {
                 ("培训班", "training:all_classes"),
                 ("学习档案", "training:learning_record"),
                 ("接口令牌", "api:tokens"),
+                ("三年考核计划", "supervision:plans"),
                 ("取消资格申请", "supervision:cancellations"),
                 ("告知与陈述申辩", "applications:hearings"),
                 ("弄虚作假线索", "supervision:fraud_reports"),

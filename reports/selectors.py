@@ -164,7 +164,8 @@ def dashboard(user, today: date) -> Dashboard:
         .values_list("year", "base__name", "base__register_number", "trained_total")[:50]
     )
 
-    # 1 query: inspection coverage (a completed on-site periodic inspection within 3 years).
+    # 1 query: inspection coverage (Art. 20: a completed on-site periodic inspection within 3 years, or recognised
+    # within 3 years: its first inspection is not due yet).
     since = add_years(today, -3)
     inspected = Inspection.objects.filter(
         base=OuterRef("pk"),
@@ -173,7 +174,9 @@ def dashboard(user, today: date) -> Dashboard:
         inspected_on__gte=since,  # the anniversary is the period's last day (periods.py)
     )
     live = bases.filter(status__in=LIVE_STATUSES)
-    coverage = live.aggregate(total=Count("id"), covered=Count("id", filter=Q(Exists(inspected))))
+    coverage = live.aggregate(
+        total=Count("id"), covered=Count("id", filter=Q(Exists(inspected)) | Q(recognised_on__gte=since))
+    )
     coverage["share"] = round(100 * coverage["covered"] / coverage["total"], 1) if coverage["total"] else 0
     d.coverage = coverage
 

@@ -14,7 +14,10 @@ from experts.access import judged_by
 from .models import (
     CancellationRequest,
     Inspection,
+    InspectionPlan,
     InspectionState,
+    PlannedInspection,
+    PlanState,
     RectificationOrder,
     Revocation,
     SpotCheckDraw,
@@ -42,6 +45,11 @@ def _inspection(user) -> Q:
 
 @rule(SpotCheckDraw)
 def _draw(user) -> Q:
+    return EVERYTHING if user.role == Role.PROVINCE else NOTHING
+
+
+@rule(InspectionPlan, PlannedInspection)
+def _plan(user) -> Q:
     return EVERYTHING if user.role == Role.PROVINCE else NOTHING
 
 
@@ -104,3 +112,14 @@ access.capability("see_cancellations", roles={PROVINCE, INSTITUTION, RECOMMENDER
 access.capability("watch_obligations", roles={PROVINCE})
 # a base's compliance card, on its own page: the province and the base's own institution (the page's scope)
 access.capability("see_compliance", roles={PROVINCE, INSTITUTION})
+
+# The three-year plan (Art. 20): the province reads it, and edits it while it is a draft.
+access.permit(InspectionPlan, "view", roles={PROVINCE})
+access.permit(
+    InspectionPlan,
+    "edit",
+    roles={PROVINCE},
+    states={PlanState.DRAFT},
+    role_message="只有省人社厅可以编制考核计划。",
+    state_message="考核计划当前状态为「{state}」，不能再调整。",
+)

@@ -1,5 +1,7 @@
 """Input for scheduling, recording and deciding supervision matters, with Chinese messages."""
 
+from datetime import date
+
 from django import forms
 from django.utils import timezone
 
@@ -234,3 +236,49 @@ class ReminderForm(forms.Form):
         choices=Duty.choices,
         error_messages={"required": "请选择要提醒的义务。", "invalid_choice": "没有这项义务。"},
     )
+
+
+class CapacityForm(StyledFormMixin, forms.Form):
+    """A commissioned unit's monthly capacity for on-site inspections (Art. 20)."""
+
+    unit = forms.ModelChoiceField(
+        label="受委托考核单位",
+        queryset=InspectorUnit.objects.filter(active=True),
+        error_messages={"required": "请选择受委托考核单位。", "invalid_choice": "请选择启用中的受委托考核单位。"},
+    )
+    per_month = forms.IntegerField(
+        label="每月考核能力（家）",
+        min_value=0,
+        max_value=500,
+        error_messages={
+            "required": "请填写每月考核能力。",
+            "invalid": "请填写整数。",
+            "min_value": "每月考核能力不能小于0。",
+            "max_value": "每月考核能力不能超过500家。",
+        },
+    )
+
+
+class MoveForm(StyledFormMixin, forms.Form):
+    """Move one base of a draft plan to another month and unit."""
+
+    month = forms.TypedChoiceField(
+        label="考核月份", coerce=date.fromisoformat, error_messages={"required": "请选择考核月份。"}
+    )
+    unit = forms.ModelChoiceField(
+        label="受委托考核单位",
+        queryset=InspectorUnit.objects.filter(active=True, capacity__isnull=False).select_related("region"),
+        error_messages={"required": "请选择受委托考核单位。", "invalid_choice": "请选择设定了考核能力的启用单位。"},
+    )
+    expected_state = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["month"].choices = [("", "— 请选择 —")] + [
+            (m.isoformat(), f"{m:%Y年%-m月}") for m in plan.month_starts()
+        ]
+        self.fields["unit"].label_from_instance = lambda u: f"{u.name}（{u.region.name if u.region_id else '—'}）"
+
+
+class AcceptPlanForm(forms.Form):
+    expected_state = forms.CharField(widget=forms.HiddenInput, required=False)

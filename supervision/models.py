@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import InspectorUnit
 from bases.models import Base
 from core import uploads
-from core.periods import last_day_of_years
+from core.periods import add_months, last_day_of_years
 
 
 class InspectionKind(models.TextChoices):
@@ -459,3 +459,95 @@ class ObligationReminder(models.Model):
     @property
     def article(self) -> str:
         return DUTY_ARTICLES[self.duty]
+
+
+# -- the three-year inspection plan (Art. 20) ----------------------------------------------------------------
+
+
+class UnitCapacity(models.Model):
+    """How many on-site inspections a commissioned unit can carry out in a month (Art. 20); its changes are kept."""
+
+    unit = models.OneToOneField(
+        InspectorUnit, on_delete=models.PROTECT, related_name="capacity", verbose_name="受委托考核单位"
+    )
+    per_month = models.PositiveSmallIntegerField("每月考核能力（家）")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="设定人"
+    )
+    set_at = models.DateTimeField("设定时间", auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["unit__name"]
+        verbose_name = verbose_name_plural = "考核单位月考核能力"
+
+    def __str__(self):
+        return f"{self.unit.name}：每月{self.per_month}家"
+
+
+class PlanState(models.TextChoices):
+    DRAFT = "draft", "草案"
+    ACCEPTED = "accepted", "已确定"
+
+
+class InspectionPlan(models.Model):
+    """A three-year schedule of the periodic inspections (Art. 20: every base at least once in 3 years):
+    proposed by the portal, edited and accepted by the province."""
+
+    starts_on = models.DateField("起始月份")  # the first day of the plan's first month
+    months = models.PositiveSmallIntegerField("月数", default=36)
+    state = models.CharField("状态", max_length=20, choices=PlanState.choices, default=PlanState.DRAFT, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="编制人"
+    )
+    created_at = models.DateTimeField("编制时间", auto_now_add=True)
+    accepted_at = models.DateTimeField("确定时间", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = verbose_name_plural = "三年考核计划"
+
+    def __str__(self):
+        return f"{self.starts_on:%Y年%-m月}起三年定期考核计划"
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:plan", args=[self.pk])
+
+    @property
+    def ends_on(self):
+        """The first day of the month after the plan's last."""
+        return add_months(self.starts_on, self.months)
+
+    def month_starts(self) -> list:
+        return [add_months(self.starts_on, n) for n in range(self.months)]
+
+
+class PlannedInspection(models.Model):
+    """One base in a plan: the month and the unit it is inspected by, or (unit empty) why it could not be fitted."""
+
+    plan = models.ForeignKey(InspectionPlan, on_delete=models.CASCADE, related_name="entries", verbose_name="计划")
+    base = models.ForeignKey(Base, on_delete=models.PROTECT, related_name="+", verbose_name="基地")
+    due_on = models.DateField("应考核截止日")
+    month = models.DateField("考核月份", null=True, blank=True)  # the first day of the month
+    unit = models.ForeignKey(
+        InspectorUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="受委托考核单位"
+    )
+    reason = models.CharField("未能安排的原因", max_length=300, blank=True)
+    inspection = models.OneToOneField(
+        Inspection, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="已安排的考核"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["month", "base__year", "base__sequence"]
+        verbose_name = verbose_name_plural = "计划考核"
+        constraints = [models.UniqueConstraint(fields=["plan", "base"], name="plan_base_once")]
+        indexes = [models.Index(fields=["plan", "month", "unit"], name="planned_month_unit_idx")]
+
+    def __str__(self):
+        return f"{self.base.name} {self.month:%Y-%m}" if self.month else f"{self.base.name}（未安排）"
+
+    @property
+    def placed(self) -> bool:
+        return self.unit_id is not None

@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import InspectorUnit
 from applications.notices import period_end, working_days
 from bases import selectors as bases_selectors
 from bases import verification
@@ -48,12 +49,15 @@ from .models import (
     CancellationRequest,
     Duty,
     Inspection,
+    InspectionPlan,
     InspectionState,
     ObligationReminder,
+    PlannedInspection,
     RectificationOrder,
     RectificationState,
     RequestState,
     SpotCheckDraw,
+    UnitCapacity,
 )
 
 # Art. 20: bases whose periodic inspection falls due within this many days are listed with the overdue.
@@ -552,4 +556,92 @@ def last_reminders(base: Base) -> dict[str, datetime]:
         .values("duty")
         .annotate(last=Max("sent_at"))
         .values_list("duty", "last")
+    )
+
+
+# -- the three-year inspection plan (Art. 20) ----------------------------------------------------------------
+
+
+def plans() -> QuerySet[InspectionPlan]:
+    """The plans, newest first, with how many bases each placed and could not place; one query."""
+    return (
+        InspectionPlan.objects.select_related("created_by")
+        .annotate(
+            placed=Count("entries", filter=Q(entries__unit__isnull=False)),
+            unplaced=Count("entries", filter=Q(entries__unit__isnull=True)),
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def plan_detail(user, pk) -> InspectionPlan:
+    return access.get_visible_or_404(user, InspectionPlan.objects.select_related("created_by"), pk=pk)
+
+
+@dataclass
+class UnitLoad:
+    unit: InspectorUnit
+    booked: int
+    capacity: int
+
+    @property
+    def full(self) -> bool:
+        return self.booked >= self.capacity
+
+
+@dataclass
+class PlanMonth:
+    month: date
+    entries: list
+    loads: list  # UnitLoad of each unit with a capacity
+
+
+def plan_months(plan: InspectionPlan) -> list[PlanMonth]:
+    """The plan's placed inspections grouped by month, with each unit's load against its capacity; two queries."""
+    entries = list(
+        plan.entries.filter(unit__isnull=False)
+        .select_related("base__region", "unit")
+        .order_by("month", "unit__name", "base__year", "base__sequence")
+    )
+    units = list(InspectorUnit.objects.filter(capacity__isnull=False).select_related("capacity").order_by("name"))
+    by_month: dict[date, list] = {}
+    for e in entries:
+        by_month.setdefault(e.month, []).append(e)
+    months = []
+    for month, rows in by_month.items():
+        counts: dict[int, int] = {}
+        for e in rows:
+            counts[e.unit_id] = counts.get(e.unit_id, 0) + 1
+        loads = [UnitLoad(u, counts.get(u.pk, 0), u.capacity.per_month) for u in units if counts.get(u.pk) or u.active]
+        months.append(PlanMonth(month, rows, loads))
+    return months
+
+
+def unplaced_entries(plan: InspectionPlan) -> QuerySet[PlannedInspection]:
+    return (
+        plan.entries.filter(unit__isnull=True)
+        .select_related("base__region")
+        .order_by("due_on", "base__year", "base__sequence")
+    )
+
+
+def plan_entry(user, pk) -> PlannedInspection:
+    return access.get_visible_or_404(
+        user, PlannedInspection.objects.select_related("plan", "base__region", "unit"), pk=pk
+    )
+
+
+def unit_capacities() -> QuerySet[InspectorUnit]:
+    """The active commissioned units with their monthly capacity (or none yet); one query."""
+    return (
+        InspectorUnit.objects.filter(active=True)
+        .select_related("region", "capacity__set_by")
+        .order_by("region__order", "name")
+    )
+
+
+def capacity_changes(limit: int = 30) -> list:
+    """The latest changes of the units' capacities (their history), newest first; one query."""
+    return list(
+        UnitCapacity.history.select_related("unit", "history_user").order_by("-history_date", "-history_id")[:limit]
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import draws, fraud, inspections, obligations, rectification, revocation
+from .views import draws, fraud, inspections, obligations, plans, rectification, revocation
 
 app_name = "supervision"
 urlpatterns = [
@@ -15,6 +15,13 @@ urlpatterns = [
     path("draws/new/", draws.draw_new, name="draw_new"),
     path("draws/<int:pk>/", draws.draw_detail, name="draw"),
     path("draws/<int:pk>/publish/", draws.draw_publish, name="draw_publish"),
+    path("plans/", plans.plan_list, name="plans"),
+    path("plans/new/", plans.plan_new, name="plan_new"),
+    path("plans/<int:pk>/", plans.plan_detail, name="plan"),
+    path("plans/<int:pk>/unplaced/", plans.plan_unplaced, name="plan_unplaced"),
+    path("plans/<int:pk>/accept/", plans.plan_accept, name="plan_accept"),
+    path("plans/entries/<int:pk>/move/", plans.plan_move, name="plan_move"),
+    path("capacities/", plans.capacities, name="capacities"),
     path("rectifications/", rectification.rectification_list, name="rectifications"),
     path("rectifications/new/<int:base_pk>/", rectification.rectification_new, name="rectification_new"),
     path("rectifications/<int:pk>/", rectification.rectification_detail, name="rectification"),

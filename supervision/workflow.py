@@ -8,7 +8,9 @@ from core.workflow import Transition, Workflow
 from .models import (
     CancellationRequest,
     Inspection,
+    InspectionPlan,
     InspectionState,
+    PlanState,
     RectificationOrder,
     RectificationState,
     RequestState,
@@ -36,6 +38,19 @@ CANCELLATION_TRANSITIONS = [
     Transition("refuse",    {RequestState.SUBMITTED}, RequestState.REFUSED, Role.PROVINCE, "第二十三条第二款第三项", "不予取消"),
 ]  # fmt: skip
 CANCELLATION_WORKFLOW = Workflow(CancellationRequest, "state", RequestState, CANCELLATION_TRANSITIONS)
+
+
+def has_placed_inspections(plan, user):
+    if not plan.entries.filter(unit__isnull=False).exists():
+        return "计划中没有已安排的考核，不能确定。"
+    return None
+
+
+# The province accepts the proposed three-year plan; accepting schedules its inspections (Art. 20).
+PLAN_TRANSITIONS = [
+    Transition("accept",    {PlanState.DRAFT}, PlanState.ACCEPTED, Role.PROVINCE, "第二十条", "确定考核计划", guards=[has_placed_inspections]),
+]  # fmt: skip
+PLAN_WORKFLOW = Workflow(InspectionPlan, "state", PlanState, PLAN_TRANSITIONS)
 
 
 def no_request_pending(base, user):

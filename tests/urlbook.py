@@ -894,6 +894,26 @@ URLS = [
         lambda w: {"confirm-digest": digest_of(supervision_services.draw_drafts(w.draw))},
         NOT_PROVINCE,
     ),
+    # the three-year inspection plan (Art. 20): the province's alone
+    Url("supervision:plans", none, "province"),
+    Url("supervision:plan_new", none, "province", lambda w: {}),
+    Url("supervision:plan", lambda w: {"pk": w.plan.pk}, "province", None, NOT_PROVINCE),
+    Url("supervision:plan_unplaced", lambda w: {"pk": w.plan.pk}, "province", None, NOT_PROVINCE),
+    Url(
+        "supervision:plan_move",
+        lambda w: {"pk": w.plan_entry.pk},
+        "province",
+        lambda w: {"month": w.plan.starts_on.isoformat(), "unit": w.plan_unit.pk, "expected_state": "draft"},
+        NOT_PROVINCE,
+    ),
+    Url(
+        "supervision:plan_accept",
+        lambda w: {"pk": w.plan.pk},
+        "province",
+        lambda w: {"expected_state": "draft"},
+        NOT_PROVINCE,
+    ),
+    Url("supervision:capacities", none, "province", lambda w: {"unit": w.plan_unit.pk, "per_month": "7"}),
     Url("supervision:rectifications", none, "province"),
     Url(
         "supervision:rectification_new",

@@ -14,6 +14,7 @@ from .inspections import (
     schedule_inspection,
 )
 from .obligations import remind_base, remind_duty, send_monthly_obligation_reminders
+from .plans import accept_plan, move_entry, propose_plan, set_capacity
 from .rectification import flag_missed_deadlines, order_rectification, report_rectification, verify_rectification
 from .revocation import (
     announcement_draft,
@@ -30,6 +31,10 @@ from .revocation import (
 )
 
 __all__ = [
+    "accept_plan",
+    "move_entry",
+    "propose_plan",
+    "set_capacity",
     "announcement_draft",
     "DUE_SOON_DAYS",
     "bar_by_default",

@@ -221,6 +221,14 @@ GET = {
     "supervision:draw_new": only(200, "province"),
     "supervision:draw": only(200, "province"),
     "supervision:draw_publish": only(405, "province"),
+    # The three-year inspection plan (Art. 20) and the units' capacities: the province's alone.
+    "supervision:plans": only(200, "province"),
+    "supervision:plan_new": only(405, "province"),
+    "supervision:plan": only(200, "province"),
+    "supervision:plan_unplaced": only(200, "province"),
+    "supervision:plan_move": only(200, "province"),
+    "supervision:plan_accept": only(405, "province"),
+    "supervision:capacities": only(200, "province"),
     "supervision:rectifications": only(200, "province", *INSTITUTIONS, *RECOMMENDERS),
     "supervision:obligations": only(200, "province"),
     "supervision:obligations_remind": only(405, "province"),
@@ -462,6 +470,11 @@ POST = {
     "supervision:act": post_only("province"),  # publish
     "supervision:panel": post_only("province"),
     "supervision:draw_publish": post_only("province"),
+    # The plan: proposed, edited (a draft), accepted and the capacities set by the province alone.
+    "supervision:plan_new": post_only("province"),
+    "supervision:plan_move": post_only("province"),
+    "supervision:plan_accept": post_only("province"),
+    "supervision:capacities": post_only("province"),
     "supervision:rectification_report": post_only("institution_own"),
     "supervision:rectification_verify": post_only("province"),  # pass
     "supervision:obligations_remind": post_only("province"),  # every base failing the duty

@@ -195,6 +195,11 @@ def build_supervision(w, province, today, now):
     w.other_inspection = inspection(factories.InspectorUnitFactory())
     w.draw = supervision.draw_spot_check(actor=province, size=1, scheduled_on=today, province_team="王科长")
     w.draw.inspections.update(state="confirmed", result="pass", confirmed_at=now)
+    # Art. 20: a 厦门 unit with a monthly capacity, and a draft three-year plan that places the unpublished base
+    w.plan_unit = factories.InspectorUnitFactory(name="厦门考核评估中心", region=factories.region("350200"))
+    supervision.set_capacity(actor=province, unit_id=w.plan_unit.pk, per_month=5)
+    w.plan = supervision.propose_plan(actor=province)
+    w.plan_entry = w.plan.entries.get(base=w.unpublished_base)
     deadline = today + timedelta(days=30)
     w.rectification = RectificationOrder.objects.create(
         base=w.base, ground=Ground.NONCOMPLIANCE, findings="培训档案不全", deadline=deadline, ordered_by=province

@@ -59,7 +59,7 @@ def test_each_of_the_seven_state_machines_has_a_table():
     from core.workflow import registered
     from experts.models import Assignment, ScoreSheet
     from steering.models import AllocationRound
-    from supervision.models import CancellationRequest, Inspection, RectificationOrder
+    from supervision.models import CancellationRequest, Inspection, InspectionPlan, RectificationOrder
 
     tables = {(w.model, w.state_field) for w in registered()}
     assert tables == {
@@ -80,4 +80,6 @@ def test_each_of_the_seven_state_machines_has_a_table():
         (ScoreSheet, "state"),
         # issue 18 (Art. 13, 21, 22): a year's task allocation, drafted, decided, published
         (AllocationRound, "state"),
+        # issue 18 (5, Art. 20): the three-year inspection plan, draft until the province accepts it
+        (InspectionPlan, "state"),
     }

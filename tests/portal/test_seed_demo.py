@@ -7,7 +7,14 @@ from django.test import Client
 from accounts.models import Role, User
 from applications.models import Application, State
 from bases.models import AnnualFiling, Base, BaseStatus, FilingState
-from supervision.models import CancellationRequest, Inspection, RectificationOrder, Revocation, SpotCheckDraw
+from supervision.models import (
+    CancellationRequest,
+    Inspection,
+    InspectionPlan,
+    RectificationOrder,
+    Revocation,
+    SpotCheckDraw,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -213,3 +220,15 @@ def test_issue_18_4_the_demo_has_bases_failing_each_standing_duty_and_reminded_t
     counts = obligation_counts(timezone.localdate())
     assert {duty for duty, (failing, _) in counts.items() if failing} == set(Duty.values)
     assert ObligationReminder.objects.filter(sent_by=None).exists()
+
+
+def test_art20_the_demo_has_an_accepted_three_year_plan_whose_inspections_are_scheduled(seeded):
+    plan = InspectionPlan.objects.get()
+    assert plan.state == "accepted"
+    placed = plan.entries.filter(unit__isnull=False)
+    assert placed.exists() and not placed.filter(inspection__isnull=True).exists()
+    assert all(e.unit.region_id != e.base.region_id for e in placed.select_related("unit", "base"))
+    assert plan.entries.filter(unit__isnull=True).exclude(reason="").exists()  # listed with the reason
+    client = Client()
+    client.post("/accounts/login/", {"username": "province", "password": "Demo12345678"})
+    assert client.get(plan.get_absolute_url()).status_code == 200

@@ -178,35 +178,37 @@ def test_dashboard_page_shows_the_training_table_and_under_target_list(province_
 
 
 THREE_YEARS_AGO = date(2022, 6, 15)
+# recognised long ago: only an inspection covers these bases
+LONG_AGO = date(2019, 6, 1)
 
 
 def test_coverage_is_the_share_of_live_bases_with_a_confirmed_periodic_inspection_within_3_years(province_user):
-    covered = build.base("考核基地甲")
+    covered = build.base("考核基地甲", recognised_on=LONG_AGO)
     build.inspection(covered, on=date(2024, 1, 10))
     build.inspection(covered, on=date(2019, 1, 10))  # an older one changes nothing
-    rectifying = build.base("考核基地乙", status=BaseStatus.RECTIFYING)
+    rectifying = build.base("考核基地乙", recognised_on=LONG_AGO, status=BaseStatus.RECTIFYING)
     build.inspection(rectifying, on=date(2023, 5, 5), state=InspectionState.PUBLISHED)
-    too_old = build.base("考核基地丙")
+    too_old = build.base("考核基地丙", recognised_on=LONG_AGO)
     build.inspection(too_old, on=THREE_YEARS_AGO - timedelta(days=1))  # 3 years + 1 day ago
-    spot_only = build.base("考核基地丁")
+    spot_only = build.base("考核基地丁", recognised_on=LONG_AGO)
     build.inspection(spot_only, kind=InspectionKind.SPOT_CHECK, on=date(2025, 1, 1))
-    unconfirmed = build.base("考核基地戊")
+    unconfirmed = build.base("考核基地戊", recognised_on=LONG_AGO)
     build.inspection(unconfirmed, on=date(2025, 3, 1), state=InspectionState.RECORDED)
-    scheduled = build.base("考核基地己")
+    scheduled = build.base("考核基地己", recognised_on=LONG_AGO)
     build.inspection(scheduled, on=date(2025, 7, 1), state=InspectionState.SCHEDULED)
-    revoked = build.base("考核基地庚", status=BaseStatus.REVOKED)
+    revoked = build.base("考核基地庚", recognised_on=LONG_AGO, status=BaseStatus.REVOKED)
     build.inspection(revoked, on=date(2025, 1, 1))  # not live: neither counted nor covered
 
     assert dashboard(province_user).coverage == {"total": 6, "covered": 2, "share": 33.3}
 
 
 def test_coverage_with_no_live_bases_is_zero_not_an_error(province_user):
-    build.base("已撤销基地", status=BaseStatus.REVOKED)
+    build.base("已撤销基地", recognised_on=LONG_AGO, status=BaseStatus.REVOKED)
     assert dashboard(province_user).coverage == {"total": 0, "covered": 0, "share": 0}
 
 
 def test_an_inspection_exactly_3_years_ago_still_covers_the_base(province_user):
-    b = build.base("考核基地甲", next_inspection_due=TODAY)
+    b = build.base("考核基地甲", recognised_on=LONG_AGO, next_inspection_due=TODAY)
     build.inspection(b, on=THREE_YEARS_AGO)
     d = dashboard(province_user)
     assert d.due_soon == [("考核基地甲", b.register_number, TODAY)] and d.overdue == []  # not overdue today
@@ -214,12 +216,18 @@ def test_an_inspection_exactly_3_years_ago_still_covers_the_base(province_user):
 
 
 def test_dashboard_page_shows_the_coverage(province_user, client_as):
-    build.inspection(build.base("考核基地甲"), on=date(2024, 1, 10))
-    build.base("考核基地乙")
-    build.base("考核基地丙")
+    build.inspection(build.base("考核基地甲", recognised_on=LONG_AGO), on=date(2024, 1, 10))
+    build.base("考核基地乙", recognised_on=LONG_AGO)
+    build.base("考核基地丙", recognised_on=LONG_AGO)
     text = visible_text(client_as(province_user).get(reverse("reports:dashboard")))
     assert " 33.3% " in text
-    assert "在册基地3家，近3年内完成实地考察1家。" in text
+    assert "在册基地3家，近3年内完成实地考察或认定1家。" in text
+
+
+def test_art20_a_base_recognised_within_3_years_counts_as_covered(province_user):
+    build.base("新认定基地", recognised_on=THREE_YEARS_AGO)  # exactly 3 years ago: still within
+    build.base("老基地", recognised_on=THREE_YEARS_AGO - timedelta(days=1))  # its first inspection was due
+    assert dashboard(province_user).coverage == {"total": 2, "covered": 1, "share": 50.0}
 
 
 # -- due within 90 days and overdue --------------------------------------------------------------------------
@@ -319,7 +327,7 @@ def test_empty_dashboard_says_there_is_nothing(province_user, client_as):
     assert response.status_code == 200
     text = visible_text(response)
     assert "暂无申报。" in text and "暂无年度报告。" in text
-    assert "在册基地0家，近3年内完成实地考察0家。" in text
+    assert "在册基地0家，近3年内完成实地考察或认定0家。" in text
     assert 'src="/reports/charts/funnel.svg"' not in response.content.decode()  # no empty chart
 
 

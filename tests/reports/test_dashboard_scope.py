@@ -22,14 +22,22 @@ pytestmark = pytest.mark.django_db
 OTHER_UNIT = "鹭岛"  # every record of the 厦门 unit carries it in its name
 
 
+# recognised more than 3 years before TODAY: only an inspection covers them (Art. 20)
+RECOGNISED = dict(recognised_on=date(2022, 3, 1), year=2024)
+
+
 @pytest.fixture
 def two_units(recommender_user, xiamen_recommender):
     batch = build.closed_batch("2024年认定批次", year=2024)
     shared = build.closed_batch("2025年第一批", year=2025)
     own_only = build.closed_batch("鹭岛专属批次", year=2025, opens_on=date(2025, 4, 1))
-    fz1 = build.base("榕城培训学院01号", batch=batch, next_inspection_due=date(2025, 5, 1))
+    fz1 = build.base("榕城培训学院01号", batch=batch, **RECOGNISED, next_inspection_due=date(2025, 5, 1))
     fz2 = build.base(
-        "榕城培训学院02号", batch=batch, status=BaseStatus.RECTIFYING, next_inspection_due=date(2025, 8, 1)
+        "榕城培训学院02号",
+        batch=batch,
+        **RECOGNISED,
+        status=BaseStatus.RECTIFYING,
+        next_inspection_due=date(2025, 8, 1),
     )
     build.filing(fz1, 2024, 800)
     build.order(fz1, deadline=date(2025, 7, 1))
@@ -37,9 +45,9 @@ def two_units(recommender_user, xiamen_recommender):
     build.application("榕城申报机构01号", batch=shared)
     build.application("榕城草稿机构01号", state=State.DRAFT, batch=shared)  # never submitted: not routed yet
 
-    xm1 = build.base("鹭岛研修中心01号", code=XIAMEN, batch=batch, next_inspection_due=date(2025, 4, 1))
-    build.base("鹭岛研修中心02号", code=XIAMEN, batch=batch, status=BaseStatus.REVOKED)
-    build.base("鹭岛研修中心03号", code=XIAMEN, batch=batch, next_inspection_due=date(2025, 7, 1))
+    xm1 = build.base("鹭岛研修中心01号", code=XIAMEN, batch=batch, **RECOGNISED, next_inspection_due=date(2025, 4, 1))
+    build.base("鹭岛研修中心02号", code=XIAMEN, batch=batch, **RECOGNISED, status=BaseStatus.REVOKED)
+    build.base("鹭岛研修中心03号", code=XIAMEN, batch=batch, **RECOGNISED, next_inspection_due=date(2025, 7, 1))
     build.filing(xm1, 2024, 500)
     build.filing(xm1, 2023, 1500)
     build.inspection(xm1, on=date(2024, 5, 5))

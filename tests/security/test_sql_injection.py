@@ -66,6 +66,8 @@ LISTS = {
     "supervision:list": (("province", "inspector"), ("kind", "state", "region", "page", "export")),
     "supervision:schedule": (("province",), ("base", "kind")),
     "supervision:draws": (("province",), ("page",)),
+    "supervision:plans": (("province",), ("page",)),
+    "supervision:capacities": (("province",), ()),
     "supervision:rectifications": (("institution_other", "recommender_other", "province"), ("late", "state", "page", "export")),
     "supervision:cancellations": (("institution_other", "recommender_other", "province"), LIST),
     "supervision:obligations": (("institution_other", "province"), ("duty", "region", "level", "page", "export")),
@@ -106,6 +108,7 @@ NOT_LISTS = {
     "healthz", "livez", "readyz", "robots", "sitemap", "login", "logout", "register", "password_change", "password_change_done",
     "password_reset", "password_reset_done", "password_reset_complete", "inbox_read_all",
     "applications:batch_new", "supervision:draw_new", "reports:chart", "experts:new",
+    "supervision:plan_new",  # POST-only: proposes a plan
     "api:token_new",  # a form
     "bases:filing_tolerance",  # a POST-only form on the filing queue
     "supervision:obligations_remind",  # a POST-only form on the obligations monitor

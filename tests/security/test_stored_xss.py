@@ -665,7 +665,14 @@ def journey(db, settings):
         "apply",
     )
     ok(prov.post(reverse("steering:round", args=[year]), {"propose": "1"}), "propose")
+    # Art. 20: the units' capacities (the units' names carry markup) and a proposed three-year plan
+    supervision_services.set_capacity(actor=province, unit_id=inspector.inspector_unit_id, per_month=3)
+    far_unit = factories.InspectorUnitFactory(name=f"厦门{ATTRIBUTE}"[:100], region=factories.region("350200"))
+    supervision_services.set_capacity(actor=province, unit_id=far_unit.pk, per_month=3)
+    plan = supervision_services.propose_plan(actor=province)
     return dict(
+        plan=plan,
+        plan_entry=plan.entries.order_by("id").first(),
         scorer=scorer_client,
         scorer_seat=scorer_seat,
         sheet=sheet,
@@ -866,6 +873,11 @@ def pages(j) -> list[tuple[str, str, str, dict]]:
         ("province", "supervision:schedule", reverse("supervision:schedule"), {}),
         ("province", "supervision:draws", reverse("supervision:draws"), {}),
         ("province", "supervision:draw_new", reverse("supervision:draw_new"), {}),
+        ("province", "supervision:plans", reverse("supervision:plans"), {}),
+        ("province", "supervision:plan", reverse("supervision:plan", args=[j["plan"].pk]), {}),
+        ("province", "supervision:plan_unplaced", reverse("supervision:plan_unplaced", args=[j["plan"].pk]), {}),
+        ("province", "supervision:plan_move", reverse("supervision:plan_move", args=[j["plan_entry"].pk]), {}),
+        ("province", "supervision:capacities", reverse("supervision:capacities"), {}),
         ("province", "supervision:rectifications", reverse("supervision:rectifications"), {}),
         ("province", "supervision:rectification", reverse("supervision:rectification", args=[j["order"].pk]), {}),
         ("province", "supervision:rectification_new", reverse("supervision:rectification_new", args=[base.pk]), {}),
@@ -921,6 +933,7 @@ NOT_SWEPT = {
     "training:learning_record",  # its typed text shows on the POST: swept by the test after the sweep
     "training:learning_hours", "training:class_sheet_pdf",  # a form and a file; a PDF
     "api:token_new",  # an empty form; its answer to the POST is checked in the journey
+    "supervision:plan_new", "supervision:plan_accept",  # POST-only: the plan they write is swept on its pages
 }  # fmt: skip
 
 # Where the payload must be shown (escaped) — otherwise the sweep would prove nothing about that page.
@@ -949,6 +962,7 @@ MUST_SHOW = {
     ("province", "supervision:rectification"),
     ("province", "supervision:cancellation"),
     ("province", "users:departments"),
+    ("province", "supervision:capacities"),
     ("province", "inbox"),
     ("inspector", "supervision:detail"),
     ("institution", "api:tokens"),

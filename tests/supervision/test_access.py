@@ -18,6 +18,7 @@ from supervision import services, urls
 from supervision.models import (
     CancellationRequest,
     Inspection,
+    InspectionPlan,
     InspectionState,
     Item,
     ObligationReminder,
@@ -81,6 +82,11 @@ def world(
     w.draw = services.draw_spot_check(
         actor=province_user, size=1, scheduled_on=timezone.localdate(), province_team="王五"
     )
+    # Art. 20: a 厦门 unit with a capacity and a draft three-year plan
+    far_unit = factories.InspectorUnitFactory(region=factories.region(XIAMEN))
+    services.set_capacity(actor=province_user, unit_id=far_unit.pk, per_month=3)
+    w.plan = services.propose_plan(actor=province_user)
+    w.plan_entry = w.plan.entries.order_by("id").first()
     w.app = base.application
     w.fraud_report = FraudReport.objects.create(application=w.app, reported_by=recommender_user, facts="涉嫌伪造证明。")
     w.users = {
@@ -127,6 +133,13 @@ ROWS = [
         NONE,
         only(200, "province", "institution", "institution_other", "recommender", "recommender_other"),
     ),
+    Row("supervision:plans", NONE, only(200, "province")),
+    Row("supervision:plan_new", NONE, only(200, "province"), post=True),
+    Row("supervision:plan", lambda w: [w.plan.pk], only(200, "province")),
+    Row("supervision:plan_unplaced", lambda w: [w.plan.pk], only(200, "province")),
+    Row("supervision:plan_move", lambda w: [w.plan_entry.pk], only(200, "province")),
+    Row("supervision:plan_accept", lambda w: [w.plan.pk], only(200, "province"), post=True),
+    Row("supervision:capacities", NONE, only(200, "province")),
     Row("supervision:rectification_new", lambda w: [w.base.pk], only(200, "province")),
     Row("supervision:rectification", lambda w: [w.order.pk], only(200, "province", "institution", "recommender")),
     Row("supervision:rectification_report", lambda w: [w.order.pk], only(200, "institution"), post=True),
@@ -164,6 +177,8 @@ POST_DATA = {
     },
     "supervision:act": lambda w: {"comment": "", "expected_state": "recorded"},
     "supervision:draw_publish": lambda w: {},
+    "supervision:plan_new": lambda w: {},
+    "supervision:plan_accept": lambda w: {"expected_state": "draft"},
     "supervision:panel": lambda w: {"panel-fields": "工程技术", "panel-size": "2"},
     "supervision:rectification_report": lambda w: {"report": "已整改。", "expected_state": "open"},
     "supervision:rectification_verify": lambda w: {"comment": "通过。"},
@@ -183,6 +198,7 @@ def snapshot(w):
         type(w.draw).objects.get(pk=w.draw.pk).published_at,
         Panel.objects.count(),
         ObligationReminder.objects.count(),
+        list(InspectionPlan.objects.order_by("id").values_list("state", flat=True)),
     )
 
 

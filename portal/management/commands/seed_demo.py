@@ -51,7 +51,7 @@ from experts.models import Expert, PanelPurpose, TieKind
 from steering import services as steering
 from steering.models import AllocationRound, ProgrammeKind, Share
 from supervision import services as sup
-from supervision.models import Inspection, Item, ObligationReminder
+from supervision.models import Inspection, InspectionPlan, Item, ObligationReminder
 from training import services as training_services
 from training.models import Mode as TrainingMode
 from training.models import Result as TrainingResult
@@ -120,6 +120,7 @@ class Command(BaseCommand):
             self.allocation()
             self.adjustments(accounts)
             self.obligations(accounts)
+            self.inspection_plan(accounts)
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账户（密码均为 {PASSWORD}）："))
         for username, role, org in [
             ("admin", "系统管理员", "（后台 /admin/）"),
@@ -833,6 +834,23 @@ class Command(BaseCommand):
                 confirmed_at=timezone.now() - timedelta(days=30)
             )
         sup.send_monthly_obligation_reminders(today=today)
+
+    def inspection_plan(self, accounts):
+        """The units' monthly capacities and an accepted three-year inspection plan (Art. 20), whose inspections
+        are scheduled; bases already scheduled or suspended are listed as not placed, with the reason."""
+        if InspectionPlan.objects.exists():
+            return
+        province = accounts["province"]
+        quanzhou = Region.objects.get(code="350500")
+        InspectorUnit.objects.get_or_create(name="泉州市继续教育评估中心", defaults={"region": quanzhou})
+        for name, per_month in [
+            ("福建省继续教育评估中心", 2),
+            ("厦门市专业技术人员评估中心", 2),
+            ("泉州市继续教育评估中心", 1),
+        ]:
+            sup.set_capacity(actor=province, unit_id=InspectorUnit.objects.get(name=name).pk, per_month=per_month)
+        plan = sup.propose_plan(actor=province)
+        sup.accept_plan(actor=province, plan_id=plan.pk)
 
     def experts(self, accounts):
         """The expert pool, a declared tie the draw avoids, and two panels: the periodic inspection of 厦门大学继续
