@@ -16,6 +16,12 @@ from tests.conftest import free_port, s3_private_storage
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _a_media_folder_of_its_own(settings, tmp_path):
+    """The move walks the whole local folder: only this test's files, not every file the run uploaded."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
 def test_readiness_checks_the_bucket_and_names_storage_when_it_is_unreachable(s3_storage, settings):
     assert Client().get("/readyz").content == b"ready\n"
     settings.STORAGES = {**settings.STORAGES, "private": s3_private_storage(f"http://127.0.0.1:{free_port()}", "x")}
