@@ -39,6 +39,22 @@ def test_every_role_has_a_demo_account_that_signs_in_with_the_printed_password(s
     assert {u.role for u in User.objects.all()} == {r.value for r in Role}
 
 
+def test_issue19_the_demo_province_and_administrator_take_the_second_step_with_the_printed_keys(settings):
+    from io import StringIO
+
+    from accounts.twofactor import base32
+    from portal.management.commands.seed_demo import DEMO_TOTP_KEYS
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    for username in ("admin", "province"):
+        assert base32(DEMO_TOTP_KEYS[username]) in out.getvalue()
+        response = Client().post("/accounts/login/", {"username": username, "password": "Demo12345678"})
+        assert response.url.startswith("/accounts/two-factor/verify/"), username
+    assert demo_province_client().get("/applications/queue/province/").status_code == 200
+
+
 def test_every_state_of_every_workflow_has_an_example(seeded):
     assert set(Application.objects.values_list("state", flat=True)) == {s.value for s in State}
     assert {BaseStatus.ACTIVE, BaseStatus.RECTIFYING, BaseStatus.REVOKED} <= set(
@@ -115,8 +131,7 @@ def test_art26_the_demo_inspection_panel_has_submitted_forms_whose_aggregate_fla
     assert sorted(aggregate.experts) == ["林海涛", "黄志远"]
     assert aggregate.dissent_labels == ["师资队伍建设情况"]
     assert len(aggregate.items) == 9
-    client = Client()
-    client.post("/accounts/login/", {"username": "province", "password": "Demo12345678"})
+    client = demo_province_client()
     page = client.get(f"/experts/panels/{panel.pk}/").content.decode()
     assert "意见分歧" in page and "师资队伍建设情况" in page
 
@@ -182,3 +197,20 @@ def test_art3_the_demo_has_managed_categories_a_retired_field_and_old_text_left_
     assert "茶艺" in [row.word for row in categories.unmapped_words()]
     # every demo base trains in managed fields (Art. 3), not only in free text
     assert not Base.objects.filter(training_fields=None).exists()
+
+
+def demo_province_client() -> Client:
+    """Signed in as the demo province through both steps: the password, then a code of the printed demo key."""
+    import time
+
+    from django_otp.oath import hotp
+
+    from portal.management.commands.seed_demo import DEMO_TOTP_KEYS
+
+    client = Client()
+    response = client.post("/accounts/login/", {"username": "province", "password": "Demo12345678"})
+    assert response.url.startswith("/accounts/two-factor/verify/")
+    # the seeding took the current code; the app's next one is accepted too
+    code = hotp(bytes.fromhex(DEMO_TOTP_KEYS["province"]), int(time.time()) // 30 + 1)
+    assert client.post("/accounts/two-factor/verify/", {"code": f"{code:06d}"}).status_code == 302
+    return client

@@ -881,6 +881,8 @@ NOT_SWEPT = {
     "training:learning_record",  # its typed text shows on the POST: swept by the test after the sweep
     "training:learning_hours", "training:class_sheet_pdf",  # a form and a file; a PDF
     "api:token_new",  # an empty form; its answer to the POST is checked in the journey
+    # two-factor sign-in: a code form, a QR code and the user's own codes; nothing anyone typed is shown
+    "two_factor", "two_factor_verify", "two_factor_setup", "two_factor_qr", "two_factor_backup_codes",
 }  # fmt: skip
 
 # Where the payload must be shown (escaped) — otherwise the sweep would prove nothing about that page.
