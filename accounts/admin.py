@@ -1,7 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
 from .models import Department, InspectorUnit, Institution, Region, User
 
 
@@ -11,6 +12,14 @@ class PortalUserAdmin(UserAdmin, SimpleHistoryAdmin):
     list_filter = ("role", "is_active", "region", "department")
     search_fields = ("username", "full_name", "email", "institution__name")
     autocomplete_fields = ("institution",)
+    actions = ["reset_two_factor"]
+
+    @admin.action(description="重置所选用户的两步验证（下次登录时重新设置）", permissions=["change"])
+    def reset_two_factor(self, request, queryset):
+        for user in queryset:
+            services.reset_two_factor(actor=request.user, user=user, reason="系统管理后台重置")
+        self.message_user(request, f"已重置{len(queryset)}个账户的两步验证。", messages.SUCCESS)
+
     fieldsets = (
         *UserAdmin.fieldsets,
         (

@@ -152,3 +152,25 @@ class AliasForm(StyledFormMixin, forms.Form):
         help_text="机构在申报中曾用的写法，如“医疗卫生”。旧的自由填写文字按名称和别名归入领域。",
         error_messages={"required": "请填写别名。"},
     )
+
+
+class TwoFactorCodeForm(StyledFormMixin, forms.Form):
+    """The second step: a code of the authenticator app, or one of the backup codes."""
+
+    code = forms.CharField(
+        label="验证码",
+        max_length=20,
+        help_text="身份验证器显示的6位数字；手机不在身边时，可输入一个8位备用验证码（每个只能用一次）。",
+        error_messages={"required": "请输入验证码。"},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+
+class TwoFactorEnrolForm(StyledFormMixin, forms.Form):
+    code = forms.CharField(
+        label="验证码",
+        max_length=10,
+        help_text="扫描二维码（或手动输入密钥）后，身份验证器显示的6位数字。",
+        error_messages={"required": "请输入身份验证器显示的6位验证码。"},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )

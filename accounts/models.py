@@ -283,3 +283,9 @@ class User(AbstractUser):
             return self.region.hr_unit_name
         org = self.organisation
         return str(org) if org else ""
+
+    @property
+    def two_factor_required(self) -> bool:
+        """Province staff and administrators (the Django admin's staff too) sign in with a second factor (等保 2.0
+        双因素; issue 19 (8)); everyone else may turn it on."""
+        return self.role in (Role.PROVINCE, Role.ADMIN) or self.is_staff or self.is_superuser

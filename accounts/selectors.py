@@ -1,6 +1,8 @@
 """Reads about accounts: who should hear about what, and the categories of Art. 3."""
 
 from django.db.models import Count, QuerySet
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import InstitutionKind, Role, TrainingField, User
 
@@ -49,3 +51,17 @@ def categories_overview() -> dict:
 def category_history(category) -> QuerySet:
     """Who changed a category and how, newest first (django-simple-history)."""
     return category.history.select_related("history_user").order_by("-history_date", "-history_id")[:50]
+
+
+def has_two_factor(user: User) -> bool:
+    """The user has a confirmed authenticator: signing in takes a code."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def two_factor_status(user: User) -> dict:
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return {
+        "device": device,
+        "backup_codes_left": StaticToken.objects.filter(device__user=user).count() if device else 0,
+        "required": user.two_factor_required,
+    }

@@ -1,14 +1,26 @@
-"""Writes about accounts: self-registration of institutions, staff accounts, departments."""
+"""Writes about accounts: self-registration of institutions, staff accounts, departments, two-factor devices."""
 
+import logging
+import secrets
+import time
 import uuid
 
 from django.db import transaction
 from django.utils import timezone
+from django_otp import match_token
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
+from core import timeline
 from core.errors import RuleViolation
 
 from . import categories
 from .models import Department, Institution, InstitutionKind, Role, TrainingField, TrainingFieldAlias, User
+from .twofactor import BACKUP_CODES
+
+logger = logging.getLogger("jxjy.security")
 
 
 @transaction.atomic
@@ -134,3 +146,68 @@ def add_alias(*, actor: User, field: TrainingField, word: str) -> TrainingFieldA
 @transaction.atomic
 def remove_alias(*, actor: User, alias: TrainingFieldAlias) -> None:
     alias.delete()
+
+
+# -- two-factor sign-in (issue 19 (8)) -------------------------------------------------------------------------
+
+
+def new_totp_key() -> str:
+    """A fresh TOTP key (160 bits, hex), shown on the enrolment page until a code confirms it."""
+    return random_hex(20)
+
+
+def _backup_codes(device: StaticDevice) -> list[str]:
+    device.token_set.all().delete()
+    codes = [f"{secrets.randbelow(10**8):08d}" for _ in range(BACKUP_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+@transaction.atomic
+def enable_two_factor(*, user: User, key: str, code: str) -> tuple[TOTPDevice, list[str]]:
+    """Confirm the authenticator app holding `key` by one of its codes: the user's TOTP device and ten single-use
+    backup codes (returned once, to be shown once)."""
+    totp = TOTP(bytes.fromhex(key), step=30, digits=6)
+    totp.time = time.time()
+    if not (code.strip().isdigit() and totp.verify(int(code.strip()), tolerance=1)):
+        raise RuleViolation("验证码不正确：请输入身份验证器当前显示的6位数字（注意手机时间须准确）。", field="code")
+    TOTPDevice.objects.filter(user=user).delete()
+    device = TOTPDevice.objects.create(user=user, name="身份验证器", key=key, confirmed=True, last_t=totp.t())
+    backup, _ = StaticDevice.objects.get_or_create(user=user, defaults={"name": "备用验证码", "confirmed": True})
+    codes = _backup_codes(backup)
+    timeline.record(user, actor=user, action="two_factor_enabled", label="启用两步验证")
+    logger.info("two-factor sign-in enabled", extra={"user_id": user.pk})
+    return device, codes
+
+
+@transaction.atomic
+def regenerate_backup_codes(*, user: User) -> list[str]:
+    """Ten new backup codes; the old ones stop working."""
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise RuleViolation("尚未启用两步验证，无法生成备用验证码。")
+    backup, _ = StaticDevice.objects.get_or_create(user=user, defaults={"name": "备用验证码", "confirmed": True})
+    codes = _backup_codes(backup)
+    timeline.record(user, actor=user, action="backup_codes_regenerated", label="重新生成备用验证码")
+    return codes
+
+
+def verify_second_factor(*, user: User, code: str):
+    """The device (authenticator app or backup code, used up) that accepts `code`, or None."""
+    code = "".join(code.split())
+    if not code.isdigit():
+        return None
+    return match_token(user, code)
+
+
+@transaction.atomic
+def reset_two_factor(*, actor: User | None, user: User, reason: str = "") -> int:
+    """An administrator removes a user's authenticator and backup codes (a lost phone): the user enrols again at the
+    next sign-in. Written on the user's timeline and in the security log."""
+    removed, _ = TOTPDevice.objects.filter(user=user).delete()
+    static, _ = StaticDevice.objects.filter(user=user).delete()
+    timeline.record(user, actor=actor, action="two_factor_reset", label="重置两步验证", comment=reason)
+    logger.warning(
+        "two-factor sign-in reset",
+        extra={"user_id": user.pk, "actor_id": getattr(actor, "pk", None), "devices": removed + static},
+    )
+    return removed + static

@@ -1,22 +1,184 @@
-"""The province's management of staff accounts, the provincial industry departments and the categories (Art. 3)."""
+"""Signing in with a second factor, the account's two-step settings, the province's management of staff
+accounts, the provincial industry departments and the categories (Art. 3)."""
 
+import time
+from urllib.parse import urlencode
+
+import qrcode
+import qrcode.image.svg
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.views import LoginView, redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import access, exports
 from core.errors import RuleViolation
 from core.exports import Column as C
 from core.forms import show_refusal
 
-from . import categories, selectors, services
+from . import categories, selectors, services, twofactor
 from .access import STAFF_ROLES
-from .forms import AliasForm, CategoryForm, DepartmentForm, StaffAccountForm
+from .forms import (
+    AliasForm,
+    CategoryForm,
+    DepartmentForm,
+    LoginForm,
+    StaffAccountForm,
+    TwoFactorCodeForm,
+    TwoFactorEnrolForm,
+)
 from .models import Department, InstitutionKind, TrainingField, TrainingFieldAlias, User
+
+# -- signing in (issue 19 (8)) ---------------------------------------------------------------------------------
+
+
+def _next_url(request, default: str = "") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default or reverse(settings.LOGIN_REDIRECT_URL)
+
+
+class SignInView(LoginView):
+    """The password step. A user with an authenticator is not signed in yet: the code step does that, so a right
+    password alone neither opens a session nor clears the failures that wrong codes counted (django-axes)."""
+
+    authentication_form = LoginForm
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if not selectors.has_two_factor(user):
+            return super().form_valid(form)  # a required user without one is sent to enrol (the middleware)
+        self.request.session.cycle_key()
+        self.request.session[twofactor.PENDING_KEY] = {"user": user.pk, "backend": user.backend, "at": time.time()}
+        return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': self.get_success_url()})}")
+
+
+@never_cache
+def two_factor_verify(request):
+    """The code step: after the right password (pending), or for a required user signed in without a code."""
+    pending = request.session.get(twofactor.PENDING_KEY)
+    if pending and time.time() - pending["at"] >= twofactor.PENDING_SECONDS:
+        request.session.pop(twofactor.PENDING_KEY, None)
+        messages.error(request, "验证已超时，请重新登录。")
+        return redirect_to_login(_next_url(request))
+    if pending:  # the right password was given just now (perhaps by someone else signed in on this browser)
+        user = User.objects.filter(pk=pending["user"], is_active=True).first()
+        if user is None:
+            request.session.pop(twofactor.PENDING_KEY, None)
+            return redirect_to_login(_next_url(request))
+    elif request.user.is_authenticated:
+        if twofactor.is_verified(request) or not selectors.has_two_factor(request.user):
+            return redirect(_next_url(request))
+        user = request.user
+    else:
+        return redirect_to_login(_next_url(request))
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        credentials = {"username": user.get_username()}
+        if settings.AXES_ENABLED and not AxesProxyHandler.is_allowed(request, credentials):
+            request.session.pop(twofactor.PENDING_KEY, None)
+            return get_lockout_response(request, None, credentials)
+        device = services.verify_second_factor(user=user, code=form.cleaned_data["code"])
+        if device is None:
+            # counted with the wrong passwords: django-axes's lockout and the throttle per address (core/throttle.py)
+            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+            form.add_error("code", "验证码不正确或已使用，请重新输入。")
+        else:
+            if pending:
+                login(request, user, backend=pending["backend"])  # a new session if someone else was signed in
+            otp_login(request, device)
+            request.session.pop(twofactor.PENDING_KEY, None)
+            if device.persistent_id.startswith("otp_static"):
+                left = device.token_set.count()
+                messages.warning(request, f"您使用了一个备用验证码，还剩{left}个。用完前请在“两步验证”页面重新生成。")
+            return redirect(_next_url(request))
+    return render(request, "registration/two_factor_verify.html", {"form": form, "next": _next_url(request)})
+
+
+def _enrolment_key(request) -> str:
+    """The key being enrolled, kept in the session (not the database) until a code confirms it."""
+    key = request.session.get(twofactor.ENROL_KEY)
+    if not key:
+        key = request.session[twofactor.ENROL_KEY] = services.new_totp_key()
+    return key
+
+
+@login_required
+@never_cache
+def two_factor_setup(request):
+    """Enrolment: a new key as a QR code and as text; a code from the app confirms it, then the backup codes are
+    shown, once."""
+    if selectors.has_two_factor(request.user):
+        return redirect("two_factor")
+    key = _enrolment_key(request)
+    form = TwoFactorEnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device, codes = services.enable_two_factor(user=request.user, key=key, code=form.cleaned_data["code"])
+        except RuleViolation as refusal:
+            form.add_error(refusal.field, refusal.message)
+        else:
+            request.session.pop(twofactor.ENROL_KEY, None)
+            otp_login(request, device)
+            context = {"codes": codes, "next": _next_url(request, reverse("two_factor")), "first": True}
+            return render(request, "users/backup_codes.html", context)
+    context = {"form": form, "secret": twofactor.base32(key), "next": _next_url(request, "")}
+    return render(request, "users/two_factor_setup.html", context)
+
+
+@login_required
+@never_cache
+def two_factor_qr(request):
+    """The enrolment key as a QR code (SVG), drawn here: no third-party service sees the key."""
+    device = TOTPDevice(user=request.user, key=_enrolment_key(request))
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
+    response = HttpResponse(image.to_string(), content_type="image/svg+xml")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def two_factor(request):
+    """The account's two-step page: on or off, the backup codes left, and the way to turn it on."""
+    codes = request.session.pop(twofactor.NEW_CODES_KEY, None)
+    if codes:
+        return render(request, "users/backup_codes.html", {"codes": codes, "next": reverse("two_factor")})
+    return render(request, "users/two_factor.html", selectors.two_factor_status(request.user))
+
+
+@login_required
+@require_POST
+def two_factor_backup_codes(request):
+    try:
+        codes = services.regenerate_backup_codes(user=request.user)
+    except RuleViolation as refusal:
+        messages.error(request, refusal.message)
+        return redirect("two_factor")
+    request.session[twofactor.NEW_CODES_KEY] = codes  # shown by the next page, once
+    return redirect("two_factor")
+
+
+def admin_sign_in(request, extra_context=None):
+    """The admin's sign-in is the portal's (with its second step): one form, one lockout, one throttle."""
+    return redirect_to_login(_next_url(request, reverse("admin:index")))
+
+
+# -- staff accounts and departments ----------------------------------------------------------------------------
 
 
 @access.allowed("manage_staff")

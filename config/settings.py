@@ -30,6 +30,10 @@ INSTALLED_APPS = [
     "django.forms",
     "simple_history",
     "axes",
+    # two-factor sign-in: TOTP authenticators and single-use backup codes (accounts/twofactor.py)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "bootstrap",
     # django-ninja: listed so that /api/docs serves Swagger UI from its own static files, not a CDN
@@ -61,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # province staff and administrators reach nothing before the second step (accounts/middleware.py)
+    "accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -123,7 +129,13 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=20)
 LOGIN_ADDRESS_WINDOW_MINUTES = env.int("LOGIN_ADDRESS_WINDOW_MINUTES", default=15)
-LOGIN_THROTTLED_URLS = ["login", "admin:login"]
+LOGIN_THROTTLED_URLS = ["login", "admin:login", "two_factor_verify"]
+# Two-factor sign-in (issue 19 (8)): required for province staff and administrators, optional for the others. The
+# authenticator app shows this issuer. Wrong codes count as failed sign-ins for django-axes and the throttle per
+# address above, one lockout for both steps; django-otp's own per-device delay is therefore off.
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="福建省继续教育基地管理平台")
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 # Reverse proxies in front of gunicorn (nginx: 1); rate limits and lockouts read the visitor's address
 # from X-Forwarded-For past them.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

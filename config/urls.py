@@ -5,7 +5,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from accounts.forms import LoginForm, PortalPasswordChangeForm, PortalPasswordResetForm, PortalSetPasswordForm
+from accounts import views as account_views
+from accounts.forms import PortalPasswordChangeForm, PortalPasswordResetForm, PortalSetPasswordForm
 from api.v1 import api as api_v1
 from bases.urls import recognition_urlpatterns
 from core import probes
@@ -14,6 +15,7 @@ from public.sitemaps import SITEMAPS
 
 admin.site.site_header = "省级继续教育基地管理平台 · 系统管理"
 admin.site.site_title = "系统管理"
+admin.site.login = account_views.admin_sign_in  # the portal's sign-in, with its second step
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,7 +24,12 @@ urlpatterns = [
     path("inbox/read-all/", views.inbox_read_all, name="inbox_read_all"),
     path("register/", views.register, name="register"),
     path("decisions/<int:pk>.pdf", views.decision_pdf, name="decision_pdf"),
-    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("accounts/login/", account_views.SignInView.as_view(), name="login"),
+    path("accounts/two-factor/", account_views.two_factor, name="two_factor"),
+    path("accounts/two-factor/verify/", account_views.two_factor_verify, name="two_factor_verify"),
+    path("accounts/two-factor/setup/", account_views.two_factor_setup, name="two_factor_setup"),
+    path("accounts/two-factor/setup/qr.svg", account_views.two_factor_qr, name="two_factor_qr"),
+    path("accounts/two-factor/backup-codes/", account_views.two_factor_backup_codes, name="two_factor_backup_codes"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/change/",

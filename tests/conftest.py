@@ -98,6 +98,28 @@ def _portal_test_settings(settings, media_root):
     celery_app.conf.task_always_eager = eager
 
 
+@pytest.fixture(autouse=True)
+def _signed_in_clients_passed_the_second_step(request, monkeypatch):
+    """`client.force_login(user)` (and `client.login`) mark the session as having passed the second step, as a
+    code would have: the hundreds of tests of what the province and administrators do need not enrol an
+    authenticator first. Only the test client is changed, not the portal: signing in through the login form still
+    takes the code, and tests marked `two_factor` (tests/accounts/test_two_factor.py) get the real behaviour."""
+    if request.node.get_closest_marker("two_factor"):
+        return
+    from django.test.client import ClientMixin
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    sign_in = ClientMixin._login
+
+    def _login(self, user, backend=None):
+        sign_in(self, user, backend)
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = "tests.force_login"
+        session.save()
+
+    monkeypatch.setattr(ClientMixin, "_login", _login)
+
+
 @pytest.fixture
 def postgres(db):
     from django.db import connection

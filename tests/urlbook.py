@@ -71,6 +71,15 @@ class Url:
         return [(self.id, self.kwargs), *((f"{self.id}[{case}]", kwargs) for case, kwargs in self.variants.items())]
 
 
+def enrol_two_factor(user):
+    from django_otp.oath import totp
+
+    from accounts import services
+
+    key = services.new_totp_key()
+    services.enable_two_factor(user=user, key=key, code=f"{totp(bytes.fromhex(key)):06d}")
+
+
 def none(w):
     return {}
 
@@ -285,6 +294,19 @@ URLS = [
         no_outsiders_because="a reset link is protected by its token, not by scope (tests/accounts)",
     ),
     Url("password_reset_complete", none, "anonymous"),
+    # two-factor sign-in (tests/accounts/test_two_factor.py walks the steps with real codes)
+    Url("two_factor", none, "province"),
+    Url("two_factor_verify", none, "anonymous"),
+    Url("two_factor_setup", none, "institution_own"),
+    Url("two_factor_qr", none, "institution_own"),
+    Url(
+        "two_factor_backup_codes",
+        none,
+        "province",
+        lambda w: {},
+        prepare=lambda w: enrol_two_factor(w.users["province"]),
+        no_outsiders_because="it acts on the signed-in user's own codes only",
+    ),
     # -- users ----------------------------------------------------------------------------------------------
     Url(
         "users:staff_accounts",

@@ -78,6 +78,12 @@ GET = {
     "password_reset_complete": expect(200, anonymous=200),
     "password_change": expect(200),
     "password_change_done": expect(200),
+    # Two-factor sign-in: each signed-in user's own settings; the code step sends whoever owes no code on.
+    "two_factor": expect(200),
+    "two_factor_verify": expect(TO_HOME, anonymous=LOGIN),
+    "two_factor_setup": expect(200),
+    "two_factor_qr": expect(200),
+    "two_factor_backup_codes": expect(405),
     "inbox": expect(200),
     "inbox_open": expect(405),
     "inbox_read_all": expect(405),
@@ -431,6 +437,8 @@ def post_only(*allowed, also_in_scope=(), default=404) -> PostExpect:
 
 # POST: who may make each URL book entry's POST (with the book's data, after its `prepare`), keyed on the book.
 POST = {
+    # only a user with an authenticator gets new codes; the others are told to turn it on first
+    "two_factor_backup_codes": PostExpect(("province",), expect(302)),
     "users:staff_accounts": post_only("province"),
     "users:toggle_account": post_only("province"),
     "users:departments": post_only("province"),

@@ -15,6 +15,8 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from django.core.management import call_command
 
+from tests.browser.second_step import pass_second_step
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PASSWORD = "Demo12345678"  # seed_demo's password for every account
@@ -54,7 +56,7 @@ def sign_in(page, username):
     page.fill('input[name="username"]', username)
     page.fill('input[name="password"]', PASSWORD)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
+    pass_second_step(page, username)
     assert "/accounts/login/" not in page.url, page.inner_text("main")[:500]
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from applications.models import Application, State
 from tests import factories
+from tests.browser.second_step import pass_second_step
 from tests.factories import restore_reference_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -40,7 +41,7 @@ def sign_in(page, user):
     page.fill('input[name="username"]', user.username)
     page.fill('input[name="password"]', PASSWORD)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
+    pass_second_step(page, user.username)
     assert "/accounts/login/" not in page.url, page.inner_text("main")
 
 

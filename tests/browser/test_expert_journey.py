@@ -17,6 +17,7 @@ from experts.models import AssignmentState, Panel, SheetState
 from supervision import services as supervision
 from supervision.models import Item
 from tests import factories
+from tests.browser.second_step import pass_second_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -58,7 +59,7 @@ def sign_in(page, user):
     page.get_by_label("用户名").fill(user.username)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
+    pass_second_step(page, user.username)
     assert "/accounts/login/" not in page.url, page.inner_text("main")
 
 

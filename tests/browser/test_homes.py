@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from tests import factories
+from tests.browser.second_step import pass_second_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -37,6 +38,7 @@ def sign_in(page, username):
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(PASSWORD)
     press(page, page.get_by_role("button", name="登录"))
+    pass_second_step(page, username)
     assert urlpath(page) == "/", page.inner_text("main")[:500]
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from bases.models import BaseStatus
 from supervision.models import Inspection, InspectionState, Item, RectificationOrder, RectificationState, Result
 from tests import factories
+from tests.browser.second_step import pass_second_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -48,7 +49,7 @@ def sign_in(page, user):
     page.fill('input[name="username"]', user.username)
     page.fill('input[name="password"]', PASSWORD)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
+    pass_second_step(page, user.username)
     assert "/accounts/login/" not in page.url, page.inner_text("main")
 
 

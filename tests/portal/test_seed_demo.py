@@ -46,6 +46,22 @@ def test_every_role_has_a_demo_account_that_signs_in_with_the_printed_password(s
     assert {u.role for u in User.objects.all()} == {r.value for r in Role}
 
 
+def test_issue19_the_demo_province_and_administrator_take_the_second_step_with_the_printed_keys(settings):
+    from io import StringIO
+
+    from accounts.twofactor import base32
+    from portal.management.commands.seed_demo import DEMO_TOTP_KEYS
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    for username in ("admin", "province"):
+        assert base32(DEMO_TOTP_KEYS[username]) in out.getvalue()
+        response = Client().post("/accounts/login/", {"username": username, "password": "Demo12345678"})
+        assert response.url.startswith("/accounts/two-factor/verify/"), username
+    assert demo_province_client().get("/applications/queue/province/").status_code == 200
+
+
 def test_every_state_of_every_workflow_has_an_example(seeded):
     assert set(Application.objects.values_list("state", flat=True)) == {s.value for s in State}
     assert {BaseStatus.ACTIVE, BaseStatus.RECTIFYING, BaseStatus.REVOKED} <= set(
@@ -120,8 +136,7 @@ def test_art26_the_demo_inspection_panel_has_submitted_forms_whose_aggregate_fla
     assert sorted(aggregate.experts) == ["林海涛", "黄志远"]
     assert aggregate.dissent_labels == ["师资队伍建设情况"]
     assert len(aggregate.items) == 9
-    client = Client()
-    client.post("/accounts/login/", {"username": "province", "password": "Demo12345678"})
+    client = demo_province_client()
     page = client.get(f"/experts/panels/{panel.pk}/").content.decode()
     assert "意见分歧" in page and "师资队伍建设情况" in page
 
@@ -232,3 +247,20 @@ def test_art20_the_demo_has_an_accepted_three_year_plan_whose_inspections_are_sc
     client = Client()
     client.post("/accounts/login/", {"username": "province", "password": "Demo12345678"})
     assert client.get(plan.get_absolute_url()).status_code == 200
+
+
+def demo_province_client() -> Client:
+    """Signed in as the demo province through both steps: the password, then a code of the printed demo key."""
+    import time
+
+    from django_otp.oath import hotp
+
+    from portal.management.commands.seed_demo import DEMO_TOTP_KEYS
+
+    client = Client()
+    response = client.post("/accounts/login/", {"username": "province", "password": "Demo12345678"})
+    assert response.url.startswith("/accounts/two-factor/verify/")
+    # the seeding took the current code; the app's next one is accepted too
+    code = hotp(bytes.fromhex(DEMO_TOTP_KEYS["province"]), int(time.time()) // 30 + 1)
+    assert client.post("/accounts/two-factor/verify/", {"code": f"{code:06d}"}).status_code == 302
+    return client

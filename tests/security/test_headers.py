@@ -29,6 +29,7 @@ INLINE_BY_DESIGN = {
     "public:open_data_json": "application/json",
     "training:import_progress": "application/json",  # polled by the import page's progress bar
     "reports:chart": "image/svg+xml",
+    "two_factor_qr": "image/svg+xml",  # the enrolment key's QR code, shown on the enrolment page
 }
 # The server-drawn SVG charts (reports/views.py) are images with their own policy: nothing may load or run
 # (default-src 'none', so no script), only the SVG's own inline <style> applies.

@@ -114,6 +114,7 @@ NOT_LISTS = {
     "supervision:obligations_remind",  # a POST-only form on the obligations monitor
     "training:learning_record", "training:learning_hours",  # forms answered on the POST (test_art28_learning_records)
     "bases:my_faculty", "bases:my_courseware",  # redirects to the institution's base's page
+    "two_factor", "two_factor_verify", "two_factor_setup", "two_factor_qr", "two_factor_backup_codes",  # no list
 }  # fmt: skip
 
 

@@ -934,6 +934,8 @@ NOT_SWEPT = {
     "training:learning_hours", "training:class_sheet_pdf",  # a form and a file; a PDF
     "api:token_new",  # an empty form; its answer to the POST is checked in the journey
     "supervision:plan_new", "supervision:plan_accept",  # POST-only: the plan they write is swept on its pages
+    # two-factor sign-in: a code form, a QR code and the user's own codes; nothing anyone typed is shown
+    "two_factor", "two_factor_verify", "two_factor_setup", "two_factor_qr", "two_factor_backup_codes",
 }  # fmt: skip
 
 # Where the payload must be shown (escaped) — otherwise the sweep would prove nothing about that page.

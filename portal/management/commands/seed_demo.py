@@ -7,8 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django_otp.oath import totp
 
 from accounts import services as account_services
+from accounts import twofactor
 from accounts.credit_code import check_character
 from accounts.models import (
     Department,
@@ -20,6 +22,7 @@ from accounts.models import (
     TrainingField,
     User,
 )
+from accounts.selectors import has_two_factor
 from applications import hearings, notices, services
 from applications.models import (
     RULE_CONDITIONS,
@@ -58,6 +61,12 @@ from training.models import Result as TrainingResult
 from training.models import TrainingClass
 
 PASSWORD = "Demo12345678"
+# The demo's province and administrator sign in with a second factor (issue 19 (8)): their authenticators hold these
+# known keys, printed by the command so that the demo can be added to an authenticator app. Demo data only.
+DEMO_TOTP_KEYS = {
+    "admin": "6a786a792d64656d6f2d61646d696e2d746f7470",
+    "province": "6a786a792d64656d6f2d70726f76696e63652d31",
+}
 DEPARTMENTS = [
     "福建省教育厅",
     "福建省卫生健康委员会",
@@ -121,6 +130,7 @@ class Command(BaseCommand):
             self.adjustments(accounts)
             self.obligations(accounts)
             self.inspection_plan(accounts)
+            self.authenticators()
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账户（密码均为 {PASSWORD}）："))
         for username, role, org in [
             ("admin", "系统管理员", "（后台 /admin/）"),
@@ -133,8 +143,18 @@ class Command(BaseCommand):
             *[(u, "施教机构", name) for u, name, *_ in INSTITUTIONS],
         ]:
             self.stdout.write(f"  {username:<18} {role:<8} {org}")
+        self.stdout.write("须两步验证的账户：在身份验证器中手动添加以下密钥（基于时间），登录时输入其6位验证码：")
+        for username, key in DEMO_TOTP_KEYS.items():
+            self.stdout.write(f"  {username:<18} {twofactor.base32(key)}")
         if created:
             self.stdout.write(f"新建了{created}份演示申报。")
+
+    def authenticators(self):
+        """The province's and the administrator's authenticators, with the known demo keys (once)."""
+        for username, key in DEMO_TOTP_KEYS.items():
+            user = User.objects.get(username=username)
+            if not has_two_factor(user):
+                account_services.enable_two_factor(user=user, key=key, code=f"{totp(bytes.fromhex(key)):06d}")
 
     def user(self, username, role, **fields):
         user = User.objects.filter(username=username).first()
