@@ -87,9 +87,9 @@ def nodes(postgres, s3_server, tmp_path):
     for url, process in zip(urls, processes, strict=True):
         for _ in range(300):
             try:
-                if requests.get(f"{url}/livez", timeout=1).status_code == 200:
+                if requests.get(f"{url}/livez", timeout=5).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or too busy to answer in time
                 assert process.poll() is None, (tmp_path / "node-a.log").read_text() + (
                     tmp_path / "node-b.log"
                 ).read_text()

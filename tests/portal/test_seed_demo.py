@@ -244,9 +244,7 @@ def test_art20_the_demo_has_an_accepted_three_year_plan_whose_inspections_are_sc
     assert placed.exists() and not placed.filter(inspection__isnull=True).exists()
     assert all(e.unit.region_id != e.base.region_id for e in placed.select_related("unit", "base"))
     assert plan.entries.filter(unit__isnull=True).exclude(reason="").exists()  # listed with the reason
-    client = Client()
-    client.post("/accounts/login/", {"username": "province", "password": "Demo12345678"})
-    assert client.get(plan.get_absolute_url()).status_code == 200
+    assert demo_province_client().get(plan.get_absolute_url()).status_code == 200
 
 
 def demo_province_client() -> Client:
