@@ -307,30 +307,30 @@ def category_edit(request, kind, pk):
     return render(request, "users/category_edit.html", context)
 
 
-@access.allowed("manage_categories")
-@require_POST
-def category_retire(request, kind, pk):
+def _switch_category(request, kind, pk, service, done: str):
+    """Retire or restore a category (Art. 3); a refusal (a category still in use) is told, nothing changes."""
     category = get_object_or_404(_category_model(kind), pk=pk)
     try:
-        services.retire_category(actor=request.user, category=category)
+        service(actor=request.user, category=category)
     except RuleViolation as error:
         show_refusal(request, error)
     else:
-        messages.success(request, f"已停用“{category.name}”：新的申报和基地不再可选，已有记录仍显示。")
+        messages.success(request, done.format(name=category.name))
     return redirect(reverse("users:categories") + f"#{kind}")
+
+
+@access.allowed("manage_categories")
+@require_POST
+def category_retire(request, kind, pk):
+    return _switch_category(
+        request, kind, pk, services.retire_category, "已停用“{name}”：新的申报和基地不再可选，已有记录仍显示。"
+    )
 
 
 @access.allowed("manage_categories")
 @require_POST
 def category_restore(request, kind, pk):
-    category = get_object_or_404(_category_model(kind), pk=pk)
-    try:
-        services.restore_category(actor=request.user, category=category)
-    except RuleViolation as error:
-        show_refusal(request, error)
-    else:
-        messages.success(request, f"已恢复“{category.name}”。")
-    return redirect(reverse("users:categories") + f"#{kind}")
+    return _switch_category(request, kind, pk, services.restore_category, "已恢复“{name}”。")
 
 
 @access.allowed("manage_categories")
