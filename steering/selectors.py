@@ -91,11 +91,22 @@ def own_bases(user) -> list[Base]:
     return list(Base.objects.live().filter(institution_id=user.institution_id).prefetch_related("training_fields"))
 
 
-def open_programmes(bases: list[Base]) -> list[Programme]:
-    """The programmes of a year being drafted that one of the bases may apply to (its fields, or open to all)."""
-    fields = {f.pk for base in bases for f in base.training_fields.all()}
-    qs = Programme.objects.filter(round__state=RoundState.DRAFT).select_related("round", "field")
-    return [p for p in qs if p.field_id is None or p.field_id in fields]
+def offers(bases: list[Base], applied: set[tuple[int, int]]) -> list[tuple[Programme, list[Base]]]:
+    """The programmes of a year being drafted, each with the bases (of `bases`) that may still apply: in its field,
+    or any base for a programme open to every field, and not applied already (Art. 3, 13). 1 query."""
+    fields = {base.pk: {f.pk for f in base.training_fields.all()} for base in bases}
+    programmes = Programme.objects.filter(round__state=RoundState.DRAFT).select_related("round", "field")
+    found = []
+    for programme in programmes:
+        eligible = [
+            base
+            for base in bases
+            if (programme.pk, base.pk) not in applied
+            and (programme.field_id is None or programme.field_id in fields[base.pk])
+        ]
+        if eligible or any(programme.field_id is None or programme.field_id in f for f in fields.values()):
+            found.append((programme, eligible))
+    return found
 
 
 def own_shares(user) -> QuerySet[Share]:

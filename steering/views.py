@@ -47,7 +47,7 @@ def round_page(request, year):
         return export
     weights_form = WeightsForm(
         request.POST if "weights" in request.POST else None,
-        initial=round_.weights and {f"w_{k}": v for k, v in round_.weights.items()},
+        initial={f"w_{part}": weight for part, weight in round_.weights.items()},
     )
     programme_form = ProgrammeForm(request.POST if "programme" in request.POST else None, prefix="p")
     if request.method == "POST":
@@ -129,19 +129,7 @@ def mine(request):
     """A base's programmes open to application and its tasks, with the delivery it reports (Art. 13, 21)."""
     bases = selectors.own_bases(request.user)
     shares = list(access.bind(request.user, selectors.own_shares(request.user)))
-    applied = {(share.programme_id, share.base_id) for share in shares}
-    offers = [
-        (
-            programme,
-            [
-                base
-                for base in bases
-                if (programme.pk, base.pk) not in applied
-                and (programme.field_id is None or programme.field_id in {f.pk for f in base.training_fields.all()})
-            ],
-        )
-        for programme in selectors.open_programmes(bases)
-    ]
+    offers = selectors.offers(bases, applied={(share.programme_id, share.base_id) for share in shares})
     return render(
         request,
         "steering/mine.html",

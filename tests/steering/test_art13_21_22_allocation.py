@@ -3,6 +3,7 @@ apply in their fields; the proposal scores each base in six visible parts and sh
 remainder; the province adjusts within the quota, decides (文号) and publishes; bases report delivery, and
 the completion rate feeds next year's score. Bad input is refused with the reason and nothing half-saved."""
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -78,11 +79,14 @@ def test_art13_a_quota_below_zero_is_refused_at_the_field(round_, province_user,
     assert not Programme.objects.exists()
 
 
-def test_art13_a_live_base_applies_in_its_fields_only(round_, province_user, institution_user):
+def test_art13_a_live_base_applies_in_its_fields_only(round_, province_user, institution_user, client_as):
     engineering = programme(round_, province_user, field="工程技术")
     health = programme(round_, province_user, field="卫生健康")
     open_to_all = programme(round_, province_user, field=None)
     base = base_of(institution_user, fields=("工程技术",))
+    page = client_as(institution_user).get(reverse("steering:mine")).content.decode()
+    offered = set(re.findall(r'action="/steering/programmes/(\d+)/apply/"', page))
+    assert offered == {str(engineering.pk), str(open_to_all.pk)}  # the health programme is not in its fields
     services.apply(actor=institution_user, programme=engineering, base=base)
     services.apply(actor=institution_user, programme=open_to_all, base=base)
     with pytest.raises(RuleViolation, match="不在贵基地的培训领域内"):
