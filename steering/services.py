@@ -244,7 +244,6 @@ def confirm(*, actor: User, round_: AllocationRound) -> AllocationRound:
         pk=round_.pk,
         action="confirm",
         actor=actor,
-        queryset=AllocationRound.objects.prefetch_related("programmes__shares"),
         expected_state=RoundState.DRAFT,
     )
     round_.decision = decisions.issue(
