@@ -42,4 +42,4 @@ ENV DEBUG=False \
 USER app
 EXPOSE 8000
 # The portal writes its own access line per request (jxjy.request, JSON, with the request id).
-CMD ["gunicorn", "config.wsgi", "-w", "3", "-b", "0.0.0.0:8000"]
+CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi"]

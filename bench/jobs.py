@@ -16,7 +16,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bases.models import Base  # noqa: E402
-from core.jobs import JOBS  # noqa: E402
+from core import jobs  # noqa: E402
 
 
 class Rollback(Exception):
@@ -28,7 +28,7 @@ def run(name, day):
         started = time.perf_counter()
         try:
             with transaction.atomic():
-                result = JOBS[name](today=day)
+                result = jobs.get(name).function(today=day)
                 raise Rollback
         except Rollback:
             pass

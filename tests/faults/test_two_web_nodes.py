@@ -66,16 +66,17 @@ def nodes(postgres, s3_server, tmp_path):
             "PII_KEYS": settings.PII_KEYS[0],
             "PII_HASH_KEY": settings.PII_HASH_KEY,
             "LOG_LEVEL": "WARNING",
+            "GUNICORN_BIND": f"127.0.0.1:{port}",
+            "WEB_WORKERS": "1",
+            "WEB_THREADS": "4",
         }
         processes.append(
             subprocess.Popen(
                 [
                     os.path.join(os.path.dirname(sys.executable), "gunicorn"),
+                    "-c",  # the production configuration: threaded workers (issue 20)
+                    "config/gunicorn.py",
                     "config.wsgi",
-                    "-w",
-                    "1",
-                    "-b",
-                    f"127.0.0.1:{port}",
                 ],
                 cwd=ROOT,
                 env=env,
