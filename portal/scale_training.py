@@ -30,7 +30,7 @@ YEARS = 3
 RECURRENCE = 3  # classes per person, on average
 DEFAULT_PARTICIPANTS = 20_000  # CI and a developer's machine: 200 classes, a few seconds
 LARGEST = 3_000_000  # the province: 1,000 bases × 3 years × 10 classes × 100 trainees
-CHUNK = 100_000  # rows per COPY write
+CHUNK = 20_000  # rows per COPY write: memory stays flat as the participants grow
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍建国志红文辉力斌婷雪琳晨浩宇鑫欣怡"
 # district codes of the nine cities of Fujian, in the order of the regions
