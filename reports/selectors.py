@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from accounts.models import InstitutionKind, Region, TrainingField
-from applications.models import Application, Bar, Batch, State
+from applications.models import Application, Bar, State
 from bases.models import LIVE_STATUSES, MIN_ANNUAL_TRAINEES, AnnualFiling, Base, BaseStatus, FilingState
 from core import access
 from core.periods import add_years
@@ -110,37 +110,27 @@ def dashboard(user, today: date) -> Dashboard:
     ]
     d.by_status = [(label, status_total[value]) for value, label in BaseStatus.choices]
 
-    # 1 query: each batch's funnel.
-    # Whoever sees every application counts without the scope's subquery.
+    # 1 query: each batch's funnel, counted over the applications in scope only (filter first, then group by
+    # batch): a recommender's funnel reads its own unit's rows through a partial index, never the province's.
     everything = access.scope_q(user, Application) == access.EVERYTHING
-    apps = scoped_applications(user)
-    in_scope = Q() if everything else Q(applications__in=apps)
-    funnel = (
-        Batch.objects.annotate(
-            filed=Count("applications", filter=in_scope, distinct=not everything),
-            submitted=Count(
-                "applications", filter=in_scope & Q(applications__submitted_at__isnull=False), distinct=not everything
-            ),
-            recommended=Count(
-                "applications",
-                filter=in_scope & Q(applications__state__in=REACHED_RECOMMENDED),
-                distinct=not everything,
-            ),
-            not_recommended=Count(
-                "applications", filter=in_scope & Q(applications__state=State.NOT_RECOMMENDED), distinct=not everything
-            ),
-            recognised=Count(
-                "applications", filter=in_scope & Q(applications__state=State.APPROVED), distinct=not everything
-            ),
-            rejected=Count(
-                "applications", filter=in_scope & Q(applications__state=State.REJECTED), distinct=not everything
-            ),
+    d.funnel = list(
+        scoped_applications(user)
+        .order_by()
+        .values("batch_id", "batch__name", "batch__year", "batch__opens_on")
+        .annotate(
+            filed=Count("id"),
+            submitted=Count("id", filter=Q(submitted_at__isnull=False)),
+            recommended=Count("id", filter=Q(state__in=REACHED_RECOMMENDED)),
+            not_recommended=Count("id", filter=Q(state=State.NOT_RECOMMENDED)),
+            recognised=Count("id", filter=Q(state=State.APPROVED)),
+            rejected=Count("id", filter=Q(state=State.REJECTED)),
         )
-        .filter(filed__gt=0)  # the newest batches that have applications in scope, not the newest batches
-        .order_by("-year", "-opens_on")
-        .values_list("name", "filed", "submitted", "recommended", "not_recommended", "recognised", "rejected")[:8]
+        # the newest batches that have applications in scope, not the newest batches
+        .order_by("-batch__year", "-batch__opens_on")
+        .values_list("batch__name", "filed", "submitted", "recommended", "not_recommended", "recognised", "rejected")[
+            :8
+        ]
     )
-    d.funnel = list(funnel)
 
     # 1 query: training totals per year against the target; 1 query: bases under target.
     filings = AnnualFiling.objects.filter(state__in=[FilingState.SUBMITTED, FilingState.ACCEPTED])
