@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from accounts.models import InstitutionKind, Region, TrainingField
@@ -70,7 +71,47 @@ class Dashboard:
     bars: list = field(default_factory=list)
 
 
+DASHBOARD_CACHE_SECONDS = 24 * 3600
+
+
+def generation() -> str | None:
+    """The generation number of the committed figures, or None when they must be counted afresh: this
+    transaction wrote a table behind them (its own rows are not in the committed number), or the number's row
+    is missing (a test suite emptied the tables)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT number, current_setting('reports.dashboard_dirty', true) FROM reports_generation WHERE id = 1"
+        )
+        row = cursor.fetchone()
+    if row is None or row[1] == "on":
+        return None
+    return str(row[0])
+
+
+def scope_key(user) -> str:
+    """Who sees the same figures: the province (and a superuser), or one recommending unit."""
+    if access.scope_q(user, Application) == access.EVERYTHING:
+        unit = "all"
+    else:
+        unit = f"{user.role}:r{user.region_id}:d{user.department_id}:i{user.institution_id}"
+    return f"{unit}:bars{int(access.may(user, 'keep_bars'))}"
+
+
 def dashboard(user, today: date) -> Dashboard:
+    """The figures of the dashboard: 1 query when another request of the same scope counted them on the same day
+    at the same generation (cached), else 1 + the fixed number of `count_dashboard`."""
+    number = generation()
+    if number is None:
+        return count_dashboard(user, today)
+    key = f"reports:dashboard:v1:{connection.settings_dict['NAME']}:{number}:{today.isoformat()}:{scope_key(user)}"
+    d = cache.get(key)
+    if d is None:
+        d = count_dashboard(user, today)
+        cache.set(key, d, DASHBOARD_CACHE_SECONDS)
+    return d
+
+
+def count_dashboard(user, today: date) -> Dashboard:
     """Every figure of the dashboard in a fixed number of queries, whatever the data's size."""
     d = Dashboard(today=today)
     bases = scoped_bases(user)
