@@ -103,6 +103,7 @@ def dashboard(user, today: date) -> Dashboard:
     number = generation()
     if number is None:
         return count_dashboard(user, today)
+    # v1: the shape of Dashboard; a release that changes its fields changes the version, not reading old entries
     key = f"reports:dashboard:v1:{connection.settings_dict['NAME']}:{number}:{today.isoformat()}:{scope_key(user)}"
     d = cache.get(key)
     if d is None:
@@ -152,7 +153,7 @@ def count_dashboard(user, today: date) -> Dashboard:
     d.by_status = [(label, status_total[value]) for value, label in BaseStatus.choices]
 
     # 1 query: each batch's funnel, counted over the applications in scope only (filter first, then group by
-    # batch): a recommender's funnel reads its own unit's rows through a partial index, never the province's.
+    # batch): a recommender's funnel reads its own unit's rows (the routing indexes), never the province's.
     everything = access.scope_q(user, Application) == access.EVERYTHING
     d.funnel = list(
         scoped_applications(user)
