@@ -97,14 +97,27 @@ def scope_key(user) -> str:
     return f"{unit}:bars{int(access.may(user, 'keep_bars'))}"
 
 
-def dashboard(user, today: date) -> Dashboard:
-    """The figures of the dashboard: 1 query when another request of the same scope counted them on the same day
-    at the same generation (cached), else 1 + the fixed number of `count_dashboard`."""
+_UNSET = object()
+
+
+def dashboard_key(user, today: date) -> str | None:
+    """The cache key of this user's figures today at the current generation (1 query), or None when they must be
+    counted afresh. It also names the page's rendered figures (reports/views.py)."""
     number = generation()
     if number is None:
-        return count_dashboard(user, today)
+        return None
     # v1: the shape of Dashboard; a release that changes its fields changes the version, not reading old entries
-    key = f"reports:dashboard:v1:{connection.settings_dict['NAME']}:{number}:{today.isoformat()}:{scope_key(user)}"
+    return f"reports:dashboard:v1:{connection.settings_dict['NAME']}:{number}:{today.isoformat()}:{scope_key(user)}"
+
+
+def dashboard(user, today: date, key=_UNSET) -> Dashboard:
+    """The figures of the dashboard: 1 query when another request of the same scope counted them on the same day
+    at the same generation (cached), else 1 + the fixed number of `count_dashboard`. `key`: `dashboard_key`'s
+    answer, when the caller asked already."""
+    if key is _UNSET:
+        key = dashboard_key(user, today)
+    if key is None:
+        return count_dashboard(user, today)
     d = cache.get(key)
     if d is None:
         d = count_dashboard(user, today)

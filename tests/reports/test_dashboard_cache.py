@@ -9,7 +9,9 @@ transaction that writes, so they count afresh each time (`generation()` is None 
 from datetime import date, timedelta
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from accounts.models import InstitutionKind, Role, TrainingField
 from applications import services as application_services
@@ -18,7 +20,7 @@ from bases.models import AnnualFiling, BaseStatus
 from reports import selectors
 from supervision.models import RectificationOrder
 from tests import factories
-from tests.helpers import count_queries
+from tests.helpers import count_queries, get_ok
 
 from . import build
 from .build import FUZHOU, TODAY, XIAMEN
@@ -156,3 +158,23 @@ def test_each_scope_and_each_day_has_its_own_figures():
     assert selectors.dashboard(fuzhou, later).overdue == selectors.count_dashboard(fuzhou, later).overdue
     assert [row[0] for row in selectors.dashboard(fuzhou, later).overdue] == ["福州基地01号"]
     assert selectors.dashboard(fuzhou, TODAY).overdue == []
+
+
+def test_the_page_renders_its_figures_once_per_generation_and_shows_each_change(client_as):
+    province = factories.UserFactory(role=Role.PROVINCE)
+    build.base("福州基地01号", next_inspection_due=TODAY + timedelta(days=10))
+    client = client_as(province)
+    url = reverse("reports:dashboard")
+    assert "福州基地01号" in get_ok(client, url).content.decode()  # counted, rendered and cached
+
+    with CaptureQueriesContext(connection) as ctx:
+        page = get_ok(client, url).content.decode()
+    assert "福州基地01号" in page
+    counted = [q["sql"] for q in ctx.captured_queries if "bases_base" in q["sql"] or "applications_" in q["sql"]]
+    assert counted == [], "a page at the same generation counts nothing again"
+    assert sum("reports_generation" in q["sql"] for q in ctx.captured_queries) == 1
+
+    build.base("福州基地02号", next_inspection_due=TODAY + timedelta(days=20))
+    page = get_ok(client, url).content.decode()
+    assert "福州基地01号" in page and "福州基地02号" in page
+    assert "福州基地02号" in get_ok(client_as(factories.RecommenderUserFactory()), url).content.decode()
