@@ -9,10 +9,11 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from accounts.models import InstitutionKind, Region, TrainingField
-from applications.models import Application, Bar, Batch, State
+from applications.models import Application, Bar, State
 from bases.models import LIVE_STATUSES, MIN_ANNUAL_TRAINEES, AnnualFiling, Base, BaseStatus, FilingState
 from core import access
 from core.periods import add_years
@@ -70,7 +71,61 @@ class Dashboard:
     bars: list = field(default_factory=list)
 
 
-def dashboard(user, today: date) -> Dashboard:
+DASHBOARD_CACHE_SECONDS = 24 * 3600
+
+
+def generation() -> str | None:
+    """The generation number of the committed figures, or None when they must be counted afresh: this
+    transaction wrote a table behind them (its own rows are not in the committed number), or the number's row
+    is missing (a test suite emptied the tables)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT number, current_setting('reports.dashboard_dirty', true) FROM reports_generation WHERE id = 1"
+        )
+        row = cursor.fetchone()
+    if row is None or row[1] == "on":
+        return None
+    return str(row[0])
+
+
+def scope_key(user) -> str:
+    """Who sees the same figures: the province (and a superuser), or one recommending unit."""
+    if access.scope_q(user, Application) == access.EVERYTHING:
+        unit = "all"
+    else:
+        unit = f"{user.role}:r{user.region_id}:d{user.department_id}:i{user.institution_id}"
+    return f"{unit}:bars{int(access.may(user, 'keep_bars'))}"
+
+
+_UNSET = object()
+
+
+def dashboard_key(user, today: date) -> str | None:
+    """The cache key of this user's figures today at the current generation (1 query), or None when they must be
+    counted afresh. It also names the page's rendered figures (reports/views.py)."""
+    number = generation()
+    if number is None:
+        return None
+    # v1: the shape of Dashboard; a release that changes its fields changes the version, not reading old entries
+    return f"reports:dashboard:v1:{connection.settings_dict['NAME']}:{number}:{today.isoformat()}:{scope_key(user)}"
+
+
+def dashboard(user, today: date, key=_UNSET) -> Dashboard:
+    """The figures of the dashboard: 1 query when another request of the same scope counted them on the same day
+    at the same generation (cached), else 1 + the fixed number of `count_dashboard`. `key`: `dashboard_key`'s
+    answer, when the caller asked already."""
+    if key is _UNSET:
+        key = dashboard_key(user, today)
+    if key is None:
+        return count_dashboard(user, today)
+    d = cache.get(key)
+    if d is None:
+        d = count_dashboard(user, today)
+        cache.set(key, d, DASHBOARD_CACHE_SECONDS)
+    return d
+
+
+def count_dashboard(user, today: date) -> Dashboard:
     """Every figure of the dashboard in a fixed number of queries, whatever the data's size."""
     d = Dashboard(today=today)
     bases = scoped_bases(user)
@@ -110,37 +165,27 @@ def dashboard(user, today: date) -> Dashboard:
     ]
     d.by_status = [(label, status_total[value]) for value, label in BaseStatus.choices]
 
-    # 1 query: each batch's funnel.
-    # Whoever sees every application counts without the scope's subquery.
+    # 1 query: each batch's funnel, counted over the applications in scope only (filter first, then group by
+    # batch): a recommender's funnel reads its own unit's rows (the routing indexes), never the province's.
     everything = access.scope_q(user, Application) == access.EVERYTHING
-    apps = scoped_applications(user)
-    in_scope = Q() if everything else Q(applications__in=apps)
-    funnel = (
-        Batch.objects.annotate(
-            filed=Count("applications", filter=in_scope, distinct=not everything),
-            submitted=Count(
-                "applications", filter=in_scope & Q(applications__submitted_at__isnull=False), distinct=not everything
-            ),
-            recommended=Count(
-                "applications",
-                filter=in_scope & Q(applications__state__in=REACHED_RECOMMENDED),
-                distinct=not everything,
-            ),
-            not_recommended=Count(
-                "applications", filter=in_scope & Q(applications__state=State.NOT_RECOMMENDED), distinct=not everything
-            ),
-            recognised=Count(
-                "applications", filter=in_scope & Q(applications__state=State.APPROVED), distinct=not everything
-            ),
-            rejected=Count(
-                "applications", filter=in_scope & Q(applications__state=State.REJECTED), distinct=not everything
-            ),
+    d.funnel = list(
+        scoped_applications(user)
+        .order_by()
+        .values("batch_id", "batch__name", "batch__year", "batch__opens_on")
+        .annotate(
+            filed=Count("id"),
+            submitted=Count("id", filter=Q(submitted_at__isnull=False)),
+            recommended=Count("id", filter=Q(state__in=REACHED_RECOMMENDED)),
+            not_recommended=Count("id", filter=Q(state=State.NOT_RECOMMENDED)),
+            recognised=Count("id", filter=Q(state=State.APPROVED)),
+            rejected=Count("id", filter=Q(state=State.REJECTED)),
         )
-        .filter(filed__gt=0)  # the newest batches that have applications in scope, not the newest batches
-        .order_by("-year", "-opens_on")
-        .values_list("name", "filed", "submitted", "recommended", "not_recommended", "recognised", "rejected")[:8]
+        # the newest batches that have applications in scope, not the newest batches
+        .order_by("-batch__year", "-batch__opens_on")
+        .values_list("batch__name", "filed", "submitted", "recommended", "not_recommended", "recognised", "rejected")[
+            :8
+        ]
     )
-    d.funnel = list(funnel)
 
     # 1 query: training totals per year against the target; 1 query: bases under target.
     filings = AnnualFiling.objects.filter(state__in=[FilingState.SUBMITTED, FilingState.ACCEPTED])

@@ -1,9 +1,14 @@
 """The dashboard, its charts and the year-end summary."""
 
+import functools
+import hashlib
+
 from csp.decorators import csp
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import get_template
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from bases.models import MIN_ANNUAL_TRAINEES
 from core import access
@@ -20,13 +25,28 @@ CHARTS = {
 }
 
 
+@functools.cache
+def figures_template_version() -> str:
+    """A digest of the figures' template, so a release that changes it never serves figures rendered by the old."""
+    source = get_template("reports/_dashboard_figures.html").template.source
+    return hashlib.sha256(source.encode()).hexdigest()[:12]
+
+
 @access.allowed("see_statistics")
 def dashboard(request):
     user = request.user
-    data = selectors.dashboard(user, timezone.localdate())
+    today = timezone.localdate()
+    key = selectors.dashboard_key(user, today)
+    # The figures are rendered once per key (the template's cache tag); the counts are read only to render them.
+    data = SimpleLazyObject(lambda: selectors.dashboard(user, today, key=key))
+    figures_key = f"{key}:{figures_template_version()}" if key else ""
     # A recommender's figures cover its own unit's applications and the bases they led to.
     scope_note = f"（{user.organisation_name}推荐范围）" if access.may(user, "recommend_applications") else ""
-    return render(request, "reports/dashboard.html", {"d": data, "charts": CHARTS, "scope_note": scope_note})
+    return render(
+        request,
+        "reports/dashboard.html",
+        {"d": data, "charts": CHARTS, "scope_note": scope_note, "figures_key": figures_key},
+    )
 
 
 # An SVG is a document of its own: it gets a policy of its own, allowing only its inline styles.
