@@ -262,12 +262,15 @@ def session_worker():
 
     from accounts.models import Role, User
 
+    # The backend a password sign-in records (axes' backend, first in the list, only guards the attempt).
+    backend = next(path for path in settings.AUTHENTICATION_BACKENDS if "axes" not in path)
+
     def sessions(user):
         keys = []
         for _ in range(SESSIONS):
             store = SessionStore()
             store[SESSION_KEY] = str(user.pk)
-            store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+            store[BACKEND_SESSION_KEY] = backend
             store[HASH_SESSION_KEY] = user.get_session_auth_hash()
             if user.two_factor_required:
                 store[DEVICE_ID_SESSION_KEY] = "bench.second-step"
@@ -337,6 +340,8 @@ class Server:
             [str(Path(PYTHON).parent / "gunicorn"), "-c", "config/gunicorn.py", "config.wsgi"],
             cwd=ROOT,
             env={**self.env, "GUNICORN_BIND": f"127.0.0.1:{PORT}", "WEB_WORKERS": "2"},
+            stdout=subprocess.DEVNULL,
+            stderr=open(Path(STATIC_ROOT) / "gunicorn.log", "a"),  # noqa: SIM115 - the server's life long
         )
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -384,6 +389,11 @@ def throughput(url, seconds):
     with Server(env):
         for path in ("/healthz", "/public/bases/", s["static"]):
             urllib.request.urlopen(base + path).read()
+        for path in ("/applications/queue/province/", "/reports/", "/"):  # signed in, second step passed
+            check = urllib.request.Request(base + path, headers={"Cookie": f"{s['cookie']}={s['province'][0]}"})
+            with urllib.request.urlopen(check) as response:
+                if response.status != 200 or response.url != base + path:
+                    sys.exit(f"{path} answered {response.status} at {response.url} to a bench session")
         healthz, _ = wrk(base + "/healthz", seconds)
         print(f"  /healthz: {healthz:.0f} req/s")
         for label, path in (("queue", "/applications/queue/province/"), ("dashboard", "/reports/"), ("home", "/")):
