@@ -1,6 +1,7 @@
 """The public side, no sign-in needed: the register, a base's page, verification, announcements, open data."""
 
 import csv
+import dataclasses
 import io
 import json
 
@@ -8,7 +9,8 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.http import content_disposition_header
+from django.utils.html import format_html_join
+from django.utils.http import content_disposition_header, urlencode
 
 from bases.models import Announcement, BaseStatus
 from core import uploads
@@ -16,18 +18,65 @@ from core.throttle import rate_limit
 from supervision.models import InspectionState
 
 from . import guides, selectors
-from .cache import cached_public_page
+from .cache import cached_public_page, versioned
 from .forms import AnnouncementFilterForm, RegisterFilterForm, VerifyForm
 
 PAGE_SIZE = 20
 
 
+CHOICES_KEY = "public-register:choices"
+
+
+def _register_filter_form(request, version=None) -> tuple[object, RegisterFilterForm]:
+    """The register's filter form, offering the cities, fields, kinds and years kept between changes."""
+    version, found = versioned({CHOICES_KEY: selectors.register_choices}, version)
+    return version, RegisterFilterForm(request.GET or None, choices=found[CHOICES_KEY])
+
+
 @cached_public_page
 def register(request):
-    """The published register of bases: search, filters, sorting, pagination."""
-    form = RegisterFilterForm(request.GET or None, years=selectors.register_years())
-    page = Paginator(selectors.register_page(form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "public/register.html", {"form": form, "page_obj": page})
+    """The published register of bases: search, filters, sorting, pagination.
+
+    Kept between changes of the public facts, besides the choices: the number of bases a filter finds (not
+    for a search: its words are the visitor's) and the filter fields as rendered for the values asked for
+    (they are most of the page's rendering); a value no field accepts renders afresh with its message."""
+    version, form = _register_filter_form(request)
+    filters = form.filters()
+    more = [form[name] for name in form.MORE]
+    count_key = (
+        None
+        if filters.q
+        else "public-register:count:"
+        + urlencode({name: "" if value is None else value for name, value in dataclasses.asdict(filters).items()})
+    )
+    fields_key = None
+    if not any(field.errors for field in more):
+        fields_key = "public-register:fields:" + urlencode([(field.name, field.value() or "") for field in more])
+    builders = {}
+    if count_key:
+        builders[count_key] = lambda: selectors.register_count(filters)
+    if fields_key:
+        builders[fields_key] = lambda: _render_more(more)
+    found = versioned(builders, version)[1] if builders else {}
+    count = found.get(count_key)
+    fields_html = found.get(fields_key) or _render_more(more)
+    paginator = selectors.register_paginator(
+        filters,
+        per_page=PAGE_SIZE,
+        count=count,
+        after=selectors.parse_cursor(request.GET.get("after")),
+        before=selectors.parse_cursor(request.GET.get("before")),
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "public/register.html",
+        {"form": form, "more_fields": fields_html, "page_obj": page, "cursors": selectors.cursors(page)},
+    )
+
+
+def _render_more(fields) -> str:
+    return format_html_join("", '<div class="col-sm-6 col-lg-4">{}</div>', ((f.as_field_group(),) for f in fields))
 
 
 @cached_public_page
@@ -110,7 +159,7 @@ def open_data(request):
 
 @rate_limit("open_data")
 def open_data_csv(request):
-    filters = RegisterFilterForm(request.GET or None).filters()
+    filters = _register_filter_form(request)[1].filters()
     keys = [key for key, _, _ in selectors.OPEN_DATA_FIELDS]
 
     def rows():
@@ -133,7 +182,7 @@ def open_data_csv(request):
 
 @rate_limit("open_data")
 def open_data_json(request):
-    filters = RegisterFilterForm(request.GET or None).filters()
+    filters = _register_filter_form(request)[1].filters()
 
     def chunks():
         yield '{"fields": ' + json.dumps([k for k, _, _ in selectors.OPEN_DATA_FIELDS]) + ', "bases": ['
