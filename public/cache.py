@@ -58,22 +58,25 @@ def _version(found: dict):
     return version
 
 
-def versioned(builders: dict[str, Callable], version=None) -> tuple[object, dict]:
-    """Each key's value as of the current version of the public facts, built (in the given order) only when
-    the stored one is missing or older. One round trip reads them all (with the version unless it is given);
-    returns the version and the values. With the public caches off (PUBLIC_PAGE_CACHE), every value is built."""
+def versioned(builders: dict[str, Callable[[dict], object]], version=None) -> tuple[object, dict]:
+    """Each key's value as of the current version of the public facts, built only when the stored one is
+    missing or older. One round trip reads them all (with the version unless it is given). The builders run
+    in the given order, each given the values before it (a form built from the kept choices, say); returns
+    the version and the values. With the public caches off (PUBLIC_PAGE_CACHE), every value is built."""
+    values, fresh = {}, {}
     if not settings.PUBLIC_PAGE_CACHE:
-        return None, {key: build() for key, build in builders.items()}
+        for key, build in builders.items():
+            values[key] = build(values)
+        return None, values
     found = cache.get_many(list(builders) if version is not None else [VERSION_KEY, *builders])
     if version is None:
         version = _version(found)
-    values, fresh = {}, {}
     for key, build in builders.items():
         stored = found.get(key)
         if stored is not None and stored[0] == version:
             values[key] = stored[1]
         else:
-            values[key] = fresh[key] = build()
+            values[key] = fresh[key] = build(values)
     if fresh:
         cache.set_many({key: (version, value) for key, value in fresh.items()}, TIMEOUT)
     return version, values

@@ -1,7 +1,6 @@
 """The public side, no sign-in needed: the register, a base's page, verification, announcements, open data."""
 
 import csv
-import dataclasses
 import io
 import json
 
@@ -27,55 +26,55 @@ PAGE_SIZE = 20
 CHOICES_KEY = "public-register:choices"
 
 
-def _register_filter_form(request, version=None) -> tuple[object, RegisterFilterForm]:
+def _register_filter_form(request) -> RegisterFilterForm:
     """The register's filter form, offering the cities, fields, kinds and years kept between changes."""
-    version, found = versioned({CHOICES_KEY: selectors.register_choices}, version)
-    return version, RegisterFilterForm(request.GET or None, choices=found[CHOICES_KEY])
+    choices = versioned({CHOICES_KEY: lambda _: selectors.register_choices()})[1][CHOICES_KEY]
+    return RegisterFilterForm(request.GET or None, choices=choices)
 
 
 @cached_public_page
 def register(request):
     """The published register of bases: search, filters, sorting, pagination.
 
-    Kept between changes of the public facts, besides the choices: the number of bases a filter finds (not
-    for a search: its words are the visitor's) and the filter fields as rendered for the values asked for
-    (they are most of the page's rendering); a value no field accepts renders afresh with its message."""
-    version, form = _register_filter_form(request)
-    filters = form.filters()
-    more = [form[name] for name in form.MORE]
-    count_key = (
-        None
-        if filters.q
-        else "public-register:count:"
-        + urlencode({name: "" if value is None else value for name, value in dataclasses.asdict(filters).items()})
-    )
-    fields_key = None
-    if not any(field.errors for field in more):
-        fields_key = "public-register:fields:" + urlencode([(field.name, field.value() or "") for field in more])
-    builders = {}
+    Kept between changes of the public facts, read in one round trip with the choices: the number of bases
+    the filters find (not for a search: its words are the visitor's) and the filter fields as rendered for
+    the values asked for (they were half the page's rendering), both under the values as sent."""
+    data = request.GET
+    sent = urlencode([(name, data.get(name, "")) for name in RegisterFilterForm.MORE])
+    made = {}
+
+    def form(values) -> RegisterFilterForm:
+        if "form" not in made:
+            made["form"] = RegisterFilterForm(data or None, choices=values[CHOICES_KEY])
+        return made["form"]
+
+    builders = {CHOICES_KEY: lambda _: selectors.register_choices()}
+    count_key = None if data.get("q", "").strip() else f"public-register:count:{sent}"
     if count_key:
-        builders[count_key] = lambda: selectors.register_count(filters)
-    if fields_key:
-        builders[fields_key] = lambda: _render_more(more)
-    found = versioned(builders, version)[1] if builders else {}
-    count = found.get(count_key)
-    fields_html = found.get(fields_key) or _render_more(more)
+        builders[count_key] = lambda values: selectors.register_count(form(values).filters())
+    fields_key = f"public-register:fields:{sent}"
+    builders[fields_key] = lambda values: _render_more(form(values))
+    found = versioned(builders)[1]
+    the_form = form(found)
+    filters = the_form.filters()
     paginator = selectors.register_paginator(
         filters,
         per_page=PAGE_SIZE,
-        count=count,
-        after=selectors.parse_cursor(request.GET.get("after")),
-        before=selectors.parse_cursor(request.GET.get("before")),
+        count=found.get(count_key),
+        after=selectors.parse_cursor(data.get("after")),
+        before=selectors.parse_cursor(data.get("before")),
     )
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(data.get("page"))
     return render(
         request,
         "public/register.html",
-        {"form": form, "more_fields": fields_html, "page_obj": page, "cursors": selectors.cursors(page)},
+        {"form": the_form, "more_fields": found[fields_key], "page_obj": page, "cursors": selectors.cursors(page)},
     )
 
 
-def _render_more(fields) -> str:
+def _render_more(form: RegisterFilterForm) -> str:
+    """The fields under "更多筛选与排序", as the template's loop over them wrote them."""
+    fields = (form[name] for name in form.MORE)
     return format_html_join("", '<div class="col-sm-6 col-lg-4">{}</div>', ((f.as_field_group(),) for f in fields))
 
 
@@ -159,7 +158,7 @@ def open_data(request):
 
 @rate_limit("open_data")
 def open_data_csv(request):
-    filters = _register_filter_form(request)[1].filters()
+    filters = _register_filter_form(request).filters()
     keys = [key for key, _, _ in selectors.OPEN_DATA_FIELDS]
 
     def rows():
@@ -182,7 +181,7 @@ def open_data_csv(request):
 
 @rate_limit("open_data")
 def open_data_json(request):
-    filters = _register_filter_form(request)[1].filters()
+    filters = _register_filter_form(request).filters()
 
     def chunks():
         yield '{"fields": ' + json.dumps([k for k, _, _ in selectors.OPEN_DATA_FIELDS]) + ', "bases": ['

@@ -243,12 +243,12 @@ def test_the_last_page_lists_the_last_bases_in_register_order():
 
 def test_the_version_is_kept_in_the_cache_with_the_values():
     """The kept values carry the version they were built under: a bump makes every one of them stale."""
-    _, first = public_cache.versioned({"public-register:test": lambda: "一"})
+    _, first = public_cache.versioned({"public-register:test": lambda _: "一"})
     assert first["public-register:test"] == "一"
-    _, kept = public_cache.versioned({"public-register:test": lambda: "二"})
+    _, kept = public_cache.versioned({"public-register:test": lambda _: "二"})
     assert kept["public-register:test"] == "一"
     public_cache.bump()
-    _, rebuilt = public_cache.versioned({"public-register:test": lambda: "二"})
+    _, rebuilt = public_cache.versioned({"public-register:test": lambda _: "二"})
     assert rebuilt["public-register:test"] == "二"
 
 
