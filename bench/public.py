@@ -247,8 +247,8 @@ def throughput(database_url: str, seconds: int = 15, port: int = 8766, connectio
             ("register, cached", "/public/bases/", {}),
             ("register, uncached", "/public/bases/", {"Cookie": "sessionid=bench-never-cached"}),
         ):
-            request = urllib.request.Request(base + path, headers=headers)
-            urllib.request.urlopen(request).read()  # warm: the page cache, the connection pool
+            # warm every worker (its first request imports the URLconf and templates), the page cache, the pools
+            _wrk(base + path, headers, 3, connections)
             results[name] = _wrk(base + path, headers, seconds, connections)
     finally:
         server.send_signal(signal.SIGTERM)
