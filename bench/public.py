@@ -9,8 +9,9 @@
     # both
     .venv/bin/python bench/public.py all --db ...1× --db ...10×
 
-(a) runs each database in a child process (one Django per database) and compares: the p50 at 10× within
-1.3× of the p50 at 1×, the same number of queries. (b) serves, from one gunicorn: the register's HTML saved as
+(a) runs each database in a child process (one Django per database), the two taking turns for three
+rounds (the lowest p50/p95 of its rounds counts: load on the shared machine only ever adds time), and
+compares: the p50 at 10× within 1.3× of the p50 at 1×, the same number of queries. (b) serves, from one gunicorn: the register's HTML saved as
 a static file (STATIC_ROOT, through WhiteNoise), the register from the page cache (anonymous visitor), and the
 register rendered afresh (a visitor with a session cookie is never served from the cache); cached ≥ 60% and
 uncached ≥ 10% of the static file's requests per second. The lead's unified command imports `page_figures`,
@@ -117,10 +118,28 @@ def _figures_in_child(database_url: str, requests: int) -> dict[str, dict]:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def compare_pages(small_url: str, large_url: str, requests: int = 200) -> list[dict]:
-    """Each page at 1× and at 10× (each database in a child process), with PASS/FAIL per page."""
-    small = _figures_in_child(small_url, requests)
-    large = _figures_in_child(large_url, requests)
+def _best_of(runs: list[dict]) -> dict:
+    """Per page, the lowest p50 and p95 of the rounds: the machine is shared, and load only ever adds time."""
+    best = {}
+    for name in runs[0]:
+        best[name] = {
+            **runs[0][name],
+            "p50": min(r[name]["p50"] for r in runs),
+            "p95": min(r[name]["p95"] for r in runs),
+        }
+        best[name]["queries"] = max(r[name]["queries"] for r in runs)
+    return best
+
+
+def compare_pages(small_url: str, large_url: str, requests: int = 200, rounds: int = 3) -> list[dict]:
+    """Each page at 1× and at 10× (each database in a child process), with PASS/FAIL per page. The two
+    databases take turns for `rounds` rounds of requests/rounds each, so a burst of load on the shared
+    machine does not fall on one of them only."""
+    small_runs, large_runs = [], []
+    for _ in range(rounds):
+        small_runs.append(_figures_in_child(small_url, max(20, requests // rounds)))
+        large_runs.append(_figures_in_child(large_url, max(20, requests // rounds)))
+    small, large = _best_of(small_runs), _best_of(large_runs)
     rows = []
     for name, one in small.items():
         ten = large[name]
@@ -312,6 +331,7 @@ def main():
     parser.add_argument("what", choices=["pages", "throughput", "all", "_figures"])
     parser.add_argument("--db", action="append", default=[], help="database URL: 1× first, then 10×")
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3, help="pages: 1× and 10× take turns this many times")
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--port", type=int, default=8766)
     args = parser.parse_args()
@@ -322,7 +342,7 @@ def main():
     if args.what in ("pages", "all"):
         if len(databases) != 2:
             sys.exit("pages: give --db twice, the 1× database then the 10× one")
-        print_pages(compare_pages(databases[0], databases[1], args.requests))
+        print_pages(compare_pages(databases[0], databases[1], args.requests, args.rounds))
     if args.what in ("throughput", "all"):
         print_throughput(throughput(databases[-1], seconds=args.seconds, port=args.port))
 
