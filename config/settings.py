@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "core.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous visitors' public pages from the cache, before sessions, auth, CSRF and messages (public/cache.py).
+    "public.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -283,7 +285,7 @@ ANNUAL_FILING_REMINDER_DAYS = env.list("ANNUAL_FILING_REMINDER_DAYS", default=["
 RESULT_PUBLICATION_WORKING_DAYS = env.int("RESULT_PUBLICATION_WORKING_DAYS", default=10)
 # The beat schedule is built from the jobs each app registers (core/jobs.py, config/celery.py).
 
-# Anonymous visitors' public pages are cached (bases/cache.py), invalidated on every change.
+# Anonymous visitors' public pages are cached (public/cache.py), invalidated on every change.
 PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)
 # Redis saves work and holds nothing the portal cannot rebuild: unreachable, it degrades to no cache
 # (core/cache.py says what each user of it does meanwhile), after at most a second's wait.

@@ -4,19 +4,32 @@ A page is stored under its URL together with the version of the public facts it 
 any change to public facts bumps the version (after commit), so a stale page is never served. One
 round trip to the cache reads both the current version and the stored page. Only visitors without a
 session cookie get cached pages: they see no messages, no CSRF token and no personal navigation.
+
+`PublicPageCacheMiddleware` serves the stored pages before sessions, authentication, CSRF and messages
+run (it stands right after SecurityMiddleware and WhiteNoise in MIDDLEWARE): a stored page keeps the
+headers the rest of the stack gave it (CSP, Permissions-Policy, X-Frame-Options, Vary, ...), and the
+middleware in front of it (request id, SecurityMiddleware) adds theirs to a hit as to any response.
+
+Values a page is built from that hold until the public facts change (the register's reference lists, a
+filter's count, the rendered filter fields) are stored the same way, with the version read before they
+were built (`versioned`): a change committed while one was being built leaves it stale, never served.
 """
 
-from functools import wraps
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils.cache import patch_vary_headers
 
 from core.cache import on_recovery
 
 VERSION_KEY = "public-pages:version"
 TIMEOUT = 600
+# Besides the session cookie, a visitor carrying this one may have a message waiting: never served from the cache.
+MESSAGES_COOKIE = "messages"
 
 
 def bump() -> None:
@@ -37,31 +50,83 @@ def invalidate() -> None:
     transaction.on_commit(bump)
 
 
-def cached_public_page(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        cacheable = (
-            settings.PUBLIC_PAGE_CACHE
-            and request.method == "GET"
-            and not request.user.is_authenticated
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        )
-        if not cacheable:
-            return view(request, *args, **kwargs)
-        key = f"public-page:{request.get_full_path()}"
-        found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY)
-        if version is None:
-            cache.add(VERSION_KEY, 1, None)
-            version = cache.get(VERSION_KEY, 1)
+def _version(found: dict):
+    version = found.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, None)
+        version = cache.get(VERSION_KEY, 1)
+    return version
+
+
+def versioned(builders: dict[str, Callable[[dict], object]], version=None) -> tuple[object, dict]:
+    """Each key's value as of the current version of the public facts, built only when the stored one is
+    missing or older. One round trip reads them all (with the version unless it is given). The builders run
+    in the given order, each given the values before it (a form built from the kept choices, say); returns
+    the version and the values. With the public caches off (PUBLIC_PAGE_CACHE), every value is built."""
+    values, fresh = {}, {}
+    if not settings.PUBLIC_PAGE_CACHE:
+        for key, build in builders.items():
+            values[key] = build(values)
+        return None, values
+    found = cache.get_many(list(builders) if version is not None else [VERSION_KEY, *builders])
+    if version is None:
+        version = _version(found)
+    for key, build in builders.items():
         stored = found.get(key)
         if stored is not None and stored[0] == version:
-            response = HttpResponse(stored[1], content_type=stored[2])
-            response["Vary"] = "Cookie"
-            return response
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming:
-            cache.set(key, (version, response.content, response["Content-Type"]), TIMEOUT)
-        return response
+            values[key] = stored[1]
+        else:
+            values[key] = fresh[key] = build(values)
+    if fresh:
+        cache.set_many({key: (version, value) for key, value in fresh.items()}, TIMEOUT)
+    return version, values
 
-    return wrapped
+
+def cached_public_page(view):
+    """Mark a view whose page anonymous visitors may be served from the cache (PublicPageCacheMiddleware)."""
+    view.public_page_cache = True
+    return view
+
+
+def _is_public_page(request) -> bool:
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return getattr(match.func, "public_page_cache", False)
+
+
+class PublicPageCacheMiddleware:
+    """Anonymous GET/HEAD requests for a marked public page: answered from the cache when the stored page is of
+    the current version; otherwise the page is rendered by the rest of the stack and stored (200 only)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not (
+            settings.PUBLIC_PAGE_CACHE
+            and request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and MESSAGES_COOKIE not in request.COOKIES
+            and _is_public_page(request)
+        ):
+            return self.get_response(request)
+        request.get_host()  # the host check CommonMiddleware makes (DisallowedHost answers 400), hit or miss
+        key = f"public-page:{request.get_full_path()}"
+        found = cache.get_many([VERSION_KEY, key])
+        version = _version(found)
+        stored = found.get(key)
+        if stored is not None and stored[0] == version:
+            return HttpResponse(stored[1], headers=stored[2])
+        response = self.get_response(request)
+        if (
+            request.method == "GET"
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not getattr(getattr(request, "user", None), "is_authenticated", True)
+        ):
+            patch_vary_headers(response, ("Cookie",))
+            cache.set(key, (version, response.content, dict(response.headers)), TIMEOUT)
+        return response

@@ -2,26 +2,25 @@
 
 from django import forms
 
-from accounts.models import InstitutionKind, Region, TrainingField
 from bases.models import AnnouncementKind
 from core.forms import StyledFormMixin
 
 from .selectors import REGISTER_SORTS, REGISTER_STATUS_CHOICES, RegisterFilters
 
+# The cities, fields and kinds come as lists kept between changes (selectors.register_choices), not as querysets
+# read on every request; a value not among them gets the message a model choice would.
+NOT_A_CHOICE = {"invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"]}
+
 
 class RegisterFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label="名称或编号", required=False, max_length=100)
-    region = forms.ModelChoiceField(label="设区市", queryset=Region.objects.all(), required=False, empty_label="全部")
-    field = forms.ModelChoiceField(
-        label="培训领域", queryset=TrainingField.objects.all(), required=False, empty_label="全部"
+    region = forms.TypedChoiceField(
+        label="设区市", coerce=int, empty_value=None, required=False, error_messages=NOT_A_CHOICE
     )
-    institution_type = forms.ModelChoiceField(
-        label="机构类型",
-        queryset=InstitutionKind.objects.all(),
-        to_field_name="code",
-        required=False,
-        empty_label="全部",
+    field = forms.TypedChoiceField(
+        label="培训领域", coerce=int, empty_value=None, required=False, error_messages=NOT_A_CHOICE
     )
+    institution_type = forms.ChoiceField(label="机构类型", required=False, error_messages=NOT_A_CHOICE)
     # A number, offered as a list of the years that have bases: any year filters, listed or not.
     year = forms.IntegerField(label="认定年度", required=False, min_value=2000, max_value=2100, widget=forms.Select)
     status = forms.ChoiceField(label="状态", required=False, choices=REGISTER_STATUS_CHOICES)
@@ -36,9 +35,15 @@ class RegisterFilterForm(StyledFormMixin, forms.Form):
         ],
     )
 
-    def __init__(self, *args, years=(), **kwargs):
+    # the fields under "更多筛选与排序": all but the search box
+    MORE = ("region", "field", "institution_type", "year", "status", "sort")
+
+    def __init__(self, *args, choices, **kwargs):
+        """`choices`: selectors.register_choices(), (value, label) pairs for region, field, institution_type, year."""
         super().__init__(*args, **kwargs)
-        self.fields["year"].widget.choices = [("", "全部"), *[(y, f"{y}年") for y in years]]
+        for name in ("region", "field", "institution_type"):
+            self.fields[name].choices = [("", "全部"), *choices[name]]
+        self.fields["year"].widget.choices = [("", "全部"), *choices["year"]]
 
     def filters(self) -> RegisterFilters:
         if not self.is_valid():
@@ -46,9 +51,9 @@ class RegisterFilterForm(StyledFormMixin, forms.Form):
         d = self.cleaned_data
         return RegisterFilters(
             q=(d.get("q") or "").strip(),
-            region=d["region"].pk if d.get("region") else None,
-            field=d["field"].pk if d.get("field") else None,
-            institution_type=d["institution_type"].code if d.get("institution_type") else "",
+            region=d.get("region"),
+            field=d.get("field"),
+            institution_type=d.get("institution_type") or "",
             year=d.get("year"),
             status=d.get("status") or "",
             sort=d.get("sort") if d.get("sort") in REGISTER_SORTS else "number",

@@ -2,10 +2,14 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.core.paginator import Paginator
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
+from accounts.models import InstitutionKind, Region, TrainingField
 from bases.models import Adjustment, Announcement, AnnouncementKind, Base, BaseStatus, ChangeFiling, ChangeFilingState
 from core import decisions
 from core.exports import defuse
@@ -18,23 +22,6 @@ REGISTER_SORTS = {
     "name": ("name",),
     "region": ("region__order", "year", "sequence"),
 }
-
-
-PUBLIC_FIELDS = (
-    "id",
-    "name",
-    "register_number",
-    "recognised_on",
-    "status",
-    "year",
-    "sequence",
-    "fields",
-    "institution_type",
-    "institution_type__name",
-    "region__name",
-    "region__order",
-    "batch__name",
-)
 
 
 @dataclass
@@ -67,15 +54,119 @@ class RegisterFilters:
         return qs.order_by(*REGISTER_SORTS.get(self.sort, REGISTER_SORTS["number"]))
 
 
-def register_page(filters: RegisterFilters) -> QuerySet[Base]:
-    """The published register, filtered and sorted, shaped for one list query."""
-    return filters.apply(
-        Base.objects.published().select_related("region", "batch", "institution_type").only(*PUBLIC_FIELDS)
-    )
+ROW_FIELDS = ("pk", "register_number", "name", "region__name", "institution_type__name", "fields", "recognised_on")
+
+
+def parse_cursor(text: str | None) -> tuple[int, int] | None:
+    """A place in the register's number order, as the page links write it: "2025-12" (year, sequence)."""
+    year, _, sequence = (text or "").partition("-")
+    if not (year.isdigit() and sequence.isdigit() and len(year) <= 4 and len(sequence) <= 9):
+        return None
+    return int(year), int(sequence)
+
+
+class _PageByIds:
+    """The register for a Paginator, reading only a page's worth of index entries however deep the page.
+
+    Sorted by number (the default), the links to the next and previous page carry where the page ends or
+    begins (`after`, `before`): the page is the next 20 bases past that place in the (year, sequence) index,
+    a seek, not an OFFSET. Without such a place (a page number typed in, another sort) OFFSET runs over the
+    ids alone (no joins, no wide rows). Either way only the page's rows are read with their city and kind, as
+    plain values ready to print: no model instances, no lookups or filters left to the template."""
+
+    ordered = True
+
+    def __init__(self, filters: RegisterFilters, count: int | None, after=None, before=None):
+        self.ids = filters.apply(Base.objects.published()).values("pk")
+        self.order = REGISTER_SORTS.get(filters.sort, REGISTER_SORTS["number"])
+        self.known_count = count
+        by_number = self.order == REGISTER_SORTS["number"]
+        self.after = after if by_number else None
+        self.before = before if by_number and not self.after else None
+
+    def count(self) -> int:
+        return self.ids.count() if self.known_count is None else self.known_count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def _page_ids(self, window: slice):
+        size = window.stop - window.start
+        if self.after:
+            return self.ids.filter(_past("(%s, %s) < (year, sequence)", self.after))[:size]
+        if self.before:  # the previous page: the `size` bases just before the place, read backwards
+            return self.ids.filter(_past("(year, sequence) < (%s, %s)", self.before)).order_by("-year", "-sequence")[
+                :size
+            ]
+        return self.ids[window]
+
+    def __getitem__(self, window: slice) -> list[dict]:
+        rows = (
+            Base.objects.filter(pk__in=self._page_ids(window))
+            .order_by(*self.order)
+            .values_list(*ROW_FIELDS, "status", "year", "sequence")
+        )
+        # one reverse() for the page, not one a row: the address of a base whose id is a placeholder
+        url = reverse("public:base", args=[_PLACEHOLDER]).replace(str(_PLACEHOLDER), "{}")
+        labels = dict(BaseStatus.choices)
+        return [
+            {
+                **dict(zip(ROW_FIELDS, row, strict=False)),
+                "url": url.format(row[0]),
+                "recognised": f"{row[6].year}年{row[6].month}月{row[6].day}日",  # |date:"Y年n月j日"
+                "status": row[7],
+                "status_label": labels.get(row[7], row[7]),
+                "place": f"{row[8]}-{row[9]}",  # for parse_cursor
+            }
+            for row in rows
+        ]
+
+
+def _past(condition: str, place: tuple[int, int]) -> RawSQL:
+    """A row comparison the (year, sequence) index answers by seeking to the place (Django has no lookup for
+    it); `place` comes from parse_cursor: two integers."""
+    return RawSQL(condition, place, output_field=BooleanField())
+
+
+_PLACEHOLDER = 918273645
+
+
+def register_paginator(
+    filters: RegisterFilters, *, per_page: int, count: int | None = None, after=None, before=None
+) -> Paginator:
+    """The register's pages; `count` when the caller already knows it (public/cache.py keeps it per filter);
+    `after`/`before`: the place (parse_cursor) a page link came from, sorted by number."""
+    return Paginator(_PageByIds(filters, count, after, before), per_page)
+
+
+def cursors(page) -> dict[str, str | None]:
+    """Where the next page starts and the previous ends, for the links (None: sorted otherwise, or no page)."""
+    if not page.object_list or page.paginator.object_list.order != REGISTER_SORTS["number"]:
+        return {"after": None, "before": None}
+    rows = page.object_list
+    return {
+        "after": rows[-1]["place"] if page.has_next() else None,
+        "before": rows[0]["place"] if page.has_previous() else None,
+    }
+
+
+def register_count(filters: RegisterFilters) -> int:
+    return filters.apply(Base.objects.published()).count()
 
 
 def register_years() -> list[int]:
     return list(Base.objects.published().order_by("-year").values_list("year", flat=True).distinct())
+
+
+def register_choices() -> dict[str, list[tuple]]:
+    """What the register's filters offer: the cities, fields, kinds of institution and recognition years, as
+    (value, label) pairs in the order the province keeps them (public/cache.py keeps them between changes)."""
+    return {
+        "region": [(pk, name) for pk, name in Region.objects.values_list("pk", "name")],
+        "field": [(pk, name) for pk, name in TrainingField.objects.values_list("pk", "name")],
+        "institution_type": [(code, name) for code, name in InstitutionKind.objects.values_list("code", "name")],
+        "year": [(year, f"{year}年") for year in register_years()],
+    }
 
 
 def public_base(pk) -> Base:

@@ -1,8 +1,10 @@
-"""Any saved change to a public fact makes the cached public pages stale."""
+"""Any saved change to a public fact makes the cached public pages stale, and with them the register's reference
+lists (cities, fields, kinds of institution, recognition years), its counts and its rendered filters."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from accounts.models import InstitutionKind, Region, TrainingField
 from bases.models import Announcement, Base, ChangeFiling, FeeDisclosure
 from core.workflow import transitioned
 from supervision.models import Inspection, RectificationOrder
@@ -10,7 +12,10 @@ from supervision.models import Inspection, RectificationOrder
 from . import cache
 
 
-@receiver([post_save, post_delete], sender=Base)
+@receiver([post_save, post_delete], sender=Base)  # a base of a new year adds the year to the register's filter
+@receiver([post_save, post_delete], sender=Region)
+@receiver([post_save, post_delete], sender=TrainingField)
+@receiver([post_save, post_delete], sender=InstitutionKind)
 @receiver([post_save, post_delete], sender=FeeDisclosure)
 @receiver([post_save, post_delete], sender=Announcement)
 @receiver([post_save, post_delete], sender=ChangeFiling)

@@ -8,7 +8,8 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.http import content_disposition_header
+from django.utils.html import format_html_join
+from django.utils.http import content_disposition_header, urlencode
 
 from bases.models import Announcement, BaseStatus
 from core import uploads
@@ -16,18 +17,65 @@ from core.throttle import rate_limit
 from supervision.models import InspectionState
 
 from . import guides, selectors
-from .cache import cached_public_page
+from .cache import cached_public_page, versioned
 from .forms import AnnouncementFilterForm, RegisterFilterForm, VerifyForm
 
 PAGE_SIZE = 20
 
 
+CHOICES_KEY = "public-register:choices"
+
+
+def _register_filter_form(request) -> RegisterFilterForm:
+    """The register's filter form, offering the cities, fields, kinds and years kept between changes."""
+    choices = versioned({CHOICES_KEY: lambda _: selectors.register_choices()})[1][CHOICES_KEY]
+    return RegisterFilterForm(request.GET or None, choices=choices)
+
+
 @cached_public_page
 def register(request):
-    """The published register of bases: search, filters, sorting, pagination."""
-    form = RegisterFilterForm(request.GET or None, years=selectors.register_years())
-    page = Paginator(selectors.register_page(form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "public/register.html", {"form": form, "page_obj": page})
+    """The published register of bases: search, filters, sorting, pagination.
+
+    Kept between changes of the public facts, read in one round trip with the choices: the number of bases
+    the filters find (not for a search: its words are the visitor's) and the filter fields as rendered for
+    the values asked for (they were half the page's rendering), both under the values as sent."""
+    data = request.GET
+    sent = urlencode([(name, data.get(name, "")) for name in RegisterFilterForm.MORE])
+    made = {}
+
+    def form(values) -> RegisterFilterForm:
+        if "form" not in made:
+            made["form"] = RegisterFilterForm(data or None, choices=values[CHOICES_KEY])
+        return made["form"]
+
+    builders = {CHOICES_KEY: lambda _: selectors.register_choices()}
+    count_key = None if data.get("q", "").strip() else f"public-register:count:{sent}"
+    if count_key:
+        builders[count_key] = lambda values: selectors.register_count(form(values).filters())
+    fields_key = f"public-register:fields:{sent}"
+    builders[fields_key] = lambda values: _render_more(form(values))
+    found = versioned(builders)[1]
+    the_form = form(found)
+    filters = the_form.filters()
+    paginator = selectors.register_paginator(
+        filters,
+        per_page=PAGE_SIZE,
+        count=found.get(count_key),
+        after=selectors.parse_cursor(data.get("after")),
+        before=selectors.parse_cursor(data.get("before")),
+    )
+    page = paginator.get_page(data.get("page"))
+    return render(
+        request,
+        "public/register.html",
+        {"form": the_form, "more_fields": found[fields_key], "page_obj": page, "cursors": selectors.cursors(page)},
+    )
+
+
+def _render_more(form: RegisterFilterForm) -> str:
+    """The fields under "更多筛选与排序", as the template's loop over them wrote them."""
+    fields = (form[name] for name in form.MORE)
+    return format_html_join("", '<div class="col-sm-6 col-lg-4">{}</div>', ((f.as_field_group(),) for f in fields))
 
 
 @cached_public_page
@@ -110,7 +158,7 @@ def open_data(request):
 
 @rate_limit("open_data")
 def open_data_csv(request):
-    filters = RegisterFilterForm(request.GET or None).filters()
+    filters = _register_filter_form(request).filters()
     keys = [key for key, _, _ in selectors.OPEN_DATA_FIELDS]
 
     def rows():
@@ -133,7 +181,7 @@ def open_data_csv(request):
 
 @rate_limit("open_data")
 def open_data_json(request):
-    filters = RegisterFilterForm(request.GET or None).filters()
+    filters = _register_filter_form(request).filters()
 
     def chunks():
         yield '{"fields": ' + json.dumps([k for k, _, _ in selectors.OPEN_DATA_FIELDS]) + ', "bases": ['

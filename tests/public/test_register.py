@@ -222,7 +222,8 @@ def test_register_pagination_keeps_the_filters_in_the_page_links(visitor):
 
     page = register(visitor, field="卫生健康").content.decode()
 
-    assert 'href="?field=%E5%8D%AB%E7%94%9F%E5%81%A5%E5%BA%B7&amp;page=2">下一页' in page
+    # and where the page ends, so the next one is a seek in the register's order (public/selectors.py)
+    assert 'href="?field=%E5%8D%AB%E7%94%9F%E5%81%A5%E5%BA%B7&amp;page=2&amp;after=2025-20">下一页' in page
 
 
 # -- the same number of queries however long the list ------------------------------------------------
