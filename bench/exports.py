@@ -63,7 +63,7 @@ def queue(client, query: str) -> tuple[float, ExportJob]:
 
 def build(job: ExportJob, *, traced: bool) -> tuple[float, int, int]:
     """Build `job` as the worker does: (seconds, rows, peak bytes traced or 0)."""
-    ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.QUEUED, file="", rows_done=0)
+    ExportJob.objects.filter(pk=job.pk).update(phase=ExportJob.Phase.QUEUED, file="", rows_done=0)
     if traced:
         tracemalloc.start()
     started = time.perf_counter()
@@ -74,7 +74,7 @@ def build(job: ExportJob, *, traced: bool) -> tuple[float, int, int]:
     if traced:
         tracemalloc.stop()
     job.refresh_from_db()
-    if state != ExportJob.State.DONE:
+    if state != ExportJob.Phase.DONE:
         raise SystemExit(f"export job {job.pk} ended {state}: {job.error}")
     return elapsed, job.rows_done, peak
 

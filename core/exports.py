@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from celery import current_app
 from django.conf import settings
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.base import SessionBase
@@ -39,6 +40,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .models import ExportJob
+from .notifications import notify
 
 logger = logging.getLogger(__name__)
 
@@ -206,8 +208,6 @@ def _count(rows) -> int | None:
 
 def queue(request, *, fmt: str, total: int, filename: str, title: str) -> ExportJob:
     """Record the export of the list at this request's path and query string, and hand it to a worker."""
-    from .tasks import build_export
-
     query = request.GET.copy()
     query.pop("page", None)  # an export has every row, whatever page was open
     job = ExportJob.objects.create(
@@ -219,13 +219,13 @@ def queue(request, *, fmt: str, total: int, filename: str, title: str) -> Export
         query=query.urlencode(),
         rows_total=total,
     )
-    transaction.on_commit(lambda: _enqueue(build_export, job.pk))
+    transaction.on_commit(lambda: _enqueue(job.pk))
     return job
 
 
-def _enqueue(task, pk: int) -> None:
+def _enqueue(pk: int) -> None:
     try:
-        task.delay(pk)
+        current_app.tasks["core.tasks.build_export"].delay(pk)  # by name: core.tasks imports this module
     except Exception:  # broker down: the job fails visibly instead of waiting for ever
         logger.exception("could not queue export job %s", pk)
         _fail(pk, "后台任务服务暂不可用，未能开始生成文件，请稍后重新导出。")
@@ -241,8 +241,8 @@ def build(pk: int) -> str:
     The job is claimed with a conditional UPDATE: a finished job is never built again, and a task delivered
     twice (a worker lost mid-run) writes the same file name again, so there is never a second file.
     """
-    claimed = ExportJob.objects.filter(pk=pk, state__in=[ExportJob.State.QUEUED, ExportJob.State.RUNNING]).update(
-        state=ExportJob.State.RUNNING, started_at=timezone.now(), rows_done=0
+    claimed = ExportJob.objects.filter(pk=pk, phase__in=[ExportJob.Phase.QUEUED, ExportJob.Phase.RUNNING]).update(
+        phase=ExportJob.Phase.RUNNING, started_at=timezone.now(), rows_done=0
     )
     if not claimed:
         return "skipped"
@@ -264,7 +264,7 @@ def build(pk: int) -> str:
         return _fail(pk, FAILED_GENERIC)
     if not getattr(response, "export_written", False):  # the view answered something else: a redirect, a 404
         return _fail(pk, FAILED_REFUSED)
-    return ExportJob.State.DONE
+    return ExportJob.Phase.DONE
 
 
 def _write_job(job: ExportJob, rows, columns: list[Column], *, title: str) -> HttpResponse:
@@ -289,8 +289,8 @@ def _write_job(job: ExportJob, rows, columns: list[Column], *, title: str) -> Ht
             storage.delete(name)
         name = storage.save(name, File(spool, name=name))
     now = timezone.now()
-    done = ExportJob.objects.filter(pk=job.pk, state=ExportJob.State.RUNNING).update(
-        state=ExportJob.State.DONE,
+    done = ExportJob.objects.filter(pk=job.pk, phase=ExportJob.Phase.RUNNING).update(
+        phase=ExportJob.Phase.DONE,
         file=name,
         size=size,
         rows_total=count,
@@ -316,24 +316,22 @@ def _fail(pk: int, message: str) -> str:
         return "skipped"
     updated = (
         ExportJob.objects.filter(pk=pk)
-        .exclude(state=ExportJob.State.DONE)
-        .update(state=ExportJob.State.FAILED, error=message, finished_at=timezone.now())
+        .exclude(phase=ExportJob.Phase.DONE)
+        .update(phase=ExportJob.Phase.FAILED, error=message, finished_at=timezone.now())
     )
     if updated:
         _tell(job, title=f"导出失败：{job.title}", body=message)
-    return ExportJob.State.FAILED
+    return ExportJob.Phase.FAILED
 
 
 def _tell(job: ExportJob, *, title: str, body: str) -> None:
-    from .notifications import notify  # notifications → tasks → (lazily) exports
-
     notify([job.owner], title=title, body=body, url=reverse("export_job", args=[job.pk]), dedupe_key=f"export-{job.pk}")
 
 
 def my_exports(user) -> QuerySet[ExportJob]:
     """The user's own exports, newest first (the "my exports" page)."""
     return ExportJob.objects.filter(owner=user).only(
-        "id", "title", "format", "state", "rows_total", "rows_done", "size", "error", "created_at", "expires_at", "file"
+        "id", "title", "format", "phase", "rows_total", "rows_done", "size", "error", "created_at", "expires_at", "file"
     )
 
 

@@ -188,7 +188,7 @@ class ExportJob(models.Model):
     for its owner with the same query string, writes the file to the private storage, and the owner downloads it
     through an authorising view until it expires."""
 
-    class State(models.TextChoices):
+    class Phase(models.TextChoices):
         QUEUED = "queued", "排队中"
         RUNNING = "running", "生成中"
         DONE = "done", "已完成"
@@ -202,7 +202,8 @@ class ExportJob(models.Model):
     format = models.CharField("格式", max_length=8)
     path = models.CharField("页面路径", max_length=300)
     query = models.TextField("查询条件", blank=True)
-    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.QUEUED)
+    # a job's phase, not a workflow state: only the export task moves it (core/exports.py), like TrainingImport's
+    phase = models.CharField("状态", max_length=10, choices=Phase.choices, default=Phase.QUEUED)
     rows_total = models.PositiveIntegerField("总行数", default=0)
     rows_done = models.PositiveIntegerField("已写入行数", default=0)
     # one name per job (exports/<key>.<format>): a task delivered twice overwrites its own file, never adds one
@@ -228,27 +229,27 @@ class ExportJob(models.Model):
 
     @property
     def percent(self) -> int:
-        if self.state == self.State.DONE:
+        if self.phase == self.Phase.DONE:
             return 100
         return min(99, self.rows_done * 100 // self.rows_total) if self.rows_total else 0
 
     @property
     def finished(self) -> bool:
-        return self.state in {self.State.DONE, self.State.FAILED}
+        return self.phase in {self.Phase.DONE, self.Phase.FAILED}
 
     def expired(self, now=None) -> bool:
         """A finished file past its time (or already deleted by the sweep) can no longer be downloaded."""
-        return self.state == self.State.DONE and (
+        return self.phase == self.Phase.DONE and (
             not self.file or (self.expires_at is not None and self.expires_at <= (now or timezone.now()))
         )
 
     @property
     def failed(self) -> bool:
-        return self.state == self.State.FAILED
+        return self.phase == self.Phase.FAILED
 
     @property
     def downloadable(self) -> bool:
-        return self.state == self.State.DONE and not self.expired()
+        return self.phase == self.Phase.DONE and not self.expired()
 
     @property
     def human_size(self) -> str:

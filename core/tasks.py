@@ -6,7 +6,7 @@ from datetime import date
 from celery import shared_task
 from django.utils import timezone
 
-from . import jobs, outbox
+from . import exports, jobs, outbox
 
 
 @shared_task(acks_late=True)
@@ -24,13 +24,9 @@ def run_job(name: str, on: str | None = None, by_beat: bool = False):
 # after a lost worker rebuilds the same job into the same file name, so no duplicate file is ever written.
 @shared_task(acks_late=True, max_retries=0)
 def build_export(pk: int) -> str:
-    from . import exports
-
     return exports.build(pk)
 
 
 @shared_task(acks_late=True)
 def delete_expired_exports() -> int:
-    from . import exports
-
     return exports.delete_expired()

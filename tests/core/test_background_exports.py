@@ -52,7 +52,7 @@ def test_a_large_export_is_queued_not_answered_and_the_task_delivers_the_rows_th
     client = client_as(province_user)
     response, job, callbacks = queue_export(client, "xlsx", django_capture_on_commit_callbacks)
     assert response.status_code == 302 and response["Location"] == reverse("export_job", args=[job.pk])
-    assert (job.state, job.rows_total, job.owner, job.path) == (ExportJob.State.QUEUED, 5, province_user, QUEUE)
+    assert (job.phase, job.rows_total, job.owner, job.path) == (ExportJob.Phase.QUEUED, 5, province_user, QUEUE)
     assert "page=" not in job.query and "state=approved" in job.query  # every row, the page's filters
     page = client.get(response["Location"])
     assert page.status_code == 200
@@ -60,7 +60,7 @@ def test_a_large_export_is_queued_not_answered_and_the_task_delivers_the_rows_th
     assert "<progress" in html and 'data-export-progress="' in html and "js/export-progress.js" in html
     assert "<script>" not in html  # the polling script is a static file (CSP)
     assert client.get(reverse("export_progress", args=[job.pk])).json() == {
-        "state": "queued",
+        "phase": "queued",
         "label": "排队中",
         "percent": 0,
         "done": 0,
@@ -71,7 +71,7 @@ def test_a_large_export_is_queued_not_answered_and_the_task_delivers_the_rows_th
     for callback in callbacks:  # the commit hands the job to the (eager) worker
         callback()
     job.refresh_from_db()
-    assert job.state == ExportJob.State.DONE and job.rows_done == 5 and job.size > 0
+    assert job.phase == ExportJob.Phase.DONE and job.rows_done == 5 and job.size > 0
     assert job.file.name == f"exports/{job.key.hex}.xlsx"
     assert job.expires_at - job.finished_at == timedelta(hours=24)
     assert client.get(reverse("export_progress", args=[job.pk])).json()["finished"] is True
@@ -142,7 +142,7 @@ def test_the_progress_is_written_once_per_chunk_of_rows(approved, province_user,
         return rows
 
     monkeypatch.setattr(exports.ExportJob.objects, "filter", spy)
-    assert build_export(job.pk) == ExportJob.State.DONE
+    assert build_export(job.pk) == ExportJob.Phase.DONE
     assert seen == [2, 4]  # one UPDATE per chunk of 2, not one per row
 
 
@@ -209,8 +209,8 @@ def test_a_task_delivered_twice_writes_one_file_and_one_notification(
     client = client_as(province_user)
     client.get(f"{QUEUE}?state=approved&export=xlsx")
     job = ExportJob.objects.get()
-    ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.RUNNING)  # a worker was lost mid-run
-    assert build_export(job.pk) == ExportJob.State.DONE
+    ExportJob.objects.filter(pk=job.pk).update(phase=ExportJob.Phase.RUNNING)  # a worker was lost mid-run
+    assert build_export(job.pk) == ExportJob.Phase.DONE
     assert build_export(job.pk) == "skipped"  # a finished job is never built again
     job.refresh_from_db()
     folder = job.file.storage.path("exports")
@@ -229,7 +229,7 @@ def test_a_failing_export_is_marked_failed_with_a_chinese_message_and_the_owner_
         raise OSError("disk full")
 
     monkeypatch.setattr(exports, "write_xlsx", broken)
-    assert build_export(job.pk) == ExportJob.State.FAILED
+    assert build_export(job.pk) == ExportJob.Phase.FAILED
     job.refresh_from_db()
     assert job.error == exports.FAILED_GENERIC and not job.file
     note = Notification.objects.get(recipient=province_user)
@@ -245,7 +245,7 @@ def test_an_export_whose_owner_lost_the_right_fails_instead_of_writing_rows(appr
     client.get(f"{QUEUE}?state=approved&export=xlsx")
     job = ExportJob.objects.get()
     type(province_user).objects.filter(pk=province_user.pk).update(role=Role.EXPERT)  # moved to another post
-    assert build_export(job.pk) == ExportJob.State.FAILED
+    assert build_export(job.pk) == ExportJob.Phase.FAILED
     job.refresh_from_db()
     assert job.error == exports.FAILED_REFUSED and not job.file
 
@@ -269,3 +269,15 @@ def test_the_workbook_of_a_background_export_is_a_real_xlsx(approved, province_u
     job.refresh_from_db()
     workbook = openpyxl.load_workbook(io.BytesIO(job.file.open("rb").read()))
     assert workbook.worksheets[0].max_row == 6
+
+
+def test_the_export_pages_take_no_post_and_change_nothing(approved, province_user, client_as):
+    client = client_as(province_user)
+    client.get(f"{QUEUE}?state=approved&export=xlsx")
+    job = ExportJob.objects.get()
+    for name, args in [
+        ("export_list", []),
+        *((n, [job.pk]) for n in ("export_job", "export_progress", "export_download")),
+    ]:
+        assert client.post(reverse(name, args=args)).status_code == 405, name
+    assert ExportJob.objects.get().phase == ExportJob.Phase.QUEUED
