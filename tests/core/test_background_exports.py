@@ -5,6 +5,8 @@ expires; a small export still answers at once."""
 import csv
 import io
 import os
+import subprocess
+import sys
 from datetime import timedelta
 
 import openpyxl
@@ -281,3 +283,14 @@ def test_the_export_pages_take_no_post_and_change_nothing(approved, province_use
     ]:
         assert client.post(reverse(name, args=args)).status_code == 405, name
     assert ExportJob.objects.get().phase == ExportJob.Phase.QUEUED
+
+
+def test_a_web_process_knows_the_kernel_tasks_it_queues_by_name():
+    """A web process runs no worker's autodiscovery: the tasks queued by name must be registered at start-up."""
+    code = (
+        "import django; django.setup(); from celery import current_app; "
+        "print(sorted(t for t in current_app.tasks if t.startswith('core.tasks.')))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "True"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert "'core.tasks.build_export'" in out.stdout and "'core.tasks.send_pending_emails'" in out.stdout
