@@ -203,6 +203,10 @@ if S3_BUCKET:
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media-not-served/"
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# A list export of more rows than this is built by a Celery task into the private storage (core/exports.py), so no
+# request holds a worker for it; the file can be downloaded by its owner for EXPORT_TTL_HOURS, then it is deleted.
+EXPORT_BACKGROUND_THRESHOLD = env.int("EXPORT_BACKGROUND_THRESHOLD", default=2000)
+EXPORT_TTL_HOURS = env.int("EXPORT_TTL_HOURS", default=24)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_HANDLERS = [
     "core.uploads.SizeLimitUploadHandler",  # first: drops a file once it passes UPLOAD_MAX_BYTES

@@ -10,7 +10,7 @@ from accounts.forms import PortalPasswordChangeForm, PortalPasswordResetForm, Po
 from api.v1 import api as api_v1
 from bases.urls import recognition_urlpatterns
 from core import probes
-from portal import views
+from portal import export_views, views
 from public.sitemaps import SITEMAPS
 
 admin.site.site_header = "省级继续教育基地管理平台 · 系统管理"
@@ -23,6 +23,10 @@ urlpatterns = [
     path("inbox/<int:pk>/open/", views.inbox_open, name="inbox_open"),
     path("inbox/read-all/", views.inbox_read_all, name="inbox_read_all"),
     path("register/", views.register, name="register"),
+    path("exports/", export_views.export_list, name="export_list"),
+    path("exports/<int:pk>/", export_views.export_job, name="export_job"),
+    path("exports/<int:pk>/progress.json", export_views.export_progress, name="export_progress"),
+    path("exports/<int:pk>/download/", export_views.export_download, name="export_download"),
     path("decisions/<int:pk>.pdf", views.decision_pdf, name="decision_pdf"),
     path("accounts/login/", account_views.SignInView.as_view(), name="login"),
     path("accounts/two-factor/", account_views.two_factor, name="two_factor"),

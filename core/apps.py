@@ -17,4 +17,5 @@ class CoreConfig(AppConfig):
         from . import (
             checks,  # noqa: F401 - registers the deployment checks
             requestid,  # noqa: F401 - connects the Celery signals that put a task's id on its log lines
+            tasks,  # noqa: F401 - registers the kernel's tasks, which the services queue by name in every process
         )

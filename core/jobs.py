@@ -125,11 +125,13 @@ def get(name: str) -> Job:
 
 # The outbox of notification e-mails is swept every minute, whatever the jobs.
 OUTBOX_SWEEP = {"task": "core.tasks.send_pending_emails", "schedule": crontab(minute="*")}
+# Expired background exports leave the storage within the hour (the download view refuses them at once).
+EXPIRED_EXPORTS_SWEEP = {"task": "core.tasks.delete_expired_exports", "schedule": crontab(minute=17)}
 
 
 def beat_schedule() -> dict:
-    """Celery beat's schedule: the outbox sweep and every registered job once a day."""
-    schedule = {"send-pending-notification-emails": OUTBOX_SWEEP}
+    """Celery beat's schedule: the outbox sweep, the expired exports sweep and every registered job once a day."""
+    schedule = {"send-pending-notification-emails": OUTBOX_SWEEP, "delete-expired-exports": EXPIRED_EXPORTS_SWEEP}
     for job in registered().values():
         schedule[job.name] = {
             "task": "core.tasks.run_job",

@@ -1,13 +1,15 @@
 """Cross-cutting records every domain uses: the notification inbox, the timeline of events, and the formal
 decisions of the province with their 文号."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
-from .uploads import private_storage
+from .uploads import human_size, private_storage
 
 
 class Notification(models.Model):
@@ -179,3 +181,85 @@ class JobRun(models.Model):
 
     def __str__(self):
         return f"{self.job} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ExportJob(models.Model):
+    """A list export too large to build inside a web request (issue 20): a Celery task runs the list's view again
+    for its owner with the same query string, writes the file to the private storage, and the owner downloads it
+    through an authorising view until it expires."""
+
+    class Phase(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "生成中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs", verbose_name="导出人"
+    )
+    title = models.CharField("列表", max_length=200)
+    filename = models.CharField("文件名", max_length=200)
+    format = models.CharField("格式", max_length=8)
+    path = models.CharField("页面路径", max_length=300)
+    query = models.TextField("查询条件", blank=True)
+    # a job's phase, not a workflow state: only the export task moves it (core/exports.py), like TrainingImport's
+    phase = models.CharField("状态", max_length=10, choices=Phase.choices, default=Phase.QUEUED)
+    rows_total = models.PositiveIntegerField("总行数", default=0)
+    rows_done = models.PositiveIntegerField("已写入行数", default=0)
+    # one name per job (exports/<key>.<format>): a task delivered twice overwrites its own file, never adds one
+    key = models.UUIDField("文件键", default=uuid.uuid4, editable=False, unique=True)
+    file = models.FileField("文件", upload_to="exports/", storage=private_storage, blank=True, max_length=200)
+    size = models.PositiveBigIntegerField("文件大小", default=0)
+    error = models.CharField("失败原因", max_length=300, blank=True)
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    expires_at = models.DateTimeField("有效期至", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = verbose_name_plural = "后台导出"
+        indexes = [
+            models.Index(fields=["owner", "-created_at"], name="export_job_owner_idx"),
+            models.Index(fields=["expires_at"], name="export_job_expiry_idx", condition=~models.Q(file="")),
+        ]
+
+    def __str__(self):
+        return f"{self.title}（{self.format}）"
+
+    @property
+    def percent(self) -> int:
+        if self.phase == self.Phase.DONE:
+            return 100
+        return min(99, self.rows_done * 100 // self.rows_total) if self.rows_total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.phase in {self.Phase.DONE, self.Phase.FAILED}
+
+    def expired(self, now=None) -> bool:
+        """A finished file past its time (or already deleted by the sweep) can no longer be downloaded."""
+        return self.phase == self.Phase.DONE and (
+            not self.file or (self.expires_at is not None and self.expires_at <= (now or timezone.now()))
+        )
+
+    @property
+    def failed(self) -> bool:
+        return self.phase == self.Phase.FAILED
+
+    @property
+    def downloadable(self) -> bool:
+        return self.phase == self.Phase.DONE and not self.expired()
+
+    @property
+    def human_size(self) -> str:
+        return human_size(self.size) if self.size else "—"
+
+    @property
+    def download_name(self) -> str:
+        return f"{self.filename}.{self.format}"
+
+    @property
+    def again_url(self) -> str:
+        """The list's own export link, to export the same rows again."""
+        return f"{self.path}?{self.query}" if self.query else self.path

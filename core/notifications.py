@@ -8,11 +8,11 @@ minutely beat sweep sends them once it is back, so nothing is lost and nothing i
 import logging
 from collections.abc import Iterable
 
+from celery import current_app
 from django.db import transaction
 
 from .models import Notification
 from .outbox import send_pending
-from .tasks import send_pending_emails
 
 __all__ = ["notify", "notify_each", "send_pending"]
 
@@ -31,7 +31,8 @@ def notify(recipients: Iterable, *, title: str, body: str = "", url: str = "", d
 def queue_pending_emails() -> None:
     """Ask a worker to send the outbox; if the broker is unreachable the beat sweep sends it later."""
     try:
-        send_pending_emails.delay()
+        # by name, as the services queue their tasks: core.tasks runs services that notify (core/exports.py)
+        current_app.tasks["core.tasks.send_pending_emails"].delay()
     except Exception:  # broker down: the rows stay unsent and are picked up by the next sweep
         logger.warning("could not queue notification e-mails; the outbox sweep will send them", exc_info=True)
 

@@ -38,6 +38,8 @@ NOT_PROVINCE = ("institution_own", "institution_other", "recommender_own", "reco
 # ... or, for an expert's seat on a panel (Art. 26), everyone but the province and the expert.
 NOT_ON_THE_PANEL = ("institution_own", "institution_other", "recommender_own", "recommender_other", "inspector")
 EVERYONE = ("anonymous", *NOT_PROVINCE, "province")
+# ... or, for what one person made for themselves (a background export), everyone signed in but its owner.
+NOT_THE_OWNER = ("institution_other", "recommender_own", "recommender_other", "province", "inspector", "expert")
 
 ID_ARGUMENTS = {"pk", "batch_pk", "notice_pk", "base_pk", "doc_pk", "uidb64"}
 # Django's admin, and the JSON API (api/v1.py): its callers hold a bearer token, not a session, so the matrix's
@@ -244,6 +246,11 @@ URLS = [
         "inbox): test_opening_another_users_inbox_message_answers_like_a_missing_one_and_leaves_it_unread",
     ),
     Url("inbox_read_all", none, "institution_own", lambda w: {}),
+    # issue 20: background exports answer only their owner, other province staff included
+    Url("export_list", none, "institution_own"),
+    Url("export_job", lambda w: {"pk": w.export.pk}, "institution_own", None, NOT_THE_OWNER),
+    Url("export_progress", lambda w: {"pk": w.export.pk}, "institution_own", None, NOT_THE_OWNER),
+    Url("export_download", lambda w: {"pk": w.export.pk}, "institution_own", None, NOT_THE_OWNER),
     Url("decision_pdf", lambda w: {"pk": w.decision.pk}, "institution_own", None, OTHER_ORGS),
     Url(
         "register",

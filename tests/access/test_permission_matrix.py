@@ -87,6 +87,11 @@ GET = {
     "inbox": expect(200),
     "inbox_open": expect(405),
     "inbox_read_all": expect(405),
+    # issue 20: every signed-in user has a list of their own exports; an export answers its owner only
+    "export_list": expect(200),
+    "export_job": only(200, "institution_own"),
+    "export_progress": only(200, "institution_own"),
+    "export_download": only(200, "institution_own"),
     # The province manages accounts and departments.
     "users:staff_accounts": only(200, "province"),
     "users:toggle_account": only(405, "province"),

@@ -7,12 +7,13 @@ of each kind, owned by `institution_own` and routed to 福州市, in the states 
 from datetime import date, timedelta
 from types import SimpleNamespace
 
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, TrainingField, TrainingFieldAlias
 from core import decisions
-from core.models import DecisionKind
+from core.models import DecisionKind, ExportJob
 from supervision import services as supervision
 from supervision.models import CancellationRequest, Ground, Inspection, Item, RectificationOrder, SupervisionDocument
 from tests import factories
@@ -137,7 +138,29 @@ def build_world() -> SimpleNamespace:
     build_allocation(w, province)
     w.staff = factories.UserFactory(role=Role.PROVINCE, username="staff-target")
     w.note = factories.NotificationFactory(recipient=inst_own, url=reverse("applications:detail", args=[w.app.pk]))
+    w.export = build_export(inst_own)
     return w
+
+
+def build_export(owner) -> ExportJob:
+    """A finished background export of the institution's own list (issue 20), its file in the private storage."""
+    now = timezone.now()
+    job = ExportJob.objects.create(
+        owner=owner,
+        title="我的申报",
+        filename="我的申报-20250615",
+        format="csv",
+        path=reverse("applications:mine"),
+        query="export=csv",
+        phase=ExportJob.Phase.DONE,
+        rows_total=1,
+        rows_done=1,
+        size=3,
+        finished_at=now,
+        expires_at=now + timedelta(hours=24),
+    )
+    job.file.save(f"exports/{job.key.hex}.csv", ContentFile(b"a,b"), save=True)
+    return job
 
 
 def build_supervision(w, province, today, now):

@@ -28,6 +28,7 @@ INLINE_BY_DESIGN = {
     "sitemap": "application/xml",
     "public:open_data_json": "application/json",
     "training:import_progress": "application/json",  # polled by the import page's progress bar
+    "export_progress": "application/json",  # polled by a background export's progress bar
     "reports:chart": "image/svg+xml",
     "two_factor_qr": "image/svg+xml",  # the enrolment key's QR code, shown on the enrolment page
 }

@@ -43,6 +43,7 @@ LIST = ("page", "export")
 LISTS = {
     "home": (("anonymous", "institution_other", "recommender_other", "province", "expert"), ("page",)),
     "inbox": (("institution_other",), ("page",)),
+    "export_list": (("institution_other", "province"), ("page",)),
     "public:register": (("anonymous",), REGISTER),
     "public:open_data_csv": (("anonymous",), REGISTER),
     "public:open_data_json": (("anonymous",), REGISTER),

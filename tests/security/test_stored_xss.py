@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import pytest
 from django.forms import CheckboxInput
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,7 +23,7 @@ from applications.forms import ApplicationForm
 from applications.models import Appeal, Application, Batch, FraudReport, PublicNotice
 from bases.models import Announcement, AnnualFiling, Base, ChangeFiling
 from core import decisions
-from core.models import DecisionKind
+from core.models import DecisionKind, ExportJob
 from experts import services as expert_services
 from experts.models import Assignment, Expert
 from steering.models import Programme
@@ -670,7 +670,13 @@ def journey(db, settings):
     far_unit = factories.InspectorUnitFactory(name=f"厦门{ATTRIBUTE}"[:100], region=factories.region("350200"))
     supervision_services.set_capacity(actor=province, unit_id=far_unit.pk, per_month=3)
     plan = supervision_services.propose_plan(actor=province)
+    # A background export of a search for the payload (issue 20): its pages offer the same search again.
+    with override_settings(EXPORT_BACKGROUND_THRESHOLD=-1):
+        prov.get(reverse("applications:province_queue"), {"q": SCRIPT, "export": "csv"})
+    export = ExportJob.objects.get(owner=province)
+    ExportJob.objects.filter(pk=export.pk).update(phase=ExportJob.Phase.FAILED, error="生成导出文件时出错")
     return dict(
+        export=export,
         plan=plan,
         plan_entry=plan.entries.order_by("id").first(),
         scorer=scorer_client,
@@ -730,6 +736,10 @@ def pages(j) -> list[tuple[str, str, str, dict]]:
     ]
     for who in ("institution", "recommender", "province", "inspector", "expert"):
         rows += [(who, "home", reverse("home"), {}), (who, "inbox", reverse("inbox"), {})]
+    rows += [
+        ("province", "export_list", reverse("export_list"), {}),
+        ("province", "export_job", reverse("export_job", args=[j["export"].pk]), {}),
+    ]
     seat, plain_seat, expert = j["seat"], j["plain_seat"], j["expert_record"]
     rows += [
         ("expert", "experts:assignments", reverse("experts:assignments"), {}),
@@ -930,6 +940,7 @@ NOT_SWEPT = {
     "training:class_delete", "training:participant_remove", "training:reveal_id",  # POST-only
     "training:import_template", "training:import_rejected",  # a template the portal builds; a file
     "training:import_progress",  # JSON of counts and a fixed label
+    "export_progress", "export_download",  # JSON of counts and a fixed label; a file
     "training:learning_record",  # its typed text shows on the POST: swept by the test after the sweep
     "training:learning_hours", "training:class_sheet_pdf",  # a form and a file; a PDF
     "api:token_new",  # an empty form; its answer to the POST is checked in the journey
