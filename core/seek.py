@@ -76,8 +76,9 @@ class SeekPaginator:
     Two queries a page: its rows and the bounded count, whatever the page and the size of the data.
     """
 
-    def __init__(self, queryset, per_page, key, count_limit=COUNT_LIMIT):
-        self.queryset, self.per_page, self.order, self.count_limit = queryset, per_page, tuple(key), count_limit
+    def __init__(self, queryset, per_page, key, count_limit=None):
+        self.queryset, self.per_page, self.order = queryset, per_page, tuple(key)
+        self.count_limit = count_limit or COUNT_LIMIT
         self.descending = self.order[0].startswith("-")
         if any(name.startswith("-") != self.descending for name in self.order):
             raise ValueError("A keyset order runs one way: all ascending or all descending.")
