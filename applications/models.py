@@ -237,6 +237,11 @@ class Application(models.Model):
                 name="app_province_queue_idx",
                 condition=Q(state__in=PROVINCE_QUEUE_STATES),
             ),
+            models.Index(
+                fields=["recommender_region", "queue_rank", "queue_at", "id"],
+                name="app_province_region_queue_idx",
+                condition=Q(state__in=PROVINCE_QUEUE_STATES),
+            ),
             models.Index(fields=["state", "queue_rank", "queue_at", "id"], name="app_state_queue_idx"),
             models.Index(
                 fields=["recommender_region", "state", "queue_rank", "queue_at", "id"], name="app_region_queue_idx"

@@ -9,6 +9,7 @@ page's number (`page=`, shown only); the list's filters stay in the query string
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.db.models import BooleanField, F, Func, Value
 
 COUNT_LIMIT = 1000  # counted exactly up to here; above it the page says "1,000 条以上"
@@ -139,3 +140,38 @@ class SeekPaginator:
             count=count,
             count_limit=self.count_limit,
         )
+
+
+class AtLeast(int):
+    """A count that stopped at its bound: it shows as "1,000+" (a queue, a home page's figure)."""
+
+    def __str__(self):
+        return f"{int(self):,}+"
+
+
+def bounded(n: int, limit: int):
+    return AtLeast(limit) if n > limit else n
+
+
+def bounded_total(counts) -> int:
+    """The sum of bounded counts; at least that when one of them stopped at its bound."""
+    total = sum(int(n) for n in counts)
+    return AtLeast(total) if any(isinstance(n, AtLeast) for n in counts) else total
+
+
+def bounded_counts(querysets: dict, limit=None) -> dict:
+    """How many rows each queryset has, counted up to `limit` (COUNT_LIMIT) each, all in one query: a count
+    reads at most limit + 1 index entries, whatever the size of the data. Above it: AtLeast(limit)."""
+    limit = limit or COUNT_LIMIT
+    if not querysets:
+        return {}
+    parts, params, using = [], [], None
+    for qs in querysets.values():
+        sql, more = qs.order_by().values("pk")[: limit + 1].query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS bounded)")
+        params.extend(more)
+        using = qs.db
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return {name: bounded(n, limit) for name, n in zip(querysets, row, strict=True)}

@@ -24,6 +24,7 @@ from applications.models import (
 from bases import selectors as base_selectors
 from bases.models import CHANGEABLE_FIELDS, Base, ChangeFilingState, FilingState
 from core import access
+from core.seek import bounded_counts, bounded_total
 from experts import selectors as expert_selectors
 from experts.models import AssignmentState
 from supervision import selectors as supervision_selectors
@@ -129,6 +130,18 @@ PROVINCE_NEXT_STEP = {
 }
 
 
+def _filings_to_file(user):
+    # the filing queue's order for submitted filings (its "waiting first" is then the same for all), as the
+    # index on (state, -year, submitted_at, id) reads it
+    return base_selectors.filing_queue(user, base_selectors.FilingFilters(state=FilingState.SUBMITTED)).order_by(
+        "-year", "submitted_at", "id"
+    )
+
+
+def _overdue_bases(today):
+    return supervision_selectors.inspection_clock(today).filter(next_inspection_due__lt=today)
+
+
 def _province_sections(user, today, counts) -> list[Section]:
     apps = _section(
         "applications",
@@ -143,7 +156,7 @@ def _province_sections(user, today, counts) -> list[Section]:
         ),
         more_url=reverse("applications:province_queue"),
         empty="没有待办申报。推荐单位推荐后，申报会出现在这里。",
-        total=sum(counts.get(state, 0) for state in application_selectors.PROVINCE_DEFAULT_STATES),
+        total=bounded_total([counts[state] for state in application_selectors.PROVINCE_DEFAULT_STATES]),
     )
     objections = _section(
         "objections",
@@ -166,7 +179,7 @@ def _province_sections(user, today, counts) -> list[Section]:
     filings = _section(
         "filings",
         "待备案的年度报告和计划（第十九条）",
-        base_selectors.filing_queue(user, base_selectors.FilingFilters(state=FilingState.SUBMITTED)),
+        _filings_to_file(user),
         lambda f: Todo(
             f.base.name,
             reverse("bases:filing_detail", args=[f.pk]),
@@ -176,6 +189,7 @@ def _province_sections(user, today, counts) -> list[Section]:
         ),
         more_url=reverse("bases:filing_queue") + "?state=submitted",
         empty="没有待备案的年度报告。基地报送后会出现在这里（每年12月31日前报送）。",
+        total=counts["filings"],
     )
     changes = _section(
         "changes",
@@ -256,7 +270,7 @@ def _province_sections(user, today, counts) -> list[Section]:
     overdue = _section(
         "inspections_overdue",
         "逾期未考核的基地（第二十条：至少每三年一次）",
-        supervision_selectors.inspection_clock(today).filter(next_inspection_due__lt=today),
+        _overdue_bases(today),
         lambda b: Todo(
             b.name,
             reverse("supervision:schedule") + f"?base={b.pk}&kind=periodic",
@@ -266,6 +280,7 @@ def _province_sections(user, today, counts) -> list[Section]:
         ),
         more_url=reverse("supervision:list"),
         empty="没有逾期未考核的基地。90天内到期的基地列在「考核与抽查」。",
+        total=counts["inspections_overdue"],
     )
     return [overdue, late, objections, apps, reports, recorded, filings, changes, cancellations, _obligations(today)]
 
@@ -331,7 +346,7 @@ def _recommender_sections(user, today, counts) -> list[Section]:
         ),
         more_url=reverse("applications:recommender_queue"),
         empty="没有待推荐的申报。本单位负责推荐的机构提交申报后，会在此列出并通过站内消息通知。",
-        total=sum(counts.get(state, 0) for state in application_selectors.RECOMMENDER_DEFAULT_STATES),
+        total=bounded_total([counts[state] for state in application_selectors.RECOMMENDER_DEFAULT_STATES]),
     )
     cancellations = _section(
         "cancellations",
@@ -557,7 +572,12 @@ def home_summary(user) -> dict:
             "has_in_progress": any(a.state in IN_PROGRESS for a in apps),
         }
     if user.role == Role.RECOMMENDER:
-        counts = dict(access.visible(user, Application.objects.all()).values_list("state").annotate(n=Count("id")))
+        counts = bounded_counts(
+            {
+                state: access.visible(user, Application.objects.filter(state=state))
+                for state in application_selectors.RECOMMENDER_DEFAULT_STATES
+            }
+        )
         return {
             "waiting": counts.get(State.SUBMITTED, 0),
             "counts": counts,
@@ -568,7 +588,17 @@ def home_summary(user) -> dict:
     if user.role == Role.EXPERT:
         return {"sections": _expert_sections(user, today)}
     if user.role == Role.PROVINCE:
-        counts = dict(Application.objects.values_list("state").annotate(n=Count("id")))
+        # the figures and the longest lists' totals, each counted up to a bound, in one query (issue 20)
+        counts = bounded_counts(
+            {
+                **{
+                    state: Application.objects.filter(state=state)
+                    for state in application_selectors.PROVINCE_DEFAULT_STATES
+                },
+                "filings": _filings_to_file(user),
+                "inspections_overdue": _overdue_bases(today),
+            }
+        )
         unpublished = supervision_selectors.unpublished_results(today)
         return {
             "unpublished_results": unpublished[:UNPUBLISHED_SHOWN],
