@@ -1,9 +1,12 @@
 """Batches, applications with the facts Art. 7 asks for, their documents, site visits and bars (Art. 7, 8, 24)."""
 
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -34,6 +37,8 @@ class State(models.TextChoices):
 IN_PROGRESS = frozenset(
     {State.DRAFT, State.SUBMITTED, State.RETURNED, State.RECOMMENDED, State.UNDER_REVIEW, State.SITE_VISIT}
 )
+# What the province works on (Art. 8(4)): its queue shows these unless a state is chosen.
+PROVINCE_QUEUE_STATES = [State.RECOMMENDED, State.UNDER_REVIEW, State.SITE_VISIT]
 # Where the institution may still edit its figures and documents.
 EDITABLE = frozenset({State.DRAFT, State.RETURNED})
 
@@ -108,6 +113,12 @@ class Batch(models.Model):
 class RecommenderKind(models.TextChoices):
     REGION = "region", "设区市人社部门"
     DEPARTMENT = "department", "省级行业主管部门"
+
+
+# Applicants that already run a city or industry base (Art. 8(2): 优先遴选).
+PRIORITY_Q = Q(is_city_base=True) | Q(is_industry_base=True)
+# Where an application never submitted stands in the queues' order: after every submitted one.
+NEVER_SUBMITTED = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 class Application(models.Model):
@@ -192,7 +203,20 @@ class Application(models.Model):
     fraud_finding = models.BooleanField("认定弄虚作假、伪造申报材料", default=False)
     decision_reason = models.TextField("认定意见", blank=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # The queues' order, stored so that an index serves it (issue 20): applicants that already run a city or
+    # industry base first (Art. 8(2): 优先遴选), then the longest waiting (never submitted: last), then id.
+    queue_rank = models.GeneratedField(
+        expression=Case(When(PRIORITY_Q, then=Value(0)), default=Value(1)),
+        output_field=models.SmallIntegerField("排序：优先遴选在前"),
+        db_persist=True,
+    )
+    queue_at = models.GeneratedField(
+        expression=Coalesce("last_submitted_at", Value(NEVER_SUBMITTED)),
+        output_field=models.DateTimeField("排序：提交时间"),
+        db_persist=True,
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "queue_rank", "queue_at"])
 
     class Meta:
         ordering = ["-created_at"]
@@ -207,6 +231,24 @@ class Application(models.Model):
             models.Index(fields=["state", "recommender_region"], name="app_state_region_idx"),
             models.Index(fields=["state", "recommender_department"], name="app_state_dept_idx"),
             models.Index(fields=["institution", "state"], name="app_institution_state_idx"),
+            # the queues (issue 20): each filter + the stored order, so a page reads 20 index entries, not a sort
+            models.Index(
+                fields=["queue_rank", "queue_at", "id"],
+                name="app_province_queue_idx",
+                condition=Q(state__in=PROVINCE_QUEUE_STATES),
+            ),
+            models.Index(
+                fields=["recommender_region", "queue_rank", "queue_at", "id"],
+                name="app_province_region_queue_idx",
+                condition=Q(state__in=PROVINCE_QUEUE_STATES),
+            ),
+            models.Index(fields=["state", "queue_rank", "queue_at", "id"], name="app_state_queue_idx"),
+            models.Index(
+                fields=["recommender_region", "state", "queue_rank", "queue_at", "id"], name="app_region_queue_idx"
+            ),
+            models.Index(
+                fields=["recommender_department", "state", "queue_rank", "queue_at", "id"], name="app_dept_queue_idx"
+            ),
         ]
 
     def __str__(self):
@@ -257,9 +299,6 @@ class Application(models.Model):
         if self.recommender_department_id:
             return self.recommender_department.name
         return "（未选择）"
-
-
-PRIORITY_Q = Q(is_city_base=True) | Q(is_industry_base=True)
 
 
 class Degree(models.TextChoices):

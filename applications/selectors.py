@@ -2,14 +2,14 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from core import access, decisions, steps, timeline
 from core.models import DecisionKind
 
 from .models import (
-    PRIORITY_Q,
+    PROVINCE_QUEUE_STATES,
     Application,
     ApplicationDocument,
     Bar,
@@ -43,6 +43,8 @@ LIST_FIELDS = (
     "recommender_region__hr_unit_name",
     "recommender_department__id",
     "recommender_department__name",
+    "queue_rank",
+    "queue_at",
 )
 
 
@@ -112,20 +114,21 @@ class QueueFilters:
         if self.department:
             qs = qs.filter(recommender_department_id=self.department)
         if self.priority:
-            qs = qs.filter(PRIORITY_Q)
+            qs = qs.filter(queue_rank=0)  # PRIORITY_Q, as stored
         if self.q:
             qs = qs.filter(Q(institution__name__icontains=self.q) | Q(institution__credit_code__iexact=self.q))
         return qs
 
 
 RECOMMENDER_DEFAULT_STATES = [State.SUBMITTED]
-PROVINCE_DEFAULT_STATES = [State.RECOMMENDED, State.UNDER_REVIEW, State.SITE_VISIT]
+PROVINCE_DEFAULT_STATES = PROVINCE_QUEUE_STATES
+# Applicants that already run a city or industry base first (Art. 8(2): 优先遴选), then the longest waiting;
+# stored columns, so the queues' indexes serve the order and keyset pages seek by it (issue 20).
+QUEUE_ORDER = ("queue_rank", "queue_at", "id")
 
 
 def _priority_first(qs):
-    # Applicants that already run a city or industry base come first (Art. 8(2): 优先遴选).
-    rank = Case(When(PRIORITY_Q, then=Value(1)), default=Value(0), output_field=IntegerField())
-    return qs.annotate(priority_rank=rank).order_by("-priority_rank", "last_submitted_at", "id")
+    return qs.order_by(*QUEUE_ORDER)
 
 
 def recommender_queue(user, filters: QueueFilters) -> QuerySet[Application]:

@@ -418,7 +418,11 @@ class AnnualFiling(models.Model):
         ordering = ["-year", "base__year", "base__sequence"]
         verbose_name = verbose_name_plural = "年度计划备案"
         constraints = [models.UniqueConstraint(fields=["base", "year"], name="one_annual_filing_per_base_year")]
-        indexes = [models.Index(fields=["year", "state"], name="filing_year_state_idx")]
+        indexes = [
+            models.Index(fields=["year", "state"], name="filing_year_state_idx"),
+            # the filings waiting for the province, newest year first, the longest waiting first (issue 20)
+            models.Index(fields=["state", "-year", "submitted_at", "id"], name="filing_state_waiting_idx"),
+        ]
 
     def __str__(self):
         return f"{self.base.name}{self.year}年度报告"

@@ -37,12 +37,16 @@ LIST_FIELDS = (
 )
 
 
+# Newest recognised first; (year, sequence) is unique and indexed, so keyset pages seek by it (issue 20).
+BASE_LIST_ORDER = ("-year", "-sequence")
+
+
 def bases_for(user) -> QuerySet[Base]:
     return (
         access.visible(user, Base.objects.all())
         .select_related("region", "batch", "institution_type")
         .only(*LIST_FIELDS)
-        .order_by("-year", "-sequence")
+        .order_by(*BASE_LIST_ORDER)
     )
 
 

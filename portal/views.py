@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from accounts.models import Role, User
 from applications import selectors as application_selectors
 from core import access, uploads
 from core.models import Decision, Notification
+from core.seek import SeekPaginator
 
 from . import selectors
 
@@ -39,10 +39,11 @@ def home(request):
 
 @login_required
 def inbox(request):
-    notes = Paginator(
+    notes = SeekPaginator(
         Notification.objects.filter(recipient=request.user).only("id", "title", "body", "url", "created_at", "read_at"),
         20,
-    ).get_page(request.GET.get("page"))
+        ("-created_at", "-id"),
+    ).page(request.GET)
     return render(request, "portal/inbox.html", {"page_obj": notes})
 
 

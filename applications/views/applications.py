@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from core import access, decisions, exports, timeline, uploads
 from core.errors import RuleViolation
 from core.forms import show_refusal
+from core.seek import SeekPaginator
 from core.throttle import client_address
 from experts import selectors as expert_selectors
 from experts.forms import PanelForm
@@ -595,7 +596,7 @@ def recommender_queue(request):
         request, rows=qs.prefetch_related("training_fields"), columns=columns.APPLICATIONS, filename="待推荐申报"
     ):
         return export
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = SeekPaginator(qs, PAGE_SIZE, selectors.QUEUE_ORDER).page(request.GET)
     return render(request, "applications/queue.html", {"page_obj": page, "filter_form": form, "title": "待推荐申报"})
 
 
@@ -607,7 +608,7 @@ def province_queue(request):
         request, rows=qs.prefetch_related("training_fields"), columns=columns.APPLICATIONS, filename="申报审核"
     ):
         return export
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = SeekPaginator(qs, PAGE_SIZE, selectors.QUEUE_ORDER).page(request.GET)
     return render(
         request,
         "applications/queue.html",

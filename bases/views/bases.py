@@ -1,6 +1,5 @@
 """The lists of bases (an institution's own, a recommender's, the province's register), a base's page and its plaque (Art. 9)."""
 
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -9,6 +8,7 @@ from applications import hearings
 from core import access, decisions, exports, timeline
 from core.access import allowed
 from core.forms import show_refusal
+from core.seek import SeekPaginator
 
 from .. import exports as columns
 from .. import panels as base_panels
@@ -23,7 +23,7 @@ def _list(request, title):
         request, rows=selectors.bases_for(request.user), columns=columns.BASES, filename=title
     ):
         return export
-    page = Paginator(selectors.bases_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = SeekPaginator(selectors.bases_for(request.user), PAGE_SIZE, selectors.BASE_LIST_ORDER).page(request.GET)
     return render(request, "bases/list.html", {"page_obj": page, "title": title})
 
 

@@ -152,7 +152,7 @@ def test_the_inbox_runs_the_same_queries_for_5_and_50_messages(client_as, instit
         lambda: get_ok(client, reverse("inbox")),
         lambda: factories.NotificationFactory.create_batch(45, recipient=institution_user, url="/applications/1/"),
     )
-    assert "共3页（50条）" in page.content.decode()
+    assert "第1页（共50条）" in page.content.decode()
 
 
 def test_opening_a_message_marks_it_read_and_goes_to_its_page(client_as, institution_user):
