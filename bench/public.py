@@ -44,6 +44,29 @@ STATIC_NAME = "bench-register.html"
 # -- (a) per page, in-process ----------------------------------------------------------------------------
 
 
+def register_pages(client) -> tuple[dict[str, str], int]:
+    """The public pages measured, {label: url}, and the number of bases in the register (Django set up)."""
+    from accounts.models import InstitutionType, Region
+    from bases.models import Base
+
+    fuzhou = Region.objects.get(code="350100")
+    everything = Base.objects.published().count()
+    last = max(1, -(-everything // 20))
+    base = Base.objects.published().filter(name__startswith="规模测试").order_by("id").first()
+    pages = {
+        "register: first page": "/public/bases/",
+        "register: filtered": f"/public/bases/?region={fuzhou.pk}&institution_type={InstitutionType.UNIVERSITY}&q=规模",
+        "base public page": f"/public/bases/{base.pk}/",
+    }
+    # The last page as a visitor reaches it: by the "下一页" link of the page before (a seek past its last base).
+    before_last = client.get(f"/public/bases/?status=all&page={last - 1}").content.decode()
+    pages["register: last page"] = "/public/bases/" + re.search(r'href="([^"]+)">下一页', before_last).group(1).replace(
+        "&amp;", "&"
+    )
+    pages["(last page by number)"] = f"/public/bases/?status=all&page={last}"  # OFFSET over the ids; not a target
+    return pages, everything
+
+
 def page_figures(requests: int = 200) -> dict[str, dict]:
     """In this process (Django set up on DATABASE_URL): p50, p95 (ms) and queries of each public page as a
     visitor with a session cookie gets it: never from the page cache, so every request renders; the reference
@@ -57,31 +80,15 @@ def page_figures(requests: int = 200) -> dict[str, dict]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from accounts.models import InstitutionType, Region
-    from bases.models import Base
     from public import cache as public_cache
 
     public_cache.bump()  # the cache may hold another database's lists and counts (1× and 10× share a Redis)
 
     settings.PUBLIC_PAGE_CACHE = True
     settings.ALLOWED_HOSTS = ["*"]
-    fuzhou = Region.objects.get(code="350100")
-    everything = Base.objects.published().count()
-    last = max(1, -(-everything // 20))
-    base = Base.objects.published().filter(name__startswith="规模测试").order_by("id").first()
-    pages = {
-        "register: first page": "/public/bases/",
-        "register: filtered": f"/public/bases/?region={fuzhou.pk}&institution_type={InstitutionType.UNIVERSITY}&q=规模",
-        "base public page": f"/public/bases/{base.pk}/",
-    }
     client = Client()
     client.cookies["sessionid"] = "bench-never-cached"
-    # The last page as a visitor reaches it: by the "下一页" link of the page before (a seek past its last base).
-    before_last = client.get(f"/public/bases/?status=all&page={last - 1}").content.decode()
-    pages["register: last page"] = "/public/bases/" + re.search(r'href="([^"]+)">下一页', before_last).group(1).replace(
-        "&amp;", "&"
-    )
-    pages["(last page by number)"] = f"/public/bases/?status=all&page={last}"  # OFFSET over the ids; not a target
+    pages, everything = register_pages(client)
     figures = {}
     for name, url in pages.items():
         for _ in range(5):  # warm: connection, templates, the cached reference lists

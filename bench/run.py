@@ -155,46 +155,57 @@ def signed_in(Client, user):
     return client
 
 
+def bench_module(name):
+    """A script of bench/ imported as a module (bench/public.py under another name than the app `public`)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.path.insert(1, str(BENCH))  # for their `from _setup import …`
+    spec.loader.exec_module(module)
+    return module
+
+
 def bench_pages(Client, Base):
+    """Every page of every role: the public ones (bench/public.py), the queues, homes, bases lists and inbox with
+    their deep pages (bench/queues.py), and the dashboards of the province and a recommender."""
     from accounts.models import Region, Role, User
 
     anonymous = Client()
+    public, _ = bench_module("public").register_pages(anonymous)
+    logged_in = bench_module("queues").pages()
     province = signed_in(Client, User.objects.filter(role=Role.PROVINCE, is_active=True).order_by("id").first())
     fuzhou = Region.objects.get(code="350100")
-    recommender_user = User.objects.filter(role=Role.RECOMMENDER, region=fuzhou, is_active=True).order_by("id").first()
-    recommender = signed_in(Client, recommender_user)
-    base = Base.objects.published().filter(name__startswith="规模测试").order_by("id").first()
-    institution = signed_in(Client, User.objects.filter(role=Role.INSTITUTION, institution=base.institution).first())
-    deep = "page=1000000"  # past the end: the paginator serves the last page
+    recommender = signed_in(
+        Client, User.objects.filter(role=Role.RECOMMENDER, region=fuzhou, is_active=True).order_by("id").first()
+    )
     return [
-        ("register: first page", anonymous, "/public/bases/"),
-        ("register: filtered", anonymous, f"/public/bases/?region={fuzhou.pk}&institution_type=university&q=规模"),
-        ("register: last page", anonymous, f"/public/bases/?status=all&{deep}"),
-        ("a base's public page", anonymous, f"/public/bases/{base.pk}/"),
-        ("province: home", province, "/"),
-        ("province: queue", province, "/applications/queue/province/"),
-        ("province: queue, last page", province, f"/applications/queue/province/?{deep}"),
+        *((label, anonymous, url) for label, url in public.items() if not label.startswith("(")),
+        *logged_in,
         ("province: dashboard", province, "/reports/"),
-        ("province: bases", province, "/bases/all/"),
-        ("province: bases, last page", province, f"/bases/all/?{deep}"),
-        ("province: inbox", province, "/inbox/"),
-        ("recommender: home", recommender, "/"),
-        ("recommender: queue", recommender, "/applications/queue/recommender/"),
-        ("recommender: queue, last page", recommender, f"/applications/queue/recommender/?{deep}"),
         ("recommender: dashboard", recommender, "/reports/"),
-        ("recommender: bases", recommender, "/bases/recommended/"),
-        ("institution: home", institution, "/"),
     ]
+
+
+def redis_for(scale):
+    """A Redis database of its own for each scale, emptied first: the caches of one database's pages (the public
+    reference lists, the dashboard's figures) must not answer for the other's, nor survive a new seed."""
+    import redis
+
+    base = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14").rsplit("/", 1)[0]
+    url = f"{base}/{14 if scale == 1 else 15}"
+    redis.Redis.from_url(url).flushdb()
+    return url
 
 
 class PageWorker:
     """A process measuring pages in one database, asked page by page (so 1× and 10× can take turns)."""
 
-    def __init__(self, url):
+    def __init__(self, url, scale):
         self.process = subprocess.Popen(
             [PYTHON, str(Path(__file__)), "--worker", "pages"],
             cwd=ROOT,
-            env=production_env(url),
+            env=production_env(url, REDIS_URL=redis_for(scale)),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -219,7 +230,7 @@ class PageWorker:
 
 def pages(urls, n, rounds=4):
     print(f"\n== pages: p50 of {n} requests in-process, page cache off, 1× and 10× taking turns ==", flush=True)
-    workers = {scale: PageWorker(url) for scale, url in urls.items()}
+    workers = {scale: PageWorker(url, scale) for scale, url in urls.items()}
     labels = workers[1].labels
     timings = {(scale, label): [] for scale in urls for label in labels}
     queries = {}
@@ -377,7 +388,7 @@ def throughput(url, seconds):
     print(
         f"\n== throughput at 10×: gunicorn (config/gunicorn.py, 2 processes), wrk {SESSIONS} connections, {seconds} s =="
     )
-    env = production_env(url, BENCH_SECRET_KEY=secrets.token_urlsafe(50))
+    env = production_env(url, BENCH_SECRET_KEY=secrets.token_urlsafe(50), REDIS_URL=redis_for(10))
     env["SECRET_KEY"] = env["BENCH_SECRET_KEY"]  # the sessions are signed for the server with the same key
     made = subprocess.run(
         [PYTHON, str(Path(__file__)), "--worker", "sessions"], cwd=ROOT, env=env, capture_output=True, text=True

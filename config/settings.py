@@ -280,6 +280,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Large exports take minutes and run on a queue of their own, so they never hold up the notification e-mail
+# outbox or the daily jobs (docker-compose.yml: the `exports` worker; scripts/serve.sh: one worker serves both).
+CELERY_TASK_ROUTES = {"core.tasks.build_export": {"queue": "exports"}}
+CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "max_retries": 1}
 CELERY_TIMEZONE = TIME_ZONE
 # Annual filing reminders (Art. 19): month-day list, default 1, 15, 25 and 31 December.

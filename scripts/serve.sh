@@ -5,7 +5,7 @@ set -eu
 host="$1"; port="$2"
 pids=""
 if [ -n "${REDIS_URL:-}" ]; then
-    celery -A config worker --loglevel=info --concurrency=2 &
+    celery -A config worker --loglevel=info --concurrency=2 --queues=celery,exports &
     pids="$pids $!"
     celery -A config beat --loglevel=info --schedule="${CELERY_BEAT_SCHEDULE_FILE:-.celerybeat-schedule}" &
     pids="$pids $!"

@@ -294,3 +294,12 @@ def test_a_web_process_knows_the_kernel_tasks_it_queues_by_name():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "True"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert "'core.tasks.build_export'" in out.stdout and "'core.tasks.send_pending_emails'" in out.stdout
+
+
+def test_large_exports_run_on_a_queue_of_their_own_so_they_never_delay_mail_and_jobs():
+    from config.celery import app
+
+    route = app.amqp.router.route({}, "core.tasks.build_export")
+    assert route["queue"].name == "exports"
+    assert app.amqp.router.route({}, "core.tasks.send_pending_emails")["queue"].name == "celery"
+    assert app.amqp.router.route({}, "core.tasks.run_job")["queue"].name == "celery"
