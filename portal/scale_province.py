@@ -119,6 +119,7 @@ class ProvinceSeed:
         self.sizes = ONE.times(scale)
         self.rng, self.today, self.now, self.say = rng, today, now, say
         self.history_rows = 0
+        self.notified = 0
 
     def run(self) -> None:
         self.part("reference data", self.reference)
@@ -294,10 +295,10 @@ class ProvinceSeed:
             counts["documents"] += self.documents(apps, block, conditions)
             notifications = []
             for i, app in zip(block, apps, strict=True):
+                if i % every_province == 0:  # exactly province_notifications
+                    notifications.append(self.notification(self.province, app, "申报动态"))
                 if app.state == State.DRAFT:
                     continue
-                if i % every_province == 0:
-                    notifications.append(self.notification(self.province, app, "申报待省级审核"))
                 if app.recommender_region_id in routed:
                     routed[app.recommender_region_id] += 1
                     if routed[app.recommender_region_id] % every_city == 0:
@@ -392,8 +393,9 @@ class ProvinceSeed:
         return len(documents)
 
     def notification(self, recipient, app, title) -> Notification:
-        created = min(self.now, app.submitted_at + timedelta(hours=self.rng.randint(0, 72)))
-        read = self.rng.random() < 0.7
+        created = min(self.now, (app.submitted_at or app.created_at) + timedelta(hours=self.rng.randint(0, 72)))
+        self.notified += 1
+        read = self.notified % 10 < 7  # seven in ten read, the others waiting in the inbox
         return Notification(
             recipient=recipient,
             title=f"{title}：{PREFIX}申报{app.pk}",
