@@ -2,8 +2,9 @@
 history, documents and notifications, bases with filings and inspections, all `scale` times today's province.
 
 Rows are generated and inserted in chunks of CHUNK, and each chunk's history rows are written at once from the
-rows just inserted (PostgreSQL and SQLite return the new keys from bulk_create), so memory stays flat as the
-scale grows: what is kept across chunks is a few integers per institution and per base, never the model objects.
+rows just inserted (their keys taken from the sequences before a COPY; from bulk_create on SQLite), so memory
+stays flat as the scale grows: what is kept across chunks is a few integers per institution and per base, never
+the model objects.
 """
 
 import random
@@ -103,14 +104,27 @@ def stamped(*pairs):
             field.auto_now_add = True
 
 
-def copy_in(model, objs) -> None:
-    """Rows whose keys nobody needs and that keep no history (timelines, documents, checklists, inboxes): written
-    with COPY on PostgreSQL, which spares Django's per-value preparation; bulk_create elsewhere."""
+def copy_in(model, objs, *, keys: bool = False) -> None:
+    """Rows written with COPY on PostgreSQL, which spares Django's per-value preparation (bulk_create elsewhere).
+    With `keys`, the objects first take their primary keys from the table's sequence, as bulk_create gives them,
+    for the history rows and the rows that point at them."""
     if connection.vendor != "postgresql" or not objs:
         model.objects.bulk_create(objs)
         return
+    if keys:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) AS pk FROM generate_series(1, %s) ORDER BY pk",
+                [model._meta.db_table, model._meta.pk.column, len(objs)],
+            )
+            for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+                obj.pk = pk
     meta, now = model._meta, timezone.now()
-    fields = [f for f in meta.concrete_fields if f is not meta.pk and not getattr(f, "generated", False)]
+    fields = [
+        f
+        for f in meta.concrete_fields
+        if (keys or f is not meta.pk) and not getattr(f, "generated", False) and not f.has_db_default()
+    ]  # generated columns and columns with a database default are left to the database
     prepared = {f.attname for f in fields if f.get_internal_type() in ("FileField", "JSONField")}
     stamped_now = {f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)}
     names = [f.attname for f in fields]
@@ -232,7 +246,7 @@ class ProvinceSeed:
                 )
                 for n in block
             ]
-            Institution.objects.bulk_create(institutions)
+            copy_in(Institution, institutions, keys=True)
             self.history(Institution, institutions)
             users = [
                 User(
@@ -244,7 +258,7 @@ class ProvinceSeed:
                 )
                 for i in institutions
             ]
-            User.objects.bulk_create(users)
+            copy_in(User, users, keys=True)
             self.history(User, users)
             self.inst += [Inst(i.pk, i.region_id, i.type_id, u.pk) for i, u in zip(institutions, users, strict=True)]
             reset_queries()  # DEBUG keeps every statement: megabytes per chunk
@@ -310,7 +324,7 @@ class ProvinceSeed:
                 if i < sizes.bases:
                     self.base_apps.append(BaseApp(0, index, batch.pk, batch.year, apps[-1].legacy_fields))
             with stamped((Application, "created_at")):
-                Application.objects.bulk_create(apps)
+                copy_in(Application, apps, keys=True)
             for k, app in enumerate(apps):
                 if block[k] < sizes.bases:
                     self.base_apps[block[k]] = self.base_apps[block[k]]._replace(pk=app.pk)
@@ -473,7 +487,7 @@ class ProvinceSeed:
                         verification_code=f"SC{app.pk:010d}"[:16],
                     )
                 )
-            Base.objects.bulk_create(bases)
+            copy_in(Base, bases, keys=True)
             self.history(Base, bases)
             self.base_ids += [base.pk for base in bases]
             # Art. 3: each base in the field its application named (the register's field filter reads these)
@@ -514,7 +528,7 @@ class ProvinceSeed:
                         submitted_at=None if state == FilingState.DRAFT else self.now,
                     )
                 )
-        AnnualFiling.objects.bulk_create(filings)
+        copy_in(AnnualFiling, filings, keys=True)
         self.history(AnnualFiling, filings)
         self.natural_filings += len(filings)
         return len(filings)
@@ -540,7 +554,7 @@ class ProvinceSeed:
                         created_by_id=self.province.pk,
                     )
                 )
-        Inspection.objects.bulk_create(inspections)
+        copy_in(Inspection, inspections, keys=True)
         self.history(Inspection, inspections)
         items = [InspectionItem(inspection_id=i.pk, item=item, verdict="meets") for i in inspections for item in Item]
         copy_in(InspectionItem, items)
@@ -567,7 +581,7 @@ class ProvinceSeed:
                 )
                 for i in block
             ]
-            AnnualFiling.objects.bulk_create(filings)
+            copy_in(AnnualFiling, filings, keys=True)
             self.history(AnnualFiling, filings)
             reset_queries()
         return {"annual filings": len(pairs)}
