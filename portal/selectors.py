@@ -1,7 +1,7 @@
 """What each role's home page shows: its to-do list, every pending item it can act on, most urgent first."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.core.cache import cache
 from django.db.models import Count, Q, Window
@@ -89,6 +89,7 @@ class Section:
     total: int
     more_url: str = ""
     empty: str = ""
+    as_of: datetime | None = None  # figures kept for a while (not counted for this page): when they were counted
 
     @property
     def more(self) -> bool:
@@ -291,11 +292,11 @@ def _province_sections(user, today, counts) -> list[Section]:
 OBLIGATIONS_BRIEF_SECONDS = 600
 
 
-def obligation_counts_brief(today) -> dict:
-    """The obligation counts of `today`, counted at most OBLIGATIONS_BRIEF_SECONDS ago."""
+def obligation_counts_brief(today) -> tuple[dict, datetime]:
+    """The obligation counts of `today`, counted at most OBLIGATIONS_BRIEF_SECONDS ago, and when they were."""
     return cache.get_or_set(
-        f"home:obligations:{today.isoformat()}",
-        lambda: supervision_selectors.obligation_counts(today),
+        f"home:obligations:v2:{today.isoformat()}",
+        lambda: (supervision_selectors.obligation_counts(today), timezone.now()),
         OBLIGATIONS_BRIEF_SECONDS,
     )
 
@@ -304,6 +305,7 @@ def _obligations(today) -> Section:
     """The obligations monitor in brief (issue 18 (4)): per duty, how many live bases fail it or have it due;
     from the cache (obligation_counts_brief), else two queries (the calendar and the counts)."""
     monitor = reverse("supervision:obligations")
+    counts, counted_at = obligation_counts_brief(today)
     items = [
         Todo(
             f"{Duty(duty).label}（{DUTY_ARTICLES[duty]}）",
@@ -312,7 +314,7 @@ def _obligations(today) -> Section:
         )
         if failing
         else Todo(f"{Duty(duty).label}（{DUTY_ARTICLES[duty]}）", f"{monitor}?duty={duty}", f"{due}个基地即将到期")
-        for duty, (failing, due) in obligation_counts_brief(today).items()
+        for duty, (failing, due) in counts.items()
         if failing or due
     ]
     return Section(
@@ -322,6 +324,7 @@ def _obligations(today) -> Section:
         len(items),
         monitor,
         "所有在册基地均已履行常规义务。",
+        as_of=counted_at,
     )
 
 

@@ -334,3 +334,17 @@ def test_every_link_to_a_full_list_opens_for_the_role_whose_home_shows_it(reques
     for s in sections:
         assert s.more_url, s.key
         get_ok(client, s.more_url)
+
+
+def test_the_obligations_brief_says_when_it_was_counted_since_the_home_keeps_it_ten_minutes(province_user):
+    from django.core.cache import cache
+
+    cache.clear()
+    counted = datetime(2026, 12, 6, 9, 30, tzinfo=SHANGHAI)
+    with time_machine.travel(counted, tick=False):
+        home(client_as(province_user))  # counts and keeps the figures
+    with time_machine.travel(counted + timedelta(minutes=5), tick=False):
+        html = home(client_as(province_user))
+    brief = words(section(html, "obligations"))
+    assert "统计于12月6日09:30" in brief, brief
+    assert f'datetime="{counted.isoformat()}"' in section(html, "obligations")
