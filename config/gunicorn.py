@@ -34,5 +34,5 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 def post_fork(server, worker):
     # Threads that wait on the database release the GIL; those rendering templates hand it over every
     # switch interval. A shorter interval than Python's 5 ms lets a cheap request (a probe) in between the
-    # slices of a long render sooner, at a cost measured below 1% of throughput (bench/run.py).
+    # slices of a long render sooner.
     sys.setswitchinterval(float(os.environ.get("WEB_SWITCH_INTERVAL", "0.001")))
