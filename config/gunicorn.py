@@ -19,7 +19,7 @@ import sys
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_WORKERS", multiprocessing.cpu_count()))
-threads = int(os.environ.get("WEB_THREADS", "8"))
+threads = int(os.environ.get("WEB_THREADS", "16"))
 # No request may hold a thread for long (exports above the threshold run in Celery): 30 s is a fault, not a load.
 timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
 graceful_timeout = 30
