@@ -25,3 +25,17 @@ def percentile(values, p):
     ordered = sorted(values)
     k = max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))
     return ordered[k]
+
+
+def signed_in(user):
+    """A test client signed in as `user`, its session past the second step (issue 19 (8)) as a real one would be."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    client = Client()
+    client.force_login(user)
+    if user.two_factor_required:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = "bench.second-step"
+        session.save()
+    return client

@@ -34,18 +34,6 @@ def _percentile(values, p):
     return ordered[max(0, min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1))))]
 
 
-def _signed_in(Client, user):
-    from django_otp import DEVICE_ID_SESSION_KEY
-
-    client = Client()
-    client.force_login(user)
-    if user.two_factor_required:  # the bench's session passed the second step, as a real one would have
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = "bench.second-step"
-        session.save()
-    return client
-
-
 def viewers():
     """(label, user) of each kind of viewer of the dashboard present in the data."""
     from accounts.models import Region, Role, User
@@ -75,8 +63,8 @@ def _time(call, n):
 
 def measure(n=40):
     """Each viewer's dashboard page and the selector behind it, n times each, in this process's database."""
+    from _setup import signed_in
     from django.conf import settings
-    from django.test import Client
     from django.utils import timezone
 
     from reports import selectors
@@ -85,7 +73,7 @@ def measure(n=40):
     logging.disable(logging.WARNING)
     figures = {}
     for label, user in viewers():
-        client = _signed_in(Client, user)
+        client = signed_in(user)
 
         def page(client=client, label=label):
             response = client.get("/reports/")

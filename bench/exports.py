@@ -20,12 +20,11 @@ import sys
 import time
 import tracemalloc
 
-from _setup import django_setup
+from _setup import django_setup, signed_in
 
 django_setup()
 
 from django.db.models import Count  # noqa: E402
-from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
@@ -37,18 +36,6 @@ from core.models import ExportJob  # noqa: E402
 REQUEST_TARGET_S = 2.0
 FLAT_TARGET = 1.5
 REQUESTS = 5
-
-
-def signed_in(user) -> Client:
-    from django_otp import DEVICE_ID_SESSION_KEY
-
-    client = Client()
-    client.force_login(user)
-    if user.two_factor_required:  # the bench's session passed the second step, as a real one would have
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = "bench.second-step"
-        session.save()
-    return client
 
 
 def queue(client, query: str) -> tuple[float, ExportJob]:

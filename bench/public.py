@@ -187,7 +187,7 @@ def print_pages(rows: list[dict]) -> None:
 
 
 def _server_env(database_url: str) -> dict:
-    """Production settings (DEBUG off), as bench/throughput.py runs them."""
+    """Production settings (DEBUG off), as bench/run.py runs them."""
     import secrets
 
     if not os.environ.get("REDIS_URL"):

@@ -12,15 +12,13 @@ import sys
 import time
 from urllib.parse import urlencode
 
-from _setup import django_setup, percentile
+from _setup import django_setup, percentile, signed_in
 
 django_setup()
 
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 
 from accounts.models import Region, Role, User  # noqa: E402
 from applications import selectors as application_selectors  # noqa: E402
@@ -31,16 +29,6 @@ from core.seek import SeekPaginator  # noqa: E402
 
 settings.ALLOWED_HOSTS = ["*"]
 DEEP = 0.9  # a deep page starts 90% of the way down its list
-
-
-def signed_in(user):
-    client = Client()
-    client.force_login(user)
-    if user.two_factor_required:  # the session passed the second step, as a real one would have
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = "bench.second-step"
-        session.save()
-    return client
 
 
 def deep(path, queryset, order, **filters):

@@ -8,7 +8,7 @@ figure.
 DATABASE_URL holds `seed_scale --participants 3000000`, SMALL_DATABASE_URL the default `seed_scale` (20,000):
 the script counts each page's queries on the small data in a child process and compares them with the large
 data's ("fixed": equal). Times are the median of N requests (default 50) through Django's test client,
-in-process as bench/pages.py measures, with the query count of a steady-state request (caches warm).
+in-process as bench/run.py measures, with the query count of a steady-state request (caches warm).
 """
 
 import json

@@ -44,6 +44,7 @@ PG = "postgres://postgres@127.0.0.1:5432/"
 PORT = 8770
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 sys.path.insert(0, str(ROOT))
+sys.path.insert(1, str(BENCH))  # bench/_setup.py and the scripts this one runs
 SESSIONS = 16
 PAGE_RATIO = 1.3
 SEED_LIMIT_S = 300
@@ -151,25 +152,12 @@ def page_worker():
         print(json.dumps([timings, queries]), flush=True)
 
 
-def signed_in(Client, user):
-    from django_otp import DEVICE_ID_SESSION_KEY
-
-    client = Client()
-    client.force_login(user)
-    if user.two_factor_required:  # the bench's session passed the second step, as a real one would have
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = "bench.second-step"
-        session.save()
-    return client
-
-
 def bench_module(name):
     """A script of bench/ imported as a module (bench/public.py under another name than the app `public`)."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
-    sys.path.insert(1, str(BENCH))  # for their `from _setup import …`
     spec.loader.exec_module(module)
     return module
 
@@ -177,16 +165,18 @@ def bench_module(name):
 def bench_pages(Client, Base):
     """Every page of every role: the public ones (bench/public.py), the queues, homes, bases lists and inbox with
     their deep pages (bench/queues.py), and the dashboards of the province and a recommender."""
+    from _setup import signed_in
+
     from accounts.models import Region, Role, User
 
     anonymous = Client()
     anonymous.visitor = True
     public, _ = bench_module("public").register_pages(anonymous)
     logged_in = bench_module("queues").pages()
-    province = signed_in(Client, User.objects.filter(role=Role.PROVINCE, is_active=True).order_by("id").first())
+    province = signed_in(User.objects.filter(role=Role.PROVINCE, is_active=True).order_by("id").first())
     fuzhou = Region.objects.get(code="350100")
     recommender = signed_in(
-        Client, User.objects.filter(role=Role.RECOMMENDER, region=fuzhou, is_active=True).order_by("id").first()
+        User.objects.filter(role=Role.RECOMMENDER, region=fuzhou, is_active=True).order_by("id").first()
     )
     return [
         *((label, anonymous, url) for label, url in public.items() if not label.startswith("(")),
