@@ -41,6 +41,8 @@ class Notification(models.Model):
         verbose_name = verbose_name_plural = "站内通知"
         indexes = [
             models.Index(fields=["recipient", "read_at"], name="notification_unread_idx"),
+            # the inbox, newest first, paged by keyset (issue 20): a user's page is read from here, not sorted
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox_idx"),
             models.Index(
                 fields=["email_next_attempt_at", "id"],
                 name="notification_due_idx",
