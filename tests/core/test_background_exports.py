@@ -59,7 +59,7 @@ def test_a_large_export_is_queued_not_answered_and_the_task_delivers_the_rows_th
     page = client.get(response["Location"])
     assert page.status_code == 200
     html = page.content.decode()
-    assert "<progress" in html and 'data-export-progress="' in html and "js/export-progress.js" in html
+    assert "<progress" in html and 'data-progress="' in html and "js/progress.js" in html
     assert "<script>" not in html  # the polling script is a static file (CSP)
     assert client.get(reverse("export_progress", args=[job.pk])).json() == {
         "phase": "queued",
