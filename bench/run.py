@@ -41,7 +41,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
 PYTHON = sys.executable
 PG = "postgres://postgres@127.0.0.1:5432/"
-PORT = 8770
+PORT = int(os.environ.get("BENCH_PORT", 8770))  # another port lets two runs side by side
+SERVER_LOG = Path(tempfile.gettempdir()) / f"bench-gunicorn-{PORT}.log"  # the server's errors, kept after the run
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 sys.path.insert(0, str(ROOT))
 sys.path.insert(1, str(BENCH))  # bench/_setup.py and the scripts this one runs
@@ -204,7 +205,8 @@ class PageWorker:
         self.process = subprocess.Popen(
             [PYTHON, str(Path(__file__)), "--worker", "pages"],
             cwd=ROOT,
-            env=production_env(url, REDIS_URL=redis_for(scale)),
+            # the rendering is measured: signed-in pages are not served again from the cache (core/pagecache.py)
+            env=production_env(url, REDIS_URL=redis_for(scale), SIGNED_IN_PAGE_CACHE="False"),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -268,6 +270,7 @@ def session_worker():
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.cached_db import SessionStore
     from django.test import Client
+    from django.utils.crypto import get_random_string
     from django_otp import DEVICE_ID_SESSION_KEY
 
     from accounts.models import Role, User
@@ -276,6 +279,8 @@ def session_worker():
     backend = next(path for path in settings.AUTHENTICATION_BACKENDS if "axes" not in path)
 
     def sessions(user):
+        """The Cookie headers of SESSIONS browsers signed in as `user`, each with its CSRF cookie (set by the
+        sign-in page, as in a browser)."""
         keys = []
         for _ in range(SESSIONS):
             store = SessionStore()
@@ -285,7 +290,9 @@ def session_worker():
             if user.two_factor_required:
                 store[DEVICE_ID_SESSION_KEY] = "bench.second-step"
             store.create()
-            keys.append(store.session_key)
+            keys.append(
+                f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={get_random_string(32)}"
+            )
         return keys
 
     province = User.objects.filter(role=Role.PROVINCE, is_active=True).order_by("id").first()
@@ -298,7 +305,6 @@ def session_worker():
     print(
         json.dumps(
             {
-                "cookie": settings.SESSION_COOKIE_NAME,
                 "province": sessions(province),
                 "recommender": sessions(recommender.first()),
                 "static": "/static/bench/register.html",
@@ -312,17 +318,17 @@ local cookies = {%s}
 local n = 0
 request = function()
   n = n + 1
-  return wrk.format("GET", nil, {["Cookie"] = "%s=" .. cookies[(n %% #cookies) + 1]})
+  return wrk.format("GET", nil, {["Cookie"] = cookies[(n %% #cookies) + 1]})
 end
 """
 
 
-def wrk(url, seconds, connections=SESSIONS, cookies=None, cookie_name=None):
+def wrk(url, seconds, connections=SESSIONS, cookies=None):
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency"]
     script = None
     if cookies:
         script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)  # noqa: SIM115
-        script.write(LUA % (", ".join(f'"{c}"' for c in cookies), cookie_name))
+        script.write(LUA % ", ".join(f'"{c}"' for c in cookies))
         script.close()
         command += ["-s", script.name]
     out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
@@ -351,7 +357,7 @@ class Server:
             cwd=ROOT,
             env={**self.env, "GUNICORN_BIND": f"127.0.0.1:{PORT}", "WEB_WORKERS": "2"},
             stdout=subprocess.DEVNULL,
-            stderr=open(Path(STATIC_ROOT) / "gunicorn.log", "a"),  # noqa: SIM115 - the server's life long
+            stderr=open(SERVER_LOG, "a"),  # noqa: SIM115 - the server's life long
         )
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -400,14 +406,14 @@ def throughput(url, seconds):
         for path in ("/healthz", "/public/bases/", s["static"]):
             urllib.request.urlopen(base + path).read()
         for path in ("/applications/queue/province/", "/reports/", "/"):  # signed in, second step passed
-            check = urllib.request.Request(base + path, headers={"Cookie": f"{s['cookie']}={s['province'][0]}"})
+            check = urllib.request.Request(base + path, headers={"Cookie": s["province"][0]})
             with urllib.request.urlopen(check) as response:
                 if response.status != 200 or response.url != base + path:
                     sys.exit(f"{path} answered {response.status} at {response.url} to a bench session")
         healthz, _ = wrk(base + "/healthz", seconds)
         print(f"  /healthz: {healthz:.0f} req/s")
         for label, path in (("queue", "/applications/queue/province/"), ("dashboard", "/reports/"), ("home", "/")):
-            rps, errors = wrk(base + path, seconds, cookies=s["province"], cookie_name=s["cookie"])
+            rps, errors = wrk(base + path, seconds, cookies=s["province"])
             share = rps / healthz
             record(
                 f"province {label}, {SESSIONS} sessions / /healthz",
@@ -426,7 +432,7 @@ def throughput(url, seconds):
         stop, latencies = threading.Event(), []
         probe = threading.Thread(target=probe_latencies, args=(stop, latencies, base + "/healthz"))
         probe.start()
-        rps, errors = wrk(base + "/reports/", seconds, cookies=s["province"], cookie_name=s["cookie"])
+        rps, errors = wrk(base + "/reports/", seconds, cookies=s["province"])
         stop.set()
         probe.join()
         p99 = sorted(latencies)[int(0.99 * (len(latencies) - 1))]

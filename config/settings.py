@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous visitors' public pages from the cache, before sessions, auth, CSRF and messages (public/cache.py).
     "public.cache.PublicPageCacheMiddleware",
+    # Signed-in users' homes, queues and lists again while the database has not changed (core/pagecache.py).
+    "core.pagecache.SignedInPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -295,6 +297,8 @@ RESULT_PUBLICATION_WORKING_DAYS = env.int("RESULT_PUBLICATION_WORKING_DAYS", def
 
 # Anonymous visitors' public pages are cached (public/cache.py), invalidated on every change.
 PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)
+# Signed-in users' read-only pages are served again while nothing in the database has changed (core/pagecache.py).
+SIGNED_IN_PAGE_CACHE = env.bool("SIGNED_IN_PAGE_CACHE", default=True)
 # Redis saves work and holds nothing the portal cannot rebuild: unreachable, it degrades to no cache
 # (core/cache.py says what each user of it does meanwhile), after at most a second's wait.
 CACHES = {

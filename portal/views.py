@@ -16,11 +16,13 @@ from accounts.models import Role, User
 from applications import selectors as application_selectors
 from core import access, uploads
 from core.models import Decision, Notification
+from core.pagecache import cached_signed_in_page
 from core.seek import SeekPaginator
 
 from . import selectors
 
 
+@cached_signed_in_page
 def home(request):
     """What waits for this user; the public landing page for visitors."""
     user = request.user
@@ -37,6 +39,7 @@ def home(request):
     return render(request, template, context)
 
 
+@cached_signed_in_page
 @login_required
 def inbox(request):
     notes = SeekPaginator(

@@ -13,6 +13,7 @@ from django.utils.functional import SimpleLazyObject
 from bases.models import MIN_ANNUAL_TRAINEES
 from core import access
 from core.exports import Column, respond
+from core.pagecache import cached_signed_in_page
 
 from . import charts, selectors
 
@@ -32,6 +33,7 @@ def figures_template_version() -> str:
     return hashlib.sha256(source.encode()).hexdigest()[:12]
 
 
+@cached_signed_in_page
 @access.allowed("see_statistics")
 def dashboard(request):
     user = request.user

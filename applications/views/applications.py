@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from core import access, decisions, exports, timeline, uploads
 from core.errors import RuleViolation
 from core.forms import show_refusal
+from core.pagecache import cached_signed_in_page
 from core.seek import SeekPaginator
 from core.throttle import client_address
 from experts import selectors as expert_selectors
@@ -112,6 +113,7 @@ def batch_toggle(request, batch):
 # -- the institution's side -------------------------------------------------------------------------
 
 
+@cached_signed_in_page
 @access.allowed("apply")
 def mine(request):
     apps = selectors.institution_applications(request.user)
@@ -588,6 +590,7 @@ RECOMMENDER_STATES = [
 ]
 
 
+@cached_signed_in_page
 @access.allowed("recommend_applications")
 def recommender_queue(request):
     form = QueueFilterForm(request.GET or None, states=RECOMMENDER_STATES, with_units=False)
@@ -600,6 +603,7 @@ def recommender_queue(request):
     return render(request, "applications/queue.html", {"page_obj": page, "filter_form": form, "title": "待推荐申报"})
 
 
+@cached_signed_in_page
 @access.allowed("review_applications")
 def province_queue(request):
     form = QueueFilterForm(request.GET or None, states=[s for s in State if s != State.DRAFT])

@@ -8,6 +8,7 @@ from applications import hearings
 from core import access, decisions, exports, timeline
 from core.access import allowed
 from core.forms import show_refusal
+from core.pagecache import cached_signed_in_page
 from core.seek import SeekPaginator
 
 from .. import exports as columns
@@ -27,16 +28,19 @@ def _list(request, title):
     return render(request, "bases/list.html", {"page_obj": page, "title": title})
 
 
+@cached_signed_in_page
 @allowed("list_own_bases")
 def mine(request):
     return _list(request, "我的基地")
 
 
+@cached_signed_in_page
 @allowed("list_recommended_bases")
 def recommended(request):
     return _list(request, "本单位推荐的基地")
 
 
+@cached_signed_in_page
 @allowed("keep_register")
 def province_list(request):
     return _list(request, "基地名册")
