@@ -35,6 +35,14 @@ class ApplicationAdmin(SimpleHistoryAdmin):
         "created_by",
     )
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and getattr(obj, "base", None) is not None:
+            # A recognised application's routing is the unit that recommended its base, which the base keeps
+            # (Base.recommender_region/_department) and whose list of bases shows it: history, not to be edited.
+            fields = (*fields, "recommender_kind", "recommender_region", "recommender_department")
+        return fields
+
     def has_delete_permission(self, request, obj=None):
         return False
 

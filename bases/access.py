@@ -18,7 +18,8 @@ def _base(user) -> Q:
     if user.role == Role.INSTITUTION:
         return Q(institution_id=user.institution_id)
     if user.role == Role.RECOMMENDER:
-        return recommender_routing(user, "application__")
+        # the base's stored copy of its application's routing (Base.recommender_region/_department), indexed
+        return recommender_routing(user)
     return NOTHING
 
 
@@ -29,7 +30,7 @@ def owned_by_base(user) -> Q:
     if user.role == Role.INSTITUTION:
         return Q(base__institution_id=user.institution_id)
     if user.role == Role.RECOMMENDER:
-        return recommender_routing(user, "base__application__")
+        return recommender_routing(user, "base__")
     return NOTHING
 
 
@@ -45,7 +46,7 @@ def _courseware_review(user) -> Q:
     if user.role == Role.INSTITUTION:
         return Q(course__base__institution_id=user.institution_id)
     if user.role == Role.RECOMMENDER:
-        return recommender_routing(user, "course__base__application__")
+        return recommender_routing(user, "course__base__")
     return NOTHING
 
 

@@ -15,6 +15,9 @@ class BaseAdmin(SimpleHistoryAdmin):
         "sequence",
         "status",
         "application",
+        # the unit that recommended the base: its application's routing, stored at recognition
+        "recommender_region",
+        "recommender_department",
         "institution",
         "batch",
         "verification_code",

@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from accounts.models import Institution, InstitutionKind, Region, TrainingField
+from accounts.models import Department, Institution, InstitutionKind, Region, TrainingField
 from applications.models import BACHELOR_OR_ABOVE, Degree
 from core import uploads
 from core.periods import add_years
@@ -73,6 +73,27 @@ class Base(models.Model):
     recognised_on = models.DateField("认定日期")
     name = models.CharField("基地名称", max_length=200)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name="所在设区市")
+    # The unit that recommended the base (Art. 8(3)): its application's routing, copied when the base is created
+    # (bases.services.create_base, in the recognition's transaction) so that a recommender's list of bases is
+    # read from one index in its order, not through every base's application (issue 20).
+    recommender_region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,  # base_rec_region_idx leads with it
+        related_name="+",
+        verbose_name="推荐单位（设区市）",
+    )
+    recommender_department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,  # base_rec_department_idx leads with it
+        related_name="+",
+        verbose_name="推荐单位（省级行业主管部门）",
+    )
     institution_type = models.ForeignKey(
         InstitutionKind,
         on_delete=models.PROTECT,
@@ -102,15 +123,34 @@ class Base(models.Model):
     verification_code = models.CharField("匾牌验证码", max_length=16, unique=True, default=new_verification_code)
     published_at = models.DateTimeField("公布时间", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["recommender_region", "recommender_department"])
 
     objects = BaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["year", "sequence"]
         verbose_name = verbose_name_plural = "省级继续教育基地"
-        constraints = [models.UniqueConstraint(fields=["year", "sequence"], name="base_number_unique_per_year")]
-        indexes = [models.Index(fields=["status", "region"], name="base_status_region_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="base_number_unique_per_year"),
+            models.CheckConstraint(
+                name="base_one_recommender",
+                condition=models.Q(recommender_region__isnull=True) | models.Q(recommender_department__isnull=True),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "region"], name="base_status_region_idx"),
+            # a recommender's list (bases.selectors.bases_for): its rows in BASE_LIST_ORDER, and its bounded count
+            models.Index(
+                fields=["recommender_region", "year", "sequence"],
+                name="base_rec_region_idx",
+                condition=models.Q(recommender_region__isnull=False),
+            ),
+            models.Index(
+                fields=["recommender_department", "year", "sequence"],
+                name="base_rec_department_idx",
+                condition=models.Q(recommender_department__isnull=False),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.name}（{self.register_number}）"

@@ -77,6 +77,7 @@ def seed(n: int, tag: str, province: User, batch: Batch) -> list[Base]:
             recognised_on=today - timedelta(days=400),
             name=inst.name,
             region=inst.region,
+            recommender_region=inst.region,
             institution_type_id="training",
             fields="工程技术",
             address="福州",

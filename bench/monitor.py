@@ -90,6 +90,8 @@ def top_up(target):
                 recognised_on=model.recognised_on,
                 name=f"规模测试监测{i}",
                 region_id=app.institution.region_id,
+                recommender_region_id=app.recommender_region_id,
+                recommender_department_id=app.recommender_department_id,
                 institution_type_id=model.institution_type_id,
                 fields=model.fields,
                 address=model.address,

@@ -89,6 +89,8 @@ class BaseApp(NamedTuple):
     batch_id: int
     year: int
     fields: str
+    recommender_region_id: int | None  # its routing, which the base keeps (Base.recommender_region)
+    recommender_department_id: int | None
 
 
 @contextmanager
@@ -322,7 +324,18 @@ class ProvinceSeed:
                     )
                 )
                 if i < sizes.bases:
-                    self.base_apps.append(BaseApp(0, index, batch.pk, batch.year, apps[-1].legacy_fields))
+                    app = apps[-1]
+                    self.base_apps.append(
+                        BaseApp(
+                            0,
+                            index,
+                            batch.pk,
+                            batch.year,
+                            app.legacy_fields,
+                            app.recommender_region_id,
+                            app.recommender_department_id,
+                        )
+                    )
             with stamped((Application, "created_at")):
                 copy_in(Application, apps, keys=True)
             for k, app in enumerate(apps):
@@ -475,6 +488,8 @@ class ProvinceSeed:
                         recognised_on=recognised,
                         name=f"{PREFIX}培训机构{app.institution:05d}",
                         region_id=inst.region_id,
+                        recommender_region_id=app.recommender_region_id,
+                        recommender_department_id=app.recommender_department_id,
                         institution_type_id=inst.type_id,
                         fields=app.fields,
                         address=f"福建省测试路{app.institution}号",

@@ -353,6 +353,9 @@ class BaseFactory(KindByCode, factory.django.DjangoModelFactory):
     recognised_on = factory.LazyFunction(timezone.localdate)
     name = factory.LazyAttribute(lambda b: b.institution.name)
     region = factory.LazyAttribute(lambda b: b.institution.region)
+    # as bases.services.create_base stores them: the application's routing
+    recommender_region = factory.LazyAttribute(lambda b: b.application.recommender_region)
+    recommender_department = factory.LazyAttribute(lambda b: b.application.recommender_department)
     institution_type = factory.LazyAttribute(lambda b: b.institution.type)
     fields = "工程技术"
     address = "福州市"

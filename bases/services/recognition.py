@@ -205,6 +205,9 @@ def create_base(*, application: Application, recognised_on: date) -> Base:
         next_inspection_due=last_day_of_years(recognised_on, 3),
         name=inst.name,
         region=inst.region,
+        # the unit that recommended it, whose list of bases it joins (bases.access)
+        recommender_region_id=application.recommender_region_id,
+        recommender_department_id=application.recommender_department_id,
         institution_type_id=inst.type_id,
         fields="、".join(field.name for field in fields) or application.legacy_fields,
         address=application.office_address or inst.address,

@@ -76,6 +76,11 @@ def test_scale_one_seeds_consistent_data_with_history_timelines_and_inboxes(post
     for base in bases:  # every base has its approved application, of its own institution
         assert base.application.state == State.APPROVED
         assert base.application.institution_id == base.institution_id
+        # the unit that recommended it, as recognition stores it (bases.services.create_base)
+        assert (base.recommender_region_id, base.recommender_department_id) == (
+            base.application.recommender_region_id,
+            base.application.recommender_department_id,
+        )
         assert base.register_number == Base.format_number(base.year, base.sequence)
         assert base.recognised_on <= timezone.localdate()
         assert RegisterSequence.objects.get(year=base.year).last >= base.sequence
