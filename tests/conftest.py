@@ -80,6 +80,7 @@ def _portal_test_settings(settings, media_root):
     settings.PII_HASH_KEY = PII_TEST_KEYS["PII_HASH_KEY"]
     settings.AXES_ENABLED = False  # tests of brute-force protection switch it back on
     settings.PUBLIC_PAGE_CACHE = False  # tests of the public page cache switch it back on
+    settings.PUBLIC_REFERENCE_CACHE = False  # and so do tests of the values kept between changes
     settings.MEDIA_ROOT = str(media_root)  # the private storage follows MEDIA_ROOT (jxjy_portal/uploads.py)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # A cache of its own for every test (cached public pages, rate-limit counters): nothing carries over from
