@@ -63,6 +63,7 @@ def register(request):
         count=found.get(count_key),
         after=selectors.parse_cursor(data.get("after")),
         before=selectors.parse_cursor(data.get("before")),
+        choices=found[CHOICES_KEY],
     )
     page = paginator.get_page(data.get("page"))
     return render(

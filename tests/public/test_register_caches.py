@@ -185,6 +185,16 @@ def test_the_reference_lists_are_kept_between_changes_and_a_new_city_field_or_ki
     assert "测试新区" in _options(page, "region")
 
 
+def test_the_rows_name_their_city_and_kind_from_the_kept_lists_or_read_them_when_not_there():
+    published_base(name="甲基地", year=2025, sequence=1)
+    page = get_ok(with_session(), REGISTER).content.decode()
+    assert "甲基地" in page and factories.region().name in page
+    # A kind the kept list does not know yet (added behind the services' back, no signal): read with a join.
+    kind = InstitutionKind.objects.create(name="悄悄加的机构类型", code="quiet")
+    Base.objects.filter(name="甲基地").update(institution_type=kind)
+    assert "悄悄加的机构类型</td>" in get_ok(with_session(), REGISTER).content.decode()
+
+
 def test_a_base_of_a_new_year_adds_the_year_to_the_filter(django_capture_on_commit_callbacks):
     published_base(year=2025, sequence=1)
     assert "2031年" not in _options(Client().get(REGISTER), "year")
