@@ -25,8 +25,11 @@ timeout = int(os.environ.get("WEB_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5
 # A worker is replaced after this many requests (with jitter, so the workers of a node do not restart together).
-max_requests = 5000
-max_requests_jitter = 500
+# A worker is replaced after this many requests (with up to 10 % jitter), so a slow leak cannot grow for ever.
+# Starting one imports the whole portal, seconds of CPU: at 5,000 a node serving a thousand cached or static
+# responses a second replaced both its workers every few seconds, and spent much of its CPU starting them.
+max_requests = int(os.environ.get("WEB_MAX_REQUESTS", "100000"))
+max_requests_jitter = max_requests // 10
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 

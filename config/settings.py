@@ -297,6 +297,10 @@ RESULT_PUBLICATION_WORKING_DAYS = env.int("RESULT_PUBLICATION_WORKING_DAYS", def
 
 # Anonymous visitors' public pages are cached (public/cache.py), invalidated on every change.
 PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)
+# What the public pages are built from and that holds until the public facts change (the register's cities,
+# fields, kinds and years, a filter's count, the rendered filter fields) is kept the same way, for every
+# visitor, whether or not the page itself is cached (public/cache.py: `versioned`).
+PUBLIC_REFERENCE_CACHE = env.bool("PUBLIC_REFERENCE_CACHE", default=True)
 # Signed-in users' read-only pages are served again while nothing in the database has changed (core/pagecache.py).
 SIGNED_IN_PAGE_CACHE = env.bool("SIGNED_IN_PAGE_CACHE", default=True)
 # Redis saves work and holds nothing the portal cannot rebuild: unreachable, it degrades to no cache

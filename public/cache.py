@@ -12,7 +12,9 @@ middleware in front of it (request id, SecurityMiddleware) adds theirs to a hit 
 
 Values a page is built from that hold until the public facts change (the register's reference lists, a
 filter's count, the rendered filter fields) are stored the same way, with the version read before they
-were built (`versioned`): a change committed while one was being built leaves it stale, never served.
+were built (`versioned`): a change committed while one was being built leaves it stale, never served. They
+are part of rendering a page, cached or not: PUBLIC_PAGE_CACHE switches the page cache (the middleware),
+PUBLIC_REFERENCE_CACHE these values.
 """
 
 from collections.abc import Callable
@@ -62,9 +64,9 @@ def versioned(builders: dict[str, Callable[[dict], object]], version=None) -> tu
     """Each key's value as of the current version of the public facts, built only when the stored one is
     missing or older. One round trip reads them all (with the version unless it is given). The builders run
     in the given order, each given the values before it (a form built from the kept choices, say); returns
-    the version and the values. With the public caches off (PUBLIC_PAGE_CACHE), every value is built."""
+    the version and the values. With PUBLIC_REFERENCE_CACHE off, every value is built."""
     values, fresh = {}, {}
-    if not settings.PUBLIC_PAGE_CACHE:
+    if not settings.PUBLIC_REFERENCE_CACHE:
         for key, build in builders.items():
             values[key] = build(values)
         return None, values

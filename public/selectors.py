@@ -71,13 +71,17 @@ class _PageByIds:
     Sorted by number (the default), the links to the next and previous page carry where the page ends or
     begins (`after`, `before`): the page is the next 20 bases past that place in the (year, sequence) index,
     a seek, not an OFFSET. Without such a place (a page number typed in, another sort) OFFSET runs over the
-    ids alone (no joins, no wide rows). Either way only the page's rows are read with their city and kind, as
-    plain values ready to print: no model instances, no lookups or filters left to the template."""
+    ids alone (no joins, no wide rows). Either way only the page's rows are read, as plain values ready to
+    print: no model instances, no lookups or filters left to the template. Given the names of the cities and
+    kinds (`names`: the kept choices, register_choices), the first page and a seek read the base table alone
+    (a join and a subquery cost PostgreSQL more to plan than to run); a city or kind not among them is read
+    with a join."""
 
     ordered = True
 
-    def __init__(self, filters: RegisterFilters, count: int | None, after=None, before=None):
+    def __init__(self, filters: RegisterFilters, count: int | None, after=None, before=None, names=None):
         self.ids = filters.apply(Base.objects.published()).values("pk")
+        self.names = names
         self.order = REGISTER_SORTS.get(filters.sort, REGISTER_SORTS["number"])
         self.known_count = count
         by_number = self.order == REGISTER_SORTS["number"]
@@ -101,11 +105,7 @@ class _PageByIds:
         return self.ids[window]
 
     def __getitem__(self, window: slice) -> list[dict]:
-        rows = (
-            Base.objects.filter(pk__in=self._page_ids(window))
-            .order_by(*self.order)
-            .values_list(*ROW_FIELDS, "status", "year", "sequence")
-        )
+        rows = self._rows(window)
         # one reverse() for the page, not one a row: the address of a base whose id is a placeholder
         url = reverse("public:base", args=[_PLACEHOLDER]).replace(str(_PLACEHOLDER), "{}")
         labels = dict(BaseStatus.choices)
@@ -121,6 +121,26 @@ class _PageByIds:
             for row in rows
         ]
 
+    def _rows(self, window: slice) -> list[tuple]:
+        """The page's rows: ROW_FIELDS, then status, year and sequence."""
+        if self.names and (self.after or self.before or window.start == 0):
+            rows = list(self._page_ids(window).values_list(*_OWN_COLUMNS))
+            if self.before:
+                rows.reverse()  # read backwards from the place
+            regions, kinds = self.names
+            if all(row[3] in regions and row[4] in kinds for row in rows):
+                return [(*row[:3], regions[row[3]], kinds[row[4]], *row[5:]) for row in rows]
+        return list(
+            Base.objects.filter(pk__in=self._page_ids(window))
+            .order_by(*self.order)
+            .values_list(*ROW_FIELDS, "status", "year", "sequence")
+        )
+
+
+# ROW_FIELDS, status, year and sequence from the base table alone: the city and kind by their keys
+_OWN_COLUMNS = ("pk", "register_number", "name", "region_id", "institution_type_id", "fields", "recognised_on")
+_OWN_COLUMNS += ("status", "year", "sequence")
+
 
 def _past(condition: str, place: tuple[int, int]) -> RawSQL:
     """A row comparison the (year, sequence) index answers by seeking to the place (Django has no lookup for
@@ -132,11 +152,13 @@ _PLACEHOLDER = 918273645
 
 
 def register_paginator(
-    filters: RegisterFilters, *, per_page: int, count: int | None = None, after=None, before=None
+    filters: RegisterFilters, *, per_page: int, count: int | None = None, after=None, before=None, choices=None
 ) -> Paginator:
     """The register's pages; `count` when the caller already knows it (public/cache.py keeps it per filter);
-    `after`/`before`: the place (parse_cursor) a page link came from, sorted by number."""
-    return Paginator(_PageByIds(filters, count, after, before), per_page)
+    `after`/`before`: the place (parse_cursor) a page link came from, sorted by number; `choices`: the kept
+    register_choices(), whose names of cities and kinds spare the rows a join."""
+    names = (dict(choices["region"]), dict(choices["institution_type"])) if choices else None
+    return Paginator(_PageByIds(filters, count, after, before, names), per_page)
 
 
 def cursors(page) -> dict[str, str | None]:

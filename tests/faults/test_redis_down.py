@@ -78,6 +78,7 @@ def redis(settings, tmp_path, monkeypatch):
         }
     }
     settings.PUBLIC_PAGE_CACHE = True
+    settings.PUBLIC_REFERENCE_CACHE = True
     settings.RATE_LIMITS = {"open_data": 2, "verify": 2}
     monkeypatch.setattr(degrading, "DOWN_RETRY_SECONDS", 0)
     yield server

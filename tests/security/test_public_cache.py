@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _cache_on(settings):
     settings.PUBLIC_PAGE_CACHE = True
+    settings.PUBLIC_REFERENCE_CACHE = True
 
 
 def text(response) -> str:

@@ -27,6 +27,7 @@ def cached(settings):
     run sharing the Redis cache can serve or spoil its pages."""
     settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": f"supervision-{uuid.uuid4().hex}"}}
     settings.PUBLIC_PAGE_CACHE = True
+    settings.PUBLIC_REFERENCE_CACHE = True
     yield
     cache.delete(public_cache.VERSION_KEY)
 
