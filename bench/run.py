@@ -323,7 +323,11 @@ end
 """
 
 
-def wrk(url, seconds, connections=SESSIONS, cookies=None):
+def wrk(url, seconds, connections=SESSIONS, cookies=None, warm_up=3):
+    """Requests per second and errors of `connections` sessions on `url` for `seconds`, after `warm_up` seconds of
+    the same load unmeasured (the server's second process may still be starting, the caches filling)."""
+    if warm_up:
+        wrk(url, warm_up, connections, cookies, warm_up=0)
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency"]
     script = None
     if cookies:

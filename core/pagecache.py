@@ -22,13 +22,16 @@ transaction (tests) and with `SIGNED_IN_PAGE_CACHE` off, every page is rendered.
 nothing is found and every page is rendered.
 """
 
+import functools
 import hashlib
 import json
 from importlib import import_module
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.db import DatabaseError, connection
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -71,12 +74,21 @@ class SignedInVisitor:
         self.pk = pk
 
 
-def _is_marked(request) -> bool:
+@functools.lru_cache(maxsize=4096)
+def marked(path: str, mark: str) -> bool:
+    """Whether the view at `path` carries `mark` (`signed_in_page_cache`, public/cache.py's `public_page_cache`);
+    kept per path, since resolving walks every URL pattern. Forgotten when the URLconf changes (tests)."""
     try:
-        match = resolve(request.path_info)
+        match = resolve(path)
     except Resolver404:
         return False
-    return getattr(match.func, "signed_in_page_cache", False)
+    return getattr(match.func, mark, False)
+
+
+@receiver(setting_changed)
+def _urls_changed(setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        marked.cache_clear()
 
 
 def _session(request) -> tuple[str, dict] | None:
@@ -138,7 +150,7 @@ class SignedInPageCacheMiddleware:
             and request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME in request.COOKIES
             and MESSAGES_COOKIE not in request.COOKIES
-            and _is_marked(request)
+            and marked(request.path_info, "signed_in_page_cache")
         ):
             return self.get_response(request)
         found = _session(request)

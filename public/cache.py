@@ -17,16 +17,18 @@ are part of rendering a page, cached or not: PUBLIC_PAGE_CACHE switches the page
 PUBLIC_REFERENCE_CACHE these values.
 """
 
+import secrets
+import time
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
-from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
 
 from core.cache import on_recovery
+from core.pagecache import marked
 
 VERSION_KEY = "public-pages:version"
 TIMEOUT = 600
@@ -34,12 +36,18 @@ TIMEOUT = 600
 MESSAGES_COOKIE = "messages"
 
 
+def _first_version() -> int:
+    """A random first version, not 1: after Redis lost its data, a number it had given before would make the pages
+    a process still holds (`_recent`) pass for current."""
+    return secrets.randbits(48)
+
+
 def bump() -> None:
     """A new version: every stored page is stale from now on."""
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # no version yet (or evicted): any new value differs from what pages carry
-        cache.set(VERSION_KEY, 2, None)
+        cache.set(VERSION_KEY, _first_version(), None)
 
 
 # A change made while Redis was unreachable could not bump the version; bump it once Redis is back, so the
@@ -55,7 +63,7 @@ def invalidate() -> None:
 def _version(found: dict):
     version = found.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, 1, None)
+        cache.add(VERSION_KEY, _first_version(), None)
         version = cache.get(VERSION_KEY, 1)
     return version
 
@@ -90,12 +98,18 @@ def cached_public_page(view):
     return view
 
 
-def _is_public_page(request) -> bool:
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
-        return False
-    return getattr(match.func, "public_page_cache", False)
+# This process's copies of the pages it served last, so that a hit asks Redis for the version alone, not for the
+# page (about 20 KB to read and unpickle): (version, content, headers, until). A copy is served only against a
+# version read from Redis just now, never past the stored page's own lifetime, and the copies are dropped
+# together when they grow past RECENT_LIMIT.
+_recent: dict[str, tuple] = {}
+RECENT_LIMIT = 512
+
+
+def _keep_here(key: str, version, content: bytes, headers: dict) -> None:
+    if len(_recent) >= RECENT_LIMIT:
+        _recent.clear()
+    _recent[cache.make_key(key)] = (version, content, headers, time.monotonic() + TIMEOUT)
 
 
 class PublicPageCacheMiddleware:
@@ -111,15 +125,21 @@ class PublicPageCacheMiddleware:
             and request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and MESSAGES_COOKIE not in request.COOKIES
-            and _is_public_page(request)
+            and marked(request.path_info, "public_page_cache")
         ):
             return self.get_response(request)
         request.get_host()  # the host check CommonMiddleware makes (DisallowedHost answers 400), hit or miss
         key = f"public-page:{request.get_full_path()}"
-        found = cache.get_many([VERSION_KEY, key])
+        here = _recent.get(cache.make_key(key))
+        found = cache.get_many([VERSION_KEY] if here else [VERSION_KEY, key])
+        if here is not None and VERSION_KEY in found and here[0] == found[VERSION_KEY] and here[3] > time.monotonic():
+            return HttpResponse(here[1], headers=here[2])
+        if here is not None:
+            found.update(cache.get_many([key]))
         version = _version(found)
         stored = found.get(key)
         if stored is not None and stored[0] == version:
+            _keep_here(key, *stored)
             return HttpResponse(stored[1], headers=stored[2])
         response = self.get_response(request)
         if (
@@ -130,5 +150,7 @@ class PublicPageCacheMiddleware:
             and not getattr(getattr(request, "user", None), "is_authenticated", True)
         ):
             patch_vary_headers(response, ("Cookie",))
-            cache.set(key, (version, response.content, dict(response.headers)), TIMEOUT)
+            stored = (version, response.content, dict(response.headers))
+            cache.set(key, stored, TIMEOUT)
+            _keep_here(key, *stored)
         return response
