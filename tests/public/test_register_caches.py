@@ -68,6 +68,20 @@ def test_a_hit_is_answered_before_the_session_and_the_user_are_read():
     assert not hasattr(hit.wsgi_request, "session") and not hasattr(hit.wsgi_request, "user")
 
 
+def test_a_process_serves_its_own_copy_only_against_the_version_redis_gives_now():
+    from django.core.cache import cache
+
+    published_base(name="缓存测试学院")
+    Client().get(REGISTER)  # rendered, stored in Redis and kept in this process
+    with CaptureQueriesContext(connection) as ctx:
+        Client().get(REGISTER)
+    assert ctx.captured_queries == []
+    cache.clear()  # Redis lost its data (restarted empty): the version starts again, at a random number
+    with CaptureQueriesContext(connection) as ctx:
+        again = Client().get(REGISTER)
+    assert ctx.captured_queries != [] and "缓存测试学院" in again.content.decode()
+
+
 @pytest.mark.parametrize("url", [REGISTER, "base"])
 def test_a_hit_carries_the_headers_the_whole_stack_gives_a_rendered_page(url):
     if url == "base":
