@@ -4,6 +4,7 @@ import csv
 import html
 import io
 import json
+import string
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -94,13 +95,13 @@ REGISTER_ROW = """
     </tr>"""
 
 
-_ROW_VALUES = ("register_number", "url", "name", "region__name", "institution_type__name", "fields", "recognised")
-_ROW_VALUES += ("status", "status_label")
+# The values the row shows, as its placeholders name them (each once).
+_ROW_VALUES = tuple(dict.fromkeys(name for _, name, _, _ in string.Formatter().parse(REGISTER_ROW) if name))
 
 
 def _render_rows(rows: list[dict]) -> str:
     """The rows, each value escaped as format_html would (django.utils.html.escape is the standard library's
-    html.escape), but only the nine a row shows, and without the lazy-string wrappers: this is the page's most
+    html.escape), but only those the row shows, and without the lazy-string wrappers: this is the page's most
     repeated work."""
     return mark_safe(  # noqa: S308 - every value is escaped here
         "".join(REGISTER_ROW.format(**{name: html.escape(str(row[name])) for name in _ROW_VALUES}) for row in rows)

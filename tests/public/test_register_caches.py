@@ -325,3 +325,10 @@ def test_a_place_in_a_link_that_is_not_one_is_ignored():
     published_base()
     page = Client().get(REGISTER, {"after": "2025-1;drop", "before": "x-1"})
     assert page.status_code == 200 and len(listed_bases(page)) == 1
+
+
+def test_the_rows_written_without_a_template_escape_what_an_institution_typed():
+    published_base(name='<script>alert("x")</script>学院 & 中心')
+    html = get_ok(Client(), REGISTER).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;学院 &amp; 中心" in html
