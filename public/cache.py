@@ -70,23 +70,31 @@ def _version(found: dict):
 
 def versioned(builders: dict[str, Callable[[dict], object]], version=None) -> tuple[object, dict]:
     """Each key's value as of the current version of the public facts, built only when the stored one is
-    missing or older. One round trip reads them all (with the version unless it is given). The builders run
-    in the given order, each given the values before it (a form built from the kept choices, say); returns
-    the version and the values. With PUBLIC_REFERENCE_CACHE off, every value is built."""
+    missing or older. One round trip reads the version (unless it is given) and the values this process holds no
+    copy of (`_values_here`); a second one, only after a change, those whose copy is older. The builders run in
+    the given order, each given the values before it (a form built from the kept choices, say); returns the
+    version and the values. With PUBLIC_REFERENCE_CACHE off, every value is built."""
     values, fresh = {}, {}
     if not settings.PUBLIC_REFERENCE_CACHE:
         for key, build in builders.items():
             values[key] = build(values)
         return None, values
-    found = cache.get_many(list(builders) if version is not None else [VERSION_KEY, *builders])
+    now = time.monotonic()
+    held = {key: copy for key in builders if (copy := _values_here.get(cache.make_key(key))) and copy[2] > now}
+    asked = [key for key in builders if key not in held]
+    found = cache.get_many(asked if version is not None else [VERSION_KEY, *asked]) if asked or version is None else {}
     if version is None:
         version = _version(found)
+    if older := [key for key, copy in held.items() if copy[0] != version]:
+        found.update(cache.get_many(older))
     for key, build in builders.items():
-        stored = found.get(key)
+        stored = found.get(key) or held.get(key)
         if stored is not None and stored[0] == version:
             values[key] = stored[1]
         else:
             values[key] = fresh[key] = build(values)
+        if key not in held or held[key][0] != version:
+            _hold(_values_here, key, version, values[key])
     if fresh:
         cache.set_many({key: (version, value) for key, value in fresh.items()}, TIMEOUT)
     return version, values
@@ -99,17 +107,22 @@ def cached_public_page(view):
 
 
 # This process's copies of the pages it served last, so that a hit asks Redis for the version alone, not for the
-# page (about 20 KB to read and unpickle): (version, content, headers, until). A copy is served only against a
-# version read from Redis just now, never past the stored page's own lifetime, and the copies are dropped
-# together when they grow past RECENT_LIMIT.
+# page (about 20 KB to read and unpickle): (version, content, headers, until); and of the values `versioned`
+# gave, (version, value, until). A copy is served only against a version read from Redis just now, never past
+# the lifetime of what Redis stores, and the copies of a kind are dropped together when they grow past RECENT_LIMIT.
 _recent: dict[str, tuple] = {}
+_values_here: dict[str, tuple] = {}
 RECENT_LIMIT = 512
 
 
+def _hold(copies: dict, key: str, version, *kept) -> None:
+    if len(copies) >= RECENT_LIMIT:
+        copies.clear()
+    copies[cache.make_key(key)] = (version, *kept, time.monotonic() + TIMEOUT)
+
+
 def _keep_here(key: str, version, content: bytes, headers: dict) -> None:
-    if len(_recent) >= RECENT_LIMIT:
-        _recent.clear()
-    _recent[cache.make_key(key)] = (version, content, headers, time.monotonic() + TIMEOUT)
+    _hold(_recent, key, version, content, headers)
 
 
 class PublicPageCacheMiddleware:

@@ -1,8 +1,11 @@
 """Reads of the public side: the register, a base's public page, verification, open data, announcements."""
 
+import functools
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
@@ -24,7 +27,7 @@ REGISTER_SORTS = {
 }
 
 
-@dataclass
+@dataclass(frozen=True)
 class RegisterFilters:
     q: str = ""
     region: int | None = None
@@ -80,7 +83,7 @@ class _PageByIds:
     ordered = True
 
     def __init__(self, filters: RegisterFilters, count: int | None, after=None, before=None, names=None):
-        self.ids = filters.apply(Base.objects.published()).values("pk")
+        self.filters = filters
         self.names = names
         self.order = REGISTER_SORTS.get(filters.sort, REGISTER_SORTS["number"])
         self.known_count = count
@@ -89,20 +92,10 @@ class _PageByIds:
         self.before = before if by_number and not self.after else None
 
     def count(self) -> int:
-        return self.ids.count() if self.known_count is None else self.known_count
+        return register_count(self.filters) if self.known_count is None else self.known_count
 
     def __len__(self) -> int:
         return self.count()
-
-    def _page_ids(self, window: slice):
-        size = window.stop - window.start
-        if self.after:
-            return self.ids.filter(_past("(%s, %s) < (year, sequence)", self.after))[:size]
-        if self.before:  # the previous page: the `size` bases just before the place, read backwards
-            return self.ids.filter(_past("(year, sequence) < (%s, %s)", self.before)).order_by("-year", "-sequence")[
-                :size
-            ]
-        return self.ids[window]
 
     def __getitem__(self, window: slice) -> list[dict]:
         rows = self._rows(window)
@@ -123,18 +116,57 @@ class _PageByIds:
 
     def _rows(self, window: slice) -> list[tuple]:
         """The page's rows: ROW_FIELDS, then status, year and sequence."""
+        page = (self.filters, window.start, window.stop - window.start, self.after, self.before)
         if self.names and (self.after or self.before or window.start == 0):
-            rows = list(self._page_ids(window).values_list(*_OWN_COLUMNS))
+            rows = _page_query(*page, own=True).rows()
             if self.before:
                 rows.reverse()  # read backwards from the place
             regions, kinds = self.names
             if all(row[3] in regions and row[4] in kinds for row in rows):
                 return [(*row[:3], regions[row[3]], kinds[row[4]], *row[5:]) for row in rows]
-        return list(
-            Base.objects.filter(pk__in=self._page_ids(window))
-            .order_by(*self.order)
-            .values_list(*ROW_FIELDS, "status", "year", "sequence")
-        )
+        return _page_query(*page, own=False).rows()
+
+
+class _KeptQuery:
+    """A query compiled once and run as often as asked, its rows converted as the ORM would convert them."""
+
+    def __init__(self, queryset: QuerySet):
+        self.compiler = queryset.query.get_compiler(queryset.db)
+        try:
+            self.sql, self.params = self.compiler.as_sql()
+        except EmptyResultSet:  # no row can match (an empty page): nothing to ask, as the ORM would not ask
+            self.sql = None
+        # the columns asked for, without those the ORM added to the select for its ordering
+        self.width = self.compiler.col_count if self.compiler.has_extra_select else None
+
+    def rows(self) -> list[tuple]:
+        if self.sql is None:
+            return []
+        with connections[self.compiler.using].cursor() as cursor:
+            cursor.execute(self.sql, self.params)
+            found = [row[: self.width] for row in cursor.fetchall()] if self.width else cursor.fetchall()
+        return list(self.compiler.results_iter(results=[found], tuple_expected=True))
+
+
+@functools.lru_cache(maxsize=256)
+def _page_query(filters: RegisterFilters, start: int, size: int, after, before, *, own: bool) -> _KeptQuery:
+    """The query of a page of the register, compiled once per process for each filter, window and place: the ORM
+    took longer to build and compile it than PostgreSQL to plan and run it. Everything it reads is in its key
+    (no date, no user), so a kept query is as good as a new one. `own`: read from the base table alone, the city
+    and kind by their keys (_OWN_COLUMNS); otherwise ROW_FIELDS, status, year and sequence, with their joins."""
+    ids = filters.apply(Base.objects.published()).values("pk")
+    if after:
+        ids = ids.filter(_past("(%s, %s) < (year, sequence)", after))[:size]
+    elif before:  # the previous page: the `size` bases just before the place, read backwards
+        ids = ids.filter(_past("(year, sequence) < (%s, %s)", before)).order_by("-year", "-sequence")[:size]
+    else:
+        ids = ids[start : start + size]
+    if own:
+        return _KeptQuery(ids.values_list(*_OWN_COLUMNS))
+    order = REGISTER_SORTS.get(filters.sort, REGISTER_SORTS["number"])
+    return _KeptQuery(
+        Base.objects.filter(pk__in=ids).order_by(*order).values_list(*ROW_FIELDS, "status", "year", "sequence")
+    )
 
 
 # ROW_FIELDS, status, year and sequence from the base table alone: the city and kind by their keys

@@ -5,6 +5,7 @@ import html
 import io
 import json
 import string
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -40,26 +41,26 @@ def register(request):
     """The published register of bases: search, filters, sorting, pagination.
 
     Kept between changes of the public facts, read in one round trip with the choices: the number of bases
-    the filters find (not for a search: its words are the visitor's) and the filter fields as rendered for
-    the values asked for (they were half the page's rendering), both under the values as sent."""
+    the filters find (not for a search: its words are the visitor's) and, for the filter values as sent, what
+    the filter form makes of them (FilterFields). Browsing builds no form; a search builds one for its box."""
     data = request.GET
-    sent = urlencode([(name, data.get(name, "")) for name in RegisterFilterForm.MORE])
-    made = {}
-
-    def form(values) -> RegisterFilterForm:
-        if "form" not in made:
-            made["form"] = RegisterFilterForm(data or None, choices=values[CHOICES_KEY])
-        return made["form"]
-
-    builders = {CHOICES_KEY: lambda _: selectors.register_choices()}
-    count_key = None if data.get("q", "").strip() else f"public-register:count:{sent}"
+    sent = {name: data[name] for name in RegisterFilterForm.MORE if data.get(name)}
+    search = data.get("q", "")
+    fields_key = f"public-register:fields:{urlencode(sent)}"
+    count_key = None if search.strip() else f"public-register:count:{urlencode(sent)}"
+    builders = {
+        CHOICES_KEY: lambda _: selectors.register_choices(),
+        fields_key: lambda values: FilterFields.of(RegisterFilterForm(sent or None, choices=values[CHOICES_KEY])),
+    }
     if count_key:
-        builders[count_key] = lambda values: selectors.register_count(form(values).filters())
-    fields_key = f"public-register:fields:{sent}"
-    builders[fields_key] = lambda values: _render_more(form(values))
+        builders[count_key] = lambda values: selectors.register_count(values[fields_key].filters)
     found = versioned(builders)[1]
-    the_form = form(found)
-    filters = the_form.filters()
+    kept = found[fields_key]
+    if search:
+        form = RegisterFilterForm(data, choices=found[CHOICES_KEY])
+        filters, search_box = form.filters(), form["q"].as_field_group()
+    else:
+        filters, search_box = kept.filters, kept.search_box
     paginator = selectors.register_paginator(
         filters,
         per_page=PAGE_SIZE,
@@ -73,13 +74,31 @@ def register(request):
         request,
         "public/register.html",
         {
-            "form": the_form,
-            "more_fields": found[fields_key],
+            "search_box": search_box,
+            "more_fields": kept.more,
             "page_obj": page,
             "rows": _render_rows(page.object_list),
             "cursors": selectors.cursors(page),
         },
     )
+
+
+@dataclass(frozen=True)
+class FilterFields:
+    """What the register's filter form makes of the filter values as sent, without a search (public/cache.py
+    keeps it per values): the filters, the fields under "更多筛选与排序" as the template's loop over them wrote
+    them (they were half the page's rendering), and the empty search box."""
+
+    filters: selectors.RegisterFilters
+    more: str
+    search_box: str
+
+    @classmethod
+    def of(cls, form: RegisterFilterForm) -> "FilterFields":
+        more = format_html_join(
+            "", '<div class="col-sm-6 col-lg-4">{}</div>', ((form[name].as_field_group(),) for name in form.MORE)
+        )
+        return cls(filters=form.filters(), more=more, search_box=form["q"].as_field_group())
 
 
 # A row of the register (the rows are plain values, selectors._PageByIds; the badge is
@@ -106,12 +125,6 @@ def _render_rows(rows: list[dict]) -> str:
     return mark_safe(  # noqa: S308 - every value is escaped here
         "".join(REGISTER_ROW.format(**{name: html.escape(str(row[name])) for name in _ROW_VALUES}) for row in rows)
     )
-
-
-def _render_more(form: RegisterFilterForm) -> str:
-    """The fields under "更多筛选与排序", as the template's loop over them wrote them."""
-    fields = (form[name] for name in form.MORE)
-    return format_html_join("", '<div class="col-sm-6 col-lg-4">{}</div>', ((f.as_field_group(),) for f in fields))
 
 
 @cached_public_page
