@@ -301,6 +301,9 @@ PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)
 # fields, kinds and years, a filter's count, the rendered filter fields) is kept the same way, for every
 # visitor, whether or not the page itself is cached (public/cache.py: `versioned`).
 PUBLIC_REFERENCE_CACHE = env.bool("PUBLIC_REFERENCE_CACHE", default=True)
+# Each process hears of a new version of the public facts from Redis (an announcement it listens for) instead of
+# asking for it on every request; off, every request asks (public/cache.py: VersionWatch).
+PUBLIC_VERSION_WATCH = env.bool("PUBLIC_VERSION_WATCH", default=True)
 # Signed-in users' read-only pages are served again while nothing in the database has changed (core/pagecache.py).
 SIGNED_IN_PAGE_CACHE = env.bool("SIGNED_IN_PAGE_CACHE", default=True)
 # Redis saves work and holds nothing the portal cannot rebuild: unreachable, it degrades to no cache

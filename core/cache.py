@@ -99,3 +99,21 @@ class DegradingRedisCache(RedisCache):
 
     def clear(self):
         return self._call(lambda: super(DegradingRedisCache, self).clear(), False)
+
+    # Announcements between processes (public/cache.py: each process hears of a new version of the public
+    # pages without asking). A channel is the Redis server's, not a database's nor a key prefix's.
+
+    def publish(self, channel: str, message: str = "") -> None:
+        """Announce on `channel`; dropped, like a write, while Redis is unreachable."""
+        self._call(lambda: self._cache.get_client(write=True).publish(channel, message), None)
+
+    def subscribe(self, channel: str):
+        """A subscription to `channel` on a connection of its own, already confirmed by the server (whatever is
+        announced from now on reaches it). Raises when Redis is unreachable: the subscriber decides what to do."""
+        subscription = self._cache.get_client(write=True).pubsub()
+        subscription.subscribe(channel)
+        while (confirmation := subscription.get_message(timeout=1.0)) is None or confirmation["type"] != "subscribe":
+            if confirmation is None:
+                subscription.close()
+                raise RedisTimeoutError(f"no confirmation of the subscription to {channel}")
+        return subscription

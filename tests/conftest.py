@@ -81,6 +81,7 @@ def _portal_test_settings(settings, media_root):
     settings.AXES_ENABLED = False  # tests of brute-force protection switch it back on
     settings.PUBLIC_PAGE_CACHE = False  # tests of the public page cache switch it back on
     settings.PUBLIC_REFERENCE_CACHE = False  # and so do tests of the values kept between changes
+    settings.PUBLIC_VERSION_WATCH = False  # every request asks Redis, but in the tests of the watch
     settings.SIGNED_IN_PAGE_CACHE = False  # tests/core/test_signed_in_page_cache.py switches it back on
     settings.MEDIA_ROOT = str(media_root)  # the private storage follows MEDIA_ROOT (jxjy_portal/uploads.py)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -128,3 +128,37 @@ def test_a_change_made_while_redis_was_down_is_not_hidden_by_a_page_cached_befor
     page = Client().get(url).content.decode()
     assert "新名称继续教育基地" in page and "旧名称继续教育基地" not in page
     assert public_cache.cache.get(public_cache.VERSION_KEY) >= 2
+
+
+def test_with_the_version_watch_a_page_held_in_the_process_hides_no_change_made_while_redis_was_down(redis, settings):
+    """Each process holds the pages it served and hears of a new version instead of asking (public/cache.py,
+    VersionWatch): once Redis is gone the held page is no longer served, and back again, the watch bumps the
+    version for a change whose own bump could not reach Redis."""
+    settings.PUBLIC_VERSION_WATCH = True
+    base = published_base(name="旧名称继续教育基地")
+    url = reverse("public:base", args=[base.pk])
+
+    def shown(name, timeout=10.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if name in Client().get(url).content.decode():
+                return True
+            time.sleep(0.1)
+        return False
+
+    assert shown("旧名称继续教育基地")
+    key = public_cache.cache.make_key(public_cache.VERSION_KEY)
+    deadline = time.monotonic() + 5
+    while public_cache.watch.current(key) is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert public_cache.watch.current(key) is not None, "the watch never read the version"
+
+    redis.stop()
+    base.name = "新名称继续教育基地"
+    base.save()  # committed by another process, say: its version bump cannot reach Redis, nor ours
+    assert shown("新名称继续教育基地"), "the page held from before the outage was still served"
+
+    redis.start()
+    assert shown("新名称继续教育基地")
+    time.sleep(2 * public_cache.VersionWatch.RESYNC_SECONDS)  # the watch reads the version again meanwhile
+    assert "新名称继续教育基地" in Client().get(url).content.decode()

@@ -332,3 +332,37 @@ def test_the_rows_written_without_a_template_escape_what_an_institution_typed():
     html = get_ok(Client(), REGISTER).content.decode()
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;学院 &amp; 中心" in html
+
+
+def test_a_value_held_in_the_process_is_given_only_against_the_version_redis_gives_now():
+    """Each process holds its own copy of a kept value and asks Redis only for the version; once the version moved
+    on, the copy is not given again: the value another process stored for the new version is, or a new one is built."""
+    from django.core.cache import cache
+
+    def never(_):
+        raise AssertionError("built again although a current value was there")
+
+    _, held = public_cache.versioned({"public-register:test": lambda _: "一"})
+    assert public_cache.versioned({"public-register:test": never})[1] == held
+
+    public_cache.bump()  # another process published a base and then built the value anew
+    version = cache.get(public_cache.VERSION_KEY)
+    cache.set("public-register:test", (version, "二"), public_cache.TIMEOUT)
+    assert public_cache.versioned({"public-register:test": never})[1]["public-register:test"] == "二"
+
+    cache.clear()  # Redis restarted empty: the version starts again at a random number, the process's copy is stale
+    _, rebuilt = public_cache.versioned({"public-register:test": lambda _: "三"})
+    assert rebuilt["public-register:test"] == "三"
+
+
+def test_the_page_of_each_filter_and_place_is_its_own_kept_query():
+    """The rows query is compiled once per filter and place and kept in the process: a second filter or a seek to
+    another place is never answered with the rows of the first."""
+    city = factories.region("350100")
+    other = factories.region("350200")
+    ours = [published_base(year=2025, sequence=seq, region=city).pk for seq in range(1, 4)]
+    theirs = [published_base(year=2025, sequence=seq, region=other).pk for seq in range(4, 6)]
+    for _ in range(2):  # the second time from the kept queries
+        assert listed_bases(Client().get(REGISTER, {"region": city.pk, "status": "all"})) == ours
+        assert listed_bases(Client().get(REGISTER, {"region": other.pk, "status": "all"})) == theirs
+        assert listed_bases(Client().get(REGISTER, {"status": "all"})) == ours + theirs
