@@ -76,6 +76,7 @@ def register(request):
         {
             "search_box": search_box,
             "more_fields": kept.more,
+            "more_sent": bool(sent),  # the fields under "更多筛选与排序" open when one of them was sent
             "page_obj": page,
             "rows": _render_rows(page.object_list),
             "cursors": selectors.cursors(page),

@@ -40,6 +40,22 @@ def test_register_search_by_part_of_the_name_lists_only_matching_bases(visitor):
     assert haicang.name not in visible_text(response)
 
 
+@pytest.mark.parametrize(
+    ("params", "opened"),
+    [
+        ({}, False),
+        ({"q": "学院"}, False),
+        ({"sort": "name"}, True),
+        ({"year": "2025", "q": "学院"}, True),
+        ({"region": ""}, False),
+    ],
+)
+def test_the_more_filters_are_open_when_one_of_them_was_sent(visitor, params, opened):
+    published_base(name="培训学院", year=2025)
+    page = register(visitor, **params).content.decode()
+    assert ("<details open>" in page) is opened and ("<details>" in page) is not opened
+
+
 def test_register_search_by_register_number_finds_the_base(visitor):
     wanted = published_base(year=2024, sequence=7, register_number="闽继教基地〔2024〕007号")
     published_base(year=2024, sequence=8, register_number="闽继教基地〔2024〕008号")
