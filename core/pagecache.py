@@ -8,18 +8,18 @@ any transaction anywhere writes anything (it is given a transaction id), so a st
 only while the database is, to the reader, exactly as it was when the page was rendered. There is no list of
 tables to keep in step and nothing for a writer to do or wait for.
 
-The key holds everything else the page is made of: the session (its key and a digest of its data: who is
-signed in, whether the second step was passed, anything kept between requests), the CSRF cookie the page's
-forms carry a token for, the host, the full path with its query, and the day (pages say "today" and count
-days to deadlines); a stored page also lives at most `TIMEOUT` seconds. A page that set any cookie but the
-same CSRF cookie, changed the session, showed messages, was not a 200 HTML response or was rendered inside a
-transaction is not stored.
+The key holds everything else the page is made of: the session's key, the CSRF cookie the page's forms carry a
+token for, the host, the full path with its query, and the day (pages say "today" and count days to deadlines).
+The stored page carries a digest of the session's data it was rendered with (who is signed in, whether the second
+step was passed, anything kept between requests), compared on a hit; it lives at most `TIMEOUT` seconds. A page
+that set any cookie but the same CSRF cookie, changed the session, showed messages, was not a 200 HTML response or
+was rendered inside a transaction is not stored.
 
-`SignedInPageCacheMiddleware` stands before sessions, authentication, CSRF and messages (right after the
-public page cache): a hit costs a session read, one query and one cache read. A stored page keeps the headers
-the rest of the stack gave it (CSP, X-Frame-Options, Vary, ...). On the embedded SQLite database, inside a
-transaction (tests) and with `SIGNED_IN_PAGE_CACHE` off, every page is rendered. Without Redis (core/cache.py)
-nothing is found and every page is rendered.
+`SignedInPageCacheMiddleware` stands before sessions, authentication, CSRF and messages (right after the public
+page cache): a hit costs one cache read (the session and the page together) and one query. A stored page keeps
+the headers the rest of the stack gave it (CSP, X-Frame-Options, Vary, ...). On the embedded SQLite database,
+inside a transaction (tests) and with `SIGNED_IN_PAGE_CACHE` off, every page is rendered. Without Redis
+(core/cache.py) nothing is found and every page is rendered.
 """
 
 import functools
@@ -91,25 +91,35 @@ def _urls_changed(setting, **kwargs):
         marked.cache_clear()
 
 
-def _session(request) -> tuple[str, dict] | None:
-    """The session's key and data, read as SessionMiddleware would (the cache first with cached_db)."""
+def _session_and_page(request) -> tuple[str, dict, tuple | None, str] | None:
+    """The session's key and data, read as SessionMiddleware would (the cache first with cached_db), the page stored
+    for the session and this request (None if none), and the page's key. The session and the page are asked for in
+    one round trip when the session is kept in the same cache (under load every round trip counts)."""
     key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     if not key:
         return None
     store = import_module(settings.SESSION_ENGINE).SessionStore(key)
     if not store.session_key:  # not a well-formed key
         return None
-    data = store.load()
+    page_key = _key(request, store.session_key)
+    session_cache_key = getattr(store, "cache_key", None)
+    if session_cache_key is not None and settings.SESSION_CACHE_ALIAS == "default":
+        found = cache.get_many([session_cache_key, page_key])
+        data = found.get(session_cache_key)
+        if data is None:  # not in the cache: from the database, as load() reads it (and puts it back)
+            data = store.load()
+        stored = found.get(page_key)
+    else:
+        data, stored = store.load(), cache.get(page_key)
     if SESSION_USER_KEY not in data or SESSION_MESSAGES_KEY in data:
         return None
-    return key, data
+    return key, data, stored, page_key
 
 
-def _key(request, session_key: str, data: dict) -> str:
+def _key(request, session_key: str) -> str:
     digest = hashlib.sha256()
     for part in (
         session_key,
-        json.dumps(data, sort_keys=True, default=str),
         request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
         request.get_host(),
         request.get_full_path(),
@@ -118,6 +128,12 @@ def _key(request, session_key: str, data: dict) -> str:
         digest.update(part.encode())
         digest.update(b"\0")
     return f"signed-in-page:{digest.hexdigest()}"
+
+
+def _digest(data: dict) -> str:
+    """The session's data as a stored page must have seen it (who is signed in, whether the second step was
+    passed, anything kept between requests)."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _storable(request, response, user_id: str) -> bool:
@@ -153,18 +169,16 @@ class SignedInPageCacheMiddleware:
             and marked(request.path_info, "signed_in_page_cache")
         ):
             return self.get_response(request)
-        found = _session(request)
+        found = _session_and_page(request)
         now = snapshot() if found else None
         if now is None:
             return self.get_response(request)
-        session_key, data = found
-        user_id = str(data[SESSION_USER_KEY])
-        key = _key(request, session_key, data)
-        stored = cache.get(key)
-        if stored is not None and stored[0] == now:
+        _, data, stored, key = found
+        user_id, seen = str(data[SESSION_USER_KEY]), _digest(data)
+        if stored is not None and stored[0] == now and stored[3] == seen:
             request.user = SignedInVisitor(user_id)
             return HttpResponse(stored[1], headers=stored[2])
         response = self.get_response(request)
         if request.method == "GET" and _storable(request, response, user_id):
-            cache.set(key, (now, response.content, dict(response.headers)), TIMEOUT)
+            cache.set(key, (now, response.content, dict(response.headers), seen), TIMEOUT)
         return response

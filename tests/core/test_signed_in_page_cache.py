@@ -100,6 +100,23 @@ def test_each_page_and_query_is_kept_apart(province, still):
     assert queries > 1
 
 
+def test_a_page_kept_for_a_session_is_not_served_once_the_sessions_data_changed(province, still):
+    """The page is kept under the session's key with the session's data it was rendered with: whatever the session
+    holds afterwards (here a value written by another request) renders it again, and the new page is kept."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    _, client = province
+    load(client, "/inbox/")
+    assert load(client, "/inbox/")[1] == 0
+    session = import_module(settings.SESSION_ENGINE).SessionStore(client.cookies["sessionid"].value)
+    session["written-by-another-request"] = "是"
+    session.save()
+    assert load(client, "/inbox/")[1] > 0
+    assert load(client, "/inbox/")[1] == 0
+
+
 def test_a_signed_out_session_is_never_served(province, client, still):
     _, signed_in = province
     load(signed_in, "/applications/queue/province/")
