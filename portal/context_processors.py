@@ -3,6 +3,7 @@
 from django.utils.functional import SimpleLazyObject
 
 from accounts.models import Role
+from core.seek import bounded_counts
 
 NAV = {
     Role.INSTITUTION: [
@@ -59,11 +60,16 @@ NAV = {
 }
 
 
+# The navbar's badge counts unread messages up to this and then shows "99+": a count that reads at most a hundred
+# index entries, however many messages a user leaves unread.
+UNREAD_SHOWN = 99
+
+
 def _unread(request):
     user = request.user
     if not user.is_authenticated:
         return 0
-    return user.notifications.filter(read_at=None).count()
+    return bounded_counts({"unread": user.notifications.filter(read_at=None)}, limit=UNREAD_SHOWN)["unread"]
 
 
 def _item(label, target) -> dict:

@@ -67,9 +67,7 @@ def _supervision_document(user) -> Q:
             | Q(inspection__base__institution_id=mine, inspection__state__in=SEEN_BY_INSTITUTION)
         )
     if user.role == Role.RECOMMENDER:  # what it sees on the rectifications and revocations of its bases
-        return recommender_routing(user, "rectification__base__application__") | recommender_routing(
-            user, "revocation__base__application__"
-        )
+        return recommender_routing(user, "rectification__base__") | recommender_routing(user, "revocation__base__")
     if user.role == Role.EXPERT:
         return judged_by(user, Inspection, "inspection")
     return NOTHING

@@ -23,7 +23,7 @@ def _participant(user) -> Q:
     if user.role == Role.INSTITUTION:
         return Q(training_class__base__institution_id=user.institution_id)
     if user.role == Role.RECOMMENDER:
-        return recommender_routing(user, "training_class__base__application__")
+        return recommender_routing(user, "training_class__base__")
     return NOTHING
 
 

@@ -139,6 +139,14 @@ def test_the_inbox_shows_the_messages_and_the_navbar_counts_the_unread(client_as
     assert 'aria-label="2条未读">2</span>' in html
 
 
+def test_the_navbar_counts_the_unread_up_to_99_and_then_shows_99_plus(client_as, institution_user):
+    factories.NotificationFactory.create_batch(99, recipient=institution_user)
+    client = client_as(institution_user)
+    assert 'aria-label="99条未读">99</span>' in client.get(reverse("home")).content.decode()
+    factories.NotificationFactory(recipient=institution_user)
+    assert 'aria-label="99+条未读">99+</span>' in client.get(reverse("home")).content.decode()
+
+
 def test_no_unread_badge_when_everything_is_read(client_as, institution_user):
     factories.NotificationFactory(recipient=institution_user, read_at="2025-01-01T00:00:00+08:00")
     html = client_as(institution_user).get(reverse("home")).content.decode()
