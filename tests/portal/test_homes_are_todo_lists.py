@@ -337,9 +337,6 @@ def test_every_link_to_a_full_list_opens_for_the_role_whose_home_shows_it(reques
 
 
 def test_the_obligations_brief_says_when_it_was_counted_since_the_home_keeps_it_ten_minutes(province_user):
-    from django.core.cache import cache
-
-    cache.clear()
     counted = datetime(2026, 12, 6, 9, 30, tzinfo=SHANGHAI)
     with time_machine.travel(counted, tick=False):
         home(client_as(province_user))  # counts and keeps the figures

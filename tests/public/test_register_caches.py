@@ -76,7 +76,9 @@ def test_a_process_serves_its_own_copy_only_against_the_version_redis_gives_now(
     with CaptureQueriesContext(connection) as ctx:
         Client().get(REGISTER)
     assert ctx.captured_queries == []
-    cache.clear()  # Redis lost its data (restarted empty): the version starts again, at a random number
+    # Redis lost its data (restarted empty): the version starts again, at a random number. Only this test's keys
+    # are deleted: a FLUSHDB would empty the other test processes' keys too (their sessions among them).
+    cache.delete_many([public_cache.VERSION_KEY, f"public-page:{REGISTER}"])
     with CaptureQueriesContext(connection) as ctx:
         again = Client().get(REGISTER)
     assert ctx.captured_queries != [] and "缓存测试学院" in again.content.decode()
@@ -350,7 +352,9 @@ def test_a_value_held_in_the_process_is_given_only_against_the_version_redis_giv
     cache.set("public-register:test", (version, "二"), public_cache.TIMEOUT)
     assert public_cache.versioned({"public-register:test": never})[1]["public-register:test"] == "二"
 
-    cache.clear()  # Redis restarted empty: the version starts again at a random number, the process's copy is stale
+    # Redis restarted empty (this test's keys only: see above): the version starts again at a random number, the
+    # process's copy is stale
+    cache.delete_many([public_cache.VERSION_KEY, "public-register:test"])
     _, rebuilt = public_cache.versioned({"public-register:test": lambda _: "三"})
     assert rebuilt["public-register:test"] == "三"
 
