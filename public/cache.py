@@ -1,8 +1,10 @@
 """Caching of the public pages (register, a base's page, announcements) for anonymous visitors.
 
 A page is stored under its URL together with the version of the public facts it was rendered from;
-any change to public facts bumps the version (after commit), so a stale page is never served. One
-round trip to the cache reads both the current version and the stored page. Only visitors without a
+any change to public facts bumps the version (after commit), and a page of an older version is not served
+again: by the process that made the change at once, by the others once they hear of the new version
+(`VersionWatch`, milliseconds; at most a second or two if Redis fails silently). One round trip to the
+cache reads both the current version and the stored page. Only visitors without a
 session cookie get cached pages: they see no messages, no CSRF token and no personal navigation.
 
 `PublicPageCacheMiddleware` serves the stored pages before sessions, authentication, CSRF and messages
