@@ -91,9 +91,9 @@ def _urls_changed(setting, **kwargs):
         marked.cache_clear()
 
 
-def _session_and_page(request) -> tuple[str, dict, tuple | None, str] | None:
-    """The session's key and data, read as SessionMiddleware would (the cache first with cached_db), the page stored
-    for the session and this request (None if none), and the page's key. The session and the page are asked for in
+def _session_and_page(request) -> tuple[dict, tuple | None, str] | None:
+    """The session's data, read as SessionMiddleware would (the cache first with cached_db), the page stored for
+    the session and this request (None if none), and the page's key. The session and the page are asked for in
     one round trip when the session is kept in the same cache (under load every round trip counts)."""
     key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     if not key:
@@ -113,7 +113,7 @@ def _session_and_page(request) -> tuple[str, dict, tuple | None, str] | None:
         data, stored = store.load(), cache.get(page_key)
     if SESSION_USER_KEY not in data or SESSION_MESSAGES_KEY in data:
         return None
-    return key, data, stored, page_key
+    return data, stored, page_key
 
 
 def _key(request, session_key: str) -> str:
@@ -173,7 +173,7 @@ class SignedInPageCacheMiddleware:
         now = snapshot() if found else None
         if now is None:
             return self.get_response(request)
-        _, data, stored, key = found
+        data, stored, key = found
         user_id, seen = str(data[SESSION_USER_KEY]), _digest(data)
         if stored is not None and stored[0] == now and stored[3] == seen:
             request.user = SignedInVisitor(user_id)

@@ -242,14 +242,16 @@ class PublicPageCacheMiddleware:
         request.get_host()  # the host check CommonMiddleware makes (DisallowedHost answers 400), hit or miss
         key = f"public-page:{request.get_full_path()}"
         here = _recent.get(cache.make_key(key))
-        if here is not None and here[0] == watch.current(cache.make_key(VERSION_KEY)) and here[3] > time.monotonic():
+        # the version as this process heard of it, or else from Redis, with the stored page unless a copy is here
+        version = watch.current(cache.make_key(VERSION_KEY))
+        asked = [] if version is not None else [VERSION_KEY] if here else [VERSION_KEY, key]
+        found = cache.get_many(asked) if asked else {}
+        if version is None:
+            version = _version(found)
+        if here is not None and here[0] == version and here[3] > time.monotonic():
             return HttpResponse(here[1], headers=here[2])
-        found = cache.get_many([VERSION_KEY] if here else [VERSION_KEY, key])
-        if here is not None and VERSION_KEY in found and here[0] == found[VERSION_KEY] and here[3] > time.monotonic():
-            return HttpResponse(here[1], headers=here[2])
-        if here is not None:
+        if key not in asked:
             found.update(cache.get_many([key]))
-        version = _version(found)
         stored = found.get(key)
         if stored is not None and stored[0] == version:
             _keep_here(key, *stored)
