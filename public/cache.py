@@ -166,8 +166,8 @@ def _version(found: dict):
 
 def versioned(builders: dict[str, Callable[[dict], object]], version=None) -> tuple[object, dict]:
     """Each key's value as of the current version of the public facts, built only when the stored one is
-    missing or older. One round trip reads the version (unless it is given) and the values this process holds no
-    copy of (`_values_here`); a second one, only after a change, those whose copy is older. The builders run in
+    missing or older. One round trip reads the version (unless it is given or this process heard of it: `watch`)
+    and the values this process holds no copy of (`_values_here`), none when it has both; a second one, only after a change, those whose copy is older. The builders run in
     the given order, each given the values before it (a form built from the kept choices, say); returns the
     version and the values. With PUBLIC_REFERENCE_CACHE off, every value is built."""
     values, fresh = {}, {}
